@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerProbes, type ReadinessCheck } from './probes.ts';
+
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface ServiceOptions {
+  /** Service name as in DESIGN.md (`domain-repository`); appears in logs, metrics and /health. */
+  name: string;
+  version?: string;
+  description?: string;
+  logLevel?: string;
+  /** Largest accepted request body in bytes (413 PAYLOAD_TOO_LARGE above). */
+  bodyLimit?: number;
+  /** Named dependency checks behind /ready, e.g. `{ postgres: ..., redis: ... }`. */
+  readiness?: Record<string, ReadinessCheck>;
+  readinessTimeoutMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry;
+  }
+}
+
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+function correlationId(req: IncomingMessage): string {
+  const header = req.headers['x-correlation-id'];
+  return typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
+}
+
+/**
+ * Builds the Fastify app every service starts from: JSON logs carrying the correlation id
+ * (taken from X-Correlation-ID or made, and echoed back), zod schemas for validation,
+ * serialisation and OpenAPI (`/docs`, `/docs/json`), `/health`, `/ready`, `/metrics`,
+ * and the one error shape. Add routes to the returned app; it never listens by itself.
+ */
+export async function createService(options: ServiceOptions): Promise<ServiceApp> {
+  const version = options.version ?? '0.1.0';
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      base: { service: options.name },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+    },
+    genReqId: correlationId,
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  // Once close() has begun, tell keep-alive clients to go, so the server can finish draining.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-correlation-id', request.id);
+    // X-Tenant-ID / X-User-ID are set by the gateway from the verified token; they only label logs here.
+    const tenantId = request.headers['x-tenant-id'];
+    const userId = request.headers['x-user-id'];
+    if (tenantId || userId) request.log = request.log.child({ tenantId, userId });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: `${options.name} API`, version, description: options.description ?? '' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.decorate('metricsRegistry', registerMetrics(app, options.name));
+  registerProbes(app, {
+    service: options.name,
+    version,
+    readiness: options.readiness ?? {},
+    readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
+  });
+  return app;
+}
