@@ -33,6 +33,10 @@ export interface ServiceOptions {
   /** Named dependency checks behind /ready, e.g. `{ postgres: ..., redis: ... }`. */
   readiness?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
+  /** The gateway serves its own aggregated /health; every other service keeps the default. */
+  healthRoute?: boolean;
+  /** Extra documents for the Swagger UI picker (the gateway lists every service's spec). */
+  docsUrls?: { name: string; url: string }[];
 }
 
 declare module 'fastify' {
@@ -97,7 +101,10 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    ...(options.docsUrls && { uiConfig: { urls: [{ name: options.name, url: './json' }, ...options.docsUrls] } }),
+  });
 
   app.decorate('metricsRegistry', registerMetrics(app, options.name));
   registerProbes(app, {
@@ -105,6 +112,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     version,
     readiness: options.readiness ?? {},
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000,
+    healthRoute: options.healthRoute ?? true,
   });
   return app;
 }

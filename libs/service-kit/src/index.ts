@@ -2,4 +2,4 @@ export * from './create-service.ts';
 export * from './start-service.ts';
 export * from './error-response.ts';
 export { mapError } from './error-handler.ts';
-export type { ReadinessCheck } from './probes.ts';
+export { runCheck, type ReadinessCheck } from './probes.ts';

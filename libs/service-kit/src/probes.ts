@@ -13,7 +13,7 @@ const componentSchema = z.object({
 });
 type Component = z.infer<typeof componentSchema>;
 
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Component> {
+export async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Component> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -35,6 +35,7 @@ export interface ProbeOptions {
   version: string;
   readiness: Record<string, ReadinessCheck>;
   readinessTimeoutMs: number;
+  healthRoute: boolean;
 }
 
 /** `/health` says the process is alive; `/ready` says every dependency answers (503 naming the ones that don't). */
@@ -42,7 +43,7 @@ export function registerProbes(app: FastifyInstance, options: ProbeOptions): voi
   const startedAt = Date.now();
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
-  routes.get('/health', {
+  if (options.healthRoute) routes.get('/health', {
     schema: {
       tags: ['ops'],
       summary: 'Liveness',
