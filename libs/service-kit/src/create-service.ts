@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
+import { authPlugin, type TokenVerifier } from '@bizosaas/auth';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerProbes, type ReadinessCheck } from './probes.ts';
@@ -33,6 +34,11 @@ export interface ServiceOptions {
   /** Named dependency checks behind /ready, e.g. `{ postgres: ..., redis: ... }`. */
   readiness?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
+  /**
+   * Verifies bearer tokens against the JWKS on every route except the ops and docs routes
+   * (see @bizosaas/auth: secure by default, per-route `config.auth` to relax).
+   */
+  auth?: TokenVerifier;
   /** The gateway serves its own aggregated /health; every other service keeps the default. */
   healthRoute?: boolean;
   /** Extra documents for the Swagger UI picker (the gateway lists every service's spec). */
@@ -45,6 +51,7 @@ declare module 'fastify' {
   }
 }
 
+const PUBLIC_ROUTES = ['/health', '/ready', '/metrics', '/docs/*'];
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 function correlationId(req: IncomingMessage): string {
@@ -87,10 +94,14 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
-    // X-Tenant-ID / X-User-ID are set by the gateway from the verified token; they only label logs here.
-    const tenantId = request.headers['x-tenant-id'];
-    const userId = request.headers['x-user-id'];
-    if (tenantId || userId) request.log = request.log.child({ tenantId, userId });
+  });
+  if (options.auth) {
+    await app.register(authPlugin, { verifier: options.auth, publicRoutes: PUBLIC_ROUTES });
+  }
+  // Runs after authentication: label the request's logs with who is calling.
+  app.addHook('onRequest', async (request) => {
+    const principal = request.principal;
+    if (principal) request.log = request.log.child({ tenantId: principal.tenantId, userId: principal.userId });
   });
 
   await app.register(swagger, {

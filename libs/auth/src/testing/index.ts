@@ -1,0 +1,2 @@
+export * from './signing-keys.ts';
+export * from './jwks-server.ts';

@@ -1,0 +1,1 @@
+export { itServesTheOpsContract } from './ops-contract.ts';
