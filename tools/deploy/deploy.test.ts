@@ -1,0 +1,220 @@
+import { fileURLToPath } from 'node:url';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { IJob } from 'kubernetes-models/batch/v1';
+import type { IIngress, INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { IConfigMap, IContainer, IService } from 'kubernetes-models/v1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APPS, GATEWAY, SHARED_SERVICES } from './apps.ts';
+import { validateK8sObject } from './k8s-schema.ts';
+import { renderKustomization, type K8sObject } from './kustomize.ts';
+import { selects } from './label-selector.ts';
+import { allowsFromOutside, allowsFromPod } from './network-policy.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const CLUSTER_SCOPED = new Set(['Namespace']);
+/** Provided outside the manifests in production (k8s/README.md). */
+const EXTERNAL_SECRETS = new Set(['bizosaas-app-secrets', 'bizosaas-migration-secrets']);
+
+const rendered = new Map<string, K8sObject[]>();
+function render(overlay: 'dev' | 'prod'): K8sObject[] {
+  const objects = rendered.get(overlay) ?? renderKustomization(`${repoRoot}k8s/overlays/${overlay}`);
+  rendered.set(overlay, objects);
+  return objects;
+}
+
+function helpers(objects: () => K8sObject[]) {
+  const all = <T>(kind: string) => objects().filter((obj) => obj.kind === kind) as unknown as T[];
+  const one = <T>(kind: string, name: string) => {
+    const found = objects().find((obj) => obj.kind === kind && obj.metadata.name === name);
+    if (!found) throw new Error(`no ${kind} named ${name} in the rendered overlay`);
+    return found as unknown as T;
+  };
+  const appContainer = (name: string): IContainer => {
+    const container = one<IDeployment>('Deployment', name).spec?.template.spec?.containers.find((c) => c.name === 'app');
+    if (!container) throw new Error(`Deployment ${name} has no container named app`);
+    return container;
+  };
+  const podLabels = (name: string) => one<IDeployment>('Deployment', name).spec?.template.metadata?.labels ?? {};
+  return { all, one, appContainer, podLabels };
+}
+
+const envOf = (container: IContainer) =>
+  Object.fromEntries((container.env ?? []).map((entry) => [entry.name, entry.value ?? entry.valueFrom]));
+
+/** A probe's or Service's port, resolved through the container's named ports. */
+const portNumber = (container: IContainer, port: number | string | undefined) =>
+  typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort;
+
+/** Every ConfigMap and Secret that workloads name (env, envFrom, volumes). */
+function configRefs(value: unknown, found: Array<{ kind: 'ConfigMap' | 'Secret'; name: string }> = []) {
+  if (Array.isArray(value)) for (const item of value) configRefs(item, found);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const ref = inner as { name?: string; secretName?: string };
+      if (['configMap', 'configMapRef', 'configMapKeyRef'].includes(key)) found.push({ kind: 'ConfigMap', name: ref.name ?? '' });
+      if (['secretRef', 'secretKeyRef'].includes(key)) found.push({ kind: 'Secret', name: ref.name ?? '' });
+      if (key === 'secret') found.push({ kind: 'Secret', name: ref.secretName ?? '' });
+      configRefs(inner, found);
+    }
+  }
+  return found;
+}
+
+describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
+  let objects: K8sObject[] = [];
+  beforeAll(() => {
+    objects = render(overlay);
+  });
+  const { all, one, appContainer, podLabels } = helpers(() => objects);
+
+  it('renders only objects that are valid against the Kubernetes schemas', () => {
+    expect(objects.length).toBeGreaterThan(0);
+    const errors = objects.flatMap((obj) => {
+      try {
+        validateK8sObject(obj);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('places every namespaced object in the bizosaas namespace', () => {
+    const elsewhere = objects.filter((obj) => !CLUSTER_SCOPED.has(obj.kind) && obj.metadata.namespace !== 'bizosaas');
+    expect(elsewhere.map((obj) => `${obj.kind}/${obj.metadata.name}`)).toEqual([]);
+  });
+
+  it.each(APPS)('runs $name on port $port with probes, resources and a locked-down container', ({ name, port }) => {
+    const deployment = one<IDeployment>('Deployment', name);
+    const pod = deployment.spec?.template;
+    const container = appContainer(name);
+    expect(selects(deployment.spec?.selector ?? {}, pod?.metadata?.labels ?? {})).toBe(true);
+    expect(container.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: port }));
+    expect(envOf(container)).toMatchObject({ APP: name, PORT: String(port) });
+    expect(container.livenessProbe?.httpGet?.path).toBe('/health');
+    expect(portNumber(container, container.livenessProbe?.httpGet?.port)).toBe(port);
+    expect(container.readinessProbe?.httpGet?.path).toBe('/ready');
+    expect(portNumber(container, container.readinessProbe?.httpGet?.port)).toBe(port);
+    for (const bound of ['requests', 'limits'] as const) {
+      expect(container.resources?.[bound], `${bound} of ${name}`).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+    }
+    expect(pod?.spec?.securityContext?.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(pod?.metadata?.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/path': '/metrics',
+      'prometheus.io/port': String(port),
+    });
+  });
+
+  it.each(APPS)('exposes $name through a Service on port $port', ({ name, port }) => {
+    const service = one<IService>('Service', name);
+    expect(selects({ matchLabels: service.spec?.selector ?? {} }, podLabels(name))).toBe(true);
+    expect(service.spec?.selector).not.toEqual({});
+    const [servicePort] = service.spec?.ports ?? [];
+    expect(servicePort?.port).toBe(port);
+    expect(portNumber(appContainer(name), servicePort?.targetPort)).toBe(port);
+  });
+
+  it.each(APPS)('autoscales $name with an HPA on its Deployment', ({ name }) => {
+    const hpa = one<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', name);
+    expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+    expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(1);
+    expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas ?? 1);
+    expect(hpa.spec?.metrics?.[0]?.resource?.name).toBe('cpu');
+    expect(one<IDeployment>('Deployment', name).spec?.replicas, 'the HPA owns the replica count').toBeUndefined();
+  });
+
+  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services', () => {
+    const policies = all<INetworkPolicy>('NetworkPolicy');
+    const intruder = { 'app.kubernetes.io/name': 'intruder' };
+    expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && !p.spec?.ingress)).toBe(true);
+    expect(allowsFromOutside(policies, podLabels(GATEWAY))).toBe(true);
+    for (const { name } of APPS.filter((app) => app.name !== GATEWAY)) {
+      expect(allowsFromOutside(policies, podLabels(name)), `${name} from outside`).toBe(false);
+      expect(allowsFromPod(policies, intruder, podLabels(name)), `${name} from a foreign pod`).toBe(false);
+      expect(allowsFromPod(policies, podLabels(GATEWAY), podLabels(name)), `${name} from the gateway`).toBe(true);
+      for (const { name: caller } of APPS.filter((app) => app.name !== GATEWAY && app.name !== name)) {
+        const expected = SHARED_SERVICES.includes(name);
+        expect(allowsFromPod(policies, podLabels(caller), podLabels(name)), `${caller} -> ${name}`).toBe(expected);
+      }
+    }
+  });
+
+  it('routes the Ingress to the gateway Service', () => {
+    const paths = one<IIngress>('Ingress', GATEWAY).spec?.rules?.flatMap((rule) => rule.http?.paths ?? []);
+    expect(paths?.map((path) => path.backend.service)).toEqual([{ name: GATEWAY, port: { number: 8080 } }]);
+  });
+
+  it('migrates in a Job holding the owner URL, which no service sees', () => {
+    const job = one<IJob>('Job', 'db-migrate');
+    const [container] = job.spec?.template.spec?.containers ?? [];
+    expect(container?.image).toMatch(/bizosaas\/platform-migrate:/);
+    for (const variable of ['MIGRATION_DATABASE_URL', 'BIZOSAAS_APP_PASSWORD']) {
+      const source = container?.env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
+      expect(source, variable).toEqual({ name: 'bizosaas-migration-secrets', key: variable });
+    }
+    for (const { name } of APPS) {
+      expect(JSON.stringify(one<IDeployment>('Deployment', name))).not.toContain('bizosaas-migration-secrets');
+      expect('DATABASE_URL' in envOf(appContainer(name)), `${name} DATABASE_URL`).toBe(name !== GATEWAY);
+    }
+  });
+
+  it('refers only to ConfigMaps and Secrets that exist (or that production provides)', () => {
+    const workloads = [...all('Deployment'), ...all('StatefulSet'), ...all('Job')];
+    const refs = configRefs(workloads);
+    expect(refs.filter((ref) => ref.kind === 'ConfigMap').length).toBeGreaterThanOrEqual(APPS.length);
+    const existing = new Set(objects.map((obj) => `${obj.kind}/${obj.metadata.name}`));
+    const missing = refs.filter(
+      ({ kind, name }) =>
+        !existing.has(`${kind}/${name}`) && !(overlay === 'prod' && kind === 'Secret' && EXTERNAL_SECRETS.has(name)),
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('k8s/overlays/dev specifics', () => {
+  const { all, one } = helpers(() => render('dev'));
+
+  it('runs one replica of each service at first, image tag dev, debug logs', () => {
+    for (const hpa of all<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler')) expect(hpa.spec?.minReplicas).toBe(1);
+    const images = all<IDeployment>('Deployment').flatMap((d) => d.spec?.template.spec?.containers.map((c) => c.image) ?? []);
+    expect(images.filter((image) => image?.startsWith('bizosaas/'))).toEqual(Array(APPS.length).fill('bizosaas/platform:dev'));
+    expect(all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data?.LOG_LEVEL).toBe('debug');
+  });
+
+  it('brings its own PostgreSQL and Redis, behind the names the placeholder Secrets use', () => {
+    expect(one('StatefulSet', 'postgres')).toBeDefined();
+    expect(one('Deployment', 'redis')).toBeDefined();
+    const secret = JSON.stringify(one('Secret', 'bizosaas-app-secrets'));
+    expect(secret).toContain('@postgres:5432/bizosaas');
+    expect(secret).toContain('redis://redis:6379');
+    expect(one<IService>('Service', 'postgres').spec?.ports?.[0]?.port).toBe(5432);
+    expect(one<IService>('Service', 'redis').spec?.ports?.[0]?.port).toBe(6379);
+  });
+});
+
+describe('k8s/overlays/prod specifics', () => {
+  const { all, one } = helpers(() => render('prod'));
+
+  it('ships no placeholder Secret', () => {
+    expect(all<K8sObject>('Secret').map((s) => s.metadata.name)).toEqual([]);
+  });
+
+  it.each(APPS)('keeps $name available: HPA floor of 2+, a PodDisruptionBudget, a release tag', ({ name }) => {
+    const hpa = one<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', name);
+    expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(name === GATEWAY ? 3 : 2);
+    const pdb = one<IPodDisruptionBudget>('PodDisruptionBudget', name);
+    const labels = one<IDeployment>('Deployment', name).spec?.template.metadata?.labels ?? {};
+    expect(selects(pdb.spec?.selector ?? {}, labels)).toBe(true);
+    const image = one<IDeployment>('Deployment', name).spec?.template.spec?.containers[0]?.image ?? '';
+    expect(image).toMatch(/\/bizosaas\/platform:\d+\.\d+\.\d+/);
+  });
+
+  it('serves the gateway over TLS', () => {
+    expect(one<IIngress>('Ingress', GATEWAY).spec?.tls?.[0]?.secretName).toBeTruthy();
+  });
+});
