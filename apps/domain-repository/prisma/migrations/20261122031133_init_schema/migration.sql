@@ -1,0 +1,10 @@
+-- The domain-repository service's schema. Its tables come in later migrations.
+CREATE SCHEMA IF NOT EXISTS "domain_repository";
+
+-- Services connect as bizosaas_app: not an owner, so FORCE ROW LEVEL SECURITY applies to it.
+-- The role is cluster-wide; `npm run db:migrate` creates it before any migration runs.
+GRANT USAGE ON SCHEMA "domain_repository" TO bizosaas_app;
+
+-- Tables and sequences that the migrating role (the owner) creates here later.
+ALTER DEFAULT PRIVILEGES IN SCHEMA "domain_repository" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO bizosaas_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA "domain_repository" GRANT USAGE, SELECT ON SEQUENCES TO bizosaas_app;
