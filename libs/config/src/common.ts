@@ -26,3 +26,8 @@ export const databaseEnv = {
   ),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
 };
+
+export const authEnv = {
+  /** user-management's key set; tokens are verified against it (keys cached, refetched on an unknown kid). */
+  JWKS_URL: url(['http', 'https']).default('http://127.0.0.1:8001/.well-known/jwks.json'),
+};

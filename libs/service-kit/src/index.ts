@@ -3,3 +3,4 @@ export * from './start-service.ts';
 export * from './error-response.ts';
 export { mapError } from './error-handler.ts';
 export { runCheck, type ReadinessCheck } from './probes.ts';
+export * from './platform-dependencies.ts';

@@ -1,1 +1,2 @@
 export { itServesTheOpsContract } from './ops-contract.ts';
+export { describeService, type ServiceUnderTest } from './describe-service.ts';

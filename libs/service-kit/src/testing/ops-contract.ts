@@ -15,7 +15,7 @@ export function itServesTheOpsContract(service: string, getApp: () => FastifyIns
 
   it(`is ready when ${dependencies.join(' and ') || 'nothing'} answer${dependencies.length === 1 ? 's' : ''}`, async () => {
     const res = await getApp().inject({ url: '/ready' });
-    expect(res.json()).toMatchObject({ status: 'ready', service });
+    expect(res.json(), res.body).toMatchObject({ status: 'ready', service });
     expect(Object.keys(res.json().components).sort()).toEqual([...dependencies].sort());
     expect(res.statusCode).toBe(200);
   });

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { authEnv, baseServiceEnv, databaseEnv, port } from '@bizosaas/config';
+
+export const configSchema = z.object({
+  PORT: port(8011),
+  ...baseServiceEnv,
+  ...databaseEnv,
+  ...authEnv,
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import { defineCatalogue, type EventOf } from '../define-catalogue.ts';
+import { agentTaskAssigned, agentTaskCompleted, agentTaskFailed } from './agent-events.ts';
+import { aiAnalysisCompleted, aiAnalysisFailed, aiAnalysisRequested, aiAnalysisStarted } from './ai-events.ts';
+import { campaignCreated, campaignLaunched, campaignOptimized } from './campaign-events.ts';
+import { leadConverted, leadCreated, leadQualified } from './lead-events.ts';
+import { tenantCreated, tenantSubscriptionChanged } from './tenant-events.ts';
+import { userCreated, userDeactivated, userUpdated } from './user-events.ts';
+
+/** Every event type of the platform (seed 002's catalogue), keyed by type. */
+export const eventCatalogue = defineCatalogue([
+  userCreated,
+  userUpdated,
+  userDeactivated,
+  tenantCreated,
+  tenantSubscriptionChanged,
+  leadCreated,
+  leadQualified,
+  leadConverted,
+  campaignCreated,
+  campaignLaunched,
+  campaignOptimized,
+  aiAnalysisRequested,
+  aiAnalysisStarted,
+  aiAnalysisCompleted,
+  aiAnalysisFailed,
+  agentTaskAssigned,
+  agentTaskCompleted,
+  agentTaskFailed,
+]);
+
+export type PlatformCatalogue = typeof eventCatalogue;
+export type EventType = keyof PlatformCatalogue & string;
+/** Any platform event, discriminated by `type` (switch on it to narrow `data`). */
+export type DomainEvent = EventOf<PlatformCatalogue>;
+export type EventData<T extends EventType> = z.output<PlatformCatalogue[T]['data']>;

@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import { claimStale } from './claim-stale.ts';
+import { reconnectDelay } from './create-redis.ts';
+import { deliver, type DeliverContext } from './deliver.ts';
+import { fromReadReply } from './stream-entry.ts';
+
+/** Everything one running consumer needs; mutable fields are owned by its loop. */
+export interface ConsumerLoop<E> {
+  deliver: DeliverContext<E>;
+  streams: readonly string[];
+  batchSize: number;
+  blockMs: number;
+  claimIdleMs: number;
+  claimIntervalMs: number;
+  stopping: AbortSignal;
+  ensureGroups: () => Promise<unknown>;
+  /** XAUTOCLAIM cursor per stream. */
+  cursors: Map<string, string>;
+  /** CLIENT ID of the blocking connection; undefined after it reconnects. */
+  blockingId?: number;
+}
+
+/**
+ * Reclaim stale entries every `claimIntervalMs`, then block for new ones, until stopped.
+ * Errors (Redis down, NOGROUP) are signalled and retried with backoff; the loop never dies.
+ */
+export async function runConsumerLoop<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<void> {
+  let nextClaimAt = 0;
+  let failures = 0;
+  while (!loop.stopping.aborted) {
+    try {
+      if (Date.now() >= nextClaimAt) {
+        const more = await reclaim(loop);
+        nextClaimAt = more ? 0 : Date.now() + loop.claimIntervalMs;
+      }
+      loop.blockingId ??= Number(await connection.client('ID'));
+      if (!loop.stopping.aborted) await readNew(loop, connection);
+      failures = 0;
+    } catch (error) {
+      loop.deliver.signal({ kind: 'error', error });
+      failures += 1;
+      await sleep(reconnectDelay(failures), loop.stopping);
+      // The stream or group may have vanished (Redis restarted without persistence).
+      if (error instanceof Error && error.message.startsWith('NOGROUP')) await loop.ensureGroups().catch(() => {});
+    }
+  }
+}
+
+/** One XAUTOCLAIM page per stream; true when some stream has more stale entries waiting. */
+async function reclaim<E>(loop: ConsumerLoop<E>): Promise<boolean> {
+  const { redis, group, consumer } = loop.deliver;
+  let more = false;
+  for (const stream of loop.streams) {
+    const page = await claimStale(redis, {
+      stream, group, consumer, minIdleMs: loop.claimIdleMs, count: loop.batchSize, cursor: loop.cursors.get(stream)!,
+    });
+    loop.cursors.set(stream, page.cursor);
+    more ||= page.cursor !== '0-0';
+    for (const entry of page.entries) await deliver(loop.deliver, entry, entry.deliveryCount);
+  }
+  return more;
+}
+
+async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<void> {
+  const { group, consumer } = loop.deliver;
+  const reply = await connection.xreadgroup(
+    'GROUP', group, consumer, 'COUNT', loop.batchSize, 'BLOCK', loop.blockMs,
+    'STREAMS', ...loop.streams, ...loop.streams.map(() => '>'),
+  );
+  // Finish the whole batch even when stopping: these entries are already ours.
+  for (const entry of fromReadReply(reply)) await deliver(loop.deliver, entry, 1);
+}
+
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

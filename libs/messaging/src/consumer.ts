@@ -1,0 +1,110 @@
+import { parseEvent, type DomainEvent } from '@bizosaas/event-schemas';
+import type { Redis } from 'ioredis';
+import { runConsumerLoop, type ConsumerLoop } from './consumer-loop.ts';
+import type { ConsumerSignal, EventHandler } from './deliver.ts';
+import { ensureGroup } from './ensure-group.ts';
+
+export interface ConsumerOptions<E> {
+  /** Used for XACK, XAUTOCLAIM, group creation and dead-lettering. */
+  redis: Redis;
+  /** Connection for the blocking XREADGROUP; default: a duplicate of `redis`, closed by stop(). */
+  blockingRedis?: Redis;
+  /** Stream keys (see eventStreamKey). Under Redis Cluster use one stream per consumer. */
+  streams: readonly string[];
+  group: string;
+  /** Unique per process (e.g. the pod name); a restarted process may reuse it. */
+  consumer: string;
+  handler: EventHandler<E>;
+  /** Raw envelope -> event; default parseEvent with the platform catalogue. Throwing dead-letters. */
+  parse?: (raw: unknown) => E;
+  /** Entries per read and per claim. Default 10. */
+  batchSize?: number;
+  /** How long one XREADGROUP waits for new entries. Default 2000 ms. */
+  blockMs?: number;
+  /** Deliveries after which a failing entry goes to `<stream>:dlq`. Default 5. */
+  maxDeliveries?: number;
+  /** Idle time after which a pending entry is reclaimed (failed, or its consumer died). Default 30 s. */
+  claimIdleMs?: number;
+  /** How often to look for such entries. Default min(claimIdleMs, 5 s). */
+  claimIntervalMs?: number;
+  /** Where a newly created group starts: '0' (default, nothing published earlier is missed) or '$'. */
+  startId?: string;
+  /** Metrics and logging hook. */
+  onSignal?: (signal: ConsumerSignal) => void;
+}
+
+export interface Consumer {
+  /** Creates missing groups, then consumes in the background until stop(). */
+  start(): Promise<void>;
+  /** Stops reading, lets the batch in hand finish (handlers, acks), then resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis Streams consumer-group worker with at-least-once delivery: entries are handled in
+ * stream order, acknowledged after their handler resolves, retried by reclaiming after
+ * `claimIdleMs`, and dead-lettered after `maxDeliveries` or when they cannot be parsed.
+ */
+export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Consumer {
+  const { redis, streams, group, blockingRedis } = options;
+  const signal = options.onSignal ?? (() => {});
+  const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const stopping = new AbortController();
+  const loop: ConsumerLoop<E> = {
+    deliver: {
+      redis,
+      group,
+      consumer: options.consumer,
+      maxDeliveries: options.maxDeliveries ?? 5,
+      parse: options.parse ?? ((raw) => parseEvent(raw) as E),
+      handler: options.handler,
+      signal,
+    },
+    streams,
+    batchSize: options.batchSize ?? 10,
+    blockMs: options.blockMs ?? 2_000,
+    claimIdleMs,
+    claimIntervalMs: options.claimIntervalMs ?? Math.min(claimIdleMs, 5_000),
+    stopping: stopping.signal,
+    ensureGroups: () => Promise.all(streams.map((s) => ensureGroup(redis, s, group, options.startId ?? '0'))),
+    cursors: new Map(streams.map((stream) => [stream, '0-0'])),
+  };
+  let running: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    async start() {
+      if (running) throw new Error('consumer already started');
+      await loop.ensureGroups();
+      const connection = blockingRedis ?? duplicateForBlocking(redis, loop.blockMs, signal);
+      // stop() ends a pending XREADGROUP with CLIENT UNBLOCK <id>; the id changes on reconnect.
+      const forgetId = () => (loop.blockingId = undefined);
+      connection.on('close', forgetId);
+      running = runConsumerLoop(loop, connection).finally(() => {
+        connection.off('close', forgetId);
+        if (connection !== blockingRedis) connection.disconnect();
+      });
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        stopping.abort();
+        if (loop.blockingId !== undefined) await redis.client('UNBLOCK', loop.blockingId).catch(() => {});
+        await running;
+      })();
+      return stopped;
+    },
+  };
+}
+
+function duplicateForBlocking(redis: Redis, blockMs: number, signal: (s: ConsumerSignal) => void): Redis {
+  const name = redis.options.connectionName;
+  const connection = redis.duplicate({
+    ...(name ? { connectionName: `${name}:blocking` } : {}),
+    // A read legitimately stays silent for blockMs; silence well beyond that is a dead socket.
+    socketTimeout: blockMs + 10_000,
+    commandTimeout: undefined,
+  });
+  connection.on('error', (error: unknown) => signal({ kind: 'error', error }));
+  return connection;
+}
