@@ -13,6 +13,8 @@ mkdir -p .dev
 started_pids=()
 cleanup() {
   trap - EXIT INT TERM
+  trap '' PIPE # the terminal or a pipe reading our output may be gone; stopping must still happen
+  set +e
   if ((${#started_pids[@]})); then
     echo "Stopping ${#started_pids[@]} process group(s) started by start-dev.sh..."
     for pid in "${started_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done

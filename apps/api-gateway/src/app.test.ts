@@ -111,7 +111,7 @@ describe('api-gateway', () => {
     const body = res.json();
     expect(body.status).toBe('degraded');
     expect(Object.keys(body.services).sort()).toEqual(
-      ['ai-agents', 'analytics', 'campaign', 'domain-repository', 'event-bus', 'integration', 'notification', 'user-management'],
+      ['ai-agents', 'analytics', 'api-gateway', 'campaign', 'domain-repository', 'event-bus', 'integration', 'notification', 'user-management'],
     );
     expect(body.services['domain-repository'].status).toBe('up');
     expect(body.services.analytics.status).toBe('up');

@@ -19,7 +19,7 @@ export async function buildApp({ config, table = routeTable }: GatewayDeps): Pro
     healthRoute: false,
     docsUrls: Object.keys(upstreams).map((name) => ({ name, url: `/docs/services/${name}/json` })),
   });
-  registerAggregatedHealth(app, upstreams, config.HEALTH_TIMEOUT_MS);
+  registerAggregatedHealth(app, upstreams, config.HEALTH_TIMEOUT_MS, `http://127.0.0.1:${config.PORT}`);
   await registerProxy(app, {
     table,
     upstreams,
