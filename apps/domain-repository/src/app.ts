@@ -1,17 +1,19 @@
-import { createService, platformReadiness, type PlatformDependencies, type ServiceApp } from '@bizosaas/service-kit';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import type { Config } from './config.ts';
+import { createService, platformReadiness, type PlatformService } from '@bizosaas/service-kit';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { configSchema } from './config.ts';
 
-export const SERVICE = 'domain-repository';
-export const SCHEMA = 'domain_repository';
-
-export async function buildApp(config: Config, deps: PlatformDependencies<PrismaClient>): Promise<ServiceApp> {
-  return createService({
-    name: SERVICE,
-    description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
-    auth: deps.verifier,
-    readiness: platformReadiness(deps),
-  });
-}
+export const definition: PlatformService<typeof configSchema, PrismaClient> = {
+  service: 'domain-repository',
+  schema: 'domain_repository',
+  configSchema,
+  createPrisma: (adapter) => new PrismaClient({ adapter }),
+  buildApp: (config, deps) =>
+    createService({
+      name: 'domain-repository',
+      description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
+      logLevel: config.LOG_LEVEL,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      auth: deps.verifier,
+      readiness: platformReadiness(deps),
+    }),
+};

@@ -4,3 +4,4 @@ export * from './error-response.ts';
 export { mapError } from './error-handler.ts';
 export { runCheck, type ReadinessCheck } from './probes.ts';
 export * from './platform-dependencies.ts';
+export * from './run-platform-service.ts';

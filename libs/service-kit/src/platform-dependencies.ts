@@ -18,16 +18,12 @@ export interface PlatformDependencies<P> {
   verifier: TokenVerifier;
 }
 
-interface PrismaLike extends RawQueryClient {
-  $disconnect(): Promise<void>;
-}
-
 /**
  * The connections every database-backed service opens in main.ts: its Prisma client on its own
  * schema (as the non-owner app role), Redis, and the JWKS verifier. `close` ends them in
  * `onClose`, after in-flight requests have drained.
  */
-export function connectPlatform<P extends PrismaLike>(options: {
+export function connectPlatform<P extends RawQueryClient & { $disconnect(): Promise<void> }>(options: {
   service: string;
   schema: string;
   config: PlatformConfig;

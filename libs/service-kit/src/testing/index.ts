@@ -1,2 +1,2 @@
 export { itServesTheOpsContract } from './ops-contract.ts';
-export { describeService, type ServiceUnderTest } from './describe-service.ts';
+export { describeService } from './describe-service.ts';
