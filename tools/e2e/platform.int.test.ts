@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { eventually, freePort, getJson, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,7 +78,7 @@ describe('gateway and two services as real processes', () => {
   it('serves each running service OpenAPI document through the gateway', async () => {
     const res = await getJson(`http://127.0.0.1:${ports.gateway}/docs/services/domain-repository/json`);
     expect(res.status).toBe(200);
-    expect(res.body.openapi).toMatch(/^3\./);
+    expect(await new Validator().validate(res.body)).toEqual({ valid: true });
     expect(res.body.info.title).toBe('domain-repository API');
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { ConcurrencyError, RateLimitedError } from '@bizosaas/ddd-kernel';
 import { createService, type ServiceApp } from './create-service.ts';
 
@@ -166,6 +167,7 @@ describe('createService', () => {
   it('publishes an OpenAPI 3 document built from the zod schemas, and Swagger UI', async () => {
     await build();
     const spec = (await app.inject({ url: '/docs/json' })).json();
+    expect(await new Validator().validate(spec)).toEqual({ valid: true });
     expect(spec.openapi).toMatch(/^3\.0\./);
     expect(spec.info.title).toBe('test-service API');
     const post = spec.paths['/api/v1/things'].post;

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { Validator } from '@seriousme/openapi-schema-validator';
 
 /**
  * The checks every service must pass through `inject` (DESIGN.md "Every service, the same way"):
@@ -30,6 +31,7 @@ export function itServesTheOpsContract(service: string, getApp: () => FastifyIns
 
   it('publishes its OpenAPI 3 document and Swagger UI', async () => {
     const spec = (await getApp().inject({ url: '/docs/json' })).json();
+    expect(await new Validator().validate(spec)).toEqual({ valid: true });
     expect(spec.openapi).toMatch(/^3\./);
     expect(spec.info.title).toBe(`${service} API`);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/ready']));
