@@ -1,6 +1,7 @@
 // End to end with real processes: the gateway and two services built by `npm run build`, a
 // dedicated redis-server (so killing it touches no other test) and the migrated test database.
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -99,6 +100,13 @@ describe('gateway and two services as real processes', () => {
     expect(service.child.exitCode).toBeNull();
     const again = await getJson(`http://127.0.0.1:${ports.domain}/ready`);
     expect(again.body.components.redis.status).toBe('up');
+  });
+
+  it('refuses to start on a bad variable, with one line naming it', async () => {
+    const bad = start(process.execPath, [`${root}apps/analytics/dist/main.js`], { PORT: 'eighty', REDIS_URL: 'http://nope' });
+    const [code] = (await once(bad.child, 'exit')) as [number];
+    expect(code).toBe(78);
+    expect(bad.output().trim()).toBe('Invalid configuration: PORT is invalid: Invalid input: expected number, received NaN');
   });
 
   it('drains and exits 0 on SIGTERM', async () => {

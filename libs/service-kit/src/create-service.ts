@@ -114,7 +114,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    ...(options.docsUrls && { uiConfig: { urls: [{ name: options.name, url: './json' }, ...options.docsUrls] } }),
+    ...(options.docsUrls && { uiConfig: { urls: [{ name: options.name, url: '/docs/json' }, ...options.docsUrls] } }),
   });
 
   app.decorate('metricsRegistry', registerMetrics(app, options.name));
