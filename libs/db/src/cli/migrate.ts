@@ -12,6 +12,7 @@ try {
   await migrateDatabase({
     url: config.MIGRATION_DATABASE_URL,
     appPassword: config.BIZOSAAS_APP_PASSWORD,
+    workerPassword: config.BIZOSAAS_WORKER_PASSWORD,
     onApplied: ({ target, applied }) => {
       const outcome = applied.length === 0 ? 'up to date' : `applied ${applied.length} (${applied.join(', ')})`;
       process.stdout.write(`${target.name.padEnd(18)} ${target.pgSchema.padEnd(18)} ${outcome}\n`);

@@ -4,6 +4,13 @@ import { withMaintenanceClient } from './maintenance-client.ts';
 /** The role every service connects as. Migrations grant it rights; it owns nothing. */
 export const APP_ROLE = 'bizosaas_app';
 export const DEV_APP_PASSWORD = 'bizosaas_app';
+/**
+ * The role of background workers that read across tenants (outbox relay, projection manager):
+ * tables grant it rights through policies of its own; like the app role it owns nothing and
+ * cannot bypass row-level security.
+ */
+export const WORKER_ROLE = 'bizosaas_worker';
+export const DEV_WORKER_PASSWORD = 'bizosaas_worker';
 
 const ATTRIBUTES = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
 const HAS_ATTRIBUTES =
@@ -20,14 +27,15 @@ export type AppRoleOutcome = 'created' | 'updated' | 'unchanged';
  * existing role's password changes only when `password` is given. Idempotent, safe to run
  * concurrently, and ALTERs nothing when all is in order (so an owner without superuser can run it).
  */
-export async function ensureAppRole(url: string, password?: string): Promise<AppRoleOutcome> {
+export async function ensureAppRole(url: string, password?: string, workerPassword?: string): Promise<AppRoleOutcome> {
   return withMaintenanceClient(url, async (client) => {
     const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
-    if (rows[0]?.user === APP_ROLE) throw new Error(`Migrations must run as the schema owner, not as ${APP_ROLE}`);
+    if (rows[0]?.user === APP_ROLE || rows[0]?.user === WORKER_ROLE) throw new Error(`Migrations must run as the schema owner, not as ${APP_ROLE}`);
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK_KEY]);
-      const outcome = await createOrAlter(client, password);
+      const outcome = await createOrAlter(client, APP_ROLE, password, DEV_APP_PASSWORD);
+      await createOrAlter(client, WORKER_ROLE, workerPassword, DEV_WORKER_PASSWORD);
       await client.query('COMMIT');
       return outcome;
     } catch (error) {
@@ -37,11 +45,16 @@ export async function ensureAppRole(url: string, password?: string): Promise<App
   });
 }
 
-async function createOrAlter(client: pg.Client, password: string | undefined): Promise<AppRoleOutcome> {
-  const existing = await client.query<{ ok: boolean }>(`SELECT ${HAS_ATTRIBUTES} AS ok FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
-  const role = pg.escapeIdentifier(APP_ROLE);
+async function createOrAlter(
+  client: pg.Client,
+  name: string,
+  password: string | undefined,
+  devPassword: string,
+): Promise<AppRoleOutcome> {
+  const existing = await client.query<{ ok: boolean }>(`SELECT ${HAS_ATTRIBUTES} AS ok FROM pg_roles WHERE rolname = $1`, [name]);
+  const role = pg.escapeIdentifier(name);
   if (existing.rowCount === 0) {
-    await client.query(`CREATE ROLE ${role} WITH ${ATTRIBUTES} PASSWORD ${pg.escapeLiteral(password ?? DEV_APP_PASSWORD)}`);
+    await client.query(`CREATE ROLE ${role} WITH ${ATTRIBUTES} PASSWORD ${pg.escapeLiteral(password ?? devPassword)}`);
     return 'created';
   }
   if (existing.rows[0]?.ok && password === undefined) return 'unchanged';

@@ -9,6 +9,8 @@ export interface MigrateDatabaseOptions {
   url: string;
   /** Sets the app role's password; when omitted a new role gets the dev default. */
   appPassword?: string;
+  /** Sets the worker role's password; when omitted a new role gets the dev default. */
+  workerPassword?: string;
   /** Defaults to every service, in SERVICE_NAMES order. */
   targets?: MigrationTarget[];
   onApplied?: (result: MigrationResult) => void;
@@ -24,7 +26,7 @@ export interface MigrationResult {
  * target's migrations in order, stopping at the first failure (MigrationError).
  */
 export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationResult[]> {
-  await ensureAppRole(options.url, options.appPassword);
+  await ensureAppRole(options.url, options.appPassword, options.workerPassword);
   await ensureDatabase(options.url);
   const results: MigrationResult[] = [];
   for (const target of options.targets ?? serviceTargets()) {

@@ -1,0 +1,1 @@
+export { eventStoreDdl } from './schema/event-store-ddl.ts';
