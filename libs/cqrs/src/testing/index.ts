@@ -1,0 +1,1 @@
+export { idempotencyStoreContract } from './idempotency-store-contract.ts';
