@@ -1,1 +1,44 @@
 export { eventStoreDdl } from './schema/event-store-ddl.ts';
+export { createEventStore } from './store/create-event-store.ts';
+export { inTenantTransaction, inTransaction } from './store/transaction.ts';
+export { streamId } from './store/stream-id.ts';
+export {
+  START_CHECKPOINT,
+  type AppendInput,
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type GlobalCheckpoint,
+  type LoadedAggregate,
+  type LoadInput,
+  type MapExternalIdInput,
+  type MapExternalIdResult,
+  type PgClient,
+  type PgQueryable,
+  type ReadAllInput,
+  type ReadAllResult,
+  type ReadStreamInput,
+  type RecordedEvent,
+  type SaveSnapshotInput,
+  type SnapshotCodec,
+  type StoredSnapshot,
+  type StreamRef,
+} from './store/types.ts';
+export { defineProjection, type AnyProjection, type Projection, type ProjectionTables } from './projections/projection.ts';
+export {
+  createProjectionManager,
+  type ProjectionManager,
+  type ProjectionManagerOptions,
+} from './projections/projection-manager.ts';
+export { rebuildProjection, type RebuildOptions, type RebuildResult } from './projections/rebuild-projection.ts';
+export { installProjection } from './projections/install-projection.ts';
+export { generationTables, projectionViews } from './projections/table-names.ts';
+export { readCheckpoint as readProjectionCheckpoint, type Checkpoint as ProjectionCheckpoint } from './projections/checkpoint.ts';
+export { outboxChannel } from './schema/event-store-ddl.ts';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
+export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
+export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';
+export { createInboxHandler, type InboxHandlerOptions, type InboxRetryOptions } from './inbox/inbox-handler.ts';
+export { isTransientError } from './inbox/transient-error.ts';
+export { trimSafely, type TrimResult, type TrimSafelyOptions } from './retention/trim-safely.ts';
+export { replayFromStore, type ReplayFromStoreOptions, type ReplayResult } from './retention/replay-from-store.ts';

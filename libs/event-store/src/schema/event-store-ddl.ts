@@ -1,4 +1,15 @@
 import { APP_ROLE, WORKER_ROLE } from '@bizosaas/db';
+import { appendConflictFunctionDdl } from '../store/append-function-ddl.ts';
+
+/**
+ * The LISTEN/NOTIFY channel on which inserts into `<schema>.outbox` are announced (see the
+ * trigger in eventStoreDdl). Channel names are identifiers: at most 63 bytes.
+ */
+export function outboxChannel(schema: string): string {
+  const channel = `${schema}_outbox`;
+  if (channel.length > 63) throw new Error(`Schema name too long for the outbox channel: ${schema}`);
+  return channel;
+}
 
 /**
  * The tables of the event-sourcing engine, created in the schema of each write service (the
@@ -67,6 +78,15 @@ CREATE TABLE ${s}.outbox (
   created_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 ${tenantPolicy('outbox')}
+-- Wakes the outbox relay (LISTEN): one notification per inserting statement; PostgreSQL
+-- delivers it at commit and folds repeats within a transaction.
+CREATE FUNCTION ${s}.notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('${outboxChannel(schema)}', '');
+  RETURN NULL;
+END $fn$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON ${s}.outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION ${s}.notify_outbox();
 
 -- Consumers record each handled event id in the transaction of the handler's effect.
 CREATE TABLE ${s}.inbox (
@@ -83,6 +103,7 @@ CREATE TABLE ${s}.projection_checkpoints (
   transaction_id   xid8 NOT NULL DEFAULT '0',
   global_position  bigint NOT NULL DEFAULT 0,
   generation       integer NOT NULL DEFAULT 1,   -- which table set serves reads
+  version          integer NOT NULL DEFAULT 1,   -- projection definition version of that table set
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
 
@@ -97,12 +118,22 @@ CREATE TABLE ${s}.external_ids (
 );
 ${tenantPolicy('external_ids')}
 
+-- Raises the version conflict of a failed append (see src/store/append-sql.ts).
+${appendConflictFunctionDdl(s)}
+REVOKE ALL ON FUNCTION ${s}.append_conflict FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ${s}.append_conflict TO ${APP_ROLE};
+
 GRANT USAGE ON SCHEMA ${s} TO ${APP_ROLE}, ${WORKER_ROLE};
 GRANT SELECT, INSERT ON ${s}.events, ${s}.outbox, ${s}.inbox, ${s}.external_ids TO ${APP_ROLE};
 GRANT SELECT, INSERT, UPDATE ON ${s}.snapshots TO ${APP_ROLE};
 GRANT SELECT ON ${s}.events, ${s}.snapshots, ${s}.external_ids TO ${WORKER_ROLE};
 GRANT SELECT, DELETE ON ${s}.outbox TO ${WORKER_ROLE};
+-- SELECT ... FOR UPDATE needs UPDATE on some column; the relay never updates.
+GRANT UPDATE (created_at) ON ${s}.outbox TO ${WORKER_ROLE};
 GRANT SELECT, INSERT ON ${s}.inbox TO ${WORKER_ROLE};
 GRANT SELECT, INSERT, UPDATE ON ${s}.projection_checkpoints TO ${WORKER_ROLE};
+-- The projection manager (worker) creates, owns and drops the read tables and views of each
+-- projection generation, and grants the app role SELECT on them (see src/projections).
+GRANT CREATE ON SCHEMA ${s} TO ${WORKER_ROLE};
 `;
 }

@@ -1,0 +1,149 @@
+import { reconnectDelay } from '@bizosaas/messaging';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { outboxChannel } from '../schema/event-store-ddl.ts';
+import { outboxBacklog } from './outbox-backlog.ts';
+import { listenForOutbox, type OutboxListener } from './outbox-listener.ts';
+import { relayBatch, type BatchContext, type BatchOutcome } from './relay-batch.ts';
+import { relayMetrics } from './relay-metrics.ts';
+import { createWakeSignal } from './wake-signal.ts';
+
+export interface OutboxRelayOptions {
+  /** Worker-role pool (reads every tenant's rows). The relay keeps one connection for LISTEN and uses one per batch. */
+  pool: pg.Pool;
+  /** Schema holding the outbox (see eventStoreDdl). */
+  schema: string;
+  redis: Redis;
+  /** Rows per transaction and XADD pipeline. Default 500. */
+  batchSize?: number;
+  /** Fallback poll when no notification arrives (a missed NOTIFY, a dead relay's rows). Default 1000 ms. */
+  pollIntervalMs?: number;
+  /**
+   * PostgreSQL ends a relay session that sits this long inside its transaction (e.g. stuck on
+   * Redis), releasing its rows and the relay lock to a standby. Default 30 s.
+   */
+  transactionIdleTimeoutMs?: number;
+  /** prom-client registry for the relay's metrics (see relayMetrics). */
+  metrics?: Registry;
+  /** Errors the relay recovers from by itself (PostgreSQL or Redis down); log them. */
+  onError?: (error: unknown) => void;
+  /** Awaited after a batch's XADDs and before its COMMIT: diagnostics and fault-injection tests. */
+  beforeCommit?: BatchContext['beforeCommit'];
+  /** Each pass's outcome: `busy` when another relay of the schema holds the lock (this one stands by). */
+  onBatch?: (outcome: BatchOutcome) => void;
+}
+
+export interface OutboxRelay {
+  /** Starts LISTENing and relaying in the background. */
+  start(): Promise<void>;
+  /** Finishes the batch in hand (publish, delete, commit), stops listening, resolves. Leaves the pool and Redis open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves committed outbox rows to Redis Streams, at least once and in position order. Safe in
+ * several replicas: a transaction-scoped advisory lock lets one relay of a schema work at a
+ * time (the others stand by and take over the next batch when it dies), which keeps the
+ * order per aggregate. Woken by LISTEN/NOTIFY on outboxChannel(schema), polling as fallback.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { pool, schema } = options;
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const onError = options.onError ?? (() => {});
+  const context: BatchContext = {
+    schema, redis: options.redis, batchSize,
+    transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? 30_000,
+    ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+  };
+  const metrics = relayMetrics(options.metrics, schema, () => outboxBacklog(pool, schema));
+  const wake = createWakeSignal();
+  const stopping = new AbortController();
+  let listener: OutboxListener | undefined;
+  let running: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  async function runBatch(): Promise<BatchOutcome> {
+    const started = performance.now();
+    const client = await pool.connect();
+    // A session ended while idle in the transaction is an 'error' event (fatal without a
+    // listener); the batch's next query fails instead.
+    client.on('error', ignore);
+    try {
+      const outcome = await relayBatch(client, context);
+      client.off('error', ignore);
+      client.release();
+      if (outcome.kind === 'published' && outcome.count > 0) {
+        metrics.published(outcome.count);
+        metrics.batchSeconds((performance.now() - started) / 1000);
+      }
+      return outcome;
+    } catch (error) {
+      // The connection's state is unknown (mid-transaction, broken): discard it; PostgreSQL rolls back.
+      client.off('error', ignore);
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!stopping.signal.aborted) {
+      wake.clear();
+      try {
+        const outcome = await runBatch();
+        options.onBatch?.(outcome);
+        failures = 0;
+        if (outcome.kind === 'published' && outcome.count === batchSize) continue;
+        // Standing by: the active relay handles notified rows; polling is enough to notice its death.
+        if (outcome.kind === 'busy') {
+          await sleep(pollIntervalMs, stopping.signal);
+          continue;
+        }
+      } catch (error) {
+        onError(error);
+        failures += 1;
+        await sleep(reconnectDelay(failures, 5_000), stopping.signal);
+        continue;
+      }
+      await wake.wait(pollIntervalMs);
+    }
+  }
+
+  return {
+    async start() {
+      if (running) throw new Error('outbox relay already started');
+      running = Promise.resolve(); // guards against a second start while LISTEN connects
+      listener = await listenForOutbox({ pool, channel: outboxChannel(schema), onNotify: wake.wake, onError });
+      if (stopping.signal.aborted) return listener.close(); // stop() came while LISTEN connected
+      wake.wake(); // first pass at once: rows committed before we listened
+      running = loop();
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        stopping.abort();
+        wake.wake();
+        await running;
+        listener?.close();
+        metrics.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+const ignore = () => {};
+
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

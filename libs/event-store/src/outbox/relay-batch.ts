@@ -1,0 +1,79 @@
+import type { EventEnvelope } from '@bizosaas/event-schemas';
+import { toStreamFields } from '@bizosaas/messaging';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+
+/** What one pass of the relay did. */
+export type BatchOutcome =
+  | { kind: 'busy' }
+  | { kind: 'published'; count: number; firstPosition?: string; lastPosition?: string };
+
+export interface BatchContext {
+  schema: string;
+  redis: Redis;
+  batchSize: number;
+  /** PostgreSQL ends a relay session idle in its transaction this long (e.g. stuck on Redis). */
+  transactionIdleTimeoutMs: number;
+  /** Awaited after the XADDs, before COMMIT. */
+  beforeCommit?: (outcome: { count: number; firstPosition: string; lastPosition: string }) => Promise<void> | void;
+}
+
+interface OutboxRow {
+  position: string;
+  stream_key: string;
+  envelope: EventEnvelope;
+}
+
+/**
+ * One relay transaction: take the schema's relay lock (transaction-scoped advisory lock, so
+ * only one relay of a schema works at a time and the lock dies with the transaction), claim
+ * the oldest rows (FOR UPDATE SKIP LOCKED), XADD them in one pipeline in position order,
+ * delete them, commit. A crash before COMMIT leaves the rows in place: they are published
+ * again (at least once, never lost).
+ */
+export async function relayBatch(client: pg.ClientBase, context: BatchContext): Promise<BatchOutcome> {
+  const s = pg.escapeIdentifier(context.schema);
+  const lockKey = pg.escapeLiteral(`outbox-relay:${context.schema}`);
+  const opened = (await client.query(
+    `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
+     SELECT pg_try_advisory_xact_lock(hashtextextended(${lockKey}, 0)) AS locked`,
+  )) as unknown as pg.QueryResult<{ locked: boolean }>[];
+  if (!opened.at(-1)?.rows[0]?.locked) {
+    await client.query('ROLLBACK');
+    return { kind: 'busy' };
+  }
+  const { rows } = await client.query<OutboxRow>(
+    // o.position: a bare name in ORDER BY would mean the text output column.
+    `SELECT o.position::text AS position, o.stream_key, o.envelope FROM ${s}.outbox o
+     ORDER BY o.position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [context.batchSize],
+  );
+  if (rows.length === 0) {
+    await client.query('COMMIT');
+    return { kind: 'published', count: 0 };
+  }
+  await publish(context.redis, rows);
+  const firstPosition = rows[0]!.position;
+  const lastPosition = rows.at(-1)!.position;
+  await context.beforeCommit?.({ count: rows.length, firstPosition, lastPosition });
+  // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
+  const committed = (await client.query(
+    `DELETE FROM ${s}.outbox WHERE position = ANY('{${rows.map((row) => row.position).join(',')}}'::bigint[]); COMMIT`,
+  )) as unknown as pg.QueryResult[];
+  if (committed.at(-1)?.command !== 'COMMIT') throw new Error('outbox relay transaction did not commit');
+  return { kind: 'published', count: rows.length, firstPosition, lastPosition };
+}
+
+/**
+ * One pipeline, in position order. Any failed XADD fails the batch (rolled back, republished
+ * whole): a partly failed pipeline must not commit a later row without an earlier one.
+ */
+async function publish(redis: Redis, rows: readonly OutboxRow[]): Promise<void> {
+  const pipeline = redis.pipeline();
+  for (const row of rows) pipeline.xadd(row.stream_key, '*', ...toStreamFields(row.envelope));
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (results.length !== rows.length || failed) {
+    throw new Error(`outbox relay: XADD failed: ${failed?.[0]?.message ?? 'no reply'}`);
+  }
+}

@@ -1,0 +1,136 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
+import { createRedis, eventStreamKey } from '@bizosaas/messaging';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { eventStoreDdl } from '../schema/event-store-ddl.ts';
+
+/** Helpers for the outbox, inbox and retention integration tests (not exported from the package). */
+export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const tenantId = '5d0c6a1e-2b7f-4c3d-9e8a-1f2b3c4d5e6f';
+
+export interface DatabaseUrls {
+  ownerUrl: string;
+  appUrl: string;
+  workerUrl: string;
+}
+
+export interface ScratchStore {
+  schema: string;
+  /** Owner connection: test setup and inspection only. */
+  owner: pg.Pool;
+  /** Request-side role (RLS by tenant). */
+  app: pg.Pool;
+  /** Background role (relay, consumers across tenants). */
+  worker: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A uniquely named schema with eventStoreDdl installed by the owner; drop() removes it. */
+export async function scratchStore(label: string, urls: DatabaseUrls): Promise<ScratchStore> {
+  const schema = `es_${label}_${randomBytes(4).toString('hex')}`;
+  const owner = new pg.Pool({ connectionString: urls.ownerUrl, max: 3 });
+  await owner.query(eventStoreDdl(schema));
+  const app = new pg.Pool({ connectionString: urls.appUrl, max: 5 });
+  const worker = new pg.Pool({ connectionString: urls.workerUrl, max: 5 });
+  for (const pool of [app, worker]) pool.on('error', () => {});
+  return {
+    schema, owner, app, worker,
+    async drop() {
+      await Promise.all([app.end(), worker.end()]);
+      await owner.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+      await owner.end();
+    },
+  };
+}
+
+/** A Redis key namespace no other test file uses. */
+export const uniqueNamespace = (label: string) => `test:es-${label}:${randomUUID().slice(0, 8)}:events`;
+
+export const testRedis = (name: string): Redis => createRedis(redisUrl, { connectionName: `test-${name}`, onError: () => {} });
+
+/** Deletes every key of a namespace (SCAN, never KEYS). */
+export async function deleteNamespace(redis: Redis, namespace: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+/** Event `version` of lead `aggregateId`: lead.created first, then lead.qualified. */
+export function leadEvent(aggregateId: string, version: number): DomainEvent {
+  const common = { tenantId, actor: { type: 'service', id: 'domain-repository' } as const, aggregateId, aggregateVersion: version };
+  if (version === 1) {
+    return createEvent({
+      ...common, type: 'lead.created',
+      data: {
+        contact: { email: 'jane.roe@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null },
+        source: 'api', utmParameters: {}, campaignId: null,
+      },
+    });
+  }
+  return createEvent({
+    ...common, type: 'lead.qualified',
+    data: {
+      score: { totalScore: version % 100, behavioralScore: null, demographicScore: null, firmographicScore: null },
+      method: 'manual', analysisId: null, notes: null,
+    },
+  });
+}
+
+/**
+ * Commits events and their outbox rows in one transaction as the app role (tenant set), the
+ * way the event store's append does; outbox positions follow the array order.
+ */
+export async function commitEvents(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
+  const s = pg.escapeIdentifier(schema);
+  const input = JSON.stringify(events.map((d) => ({ d, k: eventStreamKey(d.aggregateType, namespace) })));
+  const client = await app.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantId]);
+    await client.query(
+      `WITH input AS (SELECT e->'d' AS d, e->>'k' AS k, n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)),
+       stored AS (
+         INSERT INTO ${s}.events (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type,
+                                  schema_version, data, metadata, occurred_at)
+         SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, (d->>'aggregateType') || '-' || (d->>'aggregateId'),
+                d->>'aggregateType', (d->>'aggregateId')::uuid, (d->>'aggregateVersion')::int, d->>'type',
+                (d->>'schemaVersion')::int, d->'data', jsonb_build_object('correlationId', d->'correlationId'),
+                (d->>'occurredAt')::timestamptz
+         FROM input ORDER BY n)
+       INSERT INTO ${s}.outbox (event_id, tenant_id, stream_key, envelope)
+       SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, k, d FROM input ORDER BY n`,
+      [input],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Event ids on a stream, in stream order (duplicates kept). */
+export async function streamEventIds(redis: Redis, stream: string): Promise<string[]> {
+  const entries = (await redis.xrange(stream, '-', '+')) as [string, string[]][];
+  return entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!);
+}
+
+/** Polls until `condition` holds; fails after a generous timeout (never asserts on duration). */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function outboxCount(pool: pg.Pool, schema: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(schema)}.outbox`);
+  return Number(rows[0]!.n);
+}

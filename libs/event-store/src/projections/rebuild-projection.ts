@@ -1,0 +1,97 @@
+import type pg from 'pg';
+import { lockProjection, readCheckpoint, saveCheckpoint, tryLockRebuild, unlockRebuild, type Checkpoint } from './checkpoint.ts';
+import { copyLog, type CopyProgress, type CopyTarget } from './copy-log.ts';
+import { createGeneration, dropGeneration, pointViews } from './generations.ts';
+import { inTransaction } from './in-transaction.ts';
+import { installProjection } from './install-projection.ts';
+import { compareLogPositions } from './log-position.ts';
+import type { AnyProjection } from './projection.ts';
+import { START_CHECKPOINT } from '../store/types.ts';
+import { generationTables } from './table-names.ts';
+
+export interface RebuildOptions {
+  /** Worker-role pool; the rebuild holds two of its connections. */
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly projection: AnyProjection;
+  /** Log rows per page and transaction (default 10,000). */
+  readonly batchSize?: number;
+}
+
+export interface RebuildResult {
+  /** The generation now serving. */
+  readonly generation: number;
+  /** Log rows read (all types) and events applied (handled types). */
+  readonly read: number;
+  readonly applied: number;
+  readonly seconds: number;
+}
+
+/**
+ * Rebuilds a projection from the start of the log into fresh tables (generation g+1) while
+ * generation g keeps serving readers and the live loop keeps updating it. Once the copy has
+ * caught up, one transaction pauses the live loop (the projection's lock), applies the
+ * remaining tail, points the views at g+1, moves the checkpoint (generation, version,
+ * position) and drops g's tables. On failure g+1 is dropped and g serves on.
+ *
+ * @throws Error when a rebuild of the projection is already running.
+ */
+export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
+  const { pool, schema, projection } = options;
+  const started = performance.now();
+  const installed = await installProjection(pool, schema, projection);
+  const writer = await pool.connect();
+  const reader = await pool.connect();
+  try {
+    if (!(await tryLockRebuild(writer, schema, projection.name))) {
+      throw new Error(`Projection ${projection.name}: a rebuild is already running`);
+    }
+    try {
+      const next = installed.generation + 1;
+      const target: CopyTarget = {
+        reader, writer, schema, projection,
+        tables: generationTables(schema, projection, next),
+        batchSize: options.batchSize ?? 10_000,
+        pageTransactions: true,
+      };
+      const done = await copyAndSwap(target, installed, next);
+      return { generation: next, read: done.read, applied: done.applied, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await unlockRebuild(writer, schema, projection.name);
+    }
+  } finally {
+    reader.release();
+    writer.release();
+  }
+}
+
+async function copyAndSwap(target: CopyTarget, installed: Checkpoint, next: number): Promise<CopyProgress> {
+  const { writer, schema, projection } = target;
+  await inTransaction(writer, () => createGeneration(writer, schema, projection, next));
+  try {
+    const copied = await copyLog(target, { position: START_CHECKPOINT, read: 0, applied: 0 });
+    return await inTransaction(writer, () => swap(target, installed, next, copied));
+  } catch (error) {
+    await inTransaction(writer, () => dropGeneration(writer, schema, projection, next)).catch(() => {});
+    throw error;
+  }
+}
+
+/** The swap transaction's body (see rebuildProjection). */
+async function swap(target: CopyTarget, installed: Checkpoint, next: number, copied: CopyProgress): Promise<CopyProgress> {
+  const { writer, schema, projection } = target;
+  await lockProjection(writer, schema, projection.name);
+  const live = await readCheckpoint(writer, schema, projection.name);
+  if (live?.generation !== installed.generation) {
+    throw new Error(`Projection ${projection.name}: generation changed during the rebuild`);
+  }
+  const tail = await copyLog({ ...target, reader: writer, pageTransactions: false }, copied);
+  // The snapshot horizon only moves forward, so the copy covers all the live loop applied.
+  if (compareLogPositions(tail.position, live.position) < 0) {
+    throw new Error(`Projection ${projection.name}: rebuild ended behind the live checkpoint`);
+  }
+  await pointViews(writer, schema, projection, next);
+  await dropGeneration(writer, schema, projection, installed.generation);
+  await saveCheckpoint(writer, schema, projection.name, { position: tail.position, generation: next, version: projection.version });
+  return tail;
+}

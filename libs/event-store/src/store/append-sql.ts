@@ -1,0 +1,49 @@
+/**
+ * The append as one prepared statement: the tenant, the guard, the events and (optionally) the
+ * outbox rows. Parameters: $1 stream_id, $2 tenant_id, $3 aggregate_type, $4 aggregate_id,
+ * $5 expected version, $6 the envelopes as one JSON array, $7 the outbox stream key.
+ *
+ * - tenant: outside a tenant transaction (appendInOwnTransaction, autocommit) the statement
+ *   sets `app.current_tenant_id` for itself; inside one the tenant stays, so RLS rejects events
+ *   of another. The guard reads `tenant.id`, so it cannot run before the setting is made.
+ * - guard: the stream is at `expected` exactly when version `expected` exists (nothing to
+ *   check for a new stream) and `expected + 1` does not, versions being gapless. The first is a
+ *   point lookup in the unique (stream_id, version) index whatever the statistics say (a
+ *   max(version) guard got generic plans reading the whole stream, RLS-checking every row).
+ *   The second is the unique index itself: a writer that raced us to `expected + 1` makes us
+ *   wait for its commit, and ON CONFLICT DO NOTHING turns the clash into a missing row.
+ * - any missing row sends the statement into `append_conflict`, which raises: nothing of the
+ *   batch survives, in or out of a transaction.
+ * Rows flow from the array in order into the inserts (no node between reorders them), so
+ * versions, global positions and outbox positions follow the array.
+ */
+export function appendSql(schema: string, outbox: boolean): string {
+  const source = outbox ? 'input' : 'guard, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(d, n)';
+  const input = `, input AS (
+  SELECT d, n FROM guard, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(d, n)
+), outboxed AS (
+  INSERT INTO ${schema}.outbox (event_id, tenant_id, stream_key, envelope)
+  SELECT (d->>'id')::uuid, $2::uuid, $7::text, d FROM input
+)`;
+  return `WITH tenant AS (
+  SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $2::text), true) AS id
+), guard AS (
+  SELECT FROM tenant
+  WHERE $5::int = 0
+     OR EXISTS (SELECT FROM ${schema}.events WHERE stream_id = $1::text AND version = $5::int AND tenant.id IS NOT NULL)
+)${outbox ? input : ''}, appended AS (
+  INSERT INTO ${schema}.events
+    (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version, data, metadata, occurred_at)
+  SELECT (d->>'id')::uuid, $2::uuid, $1::text, $3::text, $4::uuid, $5::int + n::int, d->>'type', (d->>'schemaVersion')::int,
+         d->'data',
+         COALESCE(d->'metadata', '{}'::jsonb)
+           || jsonb_build_object('correlationId', d->'correlationId', 'causationId', d->'causationId', 'actor', d->'actor'),
+         (d->>'occurredAt')::timestamptz
+  FROM ${source}
+  ON CONFLICT (stream_id, version) DO NOTHING
+  RETURNING global_position
+)
+SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_position)::text[]
+            ELSE ${schema}.append_conflict($1::text, $5::int, $6::jsonb) END AS positions
+FROM appended`;
+}

@@ -1,0 +1,58 @@
+import { ConcurrencyError, TenantIsolationError } from '@bizosaas/ddd-kernel';
+import type { Pool } from 'pg';
+import { appendSql } from './append-sql.ts';
+import { statementName } from './sql-names.ts';
+import { streamId } from './stream-id.ts';
+import type { AppendInput, AppendResult, PgClient, PgQueryable } from './types.ts';
+import { validateAppend } from './validate-append.ts';
+
+export interface AppendConfig {
+  /** Quoted schema name. */
+  schema: string;
+  streamKey: (aggregateType: string) => string;
+}
+
+/**
+ * Builds the two appends of one store, both the one prepared statement of append-sql.ts:
+ * `append` inside the caller's transaction, and `appendInOwnTransaction` autocommitted on any
+ * pooled connection (the statement sets the tenant for itself). An empty batch is a no-op that
+ * does not check the version. Both need READ COMMITTED (the default).
+ */
+export function createAppend({ schema, streamKey }: AppendConfig) {
+  const texts = { true: appendSql(schema, true), false: appendSql(schema, false) };
+  const names = { true: statementName('es_append', texts.true), false: statementName('es_append', texts.false) };
+
+  async function run(client: PgQueryable, input: AppendInput): Promise<AppendResult> {
+    validateAppend(input);
+    if (input.events.length === 0) return { nextExpectedVersion: input.expectedVersion, positions: [] };
+    const outbox = input.outbox ?? true;
+    const values = [
+      streamId(input.aggregateType, input.aggregateId),
+      input.tenantId,
+      input.aggregateType,
+      input.aggregateId,
+      input.expectedVersion,
+      JSON.stringify(input.events),
+    ];
+    if (outbox) values.push(streamKey(input.aggregateType));
+    const query = { name: names[`${outbox}`], text: texts[`${outbox}`], values };
+    const result = await client.query<{ positions: string[] }>(query).catch(conflictError(input));
+    const positions = result.rows[0]!.positions;
+    return { nextExpectedVersion: input.expectedVersion + positions.length, positions };
+  }
+
+  return {
+    append: (client: PgClient, input: AppendInput) => run(client, input),
+    appendInOwnTransaction: (pool: Pool, input: AppendInput) => run(pool, input),
+  };
+}
+
+/** append_conflict's SQLSTATEs as kernel errors; DETAIL carries the winner's version. */
+function conflictError(input: AppendInput) {
+  return (error: unknown): never => {
+    const { code, detail } = error as { code?: string; detail?: string };
+    if (code === 'ES409') throw new ConcurrencyError(input.expectedVersion, Number(detail));
+    if (code === 'ES404') throw new TenantIsolationError(input.tenantId);
+    throw error;
+  };
+}

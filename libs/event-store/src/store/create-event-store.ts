@@ -1,0 +1,44 @@
+import { eventCatalogue, type EventCatalogue, type PlatformCatalogue } from '@bizosaas/event-schemas';
+import { DEFAULT_STREAM_NAMESPACE, eventStreamKey } from '@bizosaas/messaging';
+import { createMapExternalId } from '../external-ids/map-external-id.ts';
+import { createAggregateLoader } from '../snapshots/aggregate-loader.ts';
+import { createSnapshots, crossedSnapshotPoint } from '../snapshots/snapshots.ts';
+import { createAppend } from './append.ts';
+import { createReadAll } from './read-all.ts';
+import { createReadStream } from './read-stream.ts';
+import { quotedSchema } from './sql-names.ts';
+import { createStreamVersion } from './stream-version.ts';
+import type { EventStore, EventStoreOptions } from './types.ts';
+
+/**
+ * The PostgreSQL event store over the tables of `eventStoreDdl(schema)`. Plain functions over a
+ * pg client: the caller owns connections and transactions (see inTenantTransaction).
+ */
+export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
+  options: EventStoreOptions<C>,
+): EventStore<C> {
+  const schema = quotedSchema(options.schema);
+  const catalogue = options.catalogue ?? (eventCatalogue as unknown as C);
+  const namespace = options.namespace ?? DEFAULT_STREAM_NAMESPACE;
+  const every = options.snapshotEvery ?? 100;
+  if (!Number.isInteger(every) || every < 1) throw new Error(`snapshotEvery must be an integer >= 1, got ${every}`);
+  const readStream = createReadStream(schema, catalogue);
+  const snapshots = createSnapshots(schema);
+  const streamKeys = new Map<string, string>();
+  const streamKey = (aggregateType: string) => {
+    let key = streamKeys.get(aggregateType);
+    if (key === undefined) streamKeys.set(aggregateType, (key = eventStreamKey(aggregateType, namespace)));
+    return key;
+  };
+
+  return {
+    ...createAppend({ schema, streamKey }),
+    readStream,
+    streamVersion: createStreamVersion(schema),
+    readAll: createReadAll(schema, catalogue),
+    ...snapshots,
+    shouldSnapshot: (version, previousVersion) => crossedSnapshotPoint(every, version, previousVersion),
+    load: createAggregateLoader({ readStream, loadSnapshot: snapshots.loadSnapshot }),
+    mapExternalId: createMapExternalId(schema),
+  };
+}

@@ -1,0 +1,161 @@
+// Latency from a command's append to the projection row it causes, at a target rate.
+//   npx tsx tools/bench/end-to-end-latency.ts
+// env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
+//      REDIS_URL           (default redis://127.0.0.1:6379)
+//      BENCH_RATE          commands per second (default 1000); each appends one lead.created with its outbox row
+//      BENCH_SECONDS       seconds of load per path (default 10); the first second is warm-up, not measured
+//      BENCH_PATHS         comma separated, default "stream,store":
+//        stream  append (+ outbox) -> outbox relay -> Redis stream -> consumer group (BENCH_CONSUMERS,
+//                default 4) -> inbox handler applying the lead-list projection in its transaction
+//        store   append (+ outbox, whose NOTIFY wakes the manager) -> projection manager reading the
+//                store's global log -> lead-list projection batch committed with its checkpoint
+// Per event: from just before the append's transaction starts to just after the projection's
+// transaction commits (same process, same clock). Each path runs in a scratch schema of its own.
+import { randomUUID } from 'node:crypto';
+import { ensureAppRole, ensureDatabase, APP_ROLE, DEV_APP_PASSWORD, WORKER_ROLE, DEV_WORKER_PASSWORD } from '@bizosaas/db/migrations';
+import { createEvent, uuidv7, type DomainEvent } from '@bizosaas/event-schemas';
+import { createConsumer, createRedis, eventStreamKey } from '@bizosaas/messaging';
+import pg from 'pg';
+import {
+  createEventStore, createInboxHandler, createOutboxRelay, createProjectionManager, eventStoreDdl, generationTables,
+  inTenantTransaction, installProjection, outboxChannel,
+} from '@bizosaas/event-store';
+import { leadListProjection } from '@bizosaas/event-store/testing';
+
+const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const rate = Number(process.env.BENCH_RATE ?? 1000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const consumers = Number(process.env.BENCH_CONSUMERS ?? 4);
+const paths = (process.env.BENCH_PATHS ?? 'stream,store').split(',');
+const tenants = Array.from({ length: 50 }, () => randomUUID());
+const actor = { type: 'system', id: 'bench' } as const;
+
+const roleUrl = (role: string, password: string) => Object.assign(new URL(ownerUrl), { username: role, password }).toString();
+
+interface Run {
+  schema: string;
+  owner: pg.Pool;
+  app: pg.Pool;
+  worker: pg.Pool;
+  /** Before-append times by event id, and measured latencies (ms). */
+  started: Map<string, number>;
+  latencies: number[];
+  measureFrom: number;
+}
+
+/** The projection of `event` committed now: one latency sample (warm-up events are not kept). */
+function committed(run: Run, event: { id: string }): void {
+  const t0 = run.started.get(event.id);
+  if (t0 === undefined) return;
+  run.started.delete(event.id);
+  if (t0 >= run.measureFrom) run.latencies.push(performance.now() - t0);
+}
+
+/** Issues `rate` single-event appends per second for `seconds`, each as its own command. */
+async function load(run: Run): Promise<number> {
+  const store = createEventStore({ schema: run.schema, namespace: run.schema });
+  const begin = performance.now();
+  run.measureFrom = begin + 1000;
+  const inFlight = new Set<Promise<void>>();
+  let issued = 0;
+  while (performance.now() - begin < seconds * 1000) {
+    const due = Math.floor(((performance.now() - begin) / 1000) * rate);
+    for (; issued < due; issued += 1) {
+      const tenantId = tenants[issued % tenants.length] ?? '';
+      const event = newLead(tenantId);
+      run.started.set(event.id, performance.now());
+      const append = inTenantTransaction(run.app, tenantId, (client) =>
+        store.append(client, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] }),
+      ).then(() => undefined);
+      inFlight.add(append);
+      void append.finally(() => inFlight.delete(append));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await Promise.all(inFlight);
+  return issued;
+}
+
+const newLead = (tenantId: string): DomainEvent =>
+  createEvent({
+    type: 'lead.created', tenantId, aggregateId: uuidv7(), aggregateVersion: 1, actor,
+    data: {
+      contact: { email: 'lead@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null },
+      source: 'api', utmParameters: {}, campaignId: null,
+    },
+  });
+
+/** stream path: relay + consumer group whose inbox handler applies the projection. */
+async function streamPath(run: Run): Promise<() => Promise<void>> {
+  const redis = createRedis(redisUrl, { connectionName: 'bench-e2e' });
+  const { generation } = await installProjection(run.worker, run.schema, leadListProjection);
+  const tables = generationTables(run.schema, leadListProjection, generation);
+  const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
+  const inbox = createInboxHandler<DomainEvent>({
+    pool: run.worker, schema: run.schema, consumer: 'lead-list',
+    handle: async (event, client) => {
+      if (event.type === 'lead.created') await leadListProjection.applyBatch?.(client, [event], tables);
+    },
+  });
+  const group = Array.from({ length: consumers }, (_, n) =>
+    createConsumer<DomainEvent>({
+      redis, streams: [eventStreamKey('lead', run.schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000,
+      handler: async (event, delivery) => {
+        await inbox(event, delivery);
+        committed(run, event);
+      },
+    }));
+  await Promise.all(group.map((consumer) => consumer.start()));
+  await relay.start();
+  return async () => {
+    await relay.stop();
+    await Promise.all(group.map((consumer) => consumer.stop()));
+    await redis.del(eventStreamKey('lead', run.schema));
+    redis.disconnect();
+  };
+}
+
+/** store path: the projection manager, woken by the outbox's NOTIFY. */
+async function storePath(run: Run): Promise<() => Promise<void>> {
+  const manager = createProjectionManager({
+    pool: run.worker, schema: run.schema, projections: [leadListProjection],
+    listenChannel: outboxChannel(run.schema), pollIntervalMs: 250,
+    onApplied: (_, events) => events.forEach((event) => committed(run, event as DomainEvent)),
+  });
+  await manager.start();
+  return () => manager.stop();
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function measure(path: string): Promise<void> {
+  const schema = `bench_e2e_${path}_${randomUUID().slice(0, 8)}`;
+  const owner = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  const app = new pg.Pool({ connectionString: roleUrl(APP_ROLE, DEV_APP_PASSWORD), max: 16 });
+  const worker = new pg.Pool({ connectionString: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD), max: consumers + 6 });
+  const run: Run = { schema, owner, app, worker, started: new Map(), latencies: [], measureFrom: Infinity };
+  try {
+    await owner.query(eventStoreDdl(schema));
+    const stop = await (path === 'stream' ? streamPath(run) : storePath(run));
+    const began = performance.now();
+    const issued = await load(run);
+    const elapsed = (performance.now() - began) / 1000;
+    const deadline = performance.now() + 15_000;
+    while (run.started.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await stop();
+    const sorted = [...run.latencies].sort((a, b) => a - b);
+    const f = (ms: number) => `${ms.toFixed(1)} ms`;
+    console.log(`${path.padEnd(6)} ${issued} commands at ${Math.round(issued / elapsed)}/s (target ${rate}/s); ` +
+      `measured ${sorted.length}, missing ${run.started.size}: p50 ${f(percentile(sorted, 50))}, ` +
+      `p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`);
+  } finally {
+    await Promise.all([app.end(), worker.end()]);
+    await owner.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);
+    await owner.end();
+  }
+}
+
+await ensureDatabase(ownerUrl);
+await ensureAppRole(ownerUrl);
+for (const path of paths) await measure(path);
