@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { claimStale } from './claim-stale.ts';
 import { reconnectDelay } from './create-redis.ts';
@@ -71,14 +72,6 @@ async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<voi
   for (const entry of fromReadReply(reply)) await deliver(loop.deliver, entry, 1);
 }
 
-function sleep(ms: number, abort: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    abort.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      abort.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
+/** Waits `ms`, or less when `abort` fires (then resolves, not rejects). */
+const sleep = (ms: number, abort: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal: abort }).catch(() => undefined);

@@ -1,13 +1,14 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { reconnectDelay } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
 import { outboxBacklog } from './outbox-backlog.ts';
-import { listenForOutbox, type OutboxListener } from './outbox-listener.ts';
+import { listenForNotifications, type NotificationListener } from '../notifications/listen.ts';
 import { relayBatch, type BatchContext, type BatchOutcome } from './relay-batch.ts';
 import { relayMetrics } from './relay-metrics.ts';
-import { createWakeSignal } from './wake-signal.ts';
+import { createWakeSignal } from '../notifications/wake-signal.ts';
 
 export interface OutboxRelayOptions {
   /** Worker-role pool (reads every tenant's rows). The relay keeps one connection for LISTEN and uses one per batch. */
@@ -60,7 +61,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const metrics = relayMetrics(options.metrics, schema, () => outboxBacklog(pool, schema));
   const wake = createWakeSignal();
   const stopping = new AbortController();
-  let listener: OutboxListener | undefined;
+  let listener: NotificationListener | undefined;
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -115,7 +116,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) throw new Error('outbox relay already started');
       running = Promise.resolve(); // guards against a second start while LISTEN connects
-      listener = await listenForOutbox({ pool, channel: outboxChannel(schema), onNotify: wake.wake, onError });
+      listener = await listenForNotifications({ pool, channel: outboxChannel(schema), onNotify: wake.wake, onError });
       if (stopping.signal.aborted) return listener.close(); // stop() came while LISTEN connected
       wake.wake(); // first pass at once: rows committed before we listened
       running = loop();
@@ -136,14 +137,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
 const ignore = () => {};
 
-function sleep(ms: number, abort: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    abort.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      abort.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
+/** Waits `ms`, or less when `abort` fires (then resolves, not rejects). */
+const sleep = (ms: number, abort: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal: abort }).catch(() => undefined);

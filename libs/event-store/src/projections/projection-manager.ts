@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { catchUpBatch } from './catch-up-batch.ts';
 import { installProjection } from './install-projection.ts';
-import { listenForWakeups, type Listener } from './listen-for-wakeups.ts';
+import { listenForNotifications, type NotificationListener } from '../notifications/listen.ts';
 import type { AnyProjection } from './projection.ts';
 import { rebuildProjection, type RebuildResult } from './rebuild-projection.ts';
-import { createWakeSignal, type WakeSignal } from './wake-signal.ts';
+import { createWakeSignal, type WakeSignal } from '../notifications/wake-signal.ts';
 
 export interface ProjectionManagerOptions {
   /** Worker-role pool (reads every tenant's events). Size it >= projections + 3. */
@@ -51,7 +51,7 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
   const signals = new Map<string, WakeSignal>(projections.map((p) => [p.name, createWakeSignal()]));
   const running = new Set<Promise<unknown>>();
   let stopped = true;
-  let listener: Listener | undefined;
+  let listener: NotificationListener | undefined;
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);
@@ -86,7 +86,7 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
         pause = Math.min(pollMs * 2 ** failures, 30_000);
         onError(error, projection.name);
       }
-      if (pause > 0 && !stopped) await signal.sleep(pause);
+      if (pause > 0 && !stopped) await signal.wait(pause);
     }
   }
 
@@ -95,7 +95,10 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
       if (!stopped) return;
       const installed = await Promise.all(projections.map((p) => installProjection(pool, schema, p)));
       stopped = false;
-      if (options.listenChannel) listener = listenForWakeups(pool, options.listenChannel, wake, onError);
+      if (options.listenChannel) {
+        const channel = options.listenChannel;
+        listener = await listenForNotifications({ pool, channel, onNotify: wake, onError: (error) => onError(error, `listen ${channel}`) });
+      }
       projections.forEach((projection, index) => {
         track(loop(projection, signals.get(projection.name) ?? createWakeSignal()));
         // Only upgrades: during a rolling deploy a replica still running the old code must not
@@ -107,7 +110,7 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
     async stop() {
       stopped = true;
       wake();
-      await listener?.close();
+      listener?.close();
       listener = undefined;
       await Promise.allSettled([...running]);
     },

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { compareLogPositions } from './log-position.ts';
 import { defineProjection, handlesType, type Projection } from './projection.ts';
 import { generationTables, projectionViews } from './table-names.ts';
-import { createWakeSignal } from './wake-signal.ts';
 
 const valid: Projection<unknown, 'lead_list'> = {
   name: 'lead_list',
@@ -50,17 +49,5 @@ describe('compareLogPositions', () => {
     expect(compareLogPositions(at('10', '99'), at('10', '100'))).toBe(-1);
     expect(compareLogPositions(at('10', '100'), at('10', '100'))).toBe(0);
     expect(compareLogPositions(at('18446744073709551615', '1'), at('18446744073709551614', '2'))).toBe(1);
-  });
-});
-
-describe('createWakeSignal', () => {
-  it('ends a sleep early on wake, and skips the next sleep after a wake while awake', async () => {
-    const signal = createWakeSignal();
-    // Either sleep left to its timer would outlast the test's timeout.
-    const sleeping = signal.sleep(60_000);
-    signal.wake();
-    await expect(sleeping).resolves.toBeUndefined();
-    signal.wake();
-    await expect(signal.sleep(60_000)).resolves.toBeUndefined();
   });
 });

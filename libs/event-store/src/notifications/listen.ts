@@ -1,7 +1,7 @@
 import { reconnectDelay } from '@bizosaas/messaging';
 import pg from 'pg';
 
-export interface OutboxListenerOptions {
+export interface NotificationListenerOptions {
   /** The connection is taken from this pool and kept (the pool needs room for it). */
   pool: pg.Pool;
   channel: string;
@@ -11,16 +11,16 @@ export interface OutboxListenerOptions {
   maxReconnectDelayMs?: number;
 }
 
-export interface OutboxListener {
+export interface NotificationListener {
   close(): void;
 }
 
 /**
  * Keeps one connection LISTENing on `channel`, reconnecting with backoff when it breaks.
  * Resolves once the first attempt succeeded or failed (a failure keeps retrying in the
- * background; the relay's polling covers the gap).
+ * background; the caller's polling covers the gap).
  */
-export async function listenForOutbox(options: OutboxListenerOptions): Promise<OutboxListener> {
+export async function listenForNotifications(options: NotificationListenerOptions): Promise<NotificationListener> {
   const { pool, channel, onNotify, onError } = options;
   let current: pg.PoolClient | undefined;
   let closed = false;
