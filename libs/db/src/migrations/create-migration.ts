@@ -1,12 +1,10 @@
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addTenantRls } from './add-tenant-rls.ts';
 import { ensureAppRole } from './app-role.ts';
-import { MigrationError, NO_FILTERS } from './apply-migrations.ts';
+import { NO_FILTERS, withTargetEngine } from './apply-migrations.ts';
 import { maintenanceUrl } from './database-url.ts';
-import { migrationAdapterFactory } from './migration-adapter.ts';
 import { LOCKFILE_CONTENT, LOCKFILE_NAME, readMigrationList } from './migration-list.ts';
-import { engineErrorMessage, startSchemaEngine } from './schema-engine.ts';
 import { sqlStatements } from './sql-statements.ts';
 import type { MigrationTarget } from './services.ts';
 
@@ -50,29 +48,17 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
 
 async function diffMigrationsToSchema(url: string, target: MigrationTarget): Promise<string> {
   // No default schema: the generated SQL then names each table's schema explicitly.
-  const factory = migrationAdapterFactory({ url: maintenanceUrl(url), searchPath: target.pgSchema });
-  try {
-    const schemaPath = join(target.prismaDir, 'schema.prisma');
-    const datamodel = { path: schemaPath, content: await readFile(schemaPath, 'utf8') };
-    const migrationsList = await readMigrationList(target.prismaDir);
-    const engine = await startSchemaEngine(datamodel, factory);
-    try {
-      const { stdout } = await engine.diff({
-        from: { tag: 'migrations', ...migrationsList },
-        to: { tag: 'schemaDatamodel', files: [datamodel] },
-        script: true,
-        exitCode: null,
-        filters: NO_FILTERS,
-      });
-      return stdout ?? '';
-    } finally {
-      engine.free();
-    }
-  } catch (error) {
-    throw new MigrationError(target.name, engineErrorMessage(error));
-  } finally {
-    await factory.close();
-  }
+  const adapter = { url: maintenanceUrl(url), searchPath: target.pgSchema };
+  return withTargetEngine(target, adapter, async (engine, { datamodel, migrationsList }) => {
+    const { stdout } = await engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: [datamodel] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    return stdout ?? '';
+  });
 }
 
 /** Prisma's directory naming: lower-case words joined by underscores. */
