@@ -1,38 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
 import type { Redis } from 'ioredis';
-import { createRedis } from './create-redis.ts';
 
 /** Helpers for this lib's integration tests (not exported from the package). */
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { redisUrl } from './testing.ts';
+export { deleteNamespace, redisUrl, testRedis, uniqueNamespace, waitFor } from './testing.ts';
 
 export const tenantId = '3f2b8a4e-6c1d-4e9f-a7b5-0c9d8e7f6a5b';
-
-/** A key namespace no other test file uses. */
-export const uniqueNamespace = (file: string) => `test:${file}:${randomUUID().slice(0, 8)}:events`;
-
-export const testRedis = (name: string): Redis =>
-  createRedis(redisUrl, { connectionName: `test-${name}`, onError: () => {} });
-
-/** Deletes every key of a namespace (SCAN, never KEYS). */
-export async function deleteNamespace(redis: Redis, namespace: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
-/** Polls until `condition` holds; fails after a generous timeout (never asserts on duration). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 export const leadCreated = (email = 'john.doe@example.com'): DomainEvent =>
   createEvent({

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
-import { createRedis, eventStreamKey } from '@bizosaas/messaging';
+import { eventStreamKey } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
+import { uniqueNamespace as namespaceFor } from '@bizosaas/messaging/testing';
+export { deleteNamespace, redisUrl, testRedis, waitFor } from '@bizosaas/messaging/testing';
 import { eventStoreDdl } from '../schema/event-store-ddl.ts';
 
 /** Helpers for the outbox, inbox and retention integration tests (not exported from the package). */
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const tenantId = '5d0c6a1e-2b7f-4c3d-9e8a-1f2b3c4d5e6f';
 
@@ -45,20 +46,8 @@ export async function scratchStore(label: string, urls: DatabaseUrls): Promise<S
   };
 }
 
-/** A Redis key namespace no other test file uses. */
-export const uniqueNamespace = (label: string) => `test:es-${label}:${randomUUID().slice(0, 8)}:events`;
 
-export const testRedis = (name: string): Redis => createRedis(redisUrl, { connectionName: `test-${name}`, onError: () => {} });
 
-/** Deletes every key of a namespace (SCAN, never KEYS). */
-export async function deleteNamespace(redis: Redis, namespace: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
 
 /** Event `version` of lead `aggregateId`: lead.created first, then lead.qualified. */
 export function leadEvent(aggregateId: string, version: number): DomainEvent {
@@ -85,6 +74,9 @@ export function leadEvent(aggregateId: string, version: number): DomainEvent {
  * Commits events and their outbox rows in one transaction as the app role (tenant set), the
  * way the event store's append does; outbox positions follow the array order.
  */
+/** A Redis key namespace no other test file uses. */
+export const uniqueNamespace = (label: string) => namespaceFor(`es-${label}`);
+
 export async function commitEvents(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
   const s = pg.escapeIdentifier(schema);
   const input = JSON.stringify(events.map((d) => ({ d, k: eventStreamKey(d.aggregateType, namespace) })));
@@ -121,14 +113,6 @@ export async function streamEventIds(redis: Redis, stream: string): Promise<stri
   return entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!);
 }
 
-/** Polls until `condition` holds; fails after a generous timeout (never asserts on duration). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 export async function outboxCount(pool: pg.Pool, schema: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(schema)}.outbox`);
