@@ -7,5 +7,3 @@ export const configSchema = z.object({
   ...databaseEnv,
   ...authEnv,
 });
-
-export type Config = z.infer<typeof configSchema>;
