@@ -32,6 +32,11 @@ describe('ROLE_PERMISSIONS', () => {
     expect(holders('campaigns:launch')).toEqual(['owner', 'admin', 'manager']);
   });
 
+  it('treats roles named like Object.prototype members as unknown', () => {
+    expect(permissionsForRoles(['toString', '__proto__', 'constructor'])).toEqual([]);
+    expect(permissionsForRoles(['viewer', 'hasOwnProperty'])).toEqual(permissionsForRoles(['viewer']));
+  });
+
   it('combines roles as a union inside what the owner has, ignoring unknown roles', () => {
     const roleSets = fc.uniqueArray(fc.oneof(fc.constantFrom(...ROLES), fc.string()), { maxLength: 6 });
     fc.assert(

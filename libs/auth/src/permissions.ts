@@ -54,7 +54,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
 export function permissionsForRoles(roles: readonly string[]): Permission[] {
   const granted = new Set<Permission>();
   for (const role of roles) {
-    const permissions: readonly Permission[] = (ROLE_PERMISSIONS as Record<string, readonly Permission[]>)[role] ?? [];
+    // Own keys only: a role named like an Object.prototype member ("toString") is unknown, not a function.
+    if (!Object.hasOwn(ROLE_PERMISSIONS, role)) continue;
+    const permissions: readonly Permission[] = ROLE_PERMISSIONS[role as Role];
     for (const permission of permissions) granted.add(permission);
   }
   return PERMISSIONS.filter((permission) => granted.has(permission));
