@@ -81,6 +81,7 @@ describe('authPlugin', () => {
       permissions: permissionsForRoles(['viewer']),
       tokenId: claims.jti,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
+      plan: 'free',
     });
   });
 

@@ -60,6 +60,7 @@ describe('createJwksVerifier with a remote JWKS', () => {
       permissions: ['leads:read', 'leads:write'],
       tokenId: claims.jti,
       expiresAt: new Date(claims.exp * 1000),
+      plan: 'free',
     });
   });
 

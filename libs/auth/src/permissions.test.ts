@@ -11,6 +11,7 @@ const principal = (roles: string[], permissions: string[]): Principal => ({
   permissions,
   tokenId: 'jti-1',
   expiresAt: new Date('2030-01-01T00:00:00Z'),
+  plan: 'free',
 });
 
 describe('ROLE_PERMISSIONS', () => {

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from './token-claims.ts';
+import type { AccessTokenClaims, SubscriptionPlan } from './token-claims.ts';
 
 /** Who is calling, as established by a verified access token. */
 export interface Principal {
@@ -10,6 +10,8 @@ export interface Principal {
   /** The token's `jti`, for revocation lists and audit logs. */
   readonly tokenId: string;
   readonly expiresAt: Date;
+  /** The tenant's subscription plan as of issue time; the gateway's rate limits follow it. */
+  readonly plan: SubscriptionPlan;
 }
 
 /**
@@ -32,5 +34,6 @@ export function principalFromClaims(claims: AccessTokenClaims): Principal {
     permissions: Object.freeze([...claims.permissions]),
     tokenId: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
+    plan: claims.plan ?? 'free',
   };
 }

@@ -12,6 +12,11 @@ export const TOKEN_AUDIENCE = 'bizosaas';
  */
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256'] as const;
 
+/** Subscription plans (the same values as the event catalogue's `plan`); rate limits follow them. */
+export const SUBSCRIPTION_PLANS = ['free', 'starter', 'professional', 'enterprise'] as const;
+
+export type SubscriptionPlan = (typeof SUBSCRIPTION_PLANS)[number];
+
 /**
  * The access-token claims set, shared by the issuer (user-management) and every verifier.
  * Unknown claims are tolerated (and dropped) so the issuer can add claims before verifiers
@@ -29,6 +34,8 @@ export const accessTokenClaimsSchema = z.object({
   iss: z.string().min(1),
   aud: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   token_use: z.literal('access').optional(),
+  /** The tenant's plan when the token was issued; absent on older tokens (treated as `free`). */
+  plan: z.enum(SUBSCRIPTION_PLANS).optional(),
 });
 
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
