@@ -6,8 +6,9 @@
 //      BENCH_SECONDS       seconds of load per path (default 10); the first second is warm-up, not measured
 //      BENCH_PATHS         comma separated, default "stream,store":
 //        stream  append (+ outbox) -> outbox relay -> Redis stream -> consumer group (BENCH_CONSUMERS,
-//                default 4) -> inbox handler applying the lead-list projection in its transaction
-//        store   append (+ outbox, whose NOTIFY wakes the manager) -> projection manager reading the
+//                default 4, up to 100 entries per read) -> inbox batch handler applying the lead-list
+//                projection to each read's events in one transaction
+//        store   append (+ outbox, whose notification wakes the manager) -> projection manager reading the
 //                store's global log -> lead-list projection batch committed with its checkpoint
 // Per event: from just before the append's transaction starts to just after the projection's
 // transaction commits (same process, same clock). Each path runs in a scratch schema of its own.
@@ -17,8 +18,8 @@ import { createEvent, uuidv7, type DomainEvent } from '@bizosaas/event-schemas';
 import { createConsumer, createRedis, eventStreamKey } from '@bizosaas/messaging';
 import pg from 'pg';
 import {
-  createEventStore, createInboxHandler, createOutboxRelay, createProjectionManager, eventStoreDdl, generationTables,
-  inTenantTransaction, installProjection, outboxChannel,
+  createEventStore, createInboxBatchHandler, createInboxHandler, createOutboxRelay, createProjectionManager, eventStoreDdl, generationTables,
+  createOutboxNotifier, installProjection, outboxChannel,
 } from '@bizosaas/event-store';
 import { leadListProjection } from '@bizosaas/event-store/testing';
 
@@ -54,7 +55,8 @@ function committed(run: Run, event: { id: string }): void {
 
 /** Issues `rate` single-event appends per second for `seconds`, each as its own command. */
 async function load(run: Run): Promise<number> {
-  const store = createEventStore({ schema: run.schema, namespace: run.schema });
+  const notifier = createOutboxNotifier({ pool: run.app, schema: run.schema });
+  const store = createEventStore({ schema: run.schema, namespace: run.schema, notifier });
   const begin = performance.now();
   run.measureFrom = begin + 1000;
   const inFlight = new Set<Promise<void>>();
@@ -65,7 +67,7 @@ async function load(run: Run): Promise<number> {
       const tenantId = tenants[issued % tenants.length] ?? '';
       const event = newLead(tenantId);
       run.started.set(event.id, performance.now());
-      const append = inTenantTransaction(run.app, tenantId, (client) =>
+      const append = store.transaction(run.app, tenantId, (client) =>
         store.append(client, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] }),
       ).then(() => undefined);
       inFlight.add(append);
@@ -91,16 +93,25 @@ async function streamPath(run: Run): Promise<() => Promise<void>> {
   const redis = createRedis(redisUrl, { connectionName: 'bench-e2e' });
   const { generation } = await installProjection(run.worker, run.schema, leadListProjection);
   const tables = generationTables(run.schema, leadListProjection, generation);
+  const applyLeadList = async (events: DomainEvent[], client: pg.PoolClient) => {
+    const leadEvents = events.filter((event) => event.type === 'lead.created');
+    if (leadEvents.length > 0) await leadListProjection.applyBatch?.(client, leadEvents, tables);
+  };
   const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
-  const inbox = createInboxHandler<DomainEvent>({
-    pool: run.worker, schema: run.schema, consumer: 'lead-list',
-    handle: async (event, client) => {
-      if (event.type === 'lead.created') await leadListProjection.applyBatch?.(client, [event], tables);
-    },
-  });
+  const inboxOptions = {
+    pool: run.worker, schema: run.schema, consumer: 'lead-list', acrossTenants: true,
+    handle: (event: DomainEvent, client: pg.PoolClient) => applyLeadList([event], client),
+    handleBatch: (events: DomainEvent[], client: pg.PoolClient) => applyLeadList(events, client),
+  };
+  const inbox = createInboxHandler<DomainEvent>(inboxOptions);
+  const inboxBatch = createInboxBatchHandler<DomainEvent>(inboxOptions);
   const group = Array.from({ length: consumers }, (_, n) =>
     createConsumer<DomainEvent>({
-      redis, streams: [eventStreamKey('lead', run.schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000,
+      redis, streams: [eventStreamKey('lead', run.schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000, batchSize: 100,
+      batchHandler: async (batch) => {
+        await inboxBatch(batch);
+        for (const { event } of batch) committed(run, event);
+      },
       handler: async (event, delivery) => {
         await inbox(event, delivery);
         committed(run, event);
@@ -116,7 +127,7 @@ async function streamPath(run: Run): Promise<() => Promise<void>> {
   };
 }
 
-/** store path: the projection manager, woken by the outbox's NOTIFY. */
+/** store path: the projection manager, woken by the outbox notification. */
 async function storePath(run: Run): Promise<() => Promise<void>> {
   const manager = createProjectionManager({
     pool: run.worker, schema: run.schema, projections: [leadListProjection],

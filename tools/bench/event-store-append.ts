@@ -13,28 +13,26 @@
 //   raw json     one autocommit INSERT ... SELECT FROM jsonb_array_elements($1) per batch
 //   guarded      appendInOwnTransaction({ outbox: false }): one prepared autocommit statement (tenant, guard, events)
 //   + outbox     appendInOwnTransaction(): the same with the outbox rows (and whatever trigger the DDL has)
-//   guarded tx   inTenantTransaction + append({ outbox: false }): three round trips (BEGIN, append, COMMIT)
-//   + outbox tx  inTenantTransaction + append()
-//   + outbox -notify  as `+ outbox`, in a copy of the schema without the outbox's NOTIFY trigger
-//                (a transaction that notified holds a cluster-wide lock through its commit)
+//   guarded tx   store.transaction + append({ outbox: false }): three round trips (BEGIN, append, COMMIT)
+//   + outbox tx  store.transaction + append()
+// The outbox cases include waking the relays: the store's notifier sends a coalesced NOTIFY after commits.
 // Ratios are against the faster raw case.
 import { randomUUID } from 'node:crypto';
 import { ensureAppRole, ensureDatabase, APP_ROLE, DEV_APP_PASSWORD } from '@bizosaas/db/migrations';
-import { createEvent, uuidv7, type EventEnvelope } from '@bizosaas/event-schemas';
+import { createEvent, uuidv7, type EventEnvelope, type PlatformCatalogue } from '@bizosaas/event-schemas';
 import pg from 'pg';
-import { createEventStore, eventStoreDdl, inTenantTransaction } from '@bizosaas/event-store';
+import { createEventStore, createOutboxNotifier, eventStoreDdl, type EventStore } from '@bizosaas/event-store';
 
 const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const batches = (process.env.BENCH_BATCHES ?? '1,100').split(',').map(Number);
-const CASES = ['raw values', 'raw json', 'guarded', '+ outbox', 'guarded tx', '+ outbox tx', '+ outbox -notify'] as const;
+const CASES = ['raw values', 'raw json', 'guarded', '+ outbox', 'guarded tx', '+ outbox tx'] as const;
 type Case = (typeof CASES)[number];
 
 const schema = `bench_append_${randomUUID().slice(0, 8)}`;
 const s = `"${schema}"`;
-const quietSchema = `${schema}_quiet`;
 const tenantId = randomUUID();
 const template = createEvent({
   type: 'lead.qualified',
@@ -72,7 +70,6 @@ function rawValues(events: EventEnvelope[]): unknown[] {
 
 async function setUp(owner: pg.Pool): Promise<void> {
   await owner.query(eventStoreDdl(schema));
-  await owner.query(`${eventStoreDdl(quietSchema)}; DROP TRIGGER IF EXISTS outbox_notify ON "${quietSchema}".outbox`);
   await owner.query(`CREATE TABLE ${s}.raw_events (LIKE ${s}.events INCLUDING ALL);
 ALTER TABLE ${s}.raw_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ${s}.raw_events FORCE ROW LEVEL SECURITY;
@@ -82,30 +79,35 @@ CREATE POLICY tenant_isolation ON ${s}.raw_events TO ${APP_ROLE}
 GRANT SELECT, INSERT ON ${s}.raw_events TO ${APP_ROLE};`);
 }
 
-const store = createEventStore({ schema, namespace: `bench:${schema}:events` });
-const quietStore = createEventStore({ schema: quietSchema, namespace: `bench:${schema}:events` });
+let store: EventStore<PlatformCatalogue>;
 
-/** One writer: its own stream, appending batches until the deadline. Returns events written. */
+/**
+ * One writer: its own stream, appending batches until the deadline; returns events written.
+ * Single-statement cases hold one connection for the whole case (so pool checkout costs none of
+ * them anything); the transaction cases take one per transaction, as a command handler does.
+ */
 async function writer(pool: pg.Pool, kind: Case, batch: number, deadline: number): Promise<number> {
   const aggregateId = randomUUID();
   let version = 0;
   const next = () =>
     Array.from({ length: batch }, (_, i): EventEnvelope => ({ ...template, id: uuidv7(), aggregateId, aggregateVersion: version + i + 1 }));
-  if (!kind.startsWith('raw')) {
-    const outbox = kind.includes('outbox');
-    const ownTransaction = !kind.endsWith(' tx');
+  const outbox = kind.includes('outbox');
+  if (kind.endsWith(' tx')) {
     while (Date.now() < deadline) {
       const input = { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: version, events: next(), outbox };
-      const target = kind.endsWith('-notify') ? quietStore : store;
-      const result = ownTransaction
-        ? await target.appendInOwnTransaction(pool, input)
-        : await inTenantTransaction(pool, tenantId, (client) => store.append(client, input));
-      version = result.nextExpectedVersion;
+      version = (await store.transaction(pool, tenantId, (tx) => store.append(tx, input))).nextExpectedVersion;
     }
     return version;
   }
   const client = await pool.connect();
   try {
+    if (!kind.startsWith('raw')) {
+      while (Date.now() < deadline) {
+        const input = { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: version, events: next(), outbox };
+        version = (await store.appendInOwnTransaction(client, input)).nextExpectedVersion;
+      }
+      return version;
+    }
     await client.query(`SELECT set_config('app.current_tenant_id', $1, false)`, [tenantId]);
     const text = kind === 'raw values' ? rawValuesSql(batch) : rawJsonSql;
     const name = `bench_${kind === 'raw values' ? 'values' : 'json'}_${batch}`;
@@ -129,9 +131,11 @@ async function main(): Promise<void> {
   appUrl.username = APP_ROLE;
   appUrl.password = DEV_APP_PASSWORD;
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 1 });
-  const app = new pg.Pool({ connectionString: appUrl.toString(), max: connections });
+  // One more than the writers: the outbox notifier's NOTIFY must not queue behind them.
+  const app = new pg.Pool({ connectionString: appUrl.toString(), max: connections + 1 });
   try {
     await setUp(owner);
+    store = createEventStore({ schema, namespace: `bench:${schema}:events`, notifier: createOutboxNotifier({ pool: app, schema }) });
     const sync = (await app.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
     if (sync !== 'on') throw new Error(`synchronous_commit is ${sync}; this benchmark needs it on`);
     console.log(`event store append: ${connections} connections, ${seconds}s x ${rounds} rounds per case, synchronous_commit ${sync}`);
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
     report(totals);
   } finally {
     await app.end();
-    await owner.query(`DROP SCHEMA ${s}, "${quietSchema}" CASCADE`).catch(() => undefined);
+    await owner.query(`DROP SCHEMA ${s} CASCADE`).catch(() => undefined);
     await owner.end();
   }
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { claimStale } from './claim-stale.ts';
 import { reconnectDelay } from './create-redis.ts';
-import { deliver, type DeliverContext } from './deliver.ts';
+import { deliver, deliverBatch, type DeliverContext } from './deliver.ts';
 import { fromReadReply } from './stream-entry.ts';
 
 /** Everything one running consumer needs; mutable fields are owned by its loop. */
@@ -69,7 +69,7 @@ async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<voi
     'STREAMS', ...loop.streams, ...loop.streams.map(() => '>'),
   );
   // Finish the whole batch even when stopping: these entries are already ours.
-  for (const entry of fromReadReply(reply)) await deliver(loop.deliver, entry, 1);
+  await deliverBatch(loop.deliver, fromReadReply(reply));
 }
 
 /** Waits `ms`, or less when `abort` fires (then resolves, not rejects). */

@@ -159,6 +159,45 @@ describe('consumer', () => {
     expect(await pendingCount(stream, group)).toBe(0);
   });
 
+  it('hands each read to the batch handler at once and acknowledges the whole batch', async () => {
+    const { stream, group } = freshStream();
+    const events = await publishTo(stream, 7);
+    const batches: string[][] = [];
+    const one: string[] = [];
+    await start({
+      streams: [stream], group, consumer: 'c1', batchSize: 5,
+      batchHandler: async (batch) => void batches.push(batch.map(({ event }) => event.id)),
+      handler: async (event) => void one.push(event.id),
+    });
+    await waitFor(async () => batches.flat().length + one.length === 7 && (await pendingCount(stream, group)) === 0, 'every entry acknowledged');
+    // 5 then 2: every entry of a read went to the batch handler, none alone.
+    expect(batches).toEqual([events.slice(0, 5).map((e) => e.id), events.slice(5).map((e) => e.id)]);
+    expect(one).toEqual([]);
+  });
+
+  it('when the batch handler throws, handles each entry alone: the good ones are acknowledged, the bad one retried', async () => {
+    const { stream, group } = freshStream();
+    const events = await publishTo(stream, 4);
+    const poison = events[2]!.id;
+    const handled: string[] = [];
+    const signals: string[] = [];
+    await start({
+      streams: [stream], group, consumer: 'c1', batchSize: 10, maxDeliveries: 2,
+      batchHandler: async (batch) => {
+        if (batch.some(({ event }) => event.id === poison)) throw new Error('one of these is poison');
+      },
+      handler: async (event) => {
+        if (event.id === poison) throw new Error('poison');
+        handled.push(event.id);
+      },
+      onSignal: (signal) => void signals.push(signal.kind),
+    });
+    await waitFor(() => signals.includes('dead_lettered'), 'the poison event dead-lettered');
+    expect(handled).toEqual(events.filter((e) => e.id !== poison).map((e) => e.id));
+    expect(signals.filter((kind) => kind === 'batch_failed')).toHaveLength(1);
+    expect(await pendingCount(stream, group)).toBe(0);
+  });
+
   it('stop() returns promptly from a blocking read with nothing to handle', async () => {
     const { stream, group } = freshStream();
     const consumer = await start({ streams: [stream], group, consumer: 'idle', blockMs: 60_000, handler: async () => {} });

@@ -1,7 +1,7 @@
 import { parseEvent, type DomainEvent } from '@bizosaas/event-schemas';
 import type { Redis } from 'ioredis';
 import { runConsumerLoop, type ConsumerLoop } from './consumer-loop.ts';
-import type { ConsumerSignal, EventHandler } from './deliver.ts';
+import type { ConsumerSignal, EventBatchHandler, EventHandler } from './deliver.ts';
 import { ensureGroup } from './ensure-group.ts';
 
 export interface ConsumerOptions<E> {
@@ -15,6 +15,11 @@ export interface ConsumerOptions<E> {
   /** Unique per process (e.g. the pod name); a restarted process may reuse it. */
   consumer: string;
   handler: EventHandler<E>;
+  /**
+   * Optional: handles the new entries of each read together (see EventBatchHandler); `handler`
+   * still serves reclaimed entries and a batch that failed.
+   */
+  batchHandler?: EventBatchHandler<E>;
   /** Raw envelope -> event; default parseEvent with the platform catalogue. Throwing dead-letters. */
   parse?: (raw: unknown) => E;
   /** Entries per read and per claim. Default 10. */
@@ -58,6 +63,7 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       maxDeliveries: options.maxDeliveries ?? 5,
       parse: options.parse ?? ((raw) => parseEvent(raw) as E),
       handler: options.handler,
+      ...(options.batchHandler ? { batchHandler: options.batchHandler } : {}),
       signal,
     },
     streams,

@@ -19,11 +19,26 @@ export interface Delivery {
  */
 export type EventHandler<E> = (event: E, delivery: Delivery) => Promise<void>;
 
+/** One parsed entry of a batch. */
+export interface BatchItem<E> {
+  event: E;
+  delivery: Delivery;
+}
+
+/**
+ * Handles the new entries of one read together (e.g. in one database transaction, one commit
+ * for many events). Resolving acknowledges them all; throwing hands each entry to the
+ * per-event handler instead, so one poison event fails alone.
+ */
+export type EventBatchHandler<E> = (batch: readonly BatchItem<E>[]) => Promise<void>;
+
 /** What the consumer did, for metrics and logs. */
 export type ConsumerSignal =
   | { kind: 'handled'; delivery: Delivery }
   | { kind: 'failed'; delivery: Delivery; error: unknown }
   | { kind: 'dead_lettered'; delivery: Delivery; reason: string }
+  /** The batch handler threw; its entries are being handled one by one. */
+  | { kind: 'batch_failed'; size: number; error: unknown }
   | { kind: 'error'; error: unknown };
 
 export interface DeliverContext<E> {
@@ -33,6 +48,7 @@ export interface DeliverContext<E> {
   maxDeliveries: number;
   parse: (raw: unknown) => E;
   handler: EventHandler<E>;
+  batchHandler?: EventBatchHandler<E>;
   signal: (signal: ConsumerSignal) => void;
 }
 
@@ -40,36 +56,82 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Parses, handles and acknowledges one entry, or dead-letters it (see ConsumerOptions). */
 export async function deliver<E>(context: DeliverContext<E>, entry: StreamEntry, deliveryCount: number): Promise<void> {
-  const { redis, group, consumer, maxDeliveries } = context;
-  const delivery: Delivery = { stream: entry.stream, entryId: entry.id, deliveryCount, group, consumer };
-  const deadLetter = async (reason: string) => {
-    const moved = await moveToDeadLetter(redis, {
-      ...delivery,
-      fields: entry.fields,
-      error: reason,
-      deliveries: deliveryCount,
-    });
-    if (moved) context.signal({ kind: 'dead_lettered', delivery, reason });
-  };
+  const item = await admit(context, entry, deliveryCount);
+  if (item) await handleOne(context, entry, item);
+}
 
+/**
+ * New entries of one read: those that parse go to the batch handler together and are
+ * acknowledged in one XACK per stream; if it throws, each goes through `deliver` alone.
+ */
+export async function deliverBatch<E>(context: DeliverContext<E>, entries: readonly StreamEntry[]): Promise<void> {
+  const batchHandler = context.batchHandler;
+  if (!batchHandler || entries.length < 2) {
+    for (const entry of entries) await deliver(context, entry, 1);
+    return;
+  }
+  const admitted: { entry: StreamEntry; item: BatchItem<E> }[] = [];
+  for (const entry of entries) {
+    const item = await admit(context, entry, 1);
+    if (item) admitted.push({ entry, item });
+  }
+  try {
+    await batchHandler(admitted.map(({ item }) => item));
+  } catch (error) {
+    context.signal({ kind: 'batch_failed', size: admitted.length, error });
+    for (const { entry, item } of admitted) await handleOne(context, entry, item);
+    return;
+  }
+  const pipeline = context.redis.pipeline();
+  for (const [stream, ids] of groupIds(admitted.map(({ entry }) => entry))) pipeline.xack(stream, context.group, ...ids);
+  await pipeline.exec();
+  for (const { item } of admitted) context.signal({ kind: 'handled', delivery: item.delivery });
+}
+
+/** The parsed entry, or undefined after dead-lettering one that cannot be parsed or was delivered too often. */
+async function admit<E>(context: DeliverContext<E>, entry: StreamEntry, deliveryCount: number): Promise<BatchItem<E> | undefined> {
+  const { group, consumer, maxDeliveries } = context;
+  const delivery: Delivery = { stream: entry.stream, entryId: entry.id, deliveryCount, group, consumer };
   let event: E;
   try {
     event = context.parse(JSON.parse(fieldValue(entry.fields, ENVELOPE_FIELD) ?? 'null'));
   } catch (error) {
     // Retrying cannot fix a malformed entry.
-    return deadLetter(`unparseable: ${messageOf(error)}`);
+    await deadLetter(context, entry, delivery, `unparseable: ${messageOf(error)}`);
+    return undefined;
   }
   if (deliveryCount > maxDeliveries) {
     // Reclaimed after its consumers kept dying mid-handler: there is no handler error to keep.
-    return deadLetter(`not acknowledged after ${deliveryCount - 1} deliveries`);
+    await deadLetter(context, entry, delivery, `not acknowledged after ${deliveryCount - 1} deliveries`);
+    return undefined;
   }
+  return { event, delivery };
+}
+
+async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { event, delivery }: BatchItem<E>): Promise<void> {
   try {
     await context.handler(event, delivery);
   } catch (error) {
     context.signal({ kind: 'failed', delivery, error });
-    if (deliveryCount >= maxDeliveries) await deadLetter(messageOf(error));
+    if (delivery.deliveryCount >= context.maxDeliveries) await deadLetter(context, entry, delivery, messageOf(error));
     return;
   }
-  await redis.xack(entry.stream, group, entry.id);
+  await context.redis.xack(entry.stream, context.group, entry.id);
   context.signal({ kind: 'handled', delivery });
+}
+
+async function deadLetter<E>(context: DeliverContext<E>, entry: StreamEntry, delivery: Delivery, reason: string): Promise<void> {
+  const moved = await moveToDeadLetter(context.redis, {
+    ...delivery,
+    fields: entry.fields,
+    error: reason,
+    deliveries: delivery.deliveryCount,
+  });
+  if (moved) context.signal({ kind: 'dead_lettered', delivery, reason });
+}
+
+function groupIds(entries: readonly StreamEntry[]): Map<string, string[]> {
+  const byStream = new Map<string, string[]>();
+  for (const { stream, id } of entries) byStream.set(stream, [...(byStream.get(stream) ?? []), id]);
+  return byStream;
 }

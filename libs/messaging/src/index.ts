@@ -6,5 +6,5 @@ export { createPublisher, type Publisher, type PublisherOptions, type StreamTrim
 export { ensureGroup } from './ensure-group.ts';
 export { DEAD_LETTER_FIELDS, moveToDeadLetter, type DeadLetterInput } from './dead-letter.ts';
 export { claimStale, type ClaimedEntry, type ClaimInput } from './claim-stale.ts';
-export { type ConsumerSignal, type Delivery, type EventHandler } from './deliver.ts';
+export { type BatchItem, type ConsumerSignal, type Delivery, type EventBatchHandler, type EventHandler } from './deliver.ts';
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.ts';

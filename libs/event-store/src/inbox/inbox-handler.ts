@@ -1,8 +1,9 @@
 import { ValidationError } from '@bizosaas/ddd-kernel';
 import type { DomainEvent } from '@bizosaas/event-schemas';
-import type { Delivery, EventHandler } from '@bizosaas/messaging';
+import type { BatchItem, Delivery, EventBatchHandler, EventHandler } from '@bizosaas/messaging';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
+import { statementName } from '../store/sql-names.ts';
 import { isTransientError } from './transient-error.ts';
 
 /** In-process retries of transient failures, before the delivery fails back to the stream. */
@@ -29,6 +30,17 @@ export interface InboxHandlerOptions<E> {
   consumer: string;
   /** The effect, run only for an event not seen before, on `client` inside the inbox transaction. */
   handle: (event: E, client: pg.PoolClient, delivery: Delivery) => Promise<void>;
+  /**
+   * Optional, for createInboxBatchHandler: the effect of several new events of one tenant at
+   * once (e.g. a projection's applyBatch), instead of `handle` per event.
+   */
+  handleBatch?: (events: E[], client: pg.PoolClient) => Promise<void>;
+  /**
+   * For createInboxBatchHandler with a worker-role pool (effects across tenants, e.g. a
+   * projection): the whole batch is one group, recorded in one statement and given to
+   * `handleBatch` at once, with no tenant set. The app role's RLS refuses this.
+   */
+  acrossTenants?: boolean;
   /** `false` disables in-process retries. */
   retry?: InboxRetryOptions | false;
   /** How long to wait for a row lock (e.g. another consumer holding the same event). Default 5 s. */
@@ -51,46 +63,98 @@ interface InboxEvent {
  * dead-letters it after maxDeliveries.
  */
 export function createInboxHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventHandler<E> {
-  const insert = `INSERT INTO ${pg.escapeIdentifier(options.schema)}.inbox (consumer, event_id, tenant_id)
-    VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`;
+  const record = inboxRecorder(options);
+  const attempt = (event: E, delivery: Delivery) =>
+    inInboxTransaction(options, async (client) => {
+      if ((await record(client, event.tenantId, [event])).length === 1) await options.handle(event, client, delivery);
+    });
+  return withRetries(options.retry, attempt);
+}
+
+/**
+ * The same inbox for a whole read at once (ConsumerOptions.batchHandler): one transaction and
+ * one commit for the batch. Events are taken tenant by tenant (tenants in id order, events in
+ * stream order within each, so each aggregate's order holds): the tenant is set, the events are
+ * recorded in one statement, and the new ones go to `handleBatch` together (or to `handle` one
+ * by one). If any effect fails the batch rolls back and the consumer hands its events to the
+ * per-event handler (createInboxHandler with the same options), which isolates the bad one.
+ */
+export function createInboxBatchHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventBatchHandler<E> {
+  const record = inboxRecorder(options);
+  const attempt = (batch: readonly BatchItem<E>[]) =>
+    inInboxTransaction(options, async (client) => {
+      const groups = options.acrossTenants ? [['', [...batch]] as const] : byTenant(batch);
+      for (const [tenantId, items] of groups) {
+        const fresh = await record(client, tenantId, items.map(({ event }) => event));
+        if (fresh.length === 0) continue;
+        if (options.handleBatch) await options.handleBatch(fresh, client);
+        else for (const event of fresh) await options.handle(event, client, items.find((item) => item.event === event)!.delivery);
+      }
+    });
+  return withRetries(options.retry, attempt);
+}
+
+function byTenant<E extends InboxEvent>(batch: readonly BatchItem<E>[]): [string, BatchItem<E>[]][] {
+  const groups = new Map<string, BatchItem<E>[]>();
+  for (const item of batch) groups.set(item.event.tenantId, [...(groups.get(item.event.tenantId) ?? []), item]);
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/**
+ * Sets the tenant (transaction-local; '' for none) and records the events in one statement (the
+ * setting is made in a CTE the insert reads from, so RLS checks the rows against it); returns
+ * the events not recorded before, in the given order.
+ */
+function inboxRecorder<E extends InboxEvent>(options: InboxHandlerOptions<E>) {
+  const text = `WITH tenant AS (SELECT set_config('app.current_tenant_id', $2::text, true))
+    INSERT INTO ${pg.escapeIdentifier(options.schema)}.inbox (consumer, event_id, tenant_id)
+    SELECT $1, e.id, e.tenant_id FROM tenant, unnest($3::uuid[], $4::uuid[]) AS e(id, tenant_id)
+    ON CONFLICT DO NOTHING RETURNING event_id`;
+  const name = statementName('inbox_record', text);
+  return async (client: pg.PoolClient, tenantId: string, events: readonly E[]): Promise<E[]> => {
+    const invalid = events.find((event) => !UUID.test(event.tenantId));
+    if (invalid) throw new ValidationError('Event has an invalid tenantId', [{ path: 'tenantId', message: 'must be a UUID' }]);
+    const values = [options.consumer, tenantId, events.map((event) => event.id), events.map((event) => event.tenantId)];
+    const { rows } = await client.query<{ event_id: string }>({ name, text, values });
+    const fresh = new Set(rows.map((row) => row.event_id));
+    // A redelivered batch may hold an event twice: only its first copy is new.
+    return events.filter((event) => fresh.delete(event.id.toLowerCase()));
+  };
+}
+
+/** BEGIN (with lock and idle timeouts), `work`, COMMIT; rolls back and rethrows on failure. */
+async function inInboxTransaction<E>(options: InboxHandlerOptions<E>, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const lockTimeout = Math.trunc(options.lockTimeoutMs ?? 5_000);
   const idleTimeout = Math.trunc(options.transactionIdleTimeoutMs ?? 30_000);
-  // One simple-protocol round trip; the tenant id is checked to be a UUID before it is inlined.
-  const begin = (tenantId: string) => `BEGIN; SELECT set_config('app.current_tenant_id', '${tenantId}', true),
-    set_config('lock_timeout', '${lockTimeout}ms', true), set_config('idle_in_transaction_session_timeout', '${idleTimeout}ms', true)`;
+  const client = await options.pool.connect();
+  // A session ended while idle (e.g. by the idle timeout) is reported as an 'error' event,
+  // which would crash the process without a listener; the next query fails instead.
+  client.on('error', ignore);
+  let reusable = true;
+  try {
+    await client.query(`BEGIN; SELECT set_config('lock_timeout', '${lockTimeout}ms', true),
+      set_config('idle_in_transaction_session_timeout', '${idleTimeout}ms', true)`);
+    await work(client);
+    const committed = await client.query('COMMIT');
+    // A handler that swallowed an SQL error leaves an aborted transaction: COMMIT then rolls back.
+    if (committed.command !== 'COMMIT') throw new Error('inbox transaction was rolled back (a statement in the handler failed)');
+  } catch (error) {
+    reusable = await client.query('ROLLBACK').then(() => true, () => false);
+    throw error;
+  } finally {
+    client.off('error', ignore);
+    client.release(!reusable);
+  }
+}
 
-  const attempt = async (event: E, delivery: Delivery) => {
-    if (!UUID.test(event.tenantId)) {
-      throw new ValidationError('Event has an invalid tenantId', [{ path: 'tenantId', message: 'must be a UUID' }]);
-    }
-    const client = await options.pool.connect();
-    // A session ended while idle (e.g. by the idle timeout) is reported as an 'error' event,
-    // which would crash the process without a listener; the next query fails instead.
-    client.on('error', ignore);
-    let reusable = true;
-    try {
-      await client.query(begin(event.tenantId));
-      const fresh = await client.query(insert, [options.consumer, event.id, event.tenantId]);
-      if (fresh.rowCount === 1) await options.handle(event, client, delivery);
-      const committed = await client.query('COMMIT');
-      // A handler that swallowed an SQL error leaves an aborted transaction: COMMIT then rolls back.
-      if (committed.command !== 'COMMIT') throw new Error('inbox transaction was rolled back (a statement in the handler failed)');
-    } catch (error) {
-      reusable = await client.query('ROLLBACK').then(() => true, () => false);
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      client.release(!reusable);
-    }
-  };
-
-  if (options.retry === false) return attempt;
-  const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 2_000, isTransient = isTransientError } = options.retry ?? {};
+function withRetries<A extends unknown[]>(options: InboxRetryOptions | false | undefined, attempt: (...args: A) => Promise<void>) {
+  if (options === false) return attempt;
+  const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 2_000, isTransient = isTransientError } = options ?? {};
   const policy = retry(handleWhen((error) => isTransient(error)), {
     maxAttempts: maxRetries,
     backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
   });
-  return (event, delivery) => policy.execute(() => attempt(event, delivery));
+  return (...args: A) => policy.execute(() => attempt(...args));
 }
 
 const ignore = () => {};

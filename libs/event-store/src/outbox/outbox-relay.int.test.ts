@@ -4,8 +4,9 @@ import { createConsumer, ENVELOPE_FIELD, eventStreamKey, fieldValue } from '@biz
 import { Registry, type Metric } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
+import { createOutboxNotifier } from '../notifications/outbox-notifier.ts';
 import {
-  commitEvents, deleteNamespace, leadEvent, outboxCount, scratchStore, streamEventIds, testRedis, uniqueNamespace, waitFor,
+  commitEvents, commitMessages, deleteNamespace, leadEvent, outboxCount, scratchStore, streamEventIds, testRedis, uniqueNamespace, waitFor,
   type ScratchStore,
 } from './test-support.ts';
 
@@ -88,17 +89,36 @@ describe('outbox relay', () => {
     });
   });
 
+  it('publishes rows that carry their own envelope (no event row) in position order among appended events', async () => {
+    await withNamespace(async (namespace, stream) => {
+      const [appended, messages, later] = [interleaved(2, 1), interleaved(2, 1), interleaved(1, 1)];
+      await commitEvents(store.app, store.schema, namespace, appended);
+      await commitMessages(store.app, store.schema, namespace, messages);
+      await commitEvents(store.app, store.schema, namespace, later);
+      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
+
+      await running([relay], () => waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'empty outbox'));
+
+      const published = ((await redis.xrange(stream, '-', '+')) as [string, string[]][])
+        .map(([, fields]) => parseEvent(JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!)));
+      expect(published).toEqual([...appended, ...messages, ...later]);
+    });
+  });
+
   it('is woken by NOTIFY: rows committed after it went idle arrive although the poll interval is ten minutes', async () => {
     await withNamespace(async (namespace, stream) => {
       const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
+      const notifier = createOutboxNotifier({ pool: store.app, schema: store.schema });
       await running([relay], async () => {
         const first = interleaved(1, 2);
         await commitEvents(store.app, store.schema, namespace, first);
+        notifier.notify();
         // Once these are on the stream and deleted, the first pass is over and the relay waits.
         await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first batch');
         for (let round = 0; round < 3; round++) {
           const later = interleaved(2, 1);
           await commitEvents(store.app, store.schema, namespace, later);
+          notifier.notify();
           await waitFor(async () => (await streamEventIds(redis, stream)).includes(later[1]!.id), `notified round ${round}`);
         }
       });

@@ -2,6 +2,7 @@ import type { EventEnvelope } from '@bizosaas/event-schemas';
 import { toStreamFields } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
+import { EVENT_COLUMNS, toRawEnvelope, type EventRow } from '../store/event-row.ts';
 
 /** What one pass of the relay did. */
 export type BatchOutcome =
@@ -18,11 +19,7 @@ export interface BatchContext {
   beforeCommit?: (outcome: { count: number; firstPosition: string; lastPosition: string }) => Promise<void> | void;
 }
 
-interface OutboxRow {
-  position: string;
-  stream_key: string;
-  envelope: EventEnvelope;
-}
+type OutboxRow = { position: string; stream_key: string; envelope: EventEnvelope | null } & Partial<EventRow>;
 
 /**
  * One relay transaction: take the schema's relay lock (transaction-scoped advisory lock, so
@@ -44,8 +41,9 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
   }
   const { rows } = await client.query<OutboxRow>(
     // o.position: a bare name in ORDER BY would mean the text output column.
-    `SELECT o.position::text AS position, o.stream_key, o.envelope FROM ${s}.outbox o
-     ORDER BY o.position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    `SELECT o.position::text AS position, o.stream_key, o.envelope, ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+     FROM ${s}.outbox o LEFT JOIN ${s}.events e ON e.global_position = o.event_position
+     ORDER BY o.position LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
     [context.batchSize],
   );
   if (rows.length === 0) {
@@ -70,7 +68,10 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
  */
 async function publish(redis: Redis, rows: readonly OutboxRow[]): Promise<void> {
   const pipeline = redis.pipeline();
-  for (const row of rows) pipeline.xadd(row.stream_key, '*', ...toStreamFields(row.envelope));
+  for (const row of rows) {
+    const envelope = row.envelope ?? (toRawEnvelope(row as EventRow) as unknown as EventEnvelope);
+    pipeline.xadd(row.stream_key, '*', ...toStreamFields(envelope));
+  }
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error);
   if (results.length !== rows.length || failed) {

@@ -6,6 +6,8 @@ import pg from 'pg';
 import { uniqueNamespace as namespaceFor } from '@bizosaas/messaging/testing';
 export { deleteNamespace, redisUrl, testRedis, waitFor } from '@bizosaas/messaging/testing';
 import { eventStoreDdl } from '../schema/event-store-ddl.ts';
+import { createEventStore } from '../store/create-event-store.ts';
+import { inTenantTransaction } from '../store/transaction.ts';
 
 /** Helpers for the outbox, inbox and retention integration tests (not exported from the package). */
 
@@ -70,41 +72,34 @@ export function leadEvent(aggregateId: string, version: number): DomainEvent {
   });
 }
 
-/**
- * Commits events and their outbox rows in one transaction as the app role (tenant set), the
- * way the event store's append does; outbox positions follow the array order.
- */
 /** A Redis key namespace no other test file uses. */
 export const uniqueNamespace = (label: string) => namespaceFor(`es-${label}`);
 
+/**
+ * Commits events and their outbox rows in one transaction as the app role (tenant set), through
+ * the event store's append (outbox rows pointing at the events), one append per event so the
+ * aggregates may interleave; outbox positions follow the array order.
+ */
 export async function commitEvents(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
-  const s = pg.escapeIdentifier(schema);
-  const input = JSON.stringify(events.map((d) => ({ d, k: eventStreamKey(d.aggregateType, namespace) })));
-  const client = await app.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantId]);
-    await client.query(
-      `WITH input AS (SELECT e->'d' AS d, e->>'k' AS k, n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)),
-       stored AS (
-         INSERT INTO ${s}.events (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type,
-                                  schema_version, data, metadata, occurred_at)
-         SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, (d->>'aggregateType') || '-' || (d->>'aggregateId'),
-                d->>'aggregateType', (d->>'aggregateId')::uuid, (d->>'aggregateVersion')::int, d->>'type',
-                (d->>'schemaVersion')::int, d->'data', jsonb_build_object('correlationId', d->'correlationId'),
-                (d->>'occurredAt')::timestamptz
-         FROM input ORDER BY n)
-       INSERT INTO ${s}.outbox (event_id, tenant_id, stream_key, envelope)
-       SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, k, d FROM input ORDER BY n`,
-      [input],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  const store = createEventStore({ schema, namespace });
+  await inTenantTransaction(app, tenantId, async (client) => {
+    for (const event of events) {
+      const { aggregateType, aggregateId, aggregateVersion } = event;
+      await store.append(client, { tenantId, aggregateType, aggregateId, expectedVersion: aggregateVersion - 1, events: [event] });
+    }
+  });
+}
+
+/** Outbox rows that carry their own envelope (a message with no event row), in one transaction. */
+export async function commitMessages(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
+  await inTenantTransaction(app, tenantId, async (client) => {
+    for (const event of events) {
+      await client.query(
+        `INSERT INTO ${pg.escapeIdentifier(schema)}.outbox (event_id, tenant_id, stream_key, envelope) VALUES ($1, $2, $3, $4)`,
+        [event.id, event.tenantId, eventStreamKey(event.aggregateType, namespace), JSON.stringify(event)],
+      );
+    }
+  });
 }
 
 /** Event ids on a stream, in stream order (duplicates kept). */

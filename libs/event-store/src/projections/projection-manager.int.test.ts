@@ -142,7 +142,7 @@ describe('createProjectionManager', () => {
     expect((await applications()).get(leadId)).toEqual({ applied: 3, last_version: 3 });
   });
 
-  it('is woken by a notification (here the outbox NOTIFY of an append) long before its next poll', async () => {
+  it('is woken by a notification (from the outbox notifier, after an append commits) long before its next poll', async () => {
     await startManager({ listenChannel: outboxChannel(fx.schema), pollIntervalMs: 600_000 });
     await caughtUp(); // the first round runs at start; after it the loops sleep for ten minutes
     const leadId = uuidv7();
@@ -159,7 +159,7 @@ describe('createProjectionManager', () => {
     const leadId = uuidv7();
     try {
       await unrelated.query('BEGIN; SELECT pg_current_xact_id()'); // an xid older than the append's
-      await fx.appendLead(tenants[0] ?? '', leadId, 0, 1, { outbox: true }); // its NOTIFY finds it held back
+      await fx.appendLead(tenants[0] ?? '', leadId, 0, 1, { outbox: true }); // its notification finds it held back
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect((await applications()).has(leadId)).toBe(false);
       await unrelated.query('COMMIT'); // no notification: the loop looks again by itself

@@ -14,16 +14,16 @@
  *   wait for its commit, and ON CONFLICT DO NOTHING turns the clash into a missing row.
  * - any missing row sends the statement into `append_conflict`, which raises: nothing of the
  *   batch survives, in or out of a transaction.
- * Rows flow from the array in order into the inserts (no node between reorders them), so
- * versions, global positions and outbox positions follow the array.
+ * - outbox rows point at the appended events (event_position); the relay joins them back.
+ *   Every data-modifying CTE runs to completion, so when the guard fails there are no events
+ *   and no outbox rows, and when a version clashes the whole statement raises.
+ * Rows flow from the array in order into the events insert (no node between reorders them), so
+ * versions and global positions follow the array; the outbox insert sorts by global position.
  */
 export function appendSql(schema: string, outbox: boolean): string {
-  const source = outbox ? 'input' : 'guard, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(d, n)';
-  const input = `, input AS (
-  SELECT d, n FROM guard, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(d, n)
-), outboxed AS (
-  INSERT INTO ${schema}.outbox (event_id, tenant_id, stream_key, envelope)
-  SELECT (d->>'id')::uuid, $2::uuid, $7::text, d FROM input
+  const outboxed = `, outboxed AS (
+  INSERT INTO ${schema}.outbox (event_id, tenant_id, stream_key, event_position)
+  SELECT event_id, $2::uuid, $7::text, global_position FROM appended ORDER BY global_position
 )`;
   return `WITH tenant AS (
   SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $2::text), true) AS id
@@ -31,7 +31,7 @@ export function appendSql(schema: string, outbox: boolean): string {
   SELECT FROM tenant
   WHERE $5::int = 0
      OR EXISTS (SELECT FROM ${schema}.events WHERE stream_id = $1::text AND version = $5::int AND tenant.id IS NOT NULL)
-)${outbox ? input : ''}, appended AS (
+), appended AS (
   INSERT INTO ${schema}.events
     (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version, data, metadata, occurred_at)
   SELECT (d->>'id')::uuid, $2::uuid, $1::text, $3::text, $4::uuid, $5::int + n::int, d->>'type', (d->>'schemaVersion')::int,
@@ -39,11 +39,11 @@ export function appendSql(schema: string, outbox: boolean): string {
          COALESCE(d->'metadata', '{}'::jsonb)
            || jsonb_build_object('correlationId', d->'correlationId', 'causationId', d->'causationId', 'actor', d->'actor'),
          (d->>'occurredAt')::timestamptz
-  FROM ${source}
+  FROM guard, jsonb_array_elements($6::jsonb) WITH ORDINALITY AS e(d, n)
   ON CONFLICT (stream_id, version) DO NOTHING
-  RETURNING global_position
-)
-SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_position)::text[]
+  RETURNING global_position, event_id
+)${outbox ? outboxed : ''}
+SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_position ORDER BY global_position)::text[]
             ELSE ${schema}.append_conflict($1::text, $5::int, $6::jsonb) END AS positions
 FROM appended`;
 }

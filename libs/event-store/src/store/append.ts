@@ -10,6 +10,8 @@ export interface AppendConfig {
   /** Quoted schema name. */
   schema: string;
   streamKey: (aggregateType: string) => string;
+  /** Told about every append that wrote outbox rows; `committed` says whether they are committed yet. */
+  onOutboxWritten: (client: PgQueryable, committed: boolean) => void;
 }
 
 /**
@@ -18,11 +20,11 @@ export interface AppendConfig {
  * pooled connection (the statement sets the tenant for itself). An empty batch is a no-op that
  * does not check the version. Both need READ COMMITTED (the default).
  */
-export function createAppend({ schema, streamKey }: AppendConfig) {
+export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfig) {
   const texts = { true: appendSql(schema, true), false: appendSql(schema, false) };
   const names = { true: statementName('es_append', texts.true), false: statementName('es_append', texts.false) };
 
-  async function run(client: PgQueryable, input: AppendInput): Promise<AppendResult> {
+  async function run(client: PgQueryable, input: AppendInput, autocommit: boolean): Promise<AppendResult> {
     validateAppend(input);
     if (input.events.length === 0) return { nextExpectedVersion: input.expectedVersion, positions: [] };
     const outbox = input.outbox ?? true;
@@ -38,12 +40,13 @@ export function createAppend({ schema, streamKey }: AppendConfig) {
     const query = { name: names[`${outbox}`], text: texts[`${outbox}`], values };
     const result = await client.query<{ positions: string[] }>(query).catch(conflictError(input));
     const positions = result.rows[0]!.positions;
+    if (outbox) onOutboxWritten(client, autocommit);
     return { nextExpectedVersion: input.expectedVersion + positions.length, positions };
   }
 
   return {
-    append: (client: PgClient, input: AppendInput) => run(client, input),
-    appendInOwnTransaction: (pool: Pool, input: AppendInput) => run(pool, input),
+    append: (client: PgClient, input: AppendInput) => run(client, input, false),
+    appendInOwnTransaction: (pool: Pool | PgClient, input: AppendInput) => run(pool, input, true),
   };
 }
 

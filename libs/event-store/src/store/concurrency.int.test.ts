@@ -120,8 +120,8 @@ describe('concurrent writers on one stream', () => {
     expect(loserError).toMatchObject({ code: 'CONCURRENCY_EXCEPTION', details: { expectedVersion: 0, actualVersion: 1 } });
     const { rows } = await db.owner.query(
       `SELECT (SELECT array_agg(event_id::text) FROM "${db.schema}".events WHERE stream_id = $1) AS events,
-              (SELECT array_agg(event_id::text) FROM "${db.schema}".outbox WHERE envelope->>'aggregateId' = $2) AS outbox`,
-      [`lead-${aggregateId}`, aggregateId],
+              (SELECT array_agg(event_id::text) FROM "${db.schema}".outbox WHERE event_id = ANY($2::uuid[])) AS outbox`,
+      [`lead-${aggregateId}`, [winnerEvent, ...loserBatch].map((event) => event.id)],
     );
     expect(rows[0]).toEqual({ events: [winnerEvent.id], outbox: [winnerEvent.id] });
   });

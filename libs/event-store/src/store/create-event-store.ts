@@ -8,6 +8,7 @@ import { createReadAll } from './read-all.ts';
 import { createReadStream } from './read-stream.ts';
 import { quotedSchema } from './sql-names.ts';
 import { createStreamVersion } from './stream-version.ts';
+import { inTenantTransaction } from './transaction.ts';
 import type { EventStore, EventStoreOptions } from './types.ts';
 
 /**
@@ -31,8 +32,28 @@ export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
     return key;
   };
 
+  // Clients whose open transaction wrote outbox rows: the relays are woken once it commits.
+  const pendingWake = new WeakSet<object>();
+  const notify = () => options.notifier?.notify();
+  const onOutboxWritten = (client: object, committed: boolean) => (committed ? notify() : pendingWake.add(client));
+  const committed = (client: object) => {
+    if (pendingWake.delete(client)) notify();
+  };
+
   return {
-    ...createAppend({ schema, streamKey }),
+    ...createAppend({ schema, streamKey, onOutboxWritten }),
+    committed,
+    async transaction(pool, tenantId, work) {
+      let used: object | undefined;
+      try {
+        const result = await inTenantTransaction(pool, tenantId, (client) => ((used = client), work(client)));
+        if (used) committed(used);
+        return result;
+      } finally {
+        // Rolled back: forget the mark, the pooled client will serve other transactions.
+        if (used) pendingWake.delete(used);
+      }
+    },
     readStream,
     streamVersion: createStreamVersion(schema),
     readAll: createReadAll(schema, catalogue),

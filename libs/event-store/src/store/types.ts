@@ -1,5 +1,6 @@
 import type { EventCatalogue, EventEnvelope, EventOf } from '@bizosaas/event-schemas';
-import type { ClientBase, Pool } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { OutboxNotifier } from '../notifications/outbox-notifier.ts';
 
 /** A pg connection (pool client or plain client), already inside a transaction where the API says so. */
 export type PgClient = ClientBase;
@@ -17,6 +18,11 @@ export interface EventStoreOptions<C extends EventCatalogue> {
   catalogue?: C;
   /** Take a snapshot every N events of a stream (see `shouldSnapshot`); default 100. */
   snapshotEvery?: number;
+  /**
+   * Wakes the outbox relays after outbox rows commit (createOutboxNotifier). Without one the
+   * relays find new rows by polling.
+   */
+  notifier?: OutboxNotifier;
 }
 
 export interface AppendInput {
@@ -143,12 +149,20 @@ export interface EventStore<C extends EventCatalogue> {
    */
   append(client: PgClient, input: AppendInput): Promise<AppendResult>;
   /**
-   * The same append as one autocommitted statement on any pooled connection (the statement sets
+   * The same append as one autocommitted statement on any pooled connection, or on a client that
+   * is not inside a transaction (the statement sets
    * the tenant for itself): one round trip, for when nothing else has to commit with the events.
    * With optimistic concurrency the load before it needs no transaction to be safe.
    * Errors as `append`; nothing is written when it throws.
    */
-  appendInOwnTransaction(pool: Pool, input: AppendInput): Promise<AppendResult>;
+  appendInOwnTransaction(pool: Pool | PgClient, input: AppendInput): Promise<AppendResult>;
+  /**
+   * inTenantTransaction, then (after COMMIT) wakes the relays if `work` appended outbox rows.
+   * Use it for commands; with a bare inTenantTransaction call `committed(client)` yourself.
+   */
+  transaction<T>(pool: Pool, tenantId: string, work: (client: PoolClient) => Promise<T>): Promise<T>;
+  /** Call after committing a transaction that ran `append` on `client`: wakes the relays if outbox rows were written. */
+  committed(client: PgClient): void;
   /** The stream's events from `fromVersion`, parsed (upcast) with the store's catalogue. */
   readStream(client: PgClient, input: ReadStreamInput): Promise<EventOf<C>[]>;
   /** The stream's current version (0 when empty or invisible to the caller's tenant). */

@@ -100,7 +100,9 @@ async function upsertLeads(client: pg.ClientBase, t: ProjectionTables<Tables>, r
 }
 
 async function addCounts(client: pg.ClientBase, t: ProjectionTables<Tables>, deltas: Map<string, number>) {
-  const entries = [...deltas].filter(([, by]) => by !== 0).map(([key, by]) => [...key.split('|'), by] as const);
+  // Sorted: concurrent batches then lock the counter rows in one order and cannot deadlock.
+  const entries = [...deltas].filter(([, by]) => by !== 0).sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, by]) => [...key.split('|'), by] as const);
   if (entries.length === 0) return;
   await client.query(
     `INSERT INTO ${t.lead_counts} (tenant_id, status, leads)

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createEventStore } from '../../store/create-event-store.ts';
 import { scratchSchema, leadEvents, type Scratch } from '../../store/test-support.ts';
-import { inTenantTransaction } from '../../store/transaction.ts';
+import { createOutboxNotifier } from '../../notifications/outbox-notifier.ts';
 import { qualified } from '../table-names.ts';
 
 /** Helpers for the projection integration tests (not exported from the package). */
@@ -9,7 +9,7 @@ export interface ProjectionFixture extends Scratch {
   /**
    * Appends `count` lead events (created, then qualified) to a lead stream after version `from`,
    * in its own transaction unless `client` (in a tenant transaction) is given; no outbox rows
-   * unless `outbox`.
+   * unless `outbox` (then, in its own transaction, the outbox channel is notified after the commit).
    */
   appendLead(tenantId: string, leadId: string, from: number, count: number, options?: { client?: pg.ClientBase; outbox?: boolean }): Promise<void>;
   /** Every row of a view or table of the scratch schema, as the worker sees it, sorted. */
@@ -20,14 +20,14 @@ export interface ProjectionFixture extends Scratch {
 
 export async function projectionFixture(label: string, poolMax = 8): Promise<ProjectionFixture> {
   const scratch = await scratchSchema(label, poolMax);
-  const store = createEventStore({ schema: scratch.schema });
+  const store = createEventStore({ schema: scratch.schema, notifier: createOutboxNotifier({ pool: scratch.app, schema: scratch.schema }) });
   return {
     ...scratch,
     async appendLead(tenantId, leadId, from, count, { client, outbox = false } = {}) {
       const events = leadEvents(tenantId, leadId, from, count);
       const input = { tenantId, aggregateType: 'lead', aggregateId: leadId, expectedVersion: from, events, outbox };
       if (client) await store.append(client, input);
-      else await inTenantTransaction(scratch.app, tenantId, (tx) => store.append(tx, input));
+      else await store.transaction(scratch.app, tenantId, (tx) => store.append(tx, input));
     },
     async rows(table, orderBy) {
       const { rows } = await scratch.worker.query<Record<string, unknown>>(`SELECT * FROM ${qualified(scratch.schema, table)} ORDER BY ${orderBy}`);
