@@ -1,4 +1,5 @@
 export { eventStoreDdl } from './schema/event-store-ddl.ts';
+export { eventStoreSchemaOf } from './schema/service-schema.ts';
 export { createEventStore } from './store/create-event-store.ts';
 export { inTenantTransaction, inTransaction } from './store/transaction.ts';
 export { streamId } from './store/stream-id.ts';

@@ -33,8 +33,18 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   const generated = await diffMigrationsToSchema(options.url, target);
   if (sqlStatements(generated).length === 0) return { status: 'no-changes' };
   const sql = addTenantRls(generated, target.pgSchema);
+  const directory = await writeMigration(target, slug, sql, options.now);
+  return { status: 'created', directory, sql };
+}
+
+/**
+ * Writes `sql` as the target's newest migration, `migrations/<UTC timestamp>_<name>/migration.sql`
+ * (for SQL that schema.prisma does not describe, e.g. the event store's tables in a schema of
+ * their own). Returns the directory.
+ */
+export async function writeMigration(target: MigrationTarget, name: string, sql: string, now = new Date()): Promise<string> {
   const migrationsDir = join(target.prismaDir, 'migrations');
-  const directoryName = `${timestamp(options.now ?? new Date())}_${slug}`;
+  const directoryName = `${timestamp(now)}_${migrationSlug(name)}`;
   await assertSortsLast(target.prismaDir, directoryName);
   const directory = join(migrationsDir, directoryName);
   await mkdir(migrationsDir, { recursive: true });
@@ -43,7 +53,7 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   await access(join(migrationsDir, LOCKFILE_NAME)).catch(() =>
     writeFile(join(migrationsDir, LOCKFILE_NAME), LOCKFILE_CONTENT),
   );
-  return { status: 'created', directory, sql };
+  return directory;
 }
 
 async function diffMigrationsToSchema(url: string, target: MigrationTarget): Promise<string> {
