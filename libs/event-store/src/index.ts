@@ -37,6 +37,7 @@ export { generationTables, projectionViews } from './projections/table-names.ts'
 export { readCheckpoint as readProjectionCheckpoint, type Checkpoint as ProjectionCheckpoint } from './projections/checkpoint.ts';
 export { outboxChannel } from './schema/event-store-ddl.ts';
 export { createOutboxNotifier, type OutboxNotifier, type OutboxNotifierOptions } from './notifications/outbox-notifier.ts';
+export { outboxMessages, type SqlStatement } from './outbox/outbox-messages.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
 export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';

@@ -7,6 +7,7 @@ import { uniqueNamespace as namespaceFor } from '@bizosaas/messaging/testing';
 export { deleteNamespace, redisUrl, testRedis, waitFor } from '@bizosaas/messaging/testing';
 import { eventStoreDdl } from '../schema/event-store-ddl.ts';
 import { createEventStore } from '../store/create-event-store.ts';
+import { outboxMessages } from './outbox-messages.ts';
 import { inTenantTransaction } from '../store/transaction.ts';
 
 /** Helpers for the outbox, inbox and retention integration tests (not exported from the package). */
@@ -92,14 +93,8 @@ export async function commitEvents(app: pg.Pool, schema: string, namespace: stri
 
 /** Outbox rows that carry their own envelope (a message with no event row), in one transaction. */
 export async function commitMessages(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
-  await inTenantTransaction(app, tenantId, async (client) => {
-    for (const event of events) {
-      await client.query(
-        `INSERT INTO ${pg.escapeIdentifier(schema)}.outbox (event_id, tenant_id, stream_key, envelope) VALUES ($1, $2, $3, $4)`,
-        [event.id, event.tenantId, eventStreamKey(event.aggregateType, namespace), JSON.stringify(event)],
-      );
-    }
-  });
+  const { text, values } = outboxMessages(schema, events, namespace);
+  await inTenantTransaction(app, tenantId, (client) => client.query(text, values));
 }
 
 /** Event ids on a stream, in stream order (duplicates kept). */
