@@ -90,6 +90,7 @@ CREATE TABLE ${s}.inbox (
   processed_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, event_id)
 );
+CREATE INDEX inbox_processed ON ${s}.inbox (processed_at);
 ${tenantPolicy('inbox')}
 
 CREATE TABLE ${s}.projection_checkpoints (
@@ -100,6 +101,24 @@ CREATE TABLE ${s}.projection_checkpoints (
   version          integer NOT NULL DEFAULT 1,   -- projection definition version of that table set
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
+
+-- Results of commands sent with an Idempotency-Key (libs/cqrs), pruned after a retention period.
+-- tenant_id is null for a platform command; the policy then shows the row only without a tenant.
+CREATE TABLE ${s}.idempotency_keys (
+  tenant_id        uuid,
+  command_type     text NOT NULL,
+  idempotency_key  text NOT NULL,
+  fingerprint      text NOT NULL,
+  result           jsonb NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT idempotency_keys_key UNIQUE NULLS NOT DISTINCT (tenant_id, command_type, idempotency_key)
+);
+CREATE INDEX idempotency_keys_created ON ${s}.idempotency_keys (created_at);
+ALTER TABLE ${s}.idempotency_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${s}.idempotency_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON ${s}.idempotency_keys TO ${APP_ROLE}
+  USING (tenant_id IS NOT DISTINCT FROM ${tenant}) WITH CHECK (tenant_id IS NOT DISTINCT FROM ${tenant});
+CREATE POLICY worker_all ON ${s}.idempotency_keys TO ${WORKER_ROLE} USING (true) WITH CHECK (true);
 
 -- (source, external id) -> internal UUID, one row ever per pair (seed 004 section 10).
 CREATE TABLE ${s}.external_ids (
@@ -124,7 +143,9 @@ GRANT SELECT ON ${s}.events, ${s}.snapshots, ${s}.external_ids TO ${WORKER_ROLE}
 GRANT SELECT, DELETE ON ${s}.outbox TO ${WORKER_ROLE};
 -- SELECT ... FOR UPDATE needs UPDATE on some column; the relay never updates.
 GRANT UPDATE (created_at) ON ${s}.outbox TO ${WORKER_ROLE};
-GRANT SELECT, INSERT ON ${s}.inbox TO ${WORKER_ROLE};
+GRANT SELECT, INSERT, DELETE ON ${s}.inbox TO ${WORKER_ROLE};
+GRANT SELECT, INSERT ON ${s}.idempotency_keys TO ${APP_ROLE};
+GRANT SELECT, DELETE ON ${s}.idempotency_keys TO ${WORKER_ROLE};
 GRANT SELECT, INSERT, UPDATE ON ${s}.projection_checkpoints TO ${WORKER_ROLE};
 -- The projection manager (worker) creates, owns and drops the read tables and views of each
 -- projection generation, and grants the app role SELECT on them (see src/projections).

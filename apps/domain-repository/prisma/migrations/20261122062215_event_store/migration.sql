@@ -71,6 +71,7 @@ CREATE TABLE "domain_repository_event_store".inbox (
   processed_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, event_id)
 );
+CREATE INDEX inbox_processed ON "domain_repository_event_store".inbox (processed_at);
 
 ALTER TABLE "domain_repository_event_store".inbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "domain_repository_event_store".inbox FORCE ROW LEVEL SECURITY;
@@ -86,6 +87,24 @@ CREATE TABLE "domain_repository_event_store".projection_checkpoints (
   version          integer NOT NULL DEFAULT 1,   -- projection definition version of that table set
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
+
+-- Results of commands sent with an Idempotency-Key (libs/cqrs), pruned after a retention period.
+-- tenant_id is null for a platform command; the policy then shows the row only without a tenant.
+CREATE TABLE "domain_repository_event_store".idempotency_keys (
+  tenant_id        uuid,
+  command_type     text NOT NULL,
+  idempotency_key  text NOT NULL,
+  fingerprint      text NOT NULL,
+  result           jsonb NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT idempotency_keys_key UNIQUE NULLS NOT DISTINCT (tenant_id, command_type, idempotency_key)
+);
+CREATE INDEX idempotency_keys_created ON "domain_repository_event_store".idempotency_keys (created_at);
+ALTER TABLE "domain_repository_event_store".idempotency_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "domain_repository_event_store".idempotency_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "domain_repository_event_store".idempotency_keys TO bizosaas_app
+  USING (tenant_id IS NOT DISTINCT FROM NULLIF(current_setting('app.current_tenant_id', true), '')::uuid) WITH CHECK (tenant_id IS NOT DISTINCT FROM NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);
+CREATE POLICY worker_all ON "domain_repository_event_store".idempotency_keys TO bizosaas_worker USING (true) WITH CHECK (true);
 
 -- (source, external id) -> internal UUID, one row ever per pair (seed 004 section 10).
 CREATE TABLE "domain_repository_event_store".external_ids (
@@ -127,7 +146,9 @@ GRANT SELECT ON "domain_repository_event_store".events, "domain_repository_event
 GRANT SELECT, DELETE ON "domain_repository_event_store".outbox TO bizosaas_worker;
 -- SELECT ... FOR UPDATE needs UPDATE on some column; the relay never updates.
 GRANT UPDATE (created_at) ON "domain_repository_event_store".outbox TO bizosaas_worker;
-GRANT SELECT, INSERT ON "domain_repository_event_store".inbox TO bizosaas_worker;
+GRANT SELECT, INSERT, DELETE ON "domain_repository_event_store".inbox TO bizosaas_worker;
+GRANT SELECT, INSERT ON "domain_repository_event_store".idempotency_keys TO bizosaas_app;
+GRANT SELECT, DELETE ON "domain_repository_event_store".idempotency_keys TO bizosaas_worker;
 GRANT SELECT, INSERT, UPDATE ON "domain_repository_event_store".projection_checkpoints TO bizosaas_worker;
 -- The projection manager (worker) creates, owns and drops the read tables and views of each
 -- projection generation, and grants the app role SELECT on them (see src/projections).
