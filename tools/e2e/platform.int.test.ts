@@ -66,13 +66,14 @@ describe('gateway and two services as real processes', () => {
     expect(body.services['user-management'].status).toBe('down');
   });
 
-  it('forwards API paths to the owning service with the correlation id', async () => {
+  it('refuses an API path without a token at the edge, echoing the correlation id; unknown paths 404', async () => {
     const res = await getJson(`http://127.0.0.1:${ports.gateway}/api/v1/leads?page=2`, { 'x-correlation-id': 'e2e-1' });
-    // The service answers (its own 404: the lead routes arrive with the domain-repository issue).
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: 'NOT_FOUND', message: 'Route GET /api/v1/leads not found', details: {} });
+    // Forwarding with a verified token is covered by gateway-edge.int.test.ts.
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'UNAUTHENTICATED', details: { reason: 'missing_token' } });
     expect(res.headers.get('x-correlation-id')).toBe('e2e-1');
     const unknown = await getJson(`http://127.0.0.1:${ports.gateway}/api/v1/nowhere`);
+    expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe('No route for GET /api/v1/nowhere');
   });
 

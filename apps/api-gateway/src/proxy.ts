@@ -1,77 +1,106 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import replyFrom from '@fastify/reply-from';
-import { AppError, NotFoundError, ServiceUnavailableError } from '@bizosaas/ddd-kernel';
+import type { TokenVerifier } from '@bizosaas/auth';
+import { NotFoundError } from '@bizosaas/ddd-kernel';
 import type { ServiceName, Upstreams } from './config.ts';
-import { matchRoute, type Route } from './route-table.ts';
+import { authenticateAtEdge } from './edge-auth.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { RateLimits } from './rate-limit/rate-limits.ts';
+import { matchPublicRoute, matchRoute, type PublicRoute, type Route } from './route-table.ts';
+import { createUpstreamBreaker, type BreakerOptions } from './upstream/circuit-breakers.ts';
+import { createPool, forward, type Upstream } from './upstream/forward.ts';
 
 export interface ProxyOptions {
   table: readonly Route[];
+  publicRoutes: readonly PublicRoute[];
   upstreams: Upstreams;
   timeoutMs: number;
   connections: number;
+  verifier: TokenVerifier;
+  rateLimits: RateLimits;
+  breaker: BreakerOptions;
+  metrics: GatewayMetrics;
 }
 
-// Identity headers are the gateway's to set (from the verified token); a client's are dropped.
-const CLIENT_IDENTITY_HEADERS = ['x-tenant-id', 'x-user-id', 'x-user-roles'];
-
-function forwardedHeaders(request: Pick<FastifyRequest, 'id' | 'ip' | 'protocol' | 'host'>, headers: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...headers };
-  for (const name of CLIENT_IDENTITY_HEADERS) delete out[name];
-  out['x-correlation-id'] = request.id;
-  const prior = typeof headers['x-forwarded-for'] === 'string' ? `${headers['x-forwarded-for']}, ` : '';
-  out['x-forwarded-for'] = `${prior}${request.ip}`;
-  out['x-forwarded-proto'] = request.protocol;
-  out['x-forwarded-host'] = request.host;
-  return out as Record<string, string>;
-}
-
-function upstreamError(service: ServiceName, failure: Error): AppError {
-  const error = failure as Error & { code?: string; statusCode?: number };
-  if (error.statusCode === 504 || error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') {
-    return new AppError('UPSTREAM_TIMEOUT', 504, `${service} did not answer in time`, { service });
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The route table entry a forwarded request matched (set in onRequest). */
+    gatewayRoute: Route | undefined;
   }
-  return new ServiceUnavailableError(`${service} is unavailable`, { service, reason: error.code ?? 'UPSTREAM_ERROR' });
+}
+
+const pathOf = (url: string) => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
+function createUpstreams(options: ProxyOptions): Record<ServiceName, Upstream> {
+  const entries = (Object.keys(options.upstreams) as ServiceName[]).map((name) => [
+    name,
+    {
+      name,
+      pool: createPool(options.upstreams[name], options.connections),
+      breaker: createUpstreamBreaker(name, options.breaker, options.metrics),
+    },
+  ]);
+  return Object.fromEntries(entries) as Record<ServiceName, Upstream>;
+}
+
+/**
+ * Admission of a forwarded request, in onRequest (before any body is read): the per-address
+ * limits (all requests; credential routes also their own small budget), the route table
+ * (404 for no match), then, unless the route is public, the access token and the tenant's
+ * plan limit. Nothing reaches an upstream unless all of these pass.
+ */
+function admission(options: ProxyOptions) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = pathOf(request.url);
+    const publicRoute = matchPublicRoute(options.publicRoutes, request.method, path);
+    await options.rateLimits.check(request, reply, publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip']);
+    const route = matchRoute(options.table, path);
+    if (!route) throw new NotFoundError(`No route for ${request.method} ${path}`, { path });
+    request.gatewayRoute = route;
+    if (publicRoute) return;
+    await authenticateAtEdge(request, reply, options.verifier);
+    await options.rateLimits.check(request, reply, ['tenant']);
+  };
 }
 
 /**
  * Forwards `/api/v1/*` and `/.well-known/*` by the route table, and each service's OpenAPI
- * document at `/docs/services/<service>/json`, over kept-alive undici pools. Bodies are streamed
- * through unparsed.
+ * document at `/docs/services/<service>/json`, over kept-alive undici pools with a circuit
+ * breaker per service. Bodies are streamed through unparsed.
  */
 export async function registerProxy(app: FastifyInstance, options: ProxyOptions): Promise<void> {
+  const upstreams = createUpstreams(options);
+  app.addHook('onClose', async () => {
+    await Promise.all(Object.values(upstreams).map((upstream) => upstream.pool.close()));
+  });
+  app.decorateRequest('gatewayRoute', undefined);
+
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    await scope.register(replyFrom, {
-      undici: { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000 },
-      disableRequestLogging: true,
+
+    await scope.register(async (api) => {
+      api.addHook('onRequest', admission(options));
+      const byRouteTable = async (request: FastifyRequest, reply: FastifyReply) => {
+        const route = request.gatewayRoute!;
+        const timeoutMs = route.timeoutMs ?? options.timeoutMs;
+        return forward(request, reply, upstreams[route.service], request.url, timeoutMs, options.metrics);
+      };
+      api.all('/api/v1/*', { schema: { hide: true } }, byRouteTable);
+      api.all('/.well-known/*', { schema: { hide: true } }, byRouteTable);
     });
-
-    const forward = (reply: FastifyReply, service: ServiceName, path: string, timeoutMs: number) =>
-      reply.from(`${options.upstreams[service]}${path}`, {
-        timeout: timeoutMs,
-        rewriteRequestHeaders: (request, headers) => forwardedHeaders(request, headers),
-        onError: (failed, { error }) => failed.send(upstreamError(service, error)),
-      });
-
-    const byRouteTable = async (request: FastifyRequest, reply: FastifyReply) => {
-      const path = request.url.split('?')[0]!;
-      const route = matchRoute(options.table, path);
-      if (!route) throw new NotFoundError(`No route for ${request.method} ${path}`, { path });
-      return forward(reply, route.service, path, route.timeoutMs ?? options.timeoutMs);
-    };
-    scope.all('/api/v1/*', { schema: { hide: true } }, byRouteTable);
-    scope.all('/.well-known/*', { schema: { hide: true } }, byRouteTable);
 
     scope.get<{ Params: { service: string } }>(
       '/docs/services/:service/json',
-      { schema: { hide: true } },
+      { schema: { hide: true }, onRequest: (request, reply) => options.rateLimits.check(request, reply, ['ip']) },
       async (request, reply) => {
         const service = request.params.service;
-        if (!Object.hasOwn(options.upstreams, service)) {
-          throw new NotFoundError(`No service named ${service}`, { service });
-        }
-        return forward(reply, service as ServiceName, '/docs/json', options.timeoutMs);
+        if (!Object.hasOwn(upstreams, service)) throw new NotFoundError(`No service named ${service}`, { service });
+        const upstream = upstreams[service as ServiceName];
+        request.gatewayRoute = { prefix: '/docs/json', service: upstream.name as ServiceName };
+        return forward(request, reply, upstream, '/docs/json', options.timeoutMs, options.metrics);
       },
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, routeTable } from './route-table.ts';
+import { matchPublicRoute, matchRoute, publicRoutes, routeTable } from './route-table.ts';
 
 describe('matchRoute', () => {
   it('matches whole segments only', () => {
@@ -22,5 +22,19 @@ describe('matchRoute', () => {
     const prefixes = routeTable.map((r) => r.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
     expect(new Set(routeTable.map((r) => r.service)).size).toBe(8);
+  });
+});
+
+describe('matchPublicRoute', () => {
+  it('matches method and exact path; HEAD counts as GET', () => {
+    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth/login')?.limit).toBe('credentials');
+    expect(matchPublicRoute(publicRoutes, 'HEAD', '/.well-known/jwks.json')?.limit).toBe('default');
+    expect(matchPublicRoute(publicRoutes, 'GET', '/api/v1/auth/login')).toBeUndefined();
+    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth/login/')).toBeUndefined();
+    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth')).toBeUndefined();
+  });
+
+  it('lists only forwarded paths, every one owned by user-management', () => {
+    for (const route of publicRoutes) expect(matchRoute(routeTable, route.path)?.service, route.path).toBe('user-management');
   });
 });

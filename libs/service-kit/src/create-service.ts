@@ -43,6 +43,16 @@ export interface ServiceOptions {
   healthRoute?: boolean;
   /** Extra documents for the Swagger UI picker (the gateway lists every service's spec). */
   docsUrls?: { name: string; url: string }[];
+  /**
+   * Fastify's own "incoming request" / "request completed" lines; default true. The gateway
+   * turns them off and writes one line per request with the upstream it chose.
+   */
+  requestLogging?: boolean;
+  /**
+   * Fastify `trustProxy`: whom to believe in X-Forwarded-For for `request.ip` (a hop count, or
+   * addresses/CIDRs). Default: nobody. Only an edge behind a load balancer sets it.
+   */
+  trustProxy?: number | string | string[];
 }
 
 declare module 'fastify' {
@@ -53,6 +63,11 @@ declare module 'fastify' {
 
 const PUBLIC_ROUTES = ['/health', '/ready', '/metrics', '/docs/*'];
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+/** A hop count trusts that many proxies nearest to us (Fastify's typings take it as a function only). */
+function trustProxyOption(trust: number | string | string[]) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
 
 function correlationId(req: IncomingMessage): string {
   const header = req.headers['x-correlation-id'];
@@ -74,8 +89,12 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     },
     genReqId: correlationId,
-    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    logController: new LogController({
+      requestIdLogLabel: 'correlationId',
+      disableRequestLogging: options.requestLogging === false,
+    }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    ...(options.trustProxy !== undefined && { trustProxy: trustProxyOption(options.trustProxy) }),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
