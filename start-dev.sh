@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings the whole BizOSaaS platform up on this machine; Ctrl-C stops what it started, nothing else.
-#   PostgreSQL: MIGRATION_DATABASE_URL (owner) / DATABASE_URL (app role) if set; else a server on
+#   PostgreSQL: MIGRATION_DATABASE_URL (owner) / DATABASE_URL (app role) / WORKER_DATABASE_URL if set; else a server on
 #               127.0.0.1:5432; else docker compose (docker-compose.dev.yml); else embedded-postgres.
 #   Redis:      REDIS_URL if set; else 127.0.0.1:6379; else docker compose; else redis-server on PATH.
 set -euo pipefail
@@ -66,7 +66,8 @@ else
   MIGRATION_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:${EMBEDDED_PG_PORT:-54329}/bizosaas
 fi
 : "${DATABASE_URL:=$(with_user "$MIGRATION_DATABASE_URL" bizosaas_app "${APP_DB_PASSWORD:-bizosaas_app}")}"
-export MIGRATION_DATABASE_URL DATABASE_URL
+: "${WORKER_DATABASE_URL:=$(with_user "$MIGRATION_DATABASE_URL" bizosaas_worker "${WORKER_DB_PASSWORD:-bizosaas_worker}")}"
+export MIGRATION_DATABASE_URL DATABASE_URL WORKER_DATABASE_URL
 
 if [[ -n "${REDIS_URL:-}" ]]; then
   echo "Redis: REDIS_URL from the environment"

@@ -8,7 +8,7 @@ import { composeErrors, environmentOf, loadCompose, type ComposeService } from '
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const FILES = ['docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;
 /** What docker-compose.prod.yml requires from its env file. */
-const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', REDIS_PASSWORD: 'z' };
+const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z' };
 
 /** The container side of a ports entry: "127.0.0.1:8080:8080/tcp" -> 8080. */
 function containerPort(entry: NonNullable<ComposeService['ports']>[number]): number {
@@ -56,6 +56,7 @@ describe.each(FILES)('%s', (file) => {
     expect(env.DATABASE_URL).toBeUndefined();
     for (const { name } of APPS.filter((app) => app.name !== GATEWAY)) {
       expect(environmentOf(service(file, name)).DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_app:/);
+      expect(environmentOf(service(file, name)).WORKER_DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_worker:/);
     }
   });
 
@@ -68,6 +69,9 @@ describe.each(FILES)('%s', (file) => {
     const servicesUrl = environmentOf(service(file, 'campaign')).DATABASE_URL ?? '';
     expect(env.BIZOSAAS_APP_PASSWORD).toBeTruthy();
     expect(servicesUrl).toContain(`bizosaas_app:${env.BIZOSAAS_APP_PASSWORD}@`);
+    const workerUrl = environmentOf(service(file, 'campaign')).WORKER_DATABASE_URL ?? '';
+    expect(env.BIZOSAAS_WORKER_PASSWORD).toBeTruthy();
+    expect(workerUrl).toContain(`bizosaas_worker:${env.BIZOSAAS_WORKER_PASSWORD}@`);
     expect(migrate.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' } });
     expect(migrate.restart).toBe('no');
   });

@@ -153,13 +153,14 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     const job = one<IJob>('Job', 'db-migrate');
     const [container] = job.spec?.template.spec?.containers ?? [];
     expect(container?.image).toMatch(/bizosaas\/platform-migrate:/);
-    for (const variable of ['MIGRATION_DATABASE_URL', 'BIZOSAAS_APP_PASSWORD']) {
+    for (const variable of ['MIGRATION_DATABASE_URL', 'BIZOSAAS_APP_PASSWORD', 'BIZOSAAS_WORKER_PASSWORD']) {
       const source = container?.env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
       expect(source, variable).toEqual({ name: 'bizosaas-migration-secrets', key: variable });
     }
     for (const { name } of APPS) {
       expect(JSON.stringify(one<IDeployment>('Deployment', name))).not.toContain('bizosaas-migration-secrets');
       expect('DATABASE_URL' in envOf(appContainer(name)), `${name} DATABASE_URL`).toBe(name !== GATEWAY);
+      expect('WORKER_DATABASE_URL' in envOf(appContainer(name)), `${name} WORKER_DATABASE_URL`).toBe(name !== GATEWAY);
     }
   });
 
