@@ -1,9 +1,36 @@
 import { z } from 'zod';
-import { authEnv, baseServiceEnv, databaseEnv, port } from '@bizosaas/config';
+import { authEnv, baseServiceEnv, databaseEnv, port, workerDatabaseEnv } from '@bizosaas/config';
 
 export const configSchema = z.object({
   PORT: port(8009),
   ...baseServiceEnv,
   ...databaseEnv,
+  ...workerDatabaseEnv,
   ...authEnv,
+  /** Archived events older than this are deleted (seed 002's EVENTBUS_EVENT_TTL_DAYS). */
+  EVENTBUS_EVENT_TTL_DAYS: z.coerce.number().int().positive().default(90),
+  /** How often the retention job runs. */
+  EVENTBUS_RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
+  /** Consumer name of this replica in the archive group (unique per pod; the pod name in k8s). */
+  EVENTBUS_CONSUMER_NAME: z.string().min(1).default('event-bus-1'),
+  /** Per-tenant publish budget: a token bucket of this many events, refilled at this rate per second. */
+  EVENTBUS_PUBLISH_BURST: z.coerce.number().int().positive().default(200),
+  EVENTBUS_PUBLISH_RATE_PER_SECOND: z.coerce.number().positive().default(100),
+  /** Per-tenant overrides, JSON: {"<tenant uuid>": {"burst": 1000, "ratePerSecond": 500}}. */
+  EVENTBUS_TENANT_LIMITS: z
+    .string()
+    .default('{}')
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.uuid(), z.object({ burst: z.int().positive(), ratePerSecond: z.number().positive() }))),
+  /** Redis stream namespace of the platform's events (see libs/messaging eventStreamKey). */
+  EVENTBUS_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
 });
+
+export type Config = z.infer<typeof configSchema>;

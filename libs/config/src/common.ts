@@ -27,6 +27,14 @@ export const databaseEnv = {
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
 };
 
+/** The worker role (bizosaas_worker): cross-tenant background work such as outbox relays, projections, retention. */
+export const workerDatabaseEnv = {
+  WORKER_DATABASE_URL: url(['postgres', 'postgresql']).default(
+    'postgresql://bizosaas_worker:bizosaas_worker@127.0.0.1:5432/bizosaas',
+  ),
+  WORKER_DATABASE_POOL_MAX: z.coerce.number().int().positive().default(5),
+};
+
 export const authEnv = {
   /** user-management's key set; tokens are verified against it (keys cached, refetched on an unknown kid). */
   JWKS_URL: url(['http', 'https']).default('http://127.0.0.1:8001/.well-known/jwks.json'),

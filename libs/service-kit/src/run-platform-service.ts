@@ -26,7 +26,10 @@ interface RunConfig extends PlatformConfig {
   SHUTDOWN_GRACE_MS: number;
 }
 
-/** main.ts of a database-backed service: config, connections, app, listen; connections close after draining. */
+/**
+ * main.ts of a database-backed service: config, connections, app, listen; on SIGTERM the app
+ * closes (its onClose hooks stop its consumers and relays) and then the connections close.
+ */
 export async function runPlatformService<S extends z.ZodObject, P extends PrismaLike>(
   definition: PlatformService<S, P>,
 ): Promise<void> {
@@ -39,6 +42,10 @@ export async function runPlatformService<S extends z.ZodObject, P extends Prisma
     createPrisma: definition.createPrisma,
   });
   const app = await definition.buildApp(config, platform);
-  app.addHook('onClose', platform.close);
-  await startService(app, { port: runConfig.PORT, host: runConfig.HOST, graceMs: runConfig.SHUTDOWN_GRACE_MS });
+  await startService(app, {
+    port: runConfig.PORT,
+    host: runConfig.HOST,
+    graceMs: runConfig.SHUTDOWN_GRACE_MS,
+    afterClose: platform.close,
+  });
 }

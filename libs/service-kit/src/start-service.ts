@@ -5,6 +5,12 @@ export interface StartOptions {
   host: string;
   /** How long in-flight work may take to drain after SIGTERM/SIGINT before the process exits anyway. */
   graceMs: number;
+  /**
+   * Runs after `app.close()` resolved, i.e. after every onClose hook: where the shared
+   * connections close. (onClose hooks run last-added first, so a hook added after buildApp
+   * would close Redis before the app's own hooks stop the consumers that use it.)
+   */
+  afterClose?: () => Promise<void>;
 }
 
 /**
@@ -24,7 +30,7 @@ export async function startService(app: FastifyInstance, options: StartOptions):
       process.exit(1);
     }, options.graceMs);
     timer.unref();
-    app.close().then(
+    app.close().then(options.afterClose).then(
       () => process.exit(0),
       (err: unknown) => {
         app.log.error({ err }, 'error while shutting down');

@@ -1,4 +1,4 @@
-// A real process for the graceful-shutdown test: one slow route and an onClose hook that reports.
+// A real process for the graceful-shutdown test: one slow route, an onClose hook and afterClose that report.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createService } from '../create-service.ts';
 import { startService } from '../start-service.ts';
@@ -11,5 +11,10 @@ app.get('/slow', async () => {
 app.addHook('onClose', async () => {
   process.stdout.write('drained\n');
 });
-await startService(app, { port: Number(process.env.PORT), host: '127.0.0.1', graceMs: 5_000 });
+await startService(app, {
+  port: Number(process.env.PORT),
+  host: '127.0.0.1',
+  graceMs: 5_000,
+  afterClose: async () => void process.stdout.write('connections closed\n'),
+});
 process.stdout.write('listening\n');

@@ -13,17 +13,19 @@ import { itServesTheOpsContract } from './ops-contract.ts';
 /**
  * Builds a database-backed service the way runPlatformService does, but on the test database
  * (migrated by the global setup, connected as the app role) and the test Redis, then runs the
- * ops contract. `more` adds the service's own tests with access to the built app.
+ * ops contract. `more` adds the service's own tests with access to the built app; `env`
+ * overrides configuration (e.g. a stream namespace of the test's own).
  */
 export function describeService<S extends z.ZodObject, P extends PrismaLike>(
   definition: PlatformService<S, P>,
   more?: (getApp: () => ServiceApp) => void,
+  options: { env?: Record<string, string> } = {},
 ): void {
   describe(definition.service, () => {
     let app: ServiceApp;
     let deps: PlatformDependencies<P>;
     beforeAll(async () => {
-      const config = loadConfig(definition.configSchema, { LOG_LEVEL: 'silent' });
+      const config = loadConfig(definition.configSchema, { LOG_LEVEL: 'silent', ...options.env });
       deps = {
         prisma: definition.createPrisma(
           createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: definition.schema }),
