@@ -1,14 +1,20 @@
-import { createPublisher } from '@bizosaas/messaging';
-import { createService, platformReadiness, type PlatformService } from '@bizosaas/service-kit';
+import { createPublisher, type ConsumerSignal } from '@bizosaas/messaging';
+import { createService, platformReadiness, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
 import pg from 'pg';
-import { createArchiveConsumers } from './archive/archive-consumers.ts';
+import { archiveBatch } from './archive/archive-events.ts';
 import { scheduleRetention } from './archive/archive-retention.ts';
-import { configSchema } from './config.ts';
+import { configSchema, type Config } from './config.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { registerHistoryRoute } from './history/history-route.ts';
 import { registerPublishRoute } from './publish/publish-route.ts';
 import { createTokenBucket } from './publish/token-bucket.ts';
 import { registerSchemasRoute } from './schemas/schemas-route.ts';
+import { createStreamConsumers } from './stream-consumers.ts';
+import { registerDeadLetterRoutes } from './webhooks/dead-letter-routes.ts';
+import { startDeliveryLoop } from './webhooks/delivery-loop.ts';
+import { createDeliveryWorker } from './webhooks/delivery-worker.ts';
+import { fanOut } from './webhooks/fan-out.ts';
+import { registerSubscriptionRoutes } from './webhooks/subscription-routes.ts';
 
 export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   service: 'event-bus',
@@ -18,13 +24,13 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   async buildApp(config, deps) {
     const app = await createService({
       name: 'event-bus',
-      description: 'The bus HTTP face: publish, history, the schema catalogue and the archive of every event (webhook subscriptions, replay, dead letters and encryption are tracked in the issues).',
+      description: 'The bus HTTP face: publish, webhook subscriptions and delivery, dead letters, history, the schema catalogue and the archive of every event.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
       readiness: platformReadiness(deps),
     });
-    // Raw pg for the hot paths (archive inserts, history pages); Prisma owns the migrations.
+    // Raw pg for the hot paths (archive, fan-out, deliveries, history); Prisma for the CRUD routes.
     const appPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
     const workerPool = new pg.Pool({ connectionString: config.WORKER_DATABASE_URL, max: config.WORKER_DATABASE_POOL_MAX });
     for (const pool of [appPool, workerPool]) pool.on('error', (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed'));
@@ -39,28 +45,45 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
       limitFor: (tenantId) => config.EVENTBUS_TENANT_LIMITS[tenantId] ?? defaultLimit,
     });
     registerHistoryRoute(app, appPool);
-
-    const archive = createArchiveConsumers({
-      pool: appPool, redis: deps.redis, consumer: config.EVENTBUS_CONSUMER_NAME, namespace,
-      onSignal: (signal) => {
-        if (signal.kind === 'error' || signal.kind === 'failed') app.log.warn({ err: 'error' in signal ? signal.error : undefined }, `archive consumer: ${signal.kind}`);
-        if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, 'archive: event dead-lettered');
-      },
-    });
-    let retention: { stop(): Promise<void> } | undefined;
-    app.addHook('onReady', async () => {
-      await archive.start();
-      retention = scheduleRetention({
-        workerPool, ttlDays: config.EVENTBUS_EVENT_TTL_DAYS, intervalMs: config.EVENTBUS_RETENTION_INTERVAL_MS,
-        onRun: (deleted) => deleted > 0 && app.log.info({ deleted }, 'archive retention: expired events deleted'),
-        onError: (error) => app.log.warn({ err: error }, 'archive retention failed; next run in one interval'),
-      });
-    });
-    app.addHook('onClose', async () => {
-      await archive.stop();
-      await retention?.stop();
-      await Promise.all([appPool.end(), workerPool.end()]);
-    });
+    registerSubscriptionRoutes(app, deps.prisma);
+    registerDeadLetterRoutes(app, deps.prisma);
+    startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis });
     return app;
   },
 };
+
+/** The archive and webhook consumers, the delivery loop and the retention job: started when ready, stopped on close. */
+function startBackgroundWork(app: ServiceApp, config: Config, deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis }) {
+  const onSignal = (name: string) => (signal: ConsumerSignal) => {
+    if (signal.kind === 'error' || signal.kind === 'failed') app.log.warn({ err: 'error' in signal ? signal.error : undefined }, `${name}: ${signal.kind}`);
+    if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, `${name}: event dead-lettered`);
+  };
+  const common = { redis: deps.redis, consumer: config.EVENTBUS_CONSUMER_NAME, namespace: config.EVENTBUS_STREAM_NAMESPACE };
+  const worker = createDeliveryWorker({ pool: deps.workerPool, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS });
+  const deliveries = startDeliveryLoop({
+    runDue: worker.runDue, pollMs: config.EVENTBUS_DELIVERY_POLL_MS,
+    onError: (error) => app.log.warn({ err: error }, 'webhook delivery pass failed'),
+  });
+  const archive = createStreamConsumers({
+    ...common, group: 'event-bus.archive', onSignal: onSignal('archive'), handle: (batch) => archiveBatch(deps.appPool, batch),
+  });
+  const webhooks = createStreamConsumers({
+    ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks'),
+    handle: async (batch) => {
+      if ((await fanOut(deps.workerPool, batch.map(({ event }) => event), new Date())) > 0) deliveries.wake();
+    },
+  });
+  let retention: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    await Promise.all([archive.start(), webhooks.start()]);
+    retention = scheduleRetention({
+      workerPool: deps.workerPool, ttlDays: config.EVENTBUS_EVENT_TTL_DAYS, intervalMs: config.EVENTBUS_RETENTION_INTERVAL_MS,
+      onRun: (deleted) => deleted > 0 && app.log.info({ deleted }, 'archive retention: expired events deleted'),
+      onError: (error) => app.log.warn({ err: error }, 'archive retention failed; next run in one interval'),
+    });
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), retention?.stop()]);
+    await Promise.all([deps.appPool.end(), deps.workerPool.end()]);
+  });
+}

@@ -29,6 +29,12 @@ export const configSchema = z.object({
       }
     })
     .pipe(z.record(z.uuid(), z.object({ burst: z.int().positive(), ratePerSecond: z.number().positive() }))),
+  /** Per-attempt HTTP timeout of a webhook delivery. */
+  EVENTBUS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** A subscription whose deliveries fail without a success for this long is disabled (default 5 days). */
+  EVENTBUS_DISABLE_AFTER_MS: z.coerce.number().int().positive().default(432_000_000),
+  /** How often the delivery worker looks for due retries (new events wake it at once). */
+  EVENTBUS_DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1_000),
   /** Redis stream namespace of the platform's events (see libs/messaging eventStreamKey). */
   EVENTBUS_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
 });

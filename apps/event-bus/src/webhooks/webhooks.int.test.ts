@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEvent, eventCatalogue, type EventEnvelope } from '@bizosaas/event-schemas';
+import { waitFor } from '@bizosaas/messaging/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventBusFixture, type EventBusFixture } from '../test-support.ts';
+import { createDeliveryWorker } from './delivery-worker.ts';
+import { fanOut } from './fan-out.ts';
+import { RETRY_DELAYS_MS } from './retry-schedule.ts';
+import { webhookSignature } from './webhook-signature.ts';
+
+/** A real HTTP receiver: answers each request with the next status of `plan` (then 200), keeps what it got. */
+async function startReceiver() {
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const plan: number[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(plan.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return { url, received, plan, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let fx: EventBusFixture;
+let worker: pg.Pool;
+beforeAll(async () => {
+  fx = await eventBusFixture('webhooks', { EVENTBUS_DELIVERY_POLL_MS: '200' });
+  worker = new pg.Pool({ connectionString: inject('workerDatabaseUrl'), max: 4 });
+});
+afterAll(async () => {
+  await fx.close();
+  await worker.end();
+});
+
+async function subscribe(tenantId: string, body: Record<string, unknown>) {
+  const res = await fx.app.inject({
+    method: 'POST', url: '/api/v1/events/subscribe', payload: { serviceName: 'crm-sync', ...body },
+    headers: { authorization: `Bearer ${await fx.token(tenantId)}` },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string; secret: string };
+}
+
+const leadCreated = (tenantId: string): EventEnvelope => createEvent({
+  type: 'lead.created', tenantId, actor: { type: 'system', id: 'test' }, data: eventCatalogue['lead.created'].example,
+});
+
+const verify = (secret: string, delivery: { headers: IncomingHttpHeaders; body: string }) =>
+  webhookSignature(secret, String(delivery.headers['webhook-id']), Number(delivery.headers['webhook-timestamp']), delivery.body)
+  === delivery.headers['webhook-signature'];
+
+describe('webhook subscriptions', () => {
+  it('delivers a published event to a subscribed receiver with a valid signature; another tenant\'s event is not sent', async () => {
+    const receiver = await startReceiver();
+    try {
+      const [tenant, other] = [randomUUID(), randomUUID()];
+      const { secret } = await subscribe(tenant, { eventType: 'lead.*', webhookUrl: receiver.url });
+      const publish = async (t: string) => (await fx.app.inject({
+        method: 'POST', url: '/api/v1/events/publish', payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example },
+        headers: { authorization: `Bearer ${await fx.token(t)}` },
+      })).json().id as string;
+      await publish(other);
+      const id = await publish(tenant);
+
+      await waitFor(() => receiver.received.length >= 1, 'the webhook');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // nothing else may arrive
+      expect(receiver.received).toHaveLength(1);
+      const [delivery] = receiver.received;
+      expect(delivery!.headers['webhook-id']).toBe(id);
+      expect(JSON.parse(delivery!.body)).toMatchObject({ id, type: 'lead.created', tenantId: tenant });
+      expect(verify(secret, delivery!)).toBe(true);
+      expect(verify(`whsec_${Buffer.from('another secret').toString('base64')}`, delivery!)).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries on the schedule: failing three times then recovering, it gets the event exactly at the fourth attempt', async () => {
+    const receiver = await startReceiver();
+    try {
+      const tenant = randomUUID();
+      await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
+      // A clock a day ahead: the service's own delivery loop (real time) never finds these due.
+      let clock = new Date(Date.now() + 86_400_000);
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 86_400_000 });
+      const at = (ms: number) => (clock = new Date(start.getTime() + ms));
+      const start = clock;
+      receiver.plan.push(500, 503, 500);
+      await fanOut(worker, [leadCreated(tenant)], clock);
+
+      const statuses: (number | null)[][] = [];
+      const pass = async () => statuses.push((await deliveries.runDue()).map((o) => o.statusCode));
+      await pass(); // t0: 500
+      at(RETRY_DELAYS_MS[1] - 1); await pass(); // not yet due
+      at(RETRY_DELAYS_MS[1]); await pass(); // t0 + 5 s: 503
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] - 1); await pass();
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2]); await pass(); // + 5 min: 500
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3] - 1); await pass();
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3]); await pass(); // + 30 min: 200
+      at(86_000_000); await pass(); // delivered: never again
+
+      expect(statuses).toEqual([[500], [], [503], [], [500], [], [200], []]);
+      expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(Array(4).fill(receiver.received[0]!.headers['webhook-id']));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('moves a permanently failing delivery to dead letters with every attempt, and a redrive delivers it', async () => {
+    const receiver = await startReceiver();
+    try {
+      const tenant = randomUUID();
+      await subscribe(tenant, { eventType: '*', webhookUrl: receiver.url });
+      const start = new Date(Date.now() + 86_400_000);
+      let clock = start;
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 7 * 86_400_000 });
+      receiver.plan.push(...Array(7).fill(500));
+      const event = leadCreated(tenant);
+      await fanOut(worker, [event], clock);
+      let elapsed = 0;
+      for (const delay of RETRY_DELAYS_MS) {
+        elapsed += delay;
+        clock = new Date(start.getTime() + elapsed);
+        expect((await deliveries.runDue()).map((o) => o.statusCode)).toEqual([500]);
+      }
+      const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
+      const dead = (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters;
+      expect(dead).toEqual([expect.objectContaining({ eventId: event.id, attempts: 7, lastError: 'HTTP 500' })]);
+      expect(dead[0].attemptsLog.map((a: { statusCode: number }) => a.statusCode)).toEqual(Array(7).fill(500));
+      expect(await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: { authorization: `Bearer ${await fx.token(randomUUID())}` } }))
+        .toMatchObject({ statusCode: 200 });
+
+      const redriven = await fx.app.inject({ method: 'POST', url: `/api/v1/events/dead-letters/${dead[0].id}/redrive`, headers: auth });
+      expect(redriven.json()).toEqual({ redriven: 1 });
+      // Due now by the real clock: the service's own delivery loop sends it.
+      await waitFor(() => receiver.received.length === 8, 'the redriven delivery');
+      await waitFor(async () => (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters.length === 0, 'no dead letters left');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('disables a subscription that keeps failing for longer than the limit; resume re-enables it', async () => {
+    const receiver = await startReceiver();
+    try {
+      const tenant = randomUUID();
+      const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
+      const start = new Date(Date.now() + 86_400_000);
+      let clock = start;
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 600_000 });
+      receiver.plan.push(500, 500, 500, 500);
+      await fanOut(worker, [leadCreated(tenant)], clock);
+      for (const ms of [0, 5_000, 305_000]) {
+        clock = new Date(start.getTime() + ms);
+        await deliveries.runDue();
+      }
+      const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
+      const view = async () => (await fx.app.inject({ url: `/api/v1/events/subscriptions/${id}`, headers: auth })).json();
+      expect(await view()).toMatchObject({ status: 'active', failingSince: start.toISOString() });
+      clock = new Date(start.getTime() + 2_105_000); // the 4th attempt, 35 min after the first failure
+      await deliveries.runDue();
+      expect(await view()).toMatchObject({ status: 'disabled' });
+      clock = new Date(start.getTime() + 86_000_000);
+      expect(await deliveries.runDue()).toEqual([]); // a disabled subscription gets nothing
+
+      const resumed = await fx.app.inject({ method: 'POST', url: `/api/v1/events/subscriptions/${id}/resume`, headers: auth });
+      expect(resumed.json()).toMatchObject({ status: 'active', failingSince: null });
+      await waitFor(() => receiver.received.length === 5, 'the delivery after resuming');
+      expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('keeps subscriptions to their tenant: another tenant gets 404, allTenants is refused to users, bad input is 400', async () => {
+    const tenant = randomUUID();
+    const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'http://127.0.0.1:9/hooks' });
+    const other = { authorization: `Bearer ${await fx.token(randomUUID())}` };
+    const foreign = await fx.app.inject({ url: `/api/v1/events/subscriptions/${id}`, headers: other });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ error: 'TENANT_ISOLATION_VIOLATION' });
+    expect((await fx.app.inject({ method: 'DELETE', url: `/api/v1/events/subscriptions/${id}`, headers: other })).statusCode).toBe(404);
+
+    const everyone = await fx.app.inject({
+      method: 'POST', url: '/api/v1/events/subscribe', headers: { authorization: `Bearer ${await fx.token(tenant)}` },
+      payload: { eventType: '*', serviceName: 'spy', webhookUrl: 'http://127.0.0.1:9/', allTenants: true },
+    });
+    expect(everyone.statusCode).toBe(403);
+    const bad = await fx.app.inject({
+      method: 'POST', url: '/api/v1/events/subscribe', headers: { authorization: `Bearer ${await fx.token(tenant)}` },
+      payload: { eventType: 'lead', serviceName: 'Bad Name', webhookUrl: 'ftp://x' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['eventType', 'serviceName', 'webhookUrl']);
+    const list = await fx.app.inject({ url: '/api/v1/events/subscriptions', headers: { authorization: `Bearer ${await fx.token(tenant)}` } });
+    expect(list.json().subscriptions.map((s: { id: string }) => s.id)).toEqual([id]);
+  });
+});
