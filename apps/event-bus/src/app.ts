@@ -11,6 +11,7 @@ import { createTokenBucket } from './publish/token-bucket.ts';
 import { registerSchemasRoute } from './schemas/schemas-route.ts';
 import { createStreamConsumers } from './stream-consumers.ts';
 import { registerDeadLetterRoutes } from './webhooks/dead-letter-routes.ts';
+import { registerReplayRoute } from './webhooks/replay-route.ts';
 import { startDeliveryLoop } from './webhooks/delivery-loop.ts';
 import { createDeliveryWorker } from './webhooks/delivery-worker.ts';
 import { fanOut } from './webhooks/fan-out.ts';
@@ -47,7 +48,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
     registerHistoryRoute(app, appPool);
     registerSubscriptionRoutes(app, deps.prisma);
     registerDeadLetterRoutes(app, deps.prisma);
-    startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis });
+    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis });
+    registerReplayRoute(app, appPool, wakeDeliveries);
     return app;
   },
 };
@@ -86,4 +88,5 @@ function startBackgroundWork(app: ServiceApp, config: Config, deps: { appPool: p
     await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), retention?.stop()]);
     await Promise.all([deps.appPool.end(), deps.workerPool.end()]);
   });
+  return { wakeDeliveries: deliveries.wake };
 }

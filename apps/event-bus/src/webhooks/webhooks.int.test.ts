@@ -179,6 +179,41 @@ describe('webhook subscriptions', () => {
     }
   });
 
+  it('replays a correlation chain to a subscription, marked as a replay', async () => {
+    const receiver = await startReceiver();
+    try {
+      const tenant = randomUUID();
+      const { id: subscriptionId } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
+      const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
+      const ids: string[] = [];
+      for (const correlationId of ['chain-a', 'chain-b', 'chain-a']) {
+        ids.push((await fx.app.inject({
+          method: 'POST', url: '/api/v1/events/publish', headers: auth,
+          payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example, correlationId },
+        })).json().id);
+      }
+      await waitFor(() => receiver.received.length === 3, 'the three deliveries');
+      await waitFor(async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers: auth, payload: {} })).json().events.length === 3, 'the archive');
+
+      const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/replay', headers: auth, payload: { subscriptionId, correlationId: 'chain-a' } });
+      expect(res.json()).toEqual({ replayed: 2 });
+      await waitFor(() => receiver.received.length === 5, 'the replayed deliveries');
+      const replayed = receiver.received.slice(3).map((r) => JSON.parse(r.body));
+      expect(replayed.map((e) => e.id)).toEqual([ids[0], ids[2]]);
+      expect(replayed.every((e) => e.metadata?.replay === true)).toBe(true);
+
+      const nothing = await fx.app.inject({ method: 'POST', url: '/api/v1/events/replay', headers: auth, payload: { subscriptionId } });
+      expect(nothing.statusCode).toBe(400);
+      const foreign = await fx.app.inject({
+        method: 'POST', url: '/api/v1/events/replay', headers: { authorization: `Bearer ${await fx.token(randomUUID())}` },
+        payload: { subscriptionId, correlationId: 'chain-a' },
+      });
+      expect(foreign.statusCode).toBe(404);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('keeps subscriptions to their tenant: another tenant gets 404, allTenants is refused to users, bad input is 400', async () => {
     const tenant = randomUUID();
     const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'http://127.0.0.1:9/hooks' });
