@@ -68,6 +68,9 @@ fi
 : "${DATABASE_URL:=$(with_user "$MIGRATION_DATABASE_URL" bizosaas_app "${APP_DB_PASSWORD:-bizosaas_app}")}"
 : "${WORKER_DATABASE_URL:=$(with_user "$MIGRATION_DATABASE_URL" bizosaas_worker "${WORKER_DB_PASSWORD:-bizosaas_worker}")}"
 export MIGRATION_DATABASE_URL DATABASE_URL WORKER_DATABASE_URL
+# DEV-ONLY key-encryption key of user-management's token-signing keys; production sets its own.
+: "${SIGNING_KEY_ENCRYPTION_KEY:=kay95XFYs0naLlOUlMkshySkVYGym7XCy/EqPMjA0sg=}"
+export SIGNING_KEY_ENCRYPTION_KEY
 
 if [[ -n "${REDIS_URL:-}" ]]; then
   echo "Redis: REDIS_URL from the environment"

@@ -8,7 +8,7 @@ import { composeErrors, environmentOf, loadCompose, type ComposeService } from '
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const FILES = ['docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;
 /** What docker-compose.prod.yml requires from its env file. */
-const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z' };
+const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z', SIGNING_KEY_ENCRYPTION_KEY: 'k' };
 
 /** The container side of a ports entry: "127.0.0.1:8080:8080/tcp" -> 8080. */
 function containerPort(entry: NonNullable<ComposeService['ports']>[number]): number {

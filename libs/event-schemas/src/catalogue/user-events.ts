@@ -11,8 +11,9 @@ export const userCreated = defineEvent({
   description: 'A user account was created in a tenant (signed up or invited).',
   data: z.object({
     email: personalEmail,
-    firstName: personName,
-    lastName: personName,
+    // Names are optional at sign-up and invitation; null until the user gives them.
+    firstName: personName.nullable(),
+    lastName: personName.nullable(),
     roles: z.array(role).min(1),
     status: z.enum(['active', 'invited']),
   }),

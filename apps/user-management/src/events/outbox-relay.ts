@@ -1,0 +1,27 @@
+import pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { createOutboxNotifier, createOutboxRelay, type OutboxNotifier } from '@bizosaas/event-store';
+import { EVENT_STORE_SCHEMA } from './record-events.ts';
+
+/**
+ * The worker-role pool, the NOTIFY sender and the relay moving this service's outbox to Redis
+ * Streams. The relay starts when the app is ready and stops (finishing its batch) on close,
+ * before the pool ends.
+ */
+export function attachOutboxRelay(app: FastifyInstance, options: { workerDatabaseUrl: string; redis: Redis }): OutboxNotifier {
+  const pool = new pg.Pool({ connectionString: options.workerDatabaseUrl, max: 3 });
+  pool.on('error', (error) => app.log.warn({ err: error }, 'worker pool connection error'));
+  const onError = (error: unknown) => app.log.warn({ err: error }, 'outbox relay error');
+  const notifier = createOutboxNotifier({ pool, schema: EVENT_STORE_SCHEMA, onError });
+  const relay = createOutboxRelay({ pool, schema: EVENT_STORE_SCHEMA, redis: options.redis, metrics: app.metricsRegistry, onError });
+  app.addHook('onReady', async () => {
+    await relay.start();
+  });
+  app.addHook('onClose', async () => {
+    await relay.stop();
+    await notifier.idle();
+    await pool.end();
+  });
+  return notifier;
+}
