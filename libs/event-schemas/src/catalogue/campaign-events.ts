@@ -61,7 +61,9 @@ const optimizationChange = z.object({
 export const campaignOptimized = defineEvent({
   type: 'campaign.optimized',
   aggregateType: 'campaign',
-  description: 'Changes suggested by AI optimisation were applied to a campaign.',
+  // Widened without a version bump (every stored v1 event still parses): an empty `changes`
+  // records that AI optimisation was switched on, or its goal changed, with nothing applied yet.
+  description: 'AI optimisation was enabled on a campaign with a goal, or changes it suggested were applied.',
   data: z.object({
     optimizationGoal: z.enum([
       'minimize_cpa',
@@ -72,7 +74,7 @@ export const campaignOptimized = defineEvent({
     ]),
     /** The ai.analysis that proposed the changes. */
     analysisId: z.uuid().nullable(),
-    changes: z.array(optimizationChange).min(1),
+    changes: z.array(optimizationChange),
     /** Expected improvement of the goal metric, percent (may be negative). */
     expectedImprovementPercent: z.number().min(-100).max(10_000).nullable(),
   }),
@@ -89,5 +91,64 @@ export const campaignOptimized = defineEvent({
       },
     ],
     expectedImprovementPercent: 12.5,
+  },
+});
+
+const budget = z.object({
+  totalBudget: moneyAmount,
+  dailyBudget: moneyAmount.nullable(),
+  currency,
+});
+
+const schedule = z.object({
+  startDate: z.iso.datetime(),
+  endDate: z.iso.datetime().nullable(),
+});
+
+const note = z.string().trim().min(1).max(1000).nullable();
+
+export const campaignScheduled = defineEvent({
+  type: 'campaign.scheduled',
+  aggregateType: 'campaign',
+  description: 'A draft campaign was given the schedule it will run on (or was rescheduled before launch).',
+  data: z.object({ schedule }),
+  example: { schedule: { startDate: '2025-03-01T00:00:00.000Z', endDate: '2025-03-31T00:00:00.000Z' } },
+});
+
+export const campaignPaused = defineEvent({
+  type: 'campaign.paused',
+  aggregateType: 'campaign',
+  description: 'A live campaign was paused; its channels stop spending until it is resumed.',
+  data: z.object({ reason: note }),
+  example: { reason: 'Creative under review' },
+});
+
+export const campaignResumed = defineEvent({
+  type: 'campaign.resumed',
+  aggregateType: 'campaign',
+  description: 'A paused campaign went live again.',
+  data: z.object({ reason: note }),
+  example: { reason: null },
+});
+
+export const campaignCompleted = defineEvent({
+  type: 'campaign.completed',
+  aggregateType: 'campaign',
+  description: 'A campaign ended for good; no later command changes it.',
+  data: z.object({
+    reason: z.enum(['schedule_ended', 'budget_exhausted', 'objective_met', 'manual']),
+    note,
+  }),
+  example: { reason: 'manual', note: 'Spring launch wrapped up' },
+});
+
+export const campaignBudgetUpdated = defineEvent({
+  type: 'campaign.budget_updated',
+  aggregateType: 'campaign',
+  description: "A campaign's total and daily budget changed (amounts are decimal strings).",
+  data: z.object({ previousBudget: budget, budget }),
+  example: {
+    previousBudget: { totalBudget: '10000.00', dailyBudget: '500.00', currency: 'USD' },
+    budget: { totalBudget: '12000.00', dailyBudget: '600.00', currency: 'USD' },
   },
 });

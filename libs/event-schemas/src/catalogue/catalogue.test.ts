@@ -51,8 +51,9 @@ function issuesOf(run: () => unknown): string[] {
 const corrupt = (value: unknown) => (typeof value === 'number' ? 'not-a-number' : 12345);
 
 describe('event catalogue', () => {
-  it("covers seed 002's event types exactly", () => {
-    expect([...types].sort()).toEqual([...seedTypes].sort());
+  // The aggregates' own events (campaign.paused, ...) come on top of the seed's catalogue.
+  it("covers every one of seed 002's event types", () => {
+    expect(types).toEqual(expect.arrayContaining([...seedTypes]));
   });
 
   it.each(types)('%s: its example parses through the full envelope', (type) => {

@@ -2,8 +2,34 @@ import type { z } from 'zod';
 import { defineCatalogue, type EventOf } from '../define-catalogue.ts';
 import { agentTaskAssigned, agentTaskCompleted, agentTaskFailed } from './agent-events.ts';
 import { aiAnalysisCompleted, aiAnalysisFailed, aiAnalysisRequested, aiAnalysisStarted } from './ai-events.ts';
-import { campaignCreated, campaignLaunched, campaignOptimized } from './campaign-events.ts';
-import { leadConverted, leadCreated, leadQualified } from './lead-events.ts';
+import {
+  campaignBudgetUpdated,
+  campaignCompleted,
+  campaignCreated,
+  campaignLaunched,
+  campaignOptimized,
+  campaignPaused,
+  campaignResumed,
+  campaignScheduled,
+} from './campaign-events.ts';
+import {
+  customerChurnRiskUpdated,
+  customerCreated,
+  customerPreferencesUpdated,
+  customerProfileUpdated,
+  customerPurchaseRecorded,
+  customerTierUpgraded,
+} from './customer-events.ts';
+import {
+  leadContacted,
+  leadConverted,
+  leadCreated,
+  leadDisqualified,
+  leadInteractionRecorded,
+  leadLost,
+  leadQualified,
+  leadScored,
+} from './lead-events.ts';
 import { tenantCreated, tenantSubscriptionChanged } from './tenant-events.ts';
 import { userCreated, userDeactivated, userUpdated } from './user-events.ts';
 
@@ -17,9 +43,25 @@ export const eventCatalogue = defineCatalogue([
   leadCreated,
   leadQualified,
   leadConverted,
+  leadContacted,
+  leadScored,
+  leadDisqualified,
+  leadLost,
+  leadInteractionRecorded,
+  customerCreated,
+  customerProfileUpdated,
+  customerPreferencesUpdated,
+  customerPurchaseRecorded,
+  customerTierUpgraded,
+  customerChurnRiskUpdated,
   campaignCreated,
   campaignLaunched,
   campaignOptimized,
+  campaignScheduled,
+  campaignPaused,
+  campaignResumed,
+  campaignCompleted,
+  campaignBudgetUpdated,
   aiAnalysisRequested,
   aiAnalysisStarted,
   aiAnalysisCompleted,

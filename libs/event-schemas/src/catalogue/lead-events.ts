@@ -74,12 +74,17 @@ export const leadQualified = defineEvent({
     /** The AI analysis that produced the score, when method is `ai`. */
     analysisId: z.uuid().nullable(),
     notes: z.string().max(2000).nullable(),
+    /** Who qualified the lead and when (optional: events written before these fields lack them). */
+    qualifiedBy: z.uuid().nullable().optional(),
+    qualifiedAt: z.iso.datetime().optional(),
   }),
   example: {
     score: { totalScore: 85, behavioralScore: 90, demographicScore: 70, firmographicScore: null },
     method: 'manual',
     analysisId: null,
     notes: 'Budget confirmed on first call',
+    qualifiedBy: '0192f5a3-9d2e-7c4b-8a11-5e6f708192a4',
+    qualifiedAt: '2025-03-01T10:00:00.000Z',
   },
 });
 
@@ -96,5 +101,68 @@ export const leadConverted = defineEvent({
     customerId: '0192f5a3-9d2e-7c4b-8a11-5e6f708192a3',
     conversionValue: '5000.00',
     currency: 'USD',
+  },
+});
+
+const leadScore = z.object({
+  totalScore: percentScore,
+  behavioralScore: percentScore,
+  demographicScore: percentScore,
+  firmographicScore: percentScore,
+});
+const leadStatus = z.enum(['new', 'contacted', 'qualified', 'converted', 'disqualified', 'lost']);
+const interactionKind = z.enum(['call', 'email', 'meeting']);
+
+export const leadContacted = defineEvent({
+  type: 'lead.contacted',
+  aggregateType: 'lead',
+  description: 'A person reached out to a new lead for the first time.',
+  data: z.object({ channel: interactionKind, notes: z.string().max(2000).nullable() }),
+  example: { channel: 'call', notes: 'Left a voicemail' },
+});
+
+export const leadScored = defineEvent({
+  type: 'lead.scored',
+  aggregateType: 'lead',
+  description: 'A lead got a new score (AI or manual), without changing its status.',
+  data: z.object({ score: leadScore, method: z.enum(['ai', 'manual']), analysisId: z.uuid().nullable() }),
+  example: {
+    score: { totalScore: 72, behavioralScore: 80, demographicScore: 65, firmographicScore: 70 },
+    method: 'ai',
+    analysisId: '0192f5a3-9d2e-7c4b-8a11-5e6f708192a5',
+  },
+});
+
+export const leadDisqualified = defineEvent({
+  type: 'lead.disqualified',
+  aggregateType: 'lead',
+  description: 'An open lead was judged not a fit (no budget, wrong market, spam).',
+  data: z.object({ reason: z.string().trim().min(1).max(2000), previousStatus: leadStatus }),
+  example: { reason: 'No budget this year', previousStatus: 'contacted' },
+});
+
+export const leadLost = defineEvent({
+  type: 'lead.lost',
+  aggregateType: 'lead',
+  description: 'An open lead went elsewhere or stopped answering.',
+  data: z.object({ reason: z.string().trim().min(1).max(2000), previousStatus: leadStatus }),
+  example: { reason: 'Chose a competitor', previousStatus: 'qualified' },
+});
+
+export const leadInteractionRecorded = defineEvent({
+  type: 'lead.interaction_recorded',
+  aggregateType: 'lead',
+  description: 'A call, e-mail or meeting with a lead was logged.',
+  data: z.object({
+    interactionId: z.uuid(),
+    kind: interactionKind,
+    summary: z.string().trim().min(1).max(2000),
+    interactedAt: z.iso.datetime(),
+  }),
+  example: {
+    interactionId: '0192f5a3-9d2e-7c4b-8a11-5e6f708192a6',
+    kind: 'meeting',
+    summary: 'Demo with the marketing team',
+    interactedAt: '2025-03-02T14:00:00.000Z',
   },
 });

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { CustomerEvent, CustomerState } from '../customer.ts';
+import { existingCustomer, type CustomerCommand } from '../customer-rules.ts';
+import { CommunicationPreferences, CustomerProfile } from '../customer-values.ts';
+
+export const updateProfileData = z.object({ customerId: z.uuid(), profile: CustomerProfile.schema });
+export type UpdateProfile = CustomerCommand<'customer.update_profile', z.output<typeof updateProfileData>>;
+
+export const updatePreferencesData = z.object({ customerId: z.uuid(), preferences: CommunicationPreferences });
+export type UpdatePreferences = CustomerCommand<'customer.update_preferences', z.output<typeof updatePreferencesData>>;
+
+/** Replaces the profile; the same profile again changes nothing. */
+export function updateProfile(command: UpdateProfile, state: CustomerState): CustomerEvent[] {
+  const customer = existingCustomer(state, command);
+  const profile = CustomerProfile.create(command.data.profile, { path: 'profile' });
+  if (CustomerProfile.equals(profile, customer.profile as never)) return [];
+  return [{ type: 'customer.profile_updated', data: { profile: { ...profile } } }];
+}
+
+export function updatePreferences(command: UpdatePreferences, state: CustomerState): CustomerEvent[] {
+  const customer = existingCustomer(state, command);
+  const { preferences } = command.data;
+  const same = (Object.keys(preferences) as (keyof typeof preferences)[]).every((k) => preferences[k] === customer.preferences[k]);
+  return same ? [] : [{ type: 'customer.preferences_updated', data: { preferences } }];
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { LeadEvent, LeadState } from '../lead.ts';
+import { existingLead, requireOpen, type LeadCommand } from '../lead-rules.ts';
+
+export const closeLeadData = z.object({ leadId: z.uuid(), reason: z.string().trim().min(1).max(2000) });
+export type DisqualifyLead = LeadCommand<'lead.disqualify', z.output<typeof closeLeadData>>;
+export type MarkLeadLost = LeadCommand<'lead.mark_lost', z.output<typeof closeLeadData>>;
+
+/** Any open lead (new, contacted, qualified) can be disqualified; closed leads stay as they are. */
+export function disqualifyLead(command: DisqualifyLead, state: LeadState): LeadEvent[] {
+  const lead = existingLead(state, command);
+  requireOpen(lead, 'lead.disqualify.requires_open', 'disqualify', command.data.leadId);
+  return [{ type: 'lead.disqualified', data: { reason: command.data.reason, previousStatus: lead.status } }];
+}
+
+/** Any open lead can be lost. */
+export function markLeadLost(command: MarkLeadLost, state: LeadState): LeadEvent[] {
+  const lead = existingLead(state, command);
+  requireOpen(lead, 'lead.lose.requires_open', 'mark as lost', command.data.leadId);
+  return [{ type: 'lead.lost', data: { reason: command.data.reason, previousStatus: lead.status } }];
+}

@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@bizosaas/ddd-kernel';
+import { leadDecider, type LeadCommandUnion } from './lead-decider.ts';
+import type { LeadEvent, LeadState } from './lead.ts';
+import { contact, customerId, leadId, metadata, score } from './lead-test-fixtures.ts';
+
+const commands: LeadCommandUnion[] = [
+  { type: 'lead.capture', data: { leadId, contact, source: 'manual', utmParameters: {}, campaignId: null }, metadata },
+  { type: 'lead.contact', data: { leadId, channel: 'email', notes: null }, metadata },
+  { type: 'lead.score', data: { leadId, score, method: 'ai', analysisId: null }, metadata },
+  { type: 'lead.qualify', data: { leadId, score, method: 'manual', analysisId: null, notes: null }, metadata },
+  { type: 'lead.disqualify', data: { leadId, reason: 'x' }, metadata },
+  { type: 'lead.mark_lost', data: { leadId, reason: 'x' }, metadata },
+  { type: 'lead.record_interaction', data: { leadId, interactionId: customerId, kind: 'call', summary: 's' }, metadata },
+  { type: 'lead.convert', data: { leadId, customerId, conversionValue: '10', currency: 'USD' }, metadata },
+];
+
+/** Runs commands in order, keeping refused ones out (as the API would answer 4xx and store nothing). */
+function run(sequence: LeadCommandUnion[]) {
+  let state: LeadState = leadDecider.initialState();
+  const history: { before: LeadState["status"]; events: readonly LeadEvent[] }[] = [];
+  for (const command of sequence) {
+    try {
+      const events = leadDecider.decide(command, state);
+      history.push({ before: state.status, events });
+      state = events.reduce(leadDecider.evolve, state);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  return { state, history };
+}
+
+describe('lead invariants (any command sequence)', () => {
+  const sequences = fc.array(fc.constantFrom(...commands), { maxLength: 30 });
+
+  it('a conversion only ever follows qualified, and happens at most once', () =>
+    fc.assert(fc.property(sequences, (sequence) => {
+      const { history } = run(sequence);
+      const conversions = history.filter((step) => step.events.some((e) => e.type === 'lead.converted'));
+      expect(conversions.length).toBeLessThanOrEqual(1);
+      for (const step of conversions) expect(step.before).toBe('qualified');
+    })));
+
+  it('nothing is ever emitted for a converted, disqualified or lost lead', () =>
+    fc.assert(fc.property(sequences, (sequence) => {
+      const { history } = run(sequence);
+      for (const step of history) {
+        if (['converted', 'disqualified', 'lost'].includes(step.before)) expect(step.events).toEqual([]);
+      }
+    })));
+
+  it('every stream starts with lead.created', () =>
+    fc.assert(fc.property(sequences, (sequence) => {
+      const events = run(sequence).history.flatMap((step) => step.events);
+      if (events.length > 0) expect(events[0]!.type).toBe('lead.created');
+    })));
+});

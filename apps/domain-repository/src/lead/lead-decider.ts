@@ -1,0 +1,38 @@
+import type { Decider } from '@bizosaas/ddd-kernel';
+import type { Aggregate } from '../write-side/run-aggregate.ts';
+import { captureLead, type CaptureLead } from './capture-lead/capture-lead.ts';
+import { disqualifyLead, markLeadLost, type DisqualifyLead, type MarkLeadLost } from './close-lead/close-lead.ts';
+import { contactLead, type ContactLead } from './contact-lead/contact-lead.ts';
+import { convertLead, type ConvertLead } from './convert-lead/convert-lead.ts';
+import { evolveLead, initialLeadState, type LeadEvent, type LeadState } from './lead.ts';
+import { qualifyLead, type QualifyLead } from './qualify-lead/qualify-lead.ts';
+import { recordInteraction, type RecordInteraction } from './record-interaction/record-interaction.ts';
+import { scoreLead, type ScoreLead } from './score-lead/score-lead.ts';
+
+export type LeadCommandUnion =
+  | CaptureLead | ContactLead | ScoreLead | QualifyLead | DisqualifyLead | MarkLeadLost | RecordInteraction | ConvertLead;
+
+function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
+  switch (command.type) {
+    case 'lead.capture': return captureLead(command, state);
+    case 'lead.contact': return contactLead(command, state);
+    case 'lead.score': return scoreLead(command, state);
+    case 'lead.qualify': return qualifyLead(command, state);
+    case 'lead.disqualify': return disqualifyLead(command, state);
+    case 'lead.mark_lost': return markLeadLost(command, state);
+    case 'lead.record_interaction': return recordInteraction(command, state);
+    case 'lead.convert': return convertLead(command, state);
+  }
+}
+
+export const leadDecider: Decider<LeadCommandUnion, LeadState, LeadEvent> = {
+  initialState: initialLeadState,
+  decide,
+  evolve: evolveLead,
+};
+
+export const leadAggregate: Aggregate<LeadCommandUnion, LeadState, LeadEvent> = {
+  aggregateType: 'lead',
+  decider: leadDecider,
+  snapshotSchemaVersion: 1,
+};

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { TenantIsolationError } from '@bizosaas/ddd-kernel';
+import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+import type { EventStore } from '@bizosaas/event-store';
+import { evolveLead, initialLeadState, type LeadState } from './lead.ts';
+import { InteractionKind, LeadSource, LeadStatus, UtmParameters } from './lead-values.ts';
+
+const nullableScore = z.number().nullable();
+export const leadViewSchema = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  status: LeadStatus,
+  contact: z.object({
+    email: z.string(), firstName: z.string().nullable(), lastName: z.string().nullable(),
+    phone: z.string().nullable(), company: z.string().nullable(), jobTitle: z.string().nullable(),
+  }),
+  source: LeadSource,
+  utmParameters: UtmParameters,
+  campaignId: z.uuid().nullable(),
+  score: z.object({ totalScore: nullableScore, behavioralScore: nullableScore, demographicScore: nullableScore, firmographicScore: nullableScore }).nullable(),
+  qualifiedBy: z.uuid().nullable(),
+  qualifiedAt: z.string().nullable(),
+  customerId: z.uuid().nullable(),
+  conversionValue: z.string().nullable().describe('decimal string'),
+  currency: z.string().nullable(),
+  closedReason: z.string().nullable(),
+  interactionCount: z.number().int(),
+  lastInteractionAt: z.string().nullable(),
+  lastInteractionKind: InteractionKind.nullable().optional(),
+});
+export type LeadView = z.infer<typeof leadViewSchema>;
+
+export function leadView(state: LeadState, id: string, version: number): LeadView {
+  if (state.status === 'none') throw new Error('leadView of a lead that does not exist');
+  const { conversionValue, ...rest } = state;
+  return { id, version, ...rest, conversionValue: conversionValue?.amount ?? null, currency: conversionValue?.currency ?? null };
+}
+
+/** GET reads the aggregate itself (freshest state, read-your-writes), under the caller's tenant. */
+export async function loadLead(store: EventStore<PlatformCatalogue>, pool: pg.Pool, tenantId: string, leadId: string): Promise<LeadView> {
+  const loaded = await store.transaction(pool, tenantId, (client) =>
+    store.load(client, { aggregateType: 'lead', aggregateId: leadId, initialState: initialLeadState(), evolve: evolveLead as never }),
+  );
+  if (loaded.state.status === 'none') throw new TenantIsolationError(tenantId);
+  return leadView(loaded.state, leadId, loaded.version);
+}

@@ -1,0 +1,77 @@
+// Builds the service for integration tests as runPlatformService would: the migrated test
+// database (app role for requests, worker role for relay and projections), the real Redis, and
+// a verifier trusting one test signing key.
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { expect, inject } from 'vitest';
+import { createJwksVerifier } from '@bizosaas/auth';
+import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
+import { loadConfig } from '@bizosaas/config';
+import { createPgAdapter } from '@bizosaas/db';
+import { createRedis } from '@bizosaas/messaging';
+import type { ServiceApp } from '@bizosaas/service-kit';
+import type { Redis } from 'ioredis';
+import { buildDomainRepositoryApp } from './app.ts';
+import { configSchema } from './config.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export interface TestApp {
+  app: ServiceApp;
+  redis: Redis;
+  key: TestSigningKey;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  const config = loadConfig(configSchema, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: inject('appDatabaseUrl'),
+    WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+    PROJECTION_POLL_INTERVAL_MS: '100',
+  });
+  const key = await generateSigningKey();
+  const prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: 'domain_repository' }) });
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:test' });
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  const app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) });
+  await app.ready();
+  return {
+    app, redis, key,
+    async close() {
+      await app.close();
+      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    },
+  };
+}
+
+/** A caller of a fresh tenant (manager: leads and customers read/write). */
+export async function tenantCaller(key: TestSigningKey, roles: string[] = ['manager']) {
+  const claims = testClaims({ roles });
+  const token = await signTestToken(key, claims);
+  return { tenantId: claims.tenant_id, userId: claims.sub, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Polls (no fixed sleep) until `read` satisfies `check`, for eventually consistent projections and streams. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+export const newLeadBody = (label = randomUUID().slice(0, 8)) => ({
+  contact: { email: `prospect.${label}@example.com`, firstName: 'John', lastName: 'Doe', company: 'Example Corp' },
+  source: 'website_form',
+  utmParameters: { utmCampaign: 'spring_promotion' },
+});
+
+export const score = { totalScore: 85, behavioralScore: 90, demographicScore: 70, firmographicScore: 60 };
+
+export { expect };

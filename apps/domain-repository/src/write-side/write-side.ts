@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import {
+  createEventStore,
+  createOutboxNotifier,
+  createOutboxRelay,
+  createProjectionManager,
+  eventStoreSchemaOf,
+  outboxChannel,
+  type AnyProjection,
+  type EventStore,
+} from '@bizosaas/event-store';
+import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+
+/** The schema of this service's event store, outbox, idempotency keys and projections. */
+export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('domain_repository');
+
+export interface WriteSideOptions {
+  databaseUrl: string;
+  databasePoolMax: number;
+  workerDatabaseUrl: string;
+  workerDatabasePoolMax: number;
+  projectionPollIntervalMs: number;
+  redis: Redis;
+  projections: readonly AnyProjection[];
+}
+
+/** What command handlers and queries of every aggregate share. */
+export interface WriteSide {
+  /** App role: requests, under RLS by tenant. */
+  readonly pool: pg.Pool;
+  readonly store: EventStore<PlatformCatalogue>;
+}
+
+/**
+ * Pools for the app and worker roles, the event store with its outbox notifier, the relay to
+ * Redis Streams and the projection manager. Relay and projections start when the app is ready
+ * and stop on close (each finishing the batch in hand) before the pools end.
+ */
+export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions): WriteSide {
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.databasePoolMax });
+  const worker = new pg.Pool({ connectionString: options.workerDatabaseUrl, max: options.workerDatabasePoolMax });
+  for (const p of [pool, worker]) p.on('error', (error) => app.log.warn({ err: error }, 'idle pg connection error'));
+  const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
+  const schema = EVENT_STORE_SCHEMA;
+  // Notifications go through the worker pool: they must not wait behind request transactions.
+  const notifier = createOutboxNotifier({ pool: worker, schema, onError: warn('outbox notify failed') });
+  const store = createEventStore({ schema, notifier });
+  const relay = createOutboxRelay({ pool: worker, schema, redis: options.redis, metrics: app.metricsRegistry, onError: warn('outbox relay error') });
+  const projections = createProjectionManager({
+    pool: worker,
+    schema,
+    projections: options.projections,
+    pollIntervalMs: options.projectionPollIntervalMs,
+    listenChannel: outboxChannel(schema),
+    onError: (error, projection) => app.log.error({ err: error, projection }, 'projection batch failed'),
+  });
+  app.addHook('onReady', async () => {
+    await Promise.all([relay.start(), projections.start()]);
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([relay.stop(), projections.stop()]);
+    await notifier.idle();
+    await Promise.all([pool.end(), worker.end()]);
+  });
+  return { pool, store };
+}
