@@ -24,7 +24,7 @@ import { createEvent, type EventEnvelope } from '@bizosaas/event-schemas';
 import { createRedis, ENVELOPE_FIELD, eventStreamKey, fieldValue } from '@bizosaas/messaging';
 import pg from 'pg';
 import {
-  createEventStore, createOutboxRelay, eventStoreDdl, outboxBacklog, type OutboxBacklog,
+  createEventStore, createOutboxNotifier, createOutboxRelay, eventStoreDdl, outboxBacklog, type OutboxBacklog,
 } from '@bizosaas/event-store';
 
 const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
@@ -108,7 +108,8 @@ function startReader(stream: string) {
 }
 
 async function produce(app: pg.Pool, schema: string, namespace: string, tenantId: string) {
-  const store = createEventStore({ schema, namespace });
+  // Writers wake the relay after each commit, as services do (coalesced NOTIFY).
+  const store = createEventStore({ schema, namespace, notifier: createOutboxNotifier({ pool: app, schema }) });
   const appends = prepare(tenantId, Math.round((rate * seconds) / txEvents));
   const committed = new Map<string, number>();
   const interval = 1000 / (rate / txEvents); // ms between appends, over all producers
