@@ -43,7 +43,7 @@ export function appendSql(schema: string, outbox: boolean): string {
   ON CONFLICT (stream_id, version) DO NOTHING
   RETURNING global_position, event_id
 )${outbox ? outboxed : ''}
-SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_position ORDER BY global_position)::text[]
+SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_position)::text[]
             ELSE ${schema}.append_conflict($1::text, $5::int, $6::jsonb) END AS positions
 FROM appended`;
 }
