@@ -2,6 +2,7 @@ import { createPublisher, type ConsumerSignal } from '@bizosaas/messaging';
 import { createService, platformReadiness, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
 import pg from 'pg';
 import { archiveBatch } from './archive/archive-events.ts';
+import { busMetrics, type BusMetrics } from './bus-metrics.ts';
 import { scheduleRetention } from './archive/archive-retention.ts';
 import { configSchema, type Config } from './config.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -37,6 +38,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
     for (const pool of [appPool, workerPool]) pool.on('error', (error) => app.log.warn({ err: error }, 'idle PostgreSQL connection failed'));
     const namespace = config.EVENTBUS_STREAM_NAMESPACE;
     const defaultLimit = { burst: config.EVENTBUS_PUBLISH_BURST, ratePerSecond: config.EVENTBUS_PUBLISH_RATE_PER_SECOND };
+    const metrics = busMetrics(app.metricsRegistry, workerPool);
 
     registerSchemasRoute(app);
     registerPublishRoute(app, {
@@ -44,30 +46,42 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
       namespace,
       takeToken: createTokenBucket(deps.redis, `${namespace}:publish-bucket:`),
       limitFor: (tenantId) => config.EVENTBUS_TENANT_LIMITS[tenantId] ?? defaultLimit,
+      onPublished: metrics.published,
     });
     registerHistoryRoute(app, appPool);
     registerSubscriptionRoutes(app, deps.prisma);
     registerDeadLetterRoutes(app, deps.prisma);
-    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis });
+    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics });
     registerReplayRoute(app, appPool, wakeDeliveries);
     return app;
   },
 };
 
 /** The archive and webhook consumers, the delivery loop and the retention job: started when ready, stopped on close. */
-function startBackgroundWork(app: ServiceApp, config: Config, deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis }) {
+function startBackgroundWork(
+  app: ServiceApp,
+  config: Config,
+  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics },
+) {
   const onSignal = (name: string) => (signal: ConsumerSignal) => {
     if (signal.kind === 'error' || signal.kind === 'failed') app.log.warn({ err: 'error' in signal ? signal.error : undefined }, `${name}: ${signal.kind}`);
     if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, `${name}: event dead-lettered`);
   };
   const common = { redis: deps.redis, consumer: config.EVENTBUS_CONSUMER_NAME, namespace: config.EVENTBUS_STREAM_NAMESPACE };
-  const worker = createDeliveryWorker({ pool: deps.workerPool, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS });
+  const worker = createDeliveryWorker({
+    pool: deps.workerPool, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS,
+    onAttempt: (outcome) => deps.metrics.attempted(outcome.eventType, outcome.status === 'pending' ? 'failed' : outcome.status, outcome.latencyMs / 1000),
+  });
   const deliveries = startDeliveryLoop({
     runDue: worker.runDue, pollMs: config.EVENTBUS_DELIVERY_POLL_MS,
     onError: (error) => app.log.warn({ err: error }, 'webhook delivery pass failed'),
   });
   const archive = createStreamConsumers({
-    ...common, group: 'event-bus.archive', onSignal: onSignal('archive'), handle: (batch) => archiveBatch(deps.appPool, batch),
+    ...common, group: 'event-bus.archive', onSignal: onSignal('archive'),
+    handle: async (batch) => {
+      await archiveBatch(deps.appPool, batch);
+      for (const { event } of batch) deps.metrics.archived(event.type, 1);
+    },
   });
   const webhooks = createStreamConsumers({
     ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks'),

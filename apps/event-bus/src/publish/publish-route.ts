@@ -14,6 +14,7 @@ export interface PublishDeps {
   namespace?: string;
   takeToken: (tenantId: string, limit: BucketLimit) => Promise<TakeResult>;
   limitFor: (tenantId: string) => BucketLimit;
+  onPublished?: (type: string) => void;
 }
 
 const traceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
@@ -78,6 +79,7 @@ export function registerPublishRoute(app: ServiceApp, deps: PublishDeps): void {
       causationId: body.causationId ?? null,
     });
     const streamEntryId = await deps.publisher.publish(event);
+    deps.onPublished?.(event.type);
     return reply.code(202).send({
       id: event.id, type: event.type, schemaVersion: event.schemaVersion,
       stream: eventStreamKey(event.aggregateType, deps.namespace), streamEntryId,

@@ -17,6 +17,8 @@ export interface DeliveryWorkerOptions {
   batchSize?: number;
   /** How far a claimed delivery is pushed out, so a crashed worker's claim expires. Default timeout + 30 s. */
   leaseMs?: number;
+  /** Told of every recorded attempt (metrics). */
+  onAttempt?: (outcome: AttemptOutcome) => void;
 }
 
 interface Claimed {
@@ -24,6 +26,7 @@ interface Claimed {
   tenant_id: string;
   subscription_id: string;
   event_id: string;
+  event_type: string;
   attempts: number;
   body: string;
   webhook_url: string;
@@ -32,10 +35,14 @@ interface Claimed {
 
 export interface AttemptOutcome {
   deliveryId: string;
+  eventType: string;
   attempt: number;
   ok: boolean;
   statusCode: number | null;
   error: string | null;
+  /** The delivery after this attempt: delivered, pending (another attempt is scheduled) or dead. */
+  status: 'delivered' | 'pending' | 'dead';
+  latencyMs: number;
 }
 
 /**
@@ -57,7 +64,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
        UPDATE event_bus.deliveries d SET next_attempt_at = $1::timestamptz + make_interval(secs => $3::float8 / 1000)
        FROM due, event_bus.subscriptions s
        WHERE d.id = due.id AND s.id = d.subscription_id
-       RETURNING d.id, d.tenant_id, d.subscription_id, d.event_id, d.attempts, d.envelope::text AS body, s.webhook_url, s.secret`,
+       RETURNING d.id, d.tenant_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.envelope::text AS body, s.webhook_url, s.secret`,
       [at, options.batchSize ?? 50, leaseMs],
     );
     return rows;
@@ -81,14 +88,19 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     } catch (caught) {
       error = caught instanceof Error ? `${(caught as { code?: string }).code ?? caught.name}: ${caught.message}` : String(caught);
     }
-    const outcome = { deliveryId: delivery.id, attempt: delivery.attempts + 1, ok: error === null, statusCode, error };
-    await record(delivery, outcome, at, Math.round(performance.now() - started));
+    const attempt = delivery.attempts + 1;
+    const next = error === null ? null : nextAttemptAt(attempt, at);
+    const outcome: AttemptOutcome = {
+      deliveryId: delivery.id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
+      status: error === null ? 'delivered' : next ? 'pending' : 'dead', latencyMs: Math.round(performance.now() - started),
+    };
+    await record(delivery, outcome, at, next);
+    options.onAttempt?.(outcome);
     return outcome;
   }
 
-  async function record(delivery: Claimed, outcome: AttemptOutcome, at: Date, latencyMs: number): Promise<void> {
-    const next = outcome.ok ? null : nextAttemptAt(outcome.attempt, at);
-    const status = outcome.ok ? 'delivered' : next ? 'pending' : 'dead';
+  async function record(delivery: Claimed, outcome: AttemptOutcome, at: Date, next: Date | null): Promise<void> {
+    const { status, latencyMs } = outcome;
     await options.pool.query(
       `WITH attempt AS (
          INSERT INTO event_bus.delivery_attempts (id, tenant_id, delivery_id, attempt, attempted_at, status_code, latency_ms, error)

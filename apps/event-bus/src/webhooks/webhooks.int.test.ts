@@ -214,6 +214,18 @@ describe('webhook subscriptions', () => {
     }
   });
 
+  it('exposes bus metrics: published and archived by type, delivered attempts with latency, active subscriptions, dead letters', async () => {
+    // Runs after the delivery and replay tests of this file, which published, archived and delivered.
+    const text = (await fx.app.inject({ url: '/metrics' })).body;
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(value(/^eventbus_events_published_total\{type="lead.created"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^eventbus_events_archived_total\{type="lead.created"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^eventbus_webhook_attempts_total\{type="lead.created",result="delivered"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^eventbus_webhook_attempt_seconds_count\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^eventbus_active_subscriptions\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^eventbus_dead_letters\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(0);
+  });
+
   it('keeps subscriptions to their tenant: another tenant gets 404, allTenants is refused to users, bad input is 400', async () => {
     const tenant = randomUUID();
     const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'http://127.0.0.1:9/hooks' });
