@@ -2,7 +2,7 @@ import type { AttemptOutcome } from './delivery-worker.ts';
 
 /**
  * Runs `runDue` every `pollMs`, and at once when woken (new deliveries); passes never overlap,
- * and a wake during a pass runs another right after it.
+ * and a pass that found work, or a wake during a pass, runs another right after it.
  */
 export function startDeliveryLoop(options: {
   runDue: () => Promise<AttemptOutcome[]>;
@@ -21,7 +21,9 @@ export function startDeliveryLoop(options: {
     running = (async () => {
       do {
         again = false;
-        await options.runDue().catch(options.onError);
+        // A pass that found work may have left more due (it claims a batch): look again at once.
+        const outcomes = await options.runDue().catch((error: unknown) => void options.onError(error));
+        if (outcomes && outcomes.length > 0) again = true;
       } while (again && !stopped);
     })().finally(() => (running = undefined));
   };

@@ -13,7 +13,7 @@ export interface DeliveryWorkerOptions {
   timeoutMs: number;
   /** A subscription failing without a success for this long is disabled. */
   disableAfterMs: number;
-  /** Deliveries claimed per pass. Default 50. */
+  /** Deliveries claimed (and sent concurrently) per pass. Default 100. */
   batchSize?: number;
   /** How far a claimed delivery is pushed out, so a crashed worker's claim expires. Default timeout + 30 s. */
   leaseMs?: number;
@@ -31,6 +31,12 @@ interface Claimed {
   body: string;
   webhook_url: string;
   secret: string;
+}
+
+interface Recorded {
+  delivery: Claimed;
+  outcome: AttemptOutcome;
+  next: Date | null;
 }
 
 export interface AttemptOutcome {
@@ -65,12 +71,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
        FROM due, event_bus.subscriptions s
        WHERE d.id = due.id AND s.id = d.subscription_id
        RETURNING d.id, d.tenant_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.envelope::text AS body, s.webhook_url, s.secret`,
-      [at, options.batchSize ?? 50, leaseMs],
+      [at, options.batchSize ?? 100, leaseMs],
     );
     return rows;
   }
 
-  async function attempt(delivery: Claimed, at: Date): Promise<AttemptOutcome> {
+  async function attempt(delivery: Claimed, at: Date): Promise<Recorded> {
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -94,28 +100,40 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       deliveryId: delivery.id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
       status: error === null ? 'delivered' : next ? 'pending' : 'dead', latencyMs: Math.round(performance.now() - started),
     };
-    await record(delivery, outcome, at, next);
-    options.onAttempt?.(outcome);
-    return outcome;
+    return { delivery, outcome, next };
   }
 
-  async function record(delivery: Claimed, outcome: AttemptOutcome, at: Date, next: Date | null): Promise<void> {
-    const { status, latencyMs } = outcome;
+  /**
+   * One statement for a whole pass (one commit instead of one per delivery): the attempts, the
+   * deliveries' new state, and per subscription either a success (failing_since cleared) or a
+   * failure (failing_since kept or set; disabled once it is older than disableAfterMs).
+   */
+  async function record(results: readonly Recorded[], at: Date): Promise<void> {
+    if (results.length === 0) return;
+    const rows = results.map(({ delivery, outcome, next }) => ({
+      id: uuidv7(), tenant: delivery.tenant_id, delivery: delivery.id, subscription: delivery.subscription_id,
+      attempt: outcome.attempt, code: outcome.statusCode, latency: outcome.latencyMs, error: outcome.error,
+      ok: outcome.ok, status: outcome.status, next,
+    }));
     await options.pool.query(
-      `WITH attempt AS (
+      `WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, tenant uuid, delivery uuid, subscription uuid,
+         attempt int, code int, latency int, error text, ok boolean, status text, next timestamptz)),
+       attempts AS (
          INSERT INTO event_bus.delivery_attempts (id, tenant_id, delivery_id, attempt, attempted_at, status_code, latency_ms, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)),
-       subscription AS (
-         UPDATE event_bus.subscriptions SET
-           failing_since = CASE WHEN $9 THEN NULL ELSE COALESCE(failing_since, $5) END,
-           status = CASE WHEN NOT $9 AND status = 'active' AND COALESCE(failing_since, $5) <= $5::timestamptz - make_interval(secs => $12::float8 / 1000)
-                         THEN 'disabled' ELSE status END,
-           updated_at = $5
-         WHERE id = $13)
-       UPDATE event_bus.deliveries SET attempts = $4, status = $10, next_attempt_at = COALESCE($11, next_attempt_at), last_error = $8
-       WHERE id = $3`,
-      [uuidv7(), delivery.tenant_id, delivery.id, outcome.attempt, at, outcome.statusCode, latencyMs, outcome.error,
-        outcome.ok, status, next, options.disableAfterMs, delivery.subscription_id],
+         SELECT id, tenant, delivery, attempt, $2, code, latency, error FROM r),
+       by_subscription AS (SELECT subscription, bool_or(ok) AS ok FROM r GROUP BY subscription),
+       subscriptions AS (
+         UPDATE event_bus.subscriptions s SET
+           failing_since = CASE WHEN b.ok THEN NULL ELSE COALESCE(s.failing_since, $2) END,
+           status = CASE WHEN NOT b.ok AND s.status = 'active'
+                          AND COALESCE(s.failing_since, $2) <= $2::timestamptz - make_interval(secs => $3::float8 / 1000)
+                         THEN 'disabled' ELSE s.status END,
+           updated_at = $2
+         FROM by_subscription b WHERE s.id = b.subscription)
+       UPDATE event_bus.deliveries d SET attempts = r.attempt, status = r.status,
+         next_attempt_at = COALESCE(r.next, d.next_attempt_at), last_error = r.error
+       FROM r WHERE d.id = r.delivery`,
+      [JSON.stringify(rows), at, options.disableAfterMs],
     );
   }
 
@@ -124,7 +142,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     async runDue(): Promise<AttemptOutcome[]> {
       const at = now();
       const claimed = await claim(at);
-      return Promise.all(claimed.map((delivery) => attempt(delivery, at)));
+      const results = await Promise.all(claimed.map((delivery) => attempt(delivery, at)));
+      await record(results, at);
+      for (const { outcome } of results) options.onAttempt?.(outcome);
+      return results.map(({ outcome }) => outcome);
     },
   };
 }
