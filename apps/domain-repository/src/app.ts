@@ -7,6 +7,7 @@ import { campaignRoutes } from './campaign/campaign.routes.ts';
 import { customerCommands } from './customer/customer-commands.ts';
 import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
 import { customerRoutes } from './customer/customer.routes.ts';
+import { attachCrmIngestion } from './crm-ingestion/crm-ingestion.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { configSchema, type Config } from './config.ts';
 import { convertLeadCommand } from './lead/convert-lead/convert-lead.command.ts';
@@ -50,6 +51,7 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
   leadRoutes(app, ctx);
   customerRoutes(app, ctx);
   campaignRoutes(app, ctx);
+  attachCrmIngestion(app, ctx, config, deps.redis);
   return app;
 }
 

@@ -12,22 +12,26 @@ import { createRedis } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
 import { buildDomainRepositoryApp } from './app.ts';
-import { configSchema } from './config.ts';
+import { configSchema, type Config } from './config.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export interface TestApp {
   app: ServiceApp;
+  config: Config;
   redis: Redis;
   key: TestSigningKey;
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+/** `env` overrides the test defaults (each app gets its own CRM work stream). */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'silent',
     DATABASE_URL: inject('appDatabaseUrl'),
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     PROJECTION_POLL_INTERVAL_MS: '100',
+    CRM_WORK_STREAM: `test:crm-work:{${randomUUID()}}`,
+    ...env,
   });
   const key = await generateSigningKey();
   const prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: 'domain_repository' }) });
@@ -36,9 +40,10 @@ export async function startTestApp(): Promise<TestApp> {
   const app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) });
   await app.ready();
   return {
-    app, redis, key,
+    app, config, redis, key,
     async close() {
       await app.close();
+      await redis.del(config.CRM_WORK_STREAM, `${config.CRM_WORK_STREAM}:dlq`).catch(() => {});
       await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
     },
   };

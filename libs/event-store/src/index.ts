@@ -12,6 +12,7 @@ export {
   type GlobalCheckpoint,
   type LoadedAggregate,
   type LoadInput,
+  type ExternalIdKey,
   type MapExternalIdInput,
   type MapExternalIdResult,
   type PgClient,

@@ -9,6 +9,7 @@ import { leadView } from './lead-view.ts';
 import { qualifyLeadData } from './qualify-lead/qualify-lead.ts';
 import { recordInteractionData } from './record-interaction/record-interaction.ts';
 import { scoreLeadData } from './score-lead/score-lead.ts';
+import { updateContactData } from './update-contact/update-contact.ts';
 
 type Simple = Exclude<LeadCommandUnion, { type: 'lead.capture' | 'lead.record_interaction' | 'lead.convert' }>;
 
@@ -33,6 +34,7 @@ export function leadCommands(ctx: CommandContext) {
     }),
     simple(ctx, 'lead.contact', contactLeadData),
     simple(ctx, 'lead.score', scoreLeadData),
+    simple(ctx, 'lead.update_contact', updateContactData),
     simple(ctx, 'lead.qualify', qualifyLeadData),
     simple(ctx, 'lead.disqualify', closeLeadData),
     simple(ctx, 'lead.mark_lost', closeLeadData),

@@ -14,6 +14,7 @@ const commands: LeadCommandUnion[] = [
   { type: 'lead.mark_lost', data: { leadId, reason: 'x' }, metadata },
   { type: 'lead.record_interaction', data: { leadId, interactionId: customerId, kind: 'call', summary: 's' }, metadata },
   { type: 'lead.convert', data: { leadId, customerId, conversionValue: '10', currency: 'USD' }, metadata },
+  { type: 'lead.update_contact', data: { leadId, contact: { ...contact, jobTitle: 'CMO' } }, metadata },
 ];
 
 /** Runs commands in order, keeping refused ones out (as the API would answer 4xx and store nothing). */
@@ -49,6 +50,13 @@ describe('lead invariants (any command sequence)', () => {
       for (const step of history) {
         if (['converted', 'disqualified', 'lost'].includes(step.before)) expect(step.events).toEqual([]);
       }
+    })));
+
+  it('rebuilding from the emitted events gives the same state', () =>
+    fc.assert(fc.property(sequences, (sequence) => {
+      const { state, history } = run(sequence);
+      const rebuilt = history.flatMap((step) => step.events).reduce(leadDecider.evolve, leadDecider.initialState());
+      expect(rebuilt).toEqual(state);
     })));
 
   it('every stream starts with lead.created', () =>

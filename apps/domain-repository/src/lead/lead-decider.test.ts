@@ -90,3 +90,16 @@ describe('lead evolve', () => {
     });
   });
 });
+
+describe('lead decider: contact details', () => {
+  const newContact = { ...contact, email: 'JOHN.NEW@example.com', jobTitle: 'CMO' };
+  const update = cmd('lead.update_contact', { contact: newContact });
+  const updated = { type: 'lead.contact_updated', data: { contact: { ...newContact, email: 'john.new@example.com' } } } as const;
+  it('replaces an open lead\'s contact (e-mail normalised)', () => givenEvents(created, contacted).when(update).then([updated]));
+  it('the same contact again changes nothing', () => givenEvents(created, updated).when(update).thenNothingHappened());
+  it('refuses a converted lead', () =>
+    givenEvents(created, qualified, converted).when(update)
+      .then(refused('lead.update_contact.requires_open', 'Cannot change the contact of a lead that is converted', 'converted')));
+  it('refuses an invalid e-mail', () =>
+    givenEvents(created).when(cmd('lead.update_contact', { contact: { ...contact, email: 'nope' } })).thenThrows(ValidationError));
+});

@@ -8,9 +8,11 @@ import { evolveLead, initialLeadState, type LeadEvent, type LeadState } from './
 import { qualifyLead, type QualifyLead } from './qualify-lead/qualify-lead.ts';
 import { recordInteraction, type RecordInteraction } from './record-interaction/record-interaction.ts';
 import { scoreLead, type ScoreLead } from './score-lead/score-lead.ts';
+import { updateLeadContact, type UpdateLeadContact } from './update-contact/update-contact.ts';
 
 export type LeadCommandUnion =
-  | CaptureLead | ContactLead | ScoreLead | QualifyLead | DisqualifyLead | MarkLeadLost | RecordInteraction | ConvertLead;
+  | CaptureLead | ContactLead | ScoreLead | QualifyLead | DisqualifyLead | MarkLeadLost | RecordInteraction | ConvertLead
+  | UpdateLeadContact;
 
 function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
   switch (command.type) {
@@ -22,6 +24,7 @@ function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
     case 'lead.mark_lost': return markLeadLost(command, state);
     case 'lead.record_interaction': return recordInteraction(command, state);
     case 'lead.convert': return convertLead(command, state);
+    case 'lead.update_contact': return updateLeadContact(command, state);
   }
 }
 

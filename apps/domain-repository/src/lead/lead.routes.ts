@@ -13,6 +13,7 @@ import { leadViewSchema, loadLead } from './lead-view.ts';
 import { qualifyLeadData } from './qualify-lead/qualify-lead.ts';
 import { recordInteractionData } from './record-interaction/record-interaction.ts';
 import { scoreLeadData } from './score-lead/score-lead.ts';
+import { updateContactData } from './update-contact/update-contact.ts';
 
 const params = z.object({ leadId: z.uuid() });
 const tags = ['leads'];
@@ -25,6 +26,7 @@ const actions = [
   ['qualify', 'lead.qualify', qualifyLeadData.omit({ leadId: true }), 'Qualify a new or contacted lead'],
   ['disqualify', 'lead.disqualify', closeLeadData.omit({ leadId: true }), 'Disqualify an open lead'],
   ['lose', 'lead.mark_lost', closeLeadData.omit({ leadId: true }), 'Mark an open lead lost'],
+  ['contact-details', 'lead.update_contact', updateContactData.omit({ leadId: true }), "Replace an open lead's contact details"],
   ['interactions', 'lead.record_interaction', recordInteractionData.omit({ interactionId: true, leadId: true }), 'Log a call, e-mail or meeting'],
 ] as const;
 

@@ -4,7 +4,7 @@ import type { ContactInfo, LeadScore, LeadSource, LeadStatus, UtmParameters } fr
 type Of<T extends LeadEventType> = { readonly type: T; readonly data: EventData<T> };
 export type LeadEventType =
   | 'lead.created' | 'lead.contacted' | 'lead.scored' | 'lead.qualified' | 'lead.disqualified'
-  | 'lead.lost' | 'lead.interaction_recorded' | 'lead.converted';
+  | 'lead.lost' | 'lead.interaction_recorded' | 'lead.converted' | 'lead.contact_updated';
 /** The lead's events as decide emits them (the runner adds the envelope). */
 export type LeadEvent = { [T in LeadEventType]: Of<T> }[LeadEventType];
 
@@ -36,6 +36,8 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
   switch (event.type) {
     case 'lead.contacted':
       return { ...state, status: 'contacted' };
+    case 'lead.contact_updated':
+      return { ...state, contact: event.data.contact };
     case 'lead.scored':
       return { ...state, score: event.data.score };
     case 'lead.qualified':

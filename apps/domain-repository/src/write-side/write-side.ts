@@ -30,6 +30,8 @@ export interface WriteSideOptions {
 export interface WriteSide {
   /** App role: requests, under RLS by tenant. */
   readonly pool: pg.Pool;
+  /** Worker role: background work across tenants. */
+  readonly worker: pg.Pool;
   readonly store: EventStore<PlatformCatalogue>;
 }
 
@@ -64,5 +66,5 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
     await notifier.idle();
     await Promise.all([pool.end(), worker.end()]);
   });
-  return { pool, store };
+  return { pool, worker, store };
 }

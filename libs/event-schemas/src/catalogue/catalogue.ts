@@ -22,6 +22,7 @@ import {
 } from './customer-events.ts';
 import {
   leadContacted,
+  leadContactUpdated,
   leadConverted,
   leadCreated,
   leadDisqualified,
@@ -44,6 +45,7 @@ export const eventCatalogue = defineCatalogue([
   leadQualified,
   leadConverted,
   leadContacted,
+  leadContactUpdated,
   leadScored,
   leadDisqualified,
   leadLost,

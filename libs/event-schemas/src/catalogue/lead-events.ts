@@ -17,20 +17,22 @@ const leadSource = z.enum([
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable();
 
+const leadContact = z.object({
+  email: personalEmail,
+  firstName: personName.nullable(),
+  lastName: personName.nullable(),
+  phone: phoneNumber.nullable(),
+  company: optionalText(200),
+  jobTitle: optionalText(200),
+});
+
 // The lead's id is the envelope's aggregateId.
 export const leadCreated = defineEvent({
   type: 'lead.created',
   aggregateType: 'lead',
   description: 'A new lead was captured (web form, import, CRM sync or by hand).',
   data: z.object({
-    contact: z.object({
-      email: personalEmail,
-      firstName: personName.nullable(),
-      lastName: personName.nullable(),
-      phone: phoneNumber.nullable(),
-      company: optionalText(200),
-      jobTitle: optionalText(200),
-    }),
+    contact: leadContact,
     source: leadSource,
     utmParameters: z
       .object({
@@ -119,6 +121,16 @@ export const leadContacted = defineEvent({
   description: 'A person reached out to a new lead for the first time.',
   data: z.object({ channel: interactionKind, notes: z.string().max(2000).nullable() }),
   example: { channel: 'call', notes: 'Left a voicemail' },
+});
+
+export const leadContactUpdated = defineEvent({
+  type: 'lead.contact_updated',
+  aggregateType: 'lead',
+  description: "An open lead's contact details changed (by hand or synced from a CRM); carries the whole new contact.",
+  data: z.object({ contact: leadContact }),
+  example: {
+    contact: { email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe', phone: null, company: 'Example Corp', jobTitle: 'CMO' },
+  },
 });
 
 export const leadScored = defineEvent({

@@ -52,6 +52,17 @@ describe('external id mapping', () => {
     expect(new Set([a.internalId, b.internalId, otherSource.internalId]).size).toBe(3);
   });
 
+  it('finds a mapping without creating one, and not another tenant\'s', async () => {
+    const find = (tenantId: string, externalId: string) =>
+      inTenantTransaction(db.app, tenantId, (client) => store.findExternalId(client, { tenantId, source: 'salesforce', externalId }));
+    const mapped = await map(tenantA, 'ext-find');
+    expect(await find(tenantA, 'ext-find')).toBe(mapped.internalId);
+    expect(await find(tenantB, 'ext-find')).toBeNull();
+    expect(await find(tenantA, 'ext-never')).toBeNull();
+    const { rows } = await db.owner.query(`SELECT count(*)::int AS n FROM "${db.schema}".external_ids WHERE external_id = 'ext-never'`);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('rejects an id source that does not return a UUID', async () => {
     await expect(map(tenantA, 'ext-2', () => 'SF-123')).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',

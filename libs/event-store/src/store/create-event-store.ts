@@ -1,6 +1,6 @@
 import { eventCatalogue, type EventCatalogue, type PlatformCatalogue } from '@bizosaas/event-schemas';
 import { DEFAULT_STREAM_NAMESPACE, eventStreamKey } from '@bizosaas/messaging';
-import { createMapExternalId } from '../external-ids/map-external-id.ts';
+import { createFindExternalId, createMapExternalId } from '../external-ids/map-external-id.ts';
 import { createAggregateLoader } from '../snapshots/aggregate-loader.ts';
 import { createSnapshots, crossedSnapshotPoint } from '../snapshots/snapshots.ts';
 import { createAppend } from './append.ts';
@@ -61,5 +61,6 @@ export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
     shouldSnapshot: (version, previousVersion) => crossedSnapshotPoint(every, version, previousVersion),
     load: createAggregateLoader({ readStream, loadSnapshot: snapshots.loadSnapshot }),
     mapExternalId: createMapExternalId(schema),
+    findExternalId: createFindExternalId(schema),
   };
 }

@@ -120,11 +120,14 @@ export interface LoadedAggregate<S> {
   version: number;
 }
 
-export interface MapExternalIdInput {
+export interface ExternalIdKey {
   tenantId: string;
   /** The external system, e.g. `salesforce`, `hubspot`. */
   source: string;
   externalId: string;
+}
+
+export interface MapExternalIdInput extends ExternalIdKey {
   /** A candidate id (called once per call; only the first caller's is ever stored); must return a UUID. */
   newId: () => string;
 }
@@ -181,4 +184,6 @@ export interface EventStore<C extends EventCatalogue> {
   load<S, E extends EventOf<C> = EventOf<C>>(client: PgClient, input: LoadInput<S, E>): Promise<LoadedAggregate<S>>;
   /** (source, externalId) -> internal UUID, created once under concurrency (READ COMMITTED). */
   mapExternalId(client: PgClient, input: MapExternalIdInput): Promise<MapExternalIdResult>;
+  /** The internal id mapped to (source, externalId), or null; never creates one. */
+  findExternalId(client: PgClient, key: ExternalIdKey): Promise<string | null>;
 }

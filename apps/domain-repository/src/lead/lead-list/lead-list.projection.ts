@@ -3,7 +3,7 @@ import type { DomainEvent } from '@bizosaas/event-schemas';
 import { defineProjection, type ProjectionTables } from '@bizosaas/event-store';
 
 const HANDLES = [
-  'lead.created', 'lead.contacted', 'lead.scored', 'lead.qualified', 'lead.disqualified', 'lead.lost', 'lead.interaction_recorded', 'lead.converted',
+  'lead.created', 'lead.contacted', 'lead.contact_updated', 'lead.scored', 'lead.qualified', 'lead.disqualified', 'lead.lost', 'lead.interaction_recorded', 'lead.converted',
 ] as const;
 type LeadListEvent = Extract<DomainEvent, { type: (typeof HANDLES)[number] }>;
 
@@ -13,7 +13,7 @@ type LeadListEvent = Extract<DomainEvent, { type: (typeof HANDLES)[number] }>;
  */
 export const leadListProjection = defineProjection<LeadListEvent, 'lead_list'>({
   name: 'dr_lead_list',
-  version: 1,
+  version: 2,
   tables: ['lead_list'],
   handles: HANDLES,
   ddl: (t) => `
@@ -44,6 +44,15 @@ async function applyLeadEvent(client: pg.ClientBase, event: LeadListEvent, t: Pr
       `INSERT INTO ${t.lead_list} (lead_id, tenant_id, email, first_name, last_name, company, source, status, version, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $9) ON CONFLICT (lead_id) DO NOTHING`,
       [event.aggregateId, event.tenantId, c.email, c.firstName, c.lastName, c.company, event.data.source, event.aggregateVersion, event.occurredAt],
+    );
+    return;
+  }
+  if (event.type === 'lead.contact_updated') {
+    const c = event.data.contact;
+    await client.query(
+      `UPDATE ${t.lead_list} SET email = $2, first_name = $3, last_name = $4, company = $5, version = $6, updated_at = $7
+       WHERE lead_id = $1 AND version < $6`,
+      [event.aggregateId, c.email, c.firstName, c.lastName, c.company, event.aggregateVersion, event.occurredAt],
     );
     return;
   }

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { requirePermission } from '@bizosaas/auth';
+import { TenantIsolationError } from '@bizosaas/ddd-kernel';
+import type { ServiceApp } from '@bizosaas/service-kit';
+import { commandMetadata } from '../write-side/request-context.ts';
+import type { RoutesContext } from '../write-side/routes-context.ts';
+import { CrmProvider } from './crm-change.ts';
+import { crmEventListQuery, crmEventView, findCrmEvent, listCrmEvents, recordNotification, viewOf } from './crm-event-log.ts';
+import { enqueueCrmWork } from './crm-work-queue.ts';
+import { translateNotification } from './providers/crm-adapters.ts';
+
+export interface CrmRoutesOptions {
+  redis: Redis;
+  stream: string;
+}
+
+const tags = ['crm-events'];
+const manage = requirePermission('integrations:manage');
+const accepted = crmEventView.extend({ duplicate: z.boolean().describe('the provider sent this event id before: nothing new was queued') });
+
+export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: CrmRoutesOptions): void {
+  app.post('/api/v1/crm-events/:provider', {
+    preHandler: manage,
+    schema: {
+      tags,
+      summary: 'Receive a CRM change notification (Salesforce CDC through AWS EventBridge, HubSpot or Pipedrive webhooks)',
+      description: 'Validated in full (every problem listed, nothing stored), logged once per provider event id and processed asynchronously through a Redis Streams work queue.',
+      params: z.object({ provider: CrmProvider }),
+      body: z.unknown().describe("the provider's own webhook body"),
+      response: { 202: z.object({ events: z.array(accepted) }) },
+    },
+  }, async (request, reply) => {
+    const { provider } = request.params;
+    const notifications = translateNotification[provider](request.body);
+    const tenantId = commandMetadata(request, ctx.now).tenantId;
+    const recorded = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
+      const rows = [];
+      for (const notification of notifications) rows.push(await recordNotification(client, tenantId, provider, notification));
+      return rows;
+    });
+    // A repeat whose first queueing never ran (still accepted, never attempted) is queued again.
+    const toQueue = recorded.filter(({ row }) => row.status === 'accepted' && row.attempts === 0);
+    await enqueueCrmWork(options.redis, options.stream, toQueue.map(({ row }) => ({ crmEventId: row.id, tenantId })));
+    return reply.status(202).send({ events: recorded.map(({ row, duplicate }) => ({ ...viewOf(row), duplicate })) });
+  });
+
+  app.get('/api/v1/crm-events/:crmEventId', {
+    preHandler: manage,
+    schema: { tags, summary: 'One received CRM notification and what became of it', params: z.object({ crmEventId: z.uuid() }), response: { 200: crmEventView } },
+  }, async (request) => {
+    const tenantId = commandMetadata(request, ctx.now).tenantId;
+    const row = await ctx.store.transaction(ctx.pool, tenantId, (client) => findCrmEvent(client, request.params.crmEventId));
+    if (!row) throw new TenantIsolationError(tenantId);
+    return viewOf(row);
+  });
+
+  app.get('/api/v1/crm-events', {
+    preHandler: manage,
+    schema: {
+      tags, summary: 'Received CRM notifications, newest first', querystring: crmEventListQuery,
+      response: { 200: z.object({ events: z.array(crmEventView), nextCursor: z.uuid().nullable() }) },
+    },
+  }, async (request) => {
+    const tenantId = commandMetadata(request, ctx.now).tenantId;
+    return ctx.store.transaction(ctx.pool, tenantId, (client) => listCrmEvents(client, request.query));
+  });
+}
