@@ -131,6 +131,21 @@ describe('lead write side (seed 000 flow)', () => {
     }
   });
 
+  it('a conversion\'s customer events are caused by lead.converted, in the same correlation', async () => {
+    const caller = await tenantCaller(t.key);
+    const correlation = { 'x-correlation-id': `test-${randomUUID()}` };
+    const lead = await createLead(caller.headers, correlation);
+    await t.app.inject({ method: 'POST', url: `/api/v1/leads/${lead.id}/qualify`, headers: { ...caller.headers, ...correlation }, payload: { score } });
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/leads/${lead.id}/convert`, headers: { ...caller.headers, ...correlation }, payload: { conversionValue: '100.00' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const leadEvents = await eventually(() => streamEvents('bizosaas:events:{lead}', lead.id), (e) => expect(e).toHaveLength(3));
+    const converted = leadEvents.find((e) => e.type === 'lead.converted') as unknown as { id: string; causationId: string };
+    expect(converted.causationId).toBe(correlation['x-correlation-id']);
+    const customerEvents = await eventually(() => streamEvents('bizosaas:events:{customer}', res.json().customer.id), (e) => expect(e.length).toBeGreaterThanOrEqual(2));
+    expect(customerEvents[0]!.type).toBe('customer.created');
+    for (const e of customerEvents) expect(e).toMatchObject({ correlationId: correlation['x-correlation-id'], causationId: converted.id });
+  });
+
   it('the lead list filters by status and source and pages', async () => {
     const caller = await tenantCaller(t.key);
     const leads = [await createLead(caller.headers), await createLead(caller.headers), await createLead(caller.headers)];

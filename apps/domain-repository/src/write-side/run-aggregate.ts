@@ -29,20 +29,22 @@ export interface RunInput<C extends Command> {
  * Load (from the snapshot, if any) -> decide -> append with the loaded version, on `client`
  * inside the caller's tenant transaction. Envelopes carry the command's tenant, actor,
  * correlation and causation ids and its time; a snapshot is saved when the append crosses a
- * multiple of the store's snapshotEvery.
+ * multiple of the store's snapshotEvery. Returns the run with the envelopes appended (their ids
+ * are the causation of what a command does next).
  */
-export function runAggregate<C extends Command, S, E extends DecidedEvent>(
+export async function runAggregate<C extends Command, S, E extends DecidedEvent>(
   store: EventStore<PlatformCatalogue>,
   client: pg.ClientBase,
   aggregate: Aggregate<C, S, E>,
   input: RunInput<C>,
-): Promise<DeciderRun<S, E>> {
+): Promise<DeciderRun<S, E> & { readonly envelopes: readonly { id: string; type: string }[] }> {
   const { metadata } = input.command;
   const tenantId = metadata.tenantId;
   if (tenantId === undefined || metadata.actor === undefined) {
     throw new ValidationError('A command needs a tenant and an actor', [{ path: 'metadata', message: 'tenantId and actor are required' }]);
   }
   const ref = { aggregateType: aggregate.aggregateType, aggregateId: input.aggregateId };
+  let appended: { id: string; type: string }[] = [];
   const snapshot = { schemaVersion: aggregate.snapshotSchemaVersion, serialize: (s: S) => s, deserialize: (s: unknown) => s as S };
   const port: EventStorePort<string, S, E> = {
     async load(_key, folding) {
@@ -68,6 +70,7 @@ export function runAggregate<C extends Command, S, E extends DecidedEvent>(
           { now: () => metadata.now },
         ),
       );
+      appended = envelopes;
       return store.append(client, { ...ref, tenantId, expectedVersion, events: envelopes });
     },
     async afterAppend(_key, { state, version, previousVersion }) {
@@ -75,5 +78,6 @@ export function runAggregate<C extends Command, S, E extends DecidedEvent>(
       await store.saveSnapshot(client, { ...ref, tenantId, version, schemaVersion: snapshot.schemaVersion, state: snapshot.serialize(state) });
     },
   };
-  return runDecider(port, aggregate.decider, input.aggregateId, input.command);
+  const run = await runDecider(port, aggregate.decider, input.aggregateId, input.command);
+  return { ...run, envelopes: appended };
 }

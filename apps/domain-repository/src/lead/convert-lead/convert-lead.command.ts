@@ -33,11 +33,13 @@ export function convertLeadCommand(ctx: CommandContext) {
         });
         if (lead.state.status === 'none') throw new Error('converted lead missing');
         const { contact } = lead.state;
+        // The customer's events are caused by the lead's conversion (same correlation).
+        const converted = lead.envelopes.find((event) => event.type === 'lead.converted');
         const customer = await runAggregate(ctx.store, client, customerAggregate, {
           aggregateId: customerId,
           command: {
             type: 'customer.create',
-            metadata,
+            metadata: { ...metadata, ...(converted && { causationId: converted.id }) },
             data: {
               customerId,
               currency: rest.currency,
