@@ -8,6 +8,7 @@ import { customerCommands } from './customer/customer-commands.ts';
 import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
 import { customerRoutes } from './customer/customer.routes.ts';
 import { attachCrmIngestion } from './crm-ingestion/crm-ingestion.ts';
+import { createChurnReassessment } from './customer/churn-reassessment/churn-reassessment.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { configSchema, type Config } from './config.ts';
 import { convertLeadCommand } from './lead/convert-lead/convert-lead.command.ts';
@@ -52,6 +53,12 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
   customerRoutes(app, ctx);
   campaignRoutes(app, ctx);
   attachCrmIngestion(app, ctx, config, deps.redis);
+  const churn = createChurnReassessment({
+    worker: writeSide.worker, execute: ctx.execute, now, intervalMs: config.CHURN_REASSESS_INTERVAL_MS, batchSize: config.CHURN_REASSESS_BATCH,
+    onError: (error, customerId) => app.log.warn({ err: error, customerId }, 'churn re-assessment failed'),
+  });
+  app.addHook('onReady', async () => churn.start());
+  app.addHook('preClose', () => churn.stop());
   return app;
 }
 

@@ -28,6 +28,9 @@ export const configSchema = z.object({
   CRM_HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   CRM_PIPEDRIVE_BASE_URL: z.url().optional(),
   CRM_PIPEDRIVE_API_TOKEN: z.string().min(1).optional(),
+  /** Every customer's churn risk is re-assessed this often (it grows with time since the last purchase). */
+  CHURN_REASSESS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+  CHURN_REASSESS_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,7 +11,7 @@ import { createPgAdapter } from '@bizosaas/db';
 import { createRedis } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
-import { buildDomainRepositoryApp } from './app.ts';
+import { buildDomainRepositoryApp, type BuildOptions } from './app.ts';
 import { configSchema, type Config } from './config.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 
@@ -24,7 +24,7 @@ export interface TestApp {
 }
 
 /** `env` overrides the test defaults (each app gets its own CRM work stream). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'silent',
     DATABASE_URL: inject('appDatabaseUrl'),
@@ -37,7 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: 'domain_repository' }) });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:test' });
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) });
+  const app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, options);
   await app.ready();
   return {
     app, config, redis, key,
