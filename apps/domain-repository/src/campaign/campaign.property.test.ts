@@ -82,6 +82,17 @@ describe('campaign invariants (property-based)', () => {
     );
   });
 
+  it('rebuilding from the emitted events gives the same state', () => {
+    fc.assert(
+      fc.property(commands, (sequence) => {
+        const emitted: CampaignEvent[] = [];
+        const state = run(sequence, (_before, events) => emitted.push(...events));
+        expect(emitted.reduce(evolveCampaign, initialCampaign())).toEqual(state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('every accepted budget keeps 0 < daily <= total', () => {
     fc.assert(
       fc.property(commands, (sequence) => {
