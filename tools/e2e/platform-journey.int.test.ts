@@ -34,7 +34,9 @@ function startApp(app: string, port: number, env: Record<string, string>): Start
 }
 
 const databases = () => ({ DATABASE_URL: inject('appDatabaseUrl'), WORKER_DATABASE_URL: inject('workerDatabaseUrl') });
-const startDomain = () => startApp('domain-repository', ports.domain, { ...databases(), JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json` });
+const startDomain = () => startApp('domain-repository', ports.domain, {
+  ...databases(), JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json`, CRM_WORK_STREAM: `test:crm-work:{journey-${run}}`,
+});
 const ready = (port: number) =>
   eventually(async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined), 30_000,
     `port ${port} ready\n${processes.map((p) => p.output()).join('\n')}`);
@@ -51,6 +53,21 @@ async function api(method: string, path: string, options: { token?: string; body
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }
+
+/** An AWS EventBridge event around a Salesforce change data capture CREATE of a Lead. */
+const salesforceLeadCreated = (email: string) => ({
+  version: '0', id: randomUUID(), 'detail-type': 'LeadChangeEvent', source: 'aws.partner/salesforce.com/00D5g000004SkMxEAK/0YLRM0000004CKM4A2',
+  account: '123456789012', time: '2026-11-22T09:30:00Z', region: 'eu-west-1', resources: [],
+  detail: {
+    payload: {
+      ChangeEventHeader: {
+        entityName: 'Lead', recordIds: [`00Q${randomUUID().replace(/-/g, '').slice(0, 15)}`], changeType: 'CREATE', transactionKey: randomUUID(),
+        sequenceNumber: 1, commitTimestamp: Date.parse('2026-11-22T09:29:58Z'), commitNumber: 1, commitUser: '005RM000001hv4SYAQ', changedFields: [],
+      },
+      Name: { FirstName: 'Grace', LastName: 'Hopper' }, Email: email, Company: 'Navy Labs', Status: 'Open - Not Contacted',
+    },
+  },
+});
 
 interface Account { tenantId: string; userId: string; email: string; accessToken: string; refreshToken: string }
 async function register(label: string): Promise<Account> {
@@ -199,6 +216,31 @@ describe('the platform journey through the gateway', () => {
     const foreign = await api('GET', `/api/v1/leads/${lead.id}`, { token: other.accessToken });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual({ error: 'TENANT_ISOLATION_VIOLATION', message: 'Entity not found or access denied', details: { tenantId: other.tenantId } });
+  });
+
+  it('a Salesforce CDC event posted twice creates one lead; a malformed one is refused with every problem and stores nothing', async () => {
+    const owner = await register('crm');
+    const email = `crm.${run}@example.test`;
+    const event = salesforceLeadCreated(email);
+    const posts = [await api('POST', '/api/v1/crm-events/salesforce', { token: owner.accessToken, body: event }), await api('POST', '/api/v1/crm-events/salesforce', { token: owner.accessToken, body: event })];
+    expect(posts.map((p) => [p.status, p.body.events?.[0]?.duplicate])).toEqual([[202, false], [202, true]]);
+    const id = posts[0]!.body.events[0].id;
+    expect(posts[1]!.body.events[0].id).toBe(id);
+    const done = await eventually(async () => {
+      const res = await api('GET', `/api/v1/crm-events/${id}`, { token: owner.accessToken });
+      return res.body.status === 'processed' ? res.body : undefined;
+    }, 20_000, 'the CRM event processed');
+    expect(done.outcome).toMatchObject([{ result: 'applied', events: ['lead.created'] }]);
+    const leads = await eventually(async () => {
+      const res = await api('GET', '/api/v1/leads', { token: owner.accessToken });
+      return res.body.total === 1 ? res.body : undefined;
+    }, 20_000, 'the CRM lead in the list');
+    expect(leads.items[0]).toMatchObject({ id: done.outcome[0].aggregateId, email, source: 'crm_import' });
+
+    const malformed = await api('POST', '/api/v1/crm-events/salesforce', { token: owner.accessToken, body: { ...event, id: randomUUID(), account: 'x', time: 'yesterday', detail: {} } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['account', 'detail.payload', 'time']);
+    expect((await api('GET', '/api/v1/crm-events', { token: owner.accessToken })).body.events.map((e: { id: string }) => e.id)).toEqual([id]);
   });
 
   it('a reused refresh token revokes its family: the rotated token fails too', async () => {
