@@ -47,3 +47,31 @@ SELECT CASE WHEN count(*) = jsonb_array_length($6::jsonb) THEN array_agg(global_
             ELSE ${schema}.append_conflict($1::text, $5::int, $6::jsonb) END AS positions
 FROM appended`;
 }
+
+/**
+ * The same append for exactly one event, its columns as scalar parameters instead of a JSON
+ * array to unpack (the common case of a command: one event; measurably cheaper to plan and run).
+ * Parameters: $1..$5 as appendSql, $6 event_id, $7 type, $8 schema_version, $9 data, $10 metadata,
+ * $11 occurred_at, $12 the outbox stream key.
+ */
+export function appendOneSql(schema: string, outbox: boolean): string {
+  const outboxed = `, outboxed AS (
+  INSERT INTO ${schema}.outbox (event_id, tenant_id, stream_key, event_position)
+  SELECT event_id, $2::uuid, $12::text, global_position FROM appended
+)`;
+  return `WITH tenant AS (
+  SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $2::text), true) AS id
+), appended AS (
+  INSERT INTO ${schema}.events
+    (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version, data, metadata, occurred_at)
+  SELECT $6::uuid, $2::uuid, $1::text, $3::text, $4::uuid, $5::int + 1, $7::text, $8::int, $9::jsonb, $10::jsonb, $11::timestamptz
+  FROM tenant
+  WHERE $5::int = 0
+     OR EXISTS (SELECT FROM ${schema}.events WHERE stream_id = $1::text AND version = $5::int AND tenant.id IS NOT NULL)
+  ON CONFLICT (stream_id, version) DO NOTHING
+  RETURNING global_position, event_id
+)${outbox ? outboxed : ''}
+SELECT CASE WHEN count(*) = 1 THEN array_agg(global_position)::text[]
+            ELSE ${schema}.append_conflict($1::text, $5::int, jsonb_build_array(jsonb_build_object('id', $6::text))) END AS positions
+FROM appended`;
+}
