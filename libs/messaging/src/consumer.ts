@@ -3,13 +3,18 @@ import type { Redis } from 'ioredis';
 import { runConsumerLoop, type ConsumerLoop } from './consumer-loop.ts';
 import type { ConsumerSignal, EventBatchHandler, EventHandler } from './deliver.ts';
 import { ensureGroup } from './ensure-group.ts';
+import { consumedStreams, deadLetterStreamKey } from './stream-names.ts';
 
 export interface ConsumerOptions<E> {
   /** Used for XACK, XAUTOCLAIM, group creation and dead-lettering. */
   redis: Redis;
   /** Connection for the blocking XREADGROUP; default: a duplicate of `redis`, closed by stop(). */
   blockingRedis?: Redis;
-  /** Stream keys (see eventStreamKey). Under Redis Cluster use one stream per consumer. */
+  /**
+   * Stream keys (see eventStreamKey). Each is read together with its companions: `<stream>:high`
+   * (read first) and `<stream>:group:<group>` (entries for this group only). Under Redis Cluster
+   * use one stream per consumer (its companions share its hash tag).
+   */
   streams: readonly string[];
   group: string;
   /** Unique per process (e.g. the pod name); a restarted process may reuse it. */
@@ -55,6 +60,11 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
   const signal = options.onSignal ?? (() => {});
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const stopping = new AbortController();
+  const companions = streams.map((stream) => consumedStreams(stream, group));
+  // All high companions first: one XREADGROUP returns its streams' entries in key order.
+  const readStreams = [0, 1, 2].flatMap((i) => companions.map((keys) => keys[i]!));
+  const baseOf = new Map(companions.flatMap((keys, i) => keys.map((key) => [key, streams[i]!] as const)));
+  const startId = options.startId ?? '0';
   const loop: ConsumerLoop<E> = {
     deliver: {
       redis,
@@ -65,15 +75,19 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       handler: options.handler,
       ...(options.batchHandler ? { batchHandler: options.batchHandler } : {}),
       signal,
+      deadLetterStream: (stream) => deadLetterStreamKey(baseOf.get(stream) ?? stream),
     },
-    streams,
+    streams: readStreams,
     batchSize: options.batchSize ?? 10,
     blockMs: options.blockMs ?? 2_000,
     claimIdleMs,
     claimIntervalMs: options.claimIntervalMs ?? Math.min(claimIdleMs, 5_000),
     stopping: stopping.signal,
-    ensureGroups: () => Promise.all(streams.map((s) => ensureGroup(redis, s, group, options.startId ?? '0'))),
-    cursors: new Map(streams.map((stream) => [stream, '0-0'])),
+    // A group's own stream is only ever written for it: it starts at '0' whatever startId says.
+    ensureGroups: () => Promise.all(companions.flatMap(([high, own, normal]) => [
+      ensureGroup(redis, high, group, startId), ensureGroup(redis, own, group, '0'), ensureGroup(redis, normal, group, startId),
+    ])),
+    cursors: new Map(readStreams.map((stream) => [stream, '0-0'])),
   };
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;

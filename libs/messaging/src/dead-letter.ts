@@ -8,6 +8,10 @@ export const DEAD_LETTER_FIELDS = {
   originalId: 'dlq:originalId',
   group: 'dlq:group',
   consumer: 'dlq:consumer',
+  /** The stream the entry was read from (the stream itself, or its high or group companion). */
+  stream: 'dlq:stream',
+  /** Set on a redriven entry: the dead letter it came from (kept if it dies again). */
+  redrivenFrom: 'dlq:redrivenFrom',
 } as const;
 
 // One script, so the copy and the ack happen together or not at all. It acts only while the
@@ -21,7 +25,10 @@ redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 return 1`;
 
 export interface DeadLetterInput {
+  /** Where the entry is pending. */
   stream: string;
+  /** Default `<stream>:dlq`; a companion stream's entries go to their base stream's. */
+  deadLetterStream?: string;
   group: string;
   consumer: string;
   entryId: string;
@@ -44,8 +51,9 @@ export async function moveToDeadLetter(redis: Redis, input: DeadLetterInput): Pr
     DEAD_LETTER_FIELDS.originalId, input.entryId,
     DEAD_LETTER_FIELDS.group, input.group,
     DEAD_LETTER_FIELDS.consumer, input.consumer,
+    DEAD_LETTER_FIELDS.stream, input.stream,
   ];
-  const keys = [input.stream, deadLetterStreamKey(input.stream)];
+  const keys = [input.stream, input.deadLetterStream ?? deadLetterStreamKey(input.stream)];
   const moved = await redis.eval(MOVE_SCRIPT, 2, ...keys, input.group, input.consumer, input.entryId, ...fields);
   return moved === 1;
 }

@@ -50,6 +50,8 @@ export interface DeliverContext<E> {
   handler: EventHandler<E>;
   batchHandler?: EventBatchHandler<E>;
   signal: (signal: ConsumerSignal) => void;
+  /** The dead-letter stream of an entry read from `stream` (companions share their stream's). */
+  deadLetterStream: (stream: string) => string;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -123,6 +125,7 @@ async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { ev
 async function deadLetter<E>(context: DeliverContext<E>, entry: StreamEntry, delivery: Delivery, reason: string): Promise<void> {
   const moved = await moveToDeadLetter(context.redis, {
     ...delivery,
+    deadLetterStream: context.deadLetterStream(entry.stream),
     fields: entry.fields,
     error: reason,
     deliveries: delivery.deliveryCount,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterStreamKey, eventStreamKey } from './stream-names.ts';
+import { consumedStreams, deadLetterStreamKey, eventStreamKey, groupStreamKey, highPriorityStreamKey } from './stream-names.ts';
 
 /** Redis Cluster's key -> hash tag rule: the first {...} with something inside, else the key. */
 const hashTag = (key: string) => {
@@ -19,6 +19,14 @@ describe('stream names', () => {
     expect(deadLetterStreamKey(stream)).toBe('bizosaas:events:{campaign}:dlq');
     expect(hashTag(deadLetterStreamKey(stream))).toBe(hashTag(stream));
     expect(hashTag(stream)).not.toBe(hashTag(eventStreamKey('lead')));
+  });
+
+  it('keeps the high-priority and per-group companions in the stream\'s slot, read high first', () => {
+    const stream = eventStreamKey('lead');
+    expect(highPriorityStreamKey(stream)).toBe('bizosaas:events:{lead}:high');
+    expect(groupStreamKey(stream, 'analytics')).toBe('bizosaas:events:{lead}:group:analytics');
+    expect(consumedStreams(stream, 'analytics')).toEqual([highPriorityStreamKey(stream), groupStreamKey(stream, 'analytics'), stream]);
+    for (const key of consumedStreams(stream, 'a{b}')) expect(hashTag(key)).toBe('lead');
   });
 
   it('refuses aggregate types that could break the tag', () => {

@@ -17,3 +17,27 @@ export function eventStreamKey(aggregateType: string, namespace = DEFAULT_STREAM
 export function deadLetterStreamKey(stream: string): string {
   return `${stream}:dlq`;
 }
+
+/** Publishing priority; `high` entries go to the stream's high companion, read first. */
+export type Priority = 'normal' | 'high';
+
+/** `<stream>:high`: high-priority events of the stream, same hash tag. */
+export function highPriorityStreamKey(stream: string): string {
+  return `${stream}:high`;
+}
+
+/**
+ * `<stream>:group:<group>`: entries meant for one consumer group only (redriven dead letters,
+ * replays). Only that group's consumers read it; same hash tag as the stream.
+ */
+export function groupStreamKey(stream: string, group: string): string {
+  return `${stream}:group:${group}`;
+}
+
+/**
+ * What a consumer of `group` on `stream` reads, in reading order: the high companion, the
+ * group's own stream, then the stream itself.
+ */
+export function consumedStreams(stream: string, group: string): [high: string, own: string, normal: string] {
+  return [highPriorityStreamKey(stream), groupStreamKey(stream, group), stream];
+}
