@@ -24,6 +24,7 @@ function startApp(app: string, port: number, env: Record<string, string> = {}): 
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATABASE_URL: inject('appDatabaseUrl'),
+    WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     ...env,
   });
