@@ -7,7 +7,7 @@ export {
   type Actor,
   type EventEnvelope,
 } from './envelope.ts';
-export { SENSITIVE_KEYWORD, sensitive, sensitivePaths } from './sensitive.ts';
+export { isSealedValue, SEALED_VALUE_PATTERN, SENSITIVE_KEYWORD, sensitive, sensitivePaths } from './sensitive.ts';
 export { defineEvent, defineUpcaster, type EventDefinition, type EventSpec, type Upcaster } from './define-event.ts';
 export {
   defineCatalogue,

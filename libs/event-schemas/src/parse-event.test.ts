@@ -103,3 +103,22 @@ describe('parseEvent', () => {
     expect(event.metadata).toEqual({ replay: true });
   });
 });
+
+describe('sealed sensitive fields', () => {
+  const sealed = 'enc:v1:1:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQ';
+  it('accepts the sealed form of a sensitive field, and only there', () => {
+    const event = leadCreated();
+    const contact = { ...event.data.contact, email: sealed, firstName: sealed };
+    const parsed = parseEvent(JSON.parse(JSON.stringify({ ...event, data: { ...event.data, contact } })));
+    if (parsed.type !== 'lead.created') throw new Error('wrong type');
+    expect(parsed.data.contact).toMatchObject({ email: sealed, firstName: sealed });
+    const error = failure(() => parseEvent({ ...event, data: { ...event.data, source: sealed } }));
+    expect(error.issues.map((issue) => issue.path)).toEqual(['data.source']);
+  });
+
+  it('reports a value that is neither plaintext nor sealed with the plaintext rule', () => {
+    const event = leadCreated();
+    const error = failure(() => parseEvent({ ...event, data: { ...event.data, contact: { ...event.data.contact, email: 'enc:v2:nope' } } }));
+    expect(error.issues).toEqual([{ path: 'data.contact.email', message: 'Invalid email address' }]);
+  });
+});

@@ -3,9 +3,27 @@ import { z } from 'zod';
 /** JSON Schema keyword marking personal or secret values (per-tenant encryption, log redaction). */
 export const SENSITIVE_KEYWORD = 'x-sensitive';
 
-/** Marks a field as sensitive; the mark shows in the exported JSON Schema and in `sensitivePaths`. */
-export function sensitive<S extends z.ZodType>(schema: S): S {
-  return schema.meta({ [SENSITIVE_KEYWORD]: true });
+/**
+ * A sensitive value sealed by the event-bus's per-tenant envelope encryption:
+ * `enc:v1:<data key version>:<base64 of iv | tag | ciphertext>`. Streams and the archive may carry
+ * it in place of the plaintext, so every reader of a sensitive field accepts it.
+ */
+export const SEALED_VALUE_PATTERN = /^enc:v1:([1-9][0-9]{0,8}):([A-Za-z0-9+/]+={0,2})$/;
+
+export const isSealedValue = (value: unknown): value is string => typeof value === 'string' && SEALED_VALUE_PATTERN.test(value);
+
+const sealedValue = z.string().regex(SEALED_VALUE_PATTERN);
+
+/**
+ * Marks a (string) field as sensitive; the mark shows in the exported JSON Schema and in
+ * `sensitivePaths`. The field also accepts its sealed form, which only its tenant's callers can
+ * open (publishers of plaintext are checked against `schema` first).
+ */
+export function sensitive<S extends z.ZodType<string>>(schema: S) {
+  // A value that is neither is reported with the plaintext schema's message, not "Invalid input".
+  const error = (issue: { code?: string; errors?: unknown }) =>
+    issue.code === 'invalid_union' ? (issue.errors as { message: string }[][])[0]?.[0]?.message : undefined;
+  return z.union([schema, sealedValue], { error }).meta({ [SENSITIVE_KEYWORD]: true });
 }
 
 type JsonSchemaNode = Record<string, unknown>;
