@@ -71,6 +71,9 @@ export MIGRATION_DATABASE_URL DATABASE_URL WORKER_DATABASE_URL
 # DEV-ONLY key-encryption key of user-management's token-signing keys; production sets its own.
 : "${SIGNING_KEY_ENCRYPTION_KEY:=kay95XFYs0naLlOUlMkshySkVYGym7XCy/EqPMjA0sg=}"
 export SIGNING_KEY_ENCRYPTION_KEY
+# DEV-ONLY master key of the event-bus's per-tenant data keys (envelope encryption of sensitive fields).
+: "${EVENTBUS_MASTER_KEYS:={"dev-1":"skuNyTFb5cDg5xz1ROxPAvMqGrxvH1Okh1IXNNcr06s="}}"
+export EVENTBUS_MASTER_KEYS
 
 if [[ -n "${REDIS_URL:-}" ]]; then
   echo "Redis: REDIS_URL from the environment"

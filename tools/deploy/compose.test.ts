@@ -8,7 +8,7 @@ import { composeErrors, environmentOf, loadCompose, type ComposeService } from '
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const FILES = ['docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;
 /** What docker-compose.prod.yml requires from its env file. */
-const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z', SIGNING_KEY_ENCRYPTION_KEY: 'k' };
+const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z', SIGNING_KEY_ENCRYPTION_KEY: 'k', EVENTBUS_MASTER_KEYS: '{}' };
 
 /** The container side of a ports entry: "127.0.0.1:8080:8080/tcp" -> 8080. */
 function containerPort(entry: NonNullable<ComposeService['ports']>[number]): number {
@@ -57,6 +57,14 @@ describe.each(FILES)('%s', (file) => {
     for (const { name } of APPS.filter((app) => app.name !== GATEWAY)) {
       expect(environmentOf(service(file, name)).DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_app:/);
       expect(environmentOf(service(file, name)).WORKER_DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_worker:/);
+    }
+  });
+
+  it('gives the secret keys only to the services that use them', () => {
+    expect(environmentOf(service(file, 'event-bus')).EVENTBUS_MASTER_KEYS).toBeTruthy();
+    expect(environmentOf(service(file, 'user-management')).SIGNING_KEY_ENCRYPTION_KEY).toBeTruthy();
+    for (const { name } of APPS.filter((app) => app.name !== 'event-bus')) {
+      expect(environmentOf(service(file, name)).EVENTBUS_MASTER_KEYS, name).toBeUndefined();
     }
   });
 

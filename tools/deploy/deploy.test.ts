@@ -164,6 +164,13 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it('gives the event-bus its master keys from the app Secret, and no other service', () => {
+    for (const { name } of APPS) {
+      const source = appContainer(name).env?.find((e) => e.name === 'EVENTBUS_MASTER_KEYS')?.valueFrom?.secretKeyRef;
+      expect(source, name).toEqual(name === 'event-bus' ? { name: 'bizosaas-app-secrets', key: 'EVENTBUS_MASTER_KEYS' } : undefined);
+    }
+  });
+
   it('refers only to ConfigMaps and Secrets that exist (or that production provides)', () => {
     const workloads = [...all('Deployment'), ...all('StatefulSet'), ...all('Job')];
     const refs = configRefs(workloads);

@@ -3,12 +3,19 @@ import { createService, platformReadiness, type PlatformService, type ServiceApp
 import pg from 'pg';
 import { archiveBatch } from './archive/archive-events.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
+import { registerConsumerDeadLetterRoutes } from './dead-letters/consumer-dead-letter-routes.ts';
 import { scheduleRetention } from './archive/archive-retention.ts';
 import { configSchema, type Config } from './config.ts';
+import { createEncryption, type Encryption } from './encryption/encryption.ts';
+import { registerEncryptionRoutes } from './encryption/encryption-routes.ts';
+import { resealWebhookSecrets } from './encryption/webhook-secrets.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { registerHistoryRoute } from './history/history-route.ts';
 import { registerPublishRoute } from './publish/publish-route.ts';
+import { registerGroupReplayRoute } from './replay/group-replay-route.ts';
 import { createTokenBucket } from './publish/token-bucket.ts';
+import { createBackgroundHealth, defaultStaleAfterMs, type BackgroundHealth } from './readiness/background-readiness.ts';
+import { observeConsumer, type WorkerHealth } from './readiness/worker-health.ts';
 import { registerSchemasRoute } from './schemas/schemas-route.ts';
 import { createStreamConsumers } from './stream-consumers.ts';
 import { registerDeadLetterRoutes } from './webhooks/dead-letter-routes.ts';
@@ -24,13 +31,14 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   configSchema,
   createPrisma: (adapter) => new PrismaClient({ adapter }),
   async buildApp(config, deps) {
+    const health = createBackgroundHealth({ staleAfterMs: config.EVENTBUS_WORKER_STALL_MS ?? defaultStaleAfterMs(config) });
     const app = await createService({
       name: 'event-bus',
       description: 'The bus HTTP face: publish, webhook subscriptions and delivery, dead letters, history, the schema catalogue and the archive of every event.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
-      readiness: platformReadiness(deps),
+      readiness: { ...platformReadiness(deps), ...health.readiness },
     });
     // Raw pg for the hot paths (archive, fan-out, deliveries, history); Prisma for the CRUD routes.
     const appPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
@@ -39,6 +47,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
     const namespace = config.EVENTBUS_STREAM_NAMESPACE;
     const defaultLimit = { burst: config.EVENTBUS_PUBLISH_BURST, ratePerSecond: config.EVENTBUS_PUBLISH_RATE_PER_SECOND };
     const metrics = busMetrics(app.metricsRegistry, workerPool);
+    const encryption = createEncryption(config, appPool);
 
     registerSchemasRoute(app);
     registerPublishRoute(app, {
@@ -47,11 +56,15 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
       takeToken: createTokenBucket(deps.redis, `${namespace}:publish-bucket:`),
       limitFor: (tenantId) => config.EVENTBUS_TENANT_LIMITS[tenantId] ?? defaultLimit,
       onPublished: metrics.published,
+      seal: encryption.events.seal,
     });
-    registerHistoryRoute(app, appPool);
-    registerSubscriptionRoutes(app, deps.prisma);
+    registerHistoryRoute(app, appPool, encryption.openAll);
+    registerSubscriptionRoutes(app, deps.prisma, encryption.keyring);
+    registerEncryptionRoutes(app, { keys: encryption.keys, keyring: encryption.keyring, workerPool });
     registerDeadLetterRoutes(app, deps.prisma);
-    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics });
+    registerConsumerDeadLetterRoutes(app, { redis: deps.redis, namespace });
+    registerGroupReplayRoute(app, { pool: appPool, redis: deps.redis, namespace });
+    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics, health, encryption });
     registerReplayRoute(app, appPool, wakeDeliveries);
     return app;
   },
@@ -61,37 +74,51 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
 function startBackgroundWork(
   app: ServiceApp,
   config: Config,
-  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics },
+  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics; health: BackgroundHealth; encryption: Encryption },
 ) {
-  const onSignal = (name: string) => (signal: ConsumerSignal) => {
+  const onSignal = (name: string, health: WorkerHealth) => (signal: ConsumerSignal) => {
+    observeConsumer(health, signal);
     if (signal.kind === 'error' || signal.kind === 'failed') app.log.warn({ err: 'error' in signal ? signal.error : undefined }, `${name}: ${signal.kind}`);
     if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, `${name}: event dead-lettered`);
   };
   const common = { redis: deps.redis, consumer: config.EVENTBUS_CONSUMER_NAME, namespace: config.EVENTBUS_STREAM_NAMESPACE };
   const worker = createDeliveryWorker({
     pool: deps.workerPool, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS,
+    prepare: deps.encryption.webhookPayload,
     onAttempt: (outcome) => deps.metrics.attempted(outcome.eventType, outcome.status === 'pending' ? 'failed' : outcome.status, outcome.latencyMs / 1000),
   });
   const deliveries = startDeliveryLoop({
     runDue: worker.runDue, pollMs: config.EVENTBUS_DELIVERY_POLL_MS,
-    onError: (error) => app.log.warn({ err: error }, 'webhook delivery pass failed'),
+    onError: (error) => {
+      deps.health.deliveryLoop.failed(error);
+      app.log.warn({ err: error }, 'webhook delivery pass failed');
+    },
+    onPass: deps.health.deliveryLoop.succeeded,
   });
+  deps.health.deliveryLoop.started();
   const archive = createStreamConsumers({
-    ...common, group: 'event-bus.archive', onSignal: onSignal('archive'),
+    ...common, group: 'event-bus.archive', onSignal: onSignal('archive', deps.health.archive),
     handle: async (batch) => {
-      await archiveBatch(deps.appPool, batch);
+      await archiveBatch(deps.appPool, await deps.encryption.sealBatch(batch));
       for (const { event } of batch) deps.metrics.archived(event.type, 1);
     },
   });
   const webhooks = createStreamConsumers({
-    ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks'),
+    ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks', deps.health.fanOut),
     handle: async (batch) => {
       if ((await fanOut(deps.workerPool, batch.map(({ event }) => event), new Date())) > 0) deliveries.wake();
     },
   });
   let retention: { stop(): Promise<void> } | undefined;
   app.addHook('onReady', async () => {
+    // Subscriptions written before secrets were sealed (plaintext is still readable meanwhile).
+    void resealWebhookSecrets(deps.workerPool, deps.encryption.keyring, 'plaintext').then(
+      (sealed) => sealed > 0 && app.log.info({ sealed }, 'webhook secrets sealed under the master key'),
+      (error: unknown) => app.log.warn({ err: error }, 'sealing plaintext webhook secrets failed; retried at the next start'),
+    );
     await Promise.all([archive.start(), webhooks.start()]);
+    deps.health.archive.started();
+    deps.health.fanOut.started();
     retention = scheduleRetention({
       workerPool: deps.workerPool, ttlDays: config.EVENTBUS_EVENT_TTL_DAYS, intervalMs: config.EVENTBUS_RETENTION_INTERVAL_MS,
       onRun: (deleted) => deleted > 0 && app.log.info({ deleted }, 'archive retention: expired events deleted'),
@@ -99,6 +126,7 @@ function startBackgroundWork(
     });
   });
   app.addHook('onClose', async () => {
+    deps.health.stopped();
     await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), retention?.stop()]);
     await Promise.all([deps.appPool.end(), deps.workerPool.end()]);
   });

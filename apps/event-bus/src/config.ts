@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, workerDatabaseEnv } from '@bizosaas/config';
+import { checkActiveMasterKey, masterKeyEnv } from './encryption/master-keys.ts';
 
 export const configSchema = z.object({
   PORT: port(8009),
@@ -35,8 +36,16 @@ export const configSchema = z.object({
   EVENTBUS_DISABLE_AFTER_MS: z.coerce.number().int().positive().default(432_000_000),
   /** How often the delivery worker looks for due retries (new events wake it at once). */
   EVENTBUS_DELIVERY_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** /ready reports the delivery worker down after this long without a pass (default 2 x webhook timeout + 3 x poll + 10 s). */
+  EVENTBUS_WORKER_STALL_MS: z.coerce.number().int().positive().optional(),
   /** Redis stream namespace of the platform's events (see libs/messaging eventStreamKey). */
   EVENTBUS_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
-});
+  /** Envelope encryption of sensitive fields: EVENTBUS_MASTER_KEYS (required) and EVENTBUS_ACTIVE_MASTER_KEY_ID. */
+  ...masterKeyEnv,
+  /** Unwrapped data keys kept in memory (least recently used dropped first). */
+  EVENTBUS_DATA_KEY_CACHE_SIZE: z.coerce.number().int().positive().default(10_000),
+  /** How long a replica keeps sealing with a tenant's data key version before checking for a newer one. */
+  EVENTBUS_DATA_KEY_REFRESH_MS: z.coerce.number().int().positive().default(60_000),
+}).superRefine(checkActiveMasterKey);
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,7 +8,23 @@ import { deleteNamespace, uniqueNamespace } from '@bizosaas/messaging/testing';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import type pg from 'pg';
 import { definition } from './app.ts';
+import { createEncryption } from './encryption/encryption.ts';
+
+/**
+ * Test-only master keys (never used outside tests). Every fixture knows both and seals with
+ * `test-1`, so a test that re-wraps the shared test database under `test-2` breaks nobody.
+ */
+export const TEST_MASTER_KEYS = {
+  'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=',
+  'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=',
+};
+export const testEncryptionEnv = { EVENTBUS_MASTER_KEYS: JSON.stringify(TEST_MASTER_KEYS), EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1' };
+
+/** The fixtures' encryption on `pool`, for tests that build parts of the service (e.g. a delivery worker) themselves. */
+export const testEncryption = (pool: pg.Pool, env: Record<string, string> = {}) =>
+  createEncryption(loadConfig(definition.configSchema, { ...testEncryptionEnv, ...env }), pool);
 
 /** Helpers for the event-bus integration tests (not part of the service). */
 export interface EventBusFixture {
@@ -30,6 +46,7 @@ export async function eventBusFixture(label: string, env: Record<string, string>
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     EVENTBUS_STREAM_NAMESPACE: namespace,
     EVENTBUS_CONSUMER_NAME: `test-${label}`,
+    ...testEncryptionEnv,
     ...env,
   });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `event-bus-test-${label}` });

@@ -1,6 +1,7 @@
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError } from '@bizosaas/ddd-kernel';
 import type { ServiceApp } from '@bizosaas/service-kit';
+import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type pg from 'pg';
 import { z } from 'zod';
 import { readHistory } from './read-history.ts';
@@ -21,7 +22,12 @@ const historyBody = z.object({
 const event = z.looseObject({ id: z.string(), type: z.string(), tenantId: z.string(), occurredAt: z.string(), correlationId: z.string() });
 
 /** `POST /api/v1/events/history`: the tenant's archived events, filtered, in time order, cursor-paged. */
-export function registerHistoryRoute(app: ServiceApp, pool: pg.Pool): void {
+export function registerHistoryRoute(
+  app: ServiceApp,
+  pool: pg.Pool,
+  /** Opens the page's sealed sensitive fields for the caller (of the events' tenant; src/encryption). */
+  open: (events: readonly EventEnvelope[]) => Promise<EventEnvelope[]>,
+): void {
   app.post('/api/v1/events/history', {
     schema: {
       tags: ['history'], summary: 'Archived events of the caller\'s tenant', body: historyBody,
@@ -34,6 +40,7 @@ export function registerHistoryRoute(app: ServiceApp, pool: pg.Pool): void {
     if (asked !== undefined && asked.toLowerCase() !== tenantId) {
       throw new ForbiddenError('tenantId must be the tenant of the token', { tenantId: asked });
     }
-    return readHistory(pool, tenantId, query);
+    const page = await readHistory(pool, tenantId, query);
+    return { ...page, events: await open(page.events) };
   });
 }

@@ -1,11 +1,12 @@
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError, RateLimitedError } from '@bizosaas/ddd-kernel';
 import {
-  createEvent, eventCatalogue, findDefinition, InvalidEventError, UnknownEventTypeError, upcast, type EventType,
+  createEvent, eventCatalogue, findDefinition, InvalidEventError, isSealedValue, UnknownEventTypeError, upcast, type EventEnvelope, type EventType,
 } from '@bizosaas/event-schemas';
-import { eventStreamKey, type Publisher } from '@bizosaas/messaging';
+import { publishStreamKey, type Publisher } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import { z } from 'zod';
+import { sensitiveValues } from '../encryption/sensitive-walk.ts';
 import type { BucketLimit, TakeResult } from './token-bucket.ts';
 
 export interface PublishDeps {
@@ -15,6 +16,8 @@ export interface PublishDeps {
   takeToken: (tenantId: string, limit: BucketLimit) => Promise<TakeResult>;
   limitFor: (tenantId: string) => BucketLimit;
   onPublished?: (type: string) => void;
+  /** Seals the event's sensitive fields (src/encryption), so the stream holds ciphertext. */
+  seal: (event: EventEnvelope) => Promise<EventEnvelope>;
 }
 
 const traceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
@@ -31,6 +34,8 @@ const publishBody = z.object({
   /** Default: the request's X-Correlation-ID. */
   correlationId: traceId.optional(),
   causationId: traceId.nullable().optional(),
+  /** `high` goes to the aggregate type's high-priority stream, which consumers read first. */
+  priority: z.enum(['high', 'normal']).default('normal'),
 });
 
 const published = z.object({
@@ -78,11 +83,16 @@ export function registerPublishRoute(app: ServiceApp, deps: PublishDeps): void {
       correlationId: body.correlationId ?? request.id,
       causationId: body.causationId ?? null,
     });
-    const streamEntryId = await deps.publisher.publish(event);
+    // The catalogue accepts sealed values (streams carry them); a caller's must be plaintext.
+    const sealedByCaller = sensitiveValues(event.data, definition.sensitivePaths).filter(({ value }) => isSealedValue(value));
+    if (sealedByCaller.length > 0) {
+      throw new InvalidEventError(sealedByCaller.map(({ path }) => ({ path: `data.${path}`, message: 'must be plaintext: the bus encrypts sensitive fields itself' })), body.type);
+    }
+    const streamEntryId = await deps.publisher.publish(await deps.seal(event), { priority: body.priority });
     deps.onPublished?.(event.type);
     return reply.code(202).send({
       id: event.id, type: event.type, schemaVersion: event.schemaVersion,
-      stream: eventStreamKey(event.aggregateType, deps.namespace), streamEntryId,
+      stream: publishStreamKey(event.aggregateType, deps.namespace, { priority: body.priority }), streamEntryId,
       correlationId: event.correlationId, occurredAt: event.occurredAt,
     });
   });

@@ -8,6 +8,8 @@ export function startDeliveryLoop(options: {
   runDue: () => Promise<AttemptOutcome[]>;
   pollMs: number;
   onError: (error: unknown) => void;
+  /** Told of every pass that completed (readiness). */
+  onPass?: () => void;
 }): { wake(): void; stop(): Promise<void> } {
   let stopped = false;
   let again = false;
@@ -23,6 +25,7 @@ export function startDeliveryLoop(options: {
         again = false;
         // A pass that found work may have left more due (it claims a batch): look again at once.
         const outcomes = await options.runDue().catch((error: unknown) => void options.onError(error));
+        if (outcomes) options.onPass?.();
         if (outcomes && outcomes.length > 0) again = true;
       } while (again && !stopped);
     })().finally(() => (running = undefined));

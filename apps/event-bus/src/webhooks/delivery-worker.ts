@@ -19,6 +19,11 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** Told of every recorded attempt (metrics). */
   onAttempt?: (outcome: AttemptOutcome) => void;
+  /**
+   * The body to send and the secret to sign with, from the stored (sealed) envelope and secret
+   * (src/encryption/webhook-payload.ts). A failure counts as a failed attempt.
+   */
+  prepare: (delivery: { tenant_id: string; subscription_id: string; body: string; secret: string }) => Promise<{ body: string; secret: string }>;
 }
 
 interface Claimed {
@@ -41,6 +46,7 @@ interface Recorded {
 
 export interface AttemptOutcome {
   deliveryId: string;
+  subscriptionId: string;
   eventType: string;
   attempt: number;
   ok: boolean;
@@ -81,10 +87,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
+      const { body, secret } = await options.prepare(delivery);
       const response = await request(delivery.webhook_url, {
         method: 'POST',
-        body: delivery.body,
-        headers: signedHeaders(delivery.secret, delivery.event_id, at, delivery.body),
+        body,
+        headers: signedHeaders(secret, delivery.event_id, at, body),
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
@@ -97,7 +104,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     const attempt = delivery.attempts + 1;
     const next = error === null ? null : nextAttemptAt(attempt, at);
     const outcome: AttemptOutcome = {
-      deliveryId: delivery.id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
+      deliveryId: delivery.id, subscriptionId: delivery.subscription_id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
       status: error === null ? 'delivered' : next ? 'pending' : 'dead', latencyMs: Math.round(performance.now() - started),
     };
     return { delivery, outcome, next };

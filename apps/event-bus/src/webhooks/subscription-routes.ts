@@ -1,9 +1,12 @@
 import { isServicePrincipal, requirePermission, requirePrincipal } from '@bizosaas/auth';
-import { ForbiddenError, TenantIsolationError } from '@bizosaas/ddd-kernel';
+import { ForbiddenError, TenantIsolationError, ValidationError } from '@bizosaas/ddd-kernel';
 import { withTenant } from '@bizosaas/db';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import { z } from 'zod';
+import type { MasterKeyring } from '../encryption/master-keys.ts';
+import { sensitiveFilterIssues } from '../encryption/sensitive-filter.ts';
+import { sealWebhookSecret } from '../encryption/webhook-secrets.ts';
 import type { PrismaClient, Subscription } from '../generated/prisma/client.ts';
 import { EVENT_TYPE_PATTERN } from './subscription-match.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
@@ -38,7 +41,7 @@ export const toView = (s: Subscription) => ({
 });
 
 /** subscribe, list, get, pause, resume, delete: the caller's tenant's subscriptions (RLS). */
-export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient): void {
+export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient, keyring: MasterKeyring): void {
   const guard = { preHandler: requirePermission('events:subscribe') };
   const tags = ['subscriptions'];
   const tenantOf = (request: Parameters<typeof requirePrincipal>[0]) => requirePrincipal(request).tenantId;
@@ -56,10 +59,14 @@ export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient
     if (request.body.allTenants && !isServicePrincipal(principal)) {
       throw new ForbiddenError('Only a platform service may subscribe across tenants', { allTenants: true });
     }
+    const encryptedFilter = sensitiveFilterIssues(request.body.eventType, request.body.filter);
+    if (encryptedFilter.length > 0) throw new ValidationError('A filter cannot match an encrypted field', encryptedFilter);
+    const [id, secret] = [uuidv7(), newWebhookSecret()];
+    const sealed = sealWebhookSecret(keyring, secret, { tenantId: principal.tenantId, subscriptionId: id });
     const created = await withTenant(prisma, principal.tenantId, (tx) =>
-      tx.subscription.create({ data: { id: uuidv7(), tenantId: principal.tenantId, secret: newWebhookSecret(), ...request.body, filter: request.body.filter as object } }));
-    // The secret is shown once: receivers verify `webhook-signature` with it.
-    return reply.code(201).send({ ...toView(created), secret: created.secret });
+      tx.subscription.create({ data: { id, tenantId: principal.tenantId, secret: sealed, ...request.body, filter: request.body.filter as object } }));
+    // The secret is shown once (stored sealed): receivers verify `webhook-signature` with it.
+    return reply.code(201).send({ ...toView(created), secret });
   });
 
   app.get('/api/v1/events/subscriptions', {

@@ -5,8 +5,8 @@ import { createEvent, eventCatalogue, type EventEnvelope } from '@bizosaas/event
 import { waitFor } from '@bizosaas/messaging/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventBusFixture, type EventBusFixture } from '../test-support.ts';
-import { createDeliveryWorker } from './delivery-worker.ts';
+import { eventBusFixture, testEncryption, type EventBusFixture } from '../test-support.ts';
+import { createDeliveryWorker, type AttemptOutcome } from './delivery-worker.ts';
 import { fanOut } from './fan-out.ts';
 import { RETRY_DELAYS_MS } from './retry-schedule.ts';
 import { webhookSignature } from './webhook-signature.ts';
@@ -30,9 +30,11 @@ async function startReceiver() {
 
 let fx: EventBusFixture;
 let worker: pg.Pool;
+let prepare: ReturnType<typeof testEncryption>['webhookPayload'];
 beforeAll(async () => {
   fx = await eventBusFixture('webhooks', { EVENTBUS_DELIVERY_POLL_MS: '200' });
   worker = new pg.Pool({ connectionString: inject('workerDatabaseUrl'), max: 4 });
+  prepare = testEncryption(worker).webhookPayload;
 });
 afterAll(async () => {
   await fx.close();
@@ -55,6 +57,12 @@ const leadCreated = (tenantId: string): EventEnvelope => createEvent({
 const verify = (secret: string, delivery: { headers: IncomingHttpHeaders; body: string }) =>
   webhookSignature(secret, String(delivery.headers['webhook-id']), Number(delivery.headers['webhook-timestamp']), delivery.body)
   === delivery.headers['webhook-signature'];
+
+/**
+ * The attempts of one subscription: a worker on a clock a day ahead also finds other test files'
+ * pending deliveries due (the database is shared), so each test looks only at its own.
+ */
+const ours = (outcomes: AttemptOutcome[], subscriptionId: string) => outcomes.filter((o) => o.subscriptionId === subscriptionId);
 
 describe('webhook subscriptions', () => {
   it('delivers a published event to a subscribed receiver with a valid signature; another tenant\'s event is not sent', async () => {
@@ -86,17 +94,17 @@ describe('webhook subscriptions', () => {
     const receiver = await startReceiver();
     try {
       const tenant = randomUUID();
-      await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
+      const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       // A clock a day ahead: the service's own delivery loop (real time) never finds these due.
       let clock = new Date(Date.now() + 86_400_000);
-      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 86_400_000 });
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 86_400_000, prepare });
       const at = (ms: number) => (clock = new Date(start.getTime() + ms));
       const start = clock;
       receiver.plan.push(500, 503, 500);
       await fanOut(worker, [leadCreated(tenant)], clock);
 
       const statuses: (number | null)[][] = [];
-      const pass = async () => statuses.push((await deliveries.runDue()).map((o) => o.statusCode));
+      const pass = async () => statuses.push(ours(await deliveries.runDue(), id).map((o) => o.statusCode));
       await pass(); // t0: 500
       at(RETRY_DELAYS_MS[1] - 1); await pass(); // not yet due
       at(RETRY_DELAYS_MS[1]); await pass(); // t0 + 5 s: 503
@@ -117,10 +125,10 @@ describe('webhook subscriptions', () => {
     const receiver = await startReceiver();
     try {
       const tenant = randomUUID();
-      await subscribe(tenant, { eventType: '*', webhookUrl: receiver.url });
+      const { id } = await subscribe(tenant, { eventType: '*', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 7 * 86_400_000 });
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 7 * 86_400_000, prepare });
       receiver.plan.push(...Array(7).fill(500));
       const event = leadCreated(tenant);
       await fanOut(worker, [event], clock);
@@ -128,7 +136,7 @@ describe('webhook subscriptions', () => {
       for (const delay of RETRY_DELAYS_MS) {
         elapsed += delay;
         clock = new Date(start.getTime() + elapsed);
-        expect((await deliveries.runDue()).map((o) => o.statusCode)).toEqual([500]);
+        expect(ours(await deliveries.runDue(), id).map((o) => o.statusCode)).toEqual([500]);
       }
       const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
       const dead = (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters;
@@ -154,7 +162,7 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 600_000 });
+      const deliveries = createDeliveryWorker({ pool: worker, now: () => clock, timeoutMs: 2_000, disableAfterMs: 600_000, prepare });
       receiver.plan.push(500, 500, 500, 500);
       await fanOut(worker, [leadCreated(tenant)], clock);
       for (const ms of [0, 5_000, 305_000]) {
@@ -168,7 +176,7 @@ describe('webhook subscriptions', () => {
       await deliveries.runDue();
       expect(await view()).toMatchObject({ status: 'disabled' });
       clock = new Date(start.getTime() + 86_000_000);
-      expect(await deliveries.runDue()).toEqual([]); // a disabled subscription gets nothing
+      expect(ours(await deliveries.runDue(), id)).toEqual([]); // a disabled subscription gets nothing
 
       const resumed = await fx.app.inject({ method: 'POST', url: `/api/v1/events/subscriptions/${id}/resume`, headers: auth });
       expect(resumed.json()).toMatchObject({ status: 'active', failingSince: null });

@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AppError } from '@bizosaas/ddd-kernel';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+export const KEY_BYTES = 32;
+
+/**
+ * A ciphertext that failed authentication: tampered, moved to another tenant, event or field, or
+ * sealed under a key this service does not have. Stored data is at fault, never the caller, so
+ * it is a 500 that says which value broke instead of returning garbage.
+ */
+export class DecryptionFailedError extends AppError {
+  constructor(reason: string, details: Record<string, unknown> = {}) {
+    super('DECRYPTION_FAILED', 500, `Encrypted value could not be decrypted: ${reason}`, details);
+  }
+}
+
+/** AES-256-GCM with a random 96-bit IV: `iv | tag | ciphertext`, authenticated with `aad`. */
+export function sealBytes(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+/** Opens what `sealBytes` made with the same key and `aad`; anything else throws DecryptionFailedError. */
+export function openBytes(key: Buffer, sealed: Buffer, aad: string, details: Record<string, unknown> = {}): Buffer {
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new DecryptionFailedError('too short to be a ciphertext', details);
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new DecryptionFailedError('authentication failed (tampered, or not sealed for this tenant, event and field)', details);
+  }
+}
