@@ -98,7 +98,11 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['tools/build.mjs', 'api-gateway', 'user-management', 'domain-repository'], { cwd: root });
   [ports.gateway, ports.users, ports.domain] = await Promise.all([freePort(), freePort(), freePort()]);
   const closed = 'http://127.0.0.1:9';
-  startApp('user-management', ports.users, { ...databases(), SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK, LOGIN_LIMIT_KEY_PREFIX: `test:journey:${run}:login` });
+  startApp('user-management', ports.users, {
+    ...databases(), SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK, LOGIN_LIMIT_KEY_PREFIX: `test:journey:${run}:login`,
+    // API-key tokens live a second here, so a token of the real signing key can be seen to expire.
+    API_KEY_TOKEN_TTL_SECONDS: '1',
+  });
   domain = startDomain();
   startApp('api-gateway', ports.gateway, {
     JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json`,
@@ -146,6 +150,25 @@ describe('the platform journey through the gateway', () => {
     }
     expect(reasons).toEqual({ tampered: 'invalid_signature', algNone: 'algorithm_not_allowed', stranger: 'unknown_key' });
     expect((await api('GET', '/api/v1/users/me', { token: owner.accessToken })).status).toBe(200);
+  });
+
+  it('answers 401 at the gateway for an expired token of the real signing key', async () => {
+    const owner = await register('expiry');
+    const key = await api('POST', '/api/v1/api-keys', { token: owner.accessToken, body: { name: 'expiry', permissions: ['users:read'] } });
+    expect(key.status, JSON.stringify(key.body)).toBe(201);
+    const exchanged = await api('POST', '/api/v1/auth/token', { body: { apiKey: key.body.apiKey } });
+    expect(exchanged.body.expiresIn).toBe(1);
+    const token = exchanged.body.accessToken as string;
+    expect((await api('GET', '/api/v1/users', { token })).status).toBe(200);
+    // Verifiers allow 5 s of clock skew past `exp`: the same token is refused once that has passed
+    // (asked once a second: the tenant's free plan allows only FREE_PLAN_LIMIT calls a window).
+    let refused = await api('GET', '/api/v1/users', { token });
+    for (let i = 0; i < 15 && refused.status === 200; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      refused = await api('GET', '/api/v1/users', { token });
+    }
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'UNAUTHENTICATED', details: { reason: 'expired' } });
   });
 
   it("ignores a forged X-Tenant-ID: the request acts on the token's tenant", async () => {
