@@ -72,7 +72,9 @@ export MIGRATION_DATABASE_URL DATABASE_URL WORKER_DATABASE_URL
 : "${SIGNING_KEY_ENCRYPTION_KEY:=kay95XFYs0naLlOUlMkshySkVYGym7XCy/EqPMjA0sg=}"
 export SIGNING_KEY_ENCRYPTION_KEY
 # DEV-ONLY master key of the event-bus's per-tenant data keys (envelope encryption of sensitive fields).
-: "${EVENTBUS_MASTER_KEYS:={"dev-1":"skuNyTFb5cDg5xz1ROxPAvMqGrxvH1Okh1IXNNcr06s="}}"
+# (JSON has braces, which would end a ${...:=...} expansion early: hence the variable.)
+dev_master_keys='{"dev-1":"skuNyTFb5cDg5xz1ROxPAvMqGrxvH1Okh1IXNNcr06s="}'
+: "${EVENTBUS_MASTER_KEYS:=$dev_master_keys}"
 export EVENTBUS_MASTER_KEYS
 
 if [[ -n "${REDIS_URL:-}" ]]; then
