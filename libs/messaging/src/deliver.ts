@@ -69,7 +69,14 @@ export async function deliver<E>(context: DeliverContext<E>, entry: StreamEntry,
 export async function deliverBatch<E>(context: DeliverContext<E>, entries: readonly StreamEntry[]): Promise<void> {
   const batchHandler = context.batchHandler;
   if (!batchHandler || entries.length < 2) {
-    for (const entry of entries) await deliver(context, entry, 1);
+    // Handlers run one after the other; each acknowledgement is sent as soon as its handler is
+    // done, without waiting for Redis's answer before the next handler (they are awaited at the end).
+    const acks: Promise<void>[] = [];
+    for (const entry of entries) {
+      const item = await admit(context, entry, 1);
+      if (item) await handleOne(context, entry, item, acks);
+    }
+    await Promise.all(acks);
     return;
   }
   const admitted: { entry: StreamEntry; item: BatchItem<E> }[] = [];
@@ -110,7 +117,8 @@ async function admit<E>(context: DeliverContext<E>, entry: StreamEntry, delivery
   return { event, delivery };
 }
 
-async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { event, delivery }: BatchItem<E>): Promise<void> {
+/** Handles one entry; its XACK is awaited here, or pushed to `acks` for the caller to await. */
+async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { event, delivery }: BatchItem<E>, acks?: Promise<void>[]): Promise<void> {
   try {
     await context.handler(event, delivery);
   } catch (error) {
@@ -118,8 +126,9 @@ async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { ev
     if (delivery.deliveryCount >= context.maxDeliveries) await deadLetter(context, entry, delivery, messageOf(error));
     return;
   }
-  await context.redis.xack(entry.stream, context.group, entry.id);
-  context.signal({ kind: 'handled', delivery });
+  const ack = context.redis.xack(entry.stream, context.group, entry.id).then(() => context.signal({ kind: 'handled', delivery }));
+  if (acks) acks.push(ack);
+  else await ack;
 }
 
 async function deadLetter<E>(context: DeliverContext<E>, entry: StreamEntry, delivery: Delivery, reason: string): Promise<void> {
