@@ -11,8 +11,12 @@
 //        store   append (+ outbox, whose notification wakes the manager) -> projection manager reading the
 //                store's global log -> lead-list projection batch committed with its checkpoint
 // Per event: from just before the append's transaction starts to just after the projection's
-// transaction commits (same process, same clock). Each path runs in a scratch schema of its own.
+// transaction commits. The stream path's consumers run in their own process (this script with
+// `consume` as argument), as another service's would; the writer and its relay run here. Times
+// are performance.timeOrigin + now() on one machine. Each path runs in a scratch schema of its own.
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { ensureAppRole, ensureDatabase, APP_ROLE, DEV_APP_PASSWORD, WORKER_ROLE, DEV_WORKER_PASSWORD } from '@bizosaas/db/migrations';
 import { createEvent, uuidv7, type DomainEvent } from '@bizosaas/event-schemas';
 import { createConsumer, createRedis, eventStreamKey } from '@bizosaas/messaging';
@@ -32,6 +36,7 @@ const paths = (process.env.BENCH_PATHS ?? 'stream,store').split(',');
 const tenants = Array.from({ length: 50 }, () => randomUUID());
 const actor = { type: 'system', id: 'bench' } as const;
 
+const now = () => performance.timeOrigin + performance.now();
 const roleUrl = (role: string, password: string) => Object.assign(new URL(ownerUrl), { username: role, password }).toString();
 
 interface Run {
@@ -45,28 +50,28 @@ interface Run {
   measureFrom: number;
 }
 
-/** The projection of `event` committed now: one latency sample (warm-up events are not kept). */
-function committed(run: Run, event: { id: string }): void {
+/** The projection of `event` committed at `at`: one latency sample (warm-up events are not kept). */
+function committed(run: Run, event: { id: string }, at = now()): void {
   const t0 = run.started.get(event.id);
   if (t0 === undefined) return;
   run.started.delete(event.id);
-  if (t0 >= run.measureFrom) run.latencies.push(performance.now() - t0);
+  if (t0 >= run.measureFrom) run.latencies.push(at - t0);
 }
 
 /** Issues `rate` single-event appends per second for `seconds`, each as its own command. */
 async function load(run: Run): Promise<number> {
   const notifier = createOutboxNotifier({ pool: run.app, schema: run.schema });
   const store = createEventStore({ schema: run.schema, namespace: run.schema, notifier });
-  const begin = performance.now();
+  const begin = now();
   run.measureFrom = begin + 1000;
   const inFlight = new Set<Promise<void>>();
   let issued = 0;
-  while (performance.now() - begin < seconds * 1000) {
-    const due = Math.floor(((performance.now() - begin) / 1000) * rate);
+  while (now() - begin < seconds * 1000) {
+    const due = Math.floor(((now() - begin) / 1000) * rate);
     for (; issued < due; issued += 1) {
       const tenantId = tenants[issued % tenants.length] ?? '';
       const event = newLead(tenantId);
-      run.started.set(event.id, performance.now());
+      run.started.set(event.id, now());
       const append = store.transaction(run.app, tenantId, (client) =>
         store.append(client, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] }),
       ).then(() => undefined);
@@ -88,43 +93,73 @@ const newLead = (tenantId: string): DomainEvent =>
     },
   });
 
-/** stream path: relay + consumer group whose inbox handler applies the projection. */
+type Committed = [eventId: string, at: number];
+
+/** stream path: the relay here, the consumer group (inbox handler applying the projection) in a child process. */
 async function streamPath(run: Run): Promise<() => Promise<void>> {
   const redis = createRedis(redisUrl, { connectionName: 'bench-e2e' });
   const { generation } = await installProjection(run.worker, run.schema, leadListProjection);
-  const tables = generationTables(run.schema, leadListProjection, generation);
+  const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
+  const child = fork(fileURLToPath(import.meta.url), ['consume', run.schema, String(generation)], { execArgv: ['--import', 'tsx'] });
+  child.on('message', (message: { ready?: true; committed?: Committed[] }) => {
+    for (const [id, at] of message.committed ?? []) committed(run, { id }, at);
+  });
+  await new Promise((resolve) => child.once('message', resolve));
+  await relay.start();
+  return async () => {
+    await relay.stop();
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await redis.del(eventStreamKey('lead', run.schema));
+    redis.disconnect();
+  };
+}
+
+/** Child mode: the consumers, reporting each read's commit times every 50 ms, until told to stop. */
+async function consume(schema: string, generation: number): Promise<void> {
+  const redis = createRedis(redisUrl, { connectionName: 'bench-e2e-consumers' });
+  const worker = new pg.Pool({ connectionString: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD), max: consumers + 2 });
+  const tables = generationTables(schema, leadListProjection, generation);
   const applyLeadList = async (events: DomainEvent[], client: pg.PoolClient) => {
     const leadEvents = events.filter((event) => event.type === 'lead.created');
     if (leadEvents.length > 0) await leadListProjection.applyBatch?.(client, leadEvents, tables);
   };
-  const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
   const inboxOptions = {
-    pool: run.worker, schema: run.schema, consumer: 'lead-list', acrossTenants: true,
+    pool: worker, schema, consumer: 'lead-list', acrossTenants: true,
     handle: (event: DomainEvent, client: pg.PoolClient) => applyLeadList([event], client),
     handleBatch: (events: DomainEvent[], client: pg.PoolClient) => applyLeadList(events, client),
   };
   const inbox = createInboxHandler<DomainEvent>(inboxOptions);
   const inboxBatch = createInboxBatchHandler<DomainEvent>(inboxOptions);
+  let pending: Committed[] = [];
   const group = Array.from({ length: consumers }, (_, n) =>
     createConsumer<DomainEvent>({
-      redis, streams: [eventStreamKey('lead', run.schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000, batchSize: 100,
+      redis, streams: [eventStreamKey('lead', schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000, batchSize: 100,
       batchHandler: async (batch) => {
         await inboxBatch(batch);
-        for (const { event } of batch) committed(run, event);
+        const at = now();
+        for (const { event } of batch) pending.push([event.id, at]);
       },
       handler: async (event, delivery) => {
         await inbox(event, delivery);
-        committed(run, event);
+        pending.push([event.id, now()]);
       },
     }));
   await Promise.all(group.map((consumer) => consumer.start()));
-  await relay.start();
-  return async () => {
-    await relay.stop();
-    await Promise.all(group.map((consumer) => consumer.stop()));
-    await redis.del(eventStreamKey('lead', run.schema));
-    redis.disconnect();
+  const flush = () => {
+    if (pending.length > 0) process.send!({ committed: pending });
+    pending = [];
   };
+  const reporting = setInterval(flush, 50);
+  process.send!({ ready: true });
+  process.once('message', async () => {
+    await Promise.all(group.map((consumer) => consumer.stop()));
+    clearInterval(reporting);
+    flush();
+    await worker.end();
+    redis.disconnect();
+    process.disconnect();
+  });
 }
 
 /** store path: the projection manager, woken by the outbox notification. */
@@ -149,11 +184,11 @@ async function measure(path: string): Promise<void> {
   try {
     await owner.query(eventStoreDdl(schema));
     const stop = await (path === 'stream' ? streamPath(run) : storePath(run));
-    const began = performance.now();
+    const began = now();
     const issued = await load(run);
-    const elapsed = (performance.now() - began) / 1000;
-    const deadline = performance.now() + 15_000;
-    while (run.started.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const elapsed = (now() - began) / 1000;
+    const deadline = now() + 15_000;
+    while (run.started.size > 0 && now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await stop();
     const sorted = [...run.latencies].sort((a, b) => a - b);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -167,6 +202,10 @@ async function measure(path: string): Promise<void> {
   }
 }
 
-await ensureDatabase(ownerUrl);
-await ensureAppRole(ownerUrl);
-for (const path of paths) await measure(path);
+if (process.argv[2] === 'consume') {
+  await consume(process.argv[3]!, Number(process.argv[4]));
+} else {
+  await ensureDatabase(ownerUrl);
+  await ensureAppRole(ownerUrl);
+  for (const path of paths) await measure(path);
+}
