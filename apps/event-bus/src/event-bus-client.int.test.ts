@@ -1,32 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBusClient, EventBusError, verifyWebhook, WebhookVerificationError } from '@bizosaas/event-bus-client';
 import { createEvent, eventCatalogue, type EventEnvelope } from '@bizosaas/event-schemas';
 import { waitFor } from '@bizosaas/messaging/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventBusFixture, type EventBusFixture } from './test-support.ts';
+import { eventBusFixture, startReceiver, type EventBusFixture } from './test-support.ts';
 
 // The SDK of libs/event-bus-client against the real service listening on loopback: a lib may
 // not import an app (tools/architecture), so its integration test lives here.
-
-/** A real webhook receiver: answers with the next status of `plan` (then 200) and keeps the raw requests. */
-async function startReceiver() {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const plan: number[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(plan.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  return { url, received, plan, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const limitedTenant = randomUUID();
 const leadCreated = eventCatalogue['lead.created'].example;

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createJwksVerifier } from '@bizosaas/auth';
 import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
 import { loadConfig } from '@bizosaas/config';
@@ -63,4 +65,21 @@ export async function eventBusFixture(label: string, env: Record<string, string>
       await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
     },
   };
+}
+
+/** A real webhook receiver: answers each request with the next status of `plan` (then 200) and keeps the raw requests. */
+export async function startReceiver() {
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const plan: number[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(plan.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return { url, received, plan, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -1,32 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createEvent, eventCatalogue, type EventEnvelope } from '@bizosaas/event-schemas';
 import { waitFor } from '@bizosaas/messaging/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventBusFixture, testEncryption, type EventBusFixture } from '../test-support.ts';
+import { eventBusFixture, startReceiver, testEncryption, type EventBusFixture } from '../test-support.ts';
 import { createDeliveryWorker, type AttemptOutcome } from './delivery-worker.ts';
 import { fanOut } from './fan-out.ts';
 import { RETRY_DELAYS_MS } from './retry-schedule.ts';
 import { webhookSignature } from './webhook-signature.ts';
-
-/** A real HTTP receiver: answers each request with the next status of `plan` (then 200), keeps what it got. */
-async function startReceiver() {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const plan: number[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(plan.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  return { url, received, plan, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 let fx: EventBusFixture;
 let worker: pg.Pool;
