@@ -55,11 +55,10 @@ function messagingConsumer(redis: Redis, namespace: string, mode: string, receiv
   const handler = async (event: EventEnvelope) => void received.push([event.id, now()]);
   // A read of one entry goes to `handler` even when there is a batch handler.
   const batchHandler = async (items: readonly { event: EventEnvelope }[]) => void items.forEach(({ event }) => received.push([event.id, now()]));
-  const consumer = createConsumer<EventEnvelope>({
+  return createConsumer<EventEnvelope>({
     redis, streams: [eventStreamKey('lead', namespace)], group: 'bench', consumer: 'c1', batchSize: batch, blockMs: 1_000,
     handler, ...(mode === 'batch' && { batchHandler }),
   });
-  return consumer;
 }
 
 /** What ioredis alone does: the floor under libs/messaging (no zod, no reclaiming, no dead letters). */
