@@ -1,7 +1,8 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import { createJwksVerifier, type TokenVerifier } from '@bizosaas/auth';
-import { checkDatabase, createPgAdapter, type RawQueryClient } from '@bizosaas/db';
+import { checkDatabase, createPgAdapter, createPgPool, type RawQueryClient } from '@bizosaas/db';
 import { checkRedis, createRedis } from '@bizosaas/messaging';
 import type { ReadinessCheck } from './probes.ts';
 
@@ -14,6 +15,8 @@ export interface PlatformConfig {
 
 export interface PlatformDependencies<P> {
   prisma: P;
+  /** The pool under `prisma` (main.ts); readiness probes use it when given (see platformReadiness). */
+  database?: pg.Pool;
   redis: Redis;
   verifier: TokenVerifier;
 }
@@ -30,17 +33,22 @@ export function connectPlatform<P extends RawQueryClient & { $disconnect(): Prom
   createPrisma: (adapter: PrismaPg) => P;
 }): PlatformDependencies<P> & { close(): Promise<void> } {
   const { config, service } = options;
-  const adapter = createPgAdapter({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema: options.schema });
-  const prisma = options.createPrisma(adapter);
+  const poolOptions = { databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema: options.schema };
+  const database = createPgPool(poolOptions);
+  const prisma = options.createPrisma(createPgAdapter(poolOptions, database));
   const redis = createRedis(config.REDIS_URL, { connectionName: service });
   const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
   const close = async () => {
-    await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    // $disconnect ends the pool once Prisma has used it; a pool only probes used is ended here.
+    await Promise.allSettled([redis.quit(), prisma.$disconnect().then(() => (database.ended ? undefined : database.end()))]);
   };
-  return { prisma, redis, verifier, close };
+  return { prisma, database, redis, verifier, close };
 }
 
-/** `/ready` of a database-backed service: PostgreSQL and Redis both answer. */
-export function platformReadiness(deps: { prisma: RawQueryClient; redis: Redis }): Record<string, ReadinessCheck> {
-  return { postgres: () => checkDatabase(deps.prisma), redis: () => checkRedis(deps.redis) };
+/**
+ * `/ready` of a database-backed service: PostgreSQL and Redis both answer. PostgreSQL is asked
+ * through the raw pool when there is one, so an idle service never loads Prisma's query compiler.
+ */
+export function platformReadiness(deps: { prisma: RawQueryClient; database?: pg.Pool | undefined; redis: Redis }): Record<string, ReadinessCheck> {
+  return { postgres: () => checkDatabase(deps.database ?? deps.prisma), redis: () => checkRedis(deps.redis) };
 }

@@ -5,7 +5,7 @@ import { fixtureTarget, loadFixtureClient } from '../testing/fixture-client.ts';
 import type { FixtureClient } from '../testing/fixture-client.ts';
 import { query, scratchDatabase } from '../testing/scratch-database.ts';
 import { checkDatabase } from './check-database.ts';
-import { createPgAdapter } from './create-pg-adapter.ts';
+import { createPgAdapter, createPgPool } from './create-pg-adapter.ts';
 
 const db = scratchDatabase('check_db');
 const clients: FixtureClient[] = [];
@@ -40,6 +40,22 @@ describe('checkDatabase', () => {
     const error = await checkDatabase(connect(nowhere.toString())).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('asks a pg pool directly: the pool under a Prisma client, ended by its $disconnect', async () => {
+    const options = { databaseUrl: db.appUrl, poolMax: 2, schema: 'tenancy_fixture', connectionTimeoutMs: 1_000 };
+    const pool = createPgPool(options);
+    const client = new PrismaClient({ adapter: createPgAdapter(options, pool) });
+    await expect(checkDatabase(pool)).resolves.toBeUndefined();
+    expect(await pool.query('SHOW search_path')).toMatchObject({ rows: [{ search_path: 'tenancy_fixture' }] });
+    await client.$queryRaw`SELECT 1`;
+    await client.$disconnect();
+    expect(pool.ended).toBe(true);
+    const nowhere = new URL(db.appUrl);
+    nowhere.port = '1';
+    const down = createPgPool({ ...options, databaseUrl: nowhere.toString() });
+    await expect(checkDatabase(down)).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    await down.end();
   });
 
   it('passes again once the server has dropped every pooled connection (as on a restart)', async () => {
