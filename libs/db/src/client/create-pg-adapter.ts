@@ -39,5 +39,6 @@ export function createPgPool(options: PgAdapterOptions): pg.Pool {
  */
 export function createPgAdapter(options: PgAdapterOptions, pool: pg.Pool = createPgPool(options)): PrismaPg {
   const onError = options.onError ?? (() => {});
-  return new PrismaPg(pool, { schema: options.schema, onPoolError: onError, onConnectionError: onError, disposeExternalPool: true });
+  // Idle-connection errors already reach onError through the pool (createPgPool).
+  return new PrismaPg(pool, { schema: options.schema, onConnectionError: onError, disposeExternalPool: true });
 }
