@@ -35,6 +35,8 @@ export interface DataKeyStoreOptions {
   cacheSize: number;
   /** How long a tenant's active version is trusted before it is read again (another replica may rotate). */
   activeRefreshMs: number;
+  /** Clock of the active-version refresh (tests). */
+  now?: () => number;
 }
 
 /** Binds a wrapped key to its tenant and version: a row copied to another tenant does not unwrap. */
@@ -55,7 +57,7 @@ const info = (row: Row): DataKeyInfo => ({
 
 export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   const keys = createBoundedCache<Buffer>({ maxEntries: options.cacheSize });
-  const activeVersions = createBoundedCache<number>({ maxEntries: options.cacheSize, ttlMs: options.activeRefreshMs });
+  const activeVersions = createBoundedCache<number>({ maxEntries: options.cacheSize, ttlMs: options.activeRefreshMs, ...(options.now && { now: options.now }) });
   const loading = new Map<string, Promise<DataKey>>();
   const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => inTenantTransaction(options.pool, tenantId, work);
 

@@ -4,7 +4,10 @@ import { createPublisher, eventStreamKey, ENVELOPE_FIELD, fieldValue } from '@bi
 import { waitFor } from '@bizosaas/messaging/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventBusFixture, type EventBusFixture } from '../test-support.ts';
+import { eventBusFixture, TEST_MASTER_KEYS, type EventBusFixture } from '../test-support.ts';
+import { createDataKeyStore } from './data-key-store.ts';
+import { createMasterKeyring } from './master-keys.ts';
+import { openWebhookSecret, resealWebhookSecrets } from './webhook-secrets.ts';
 
 const example = eventCatalogue['lead.created'].example;
 const plaintext = example.contact.email;
@@ -129,5 +132,56 @@ describe('per-tenant envelope encryption', () => {
     expect((await archived(id))!.data.contact.email).toBe(before);
     // A fixture still sealing with test-1 opens what test-2 now wraps: both keys are configured.
     expect((await historyOf(tenant)).map((event) => event.data)).toEqual([example]);
+  });
+
+  it('refuses a subscription filter on an encrypted field (it could never match), creating nothing', async () => {
+    const tenant = randomUUID();
+    const res = await fx.app.inject({
+      method: 'POST', url: '/api/v1/events/subscribe', headers: await auth(tenant),
+      payload: { eventType: 'lead.*', serviceName: 'crm-sync', webhookUrl: 'http://127.0.0.1:9/hooks', filter: { 'data.contact.email': plaintext } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'VALIDATION_ERROR', details: { issues: [{ path: 'filter.data.contact.email' }] } });
+    const listed = await fx.app.inject({ url: '/api/v1/events/subscriptions', headers: await auth(tenant) });
+    expect(listed.json().subscriptions).toEqual([]);
+  });
+
+  it('seals webhook secrets stored before sealing existed, keeping them usable', async () => {
+    const [tenant, id] = [randomUUID(), randomUUID()];
+    const secret = `whsec_${Buffer.from(randomUUID()).toString('base64')}`;
+    await owner.query(
+      `INSERT INTO event_bus.subscriptions (id, tenant_id, event_type, service_name, webhook_url, secret) VALUES ($1, $2, 'lead.*', 'legacy', 'http://127.0.0.1:9/hooks', $3)`,
+      [id, tenant, secret],
+    );
+    const worker = new pg.Pool({ connectionString: inject('workerDatabaseUrl'), max: 1 });
+    try {
+      const keyring = createMasterKeyring(TEST_MASTER_KEYS, 'test-1');
+      expect(await resealWebhookSecrets(worker, keyring, 'plaintext')).toBeGreaterThanOrEqual(1);
+      const stored = (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [id])).rows[0].secret as string;
+      expect(stored).toMatch(/^enc:mk1:test-1:/);
+      expect(openWebhookSecret(keyring, stored, { tenantId: tenant, subscriptionId: id })).toBe(secret);
+    } finally {
+      await worker.end();
+    }
+  });
+
+  it('another replica seals with a rotated data key once its refresh interval has passed', async () => {
+    const tenant = randomUUID();
+    const app = new pg.Pool({ connectionString: inject('appDatabaseUrl'), max: 2 });
+    try {
+      let clock = 0;
+      const keyring = createMasterKeyring(TEST_MASTER_KEYS, 'test-1');
+      const replica = (now?: () => number) => createDataKeyStore({ pool: app, keyring, cacheSize: 10, activeRefreshMs: 60_000, ...(now && { now }) });
+      const [here, there] = [replica(), replica(() => clock)];
+      expect((await there.active(tenant)).version).toBe(1);
+      expect((await here.rotate(tenant)).version).toBe(2);
+      expect((await here.active(tenant)).version).toBe(2);
+      clock = 59_999;
+      expect((await there.active(tenant)).version).toBe(1);
+      clock = 60_000;
+      expect((await there.active(tenant)).version).toBe(2);
+    } finally {
+      await app.end();
+    }
   });
 });
