@@ -3,17 +3,25 @@
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      REDIS_URL           (default redis://127.0.0.1:6379)
 //      BENCH_RATE          commands per second (default 1000); each appends one lead.created with its outbox row
-//      BENCH_SECONDS       seconds of load per path (default 10); the first second is warm-up, not measured
+//      BENCH_SECONDS       measured seconds of load per path (default 10), after BENCH_WARMUP_SECONDS (default 3)
+//                          at the same rate: the backlog built while connections open and code compiles
+//                          took over a second to drain, so a 1 s warm-up measured start-up, not steady state
+//      BENCH_APPEND        own (default): appendInOwnTransaction, one round trip, as a command that only
+//                          appends (a create); tx: store.transaction + append, three round trips
 //      BENCH_PATHS         comma separated, default "stream,store":
-//        stream  append (+ outbox) -> outbox relay -> Redis stream -> consumer group (BENCH_CONSUMERS,
-//                default 4, up to 100 entries per read) -> inbox batch handler applying the lead-list
-//                projection to each read's events in one transaction
-//        store   append (+ outbox, whose notification wakes the manager) -> projection manager reading the
+//        stream  append (+ outbox) -> outbox relay (woken in-process by the writer's notifier) -> Redis
+//                stream -> consumer group (BENCH_CONSUMERS, default 1, up to 100 entries per read) -> inbox
+//                batch handler applying the lead-list projection to each read's events in one transaction.
+//                One consumer: concurrent batches wait on each other's row locks of the projection's
+//                per-tenant counters (4 consumers measured p99 3-10x worse at 1,000/s)
+//        store   append (+ outbox, whose notifier wakes the manager) -> projection manager reading the
 //                store's global log -> lead-list projection batch committed with its checkpoint
 // Per event: from just before the append's transaction starts to just after the projection's
-// transaction commits. The stream path's consumers run in their own process (this script with
-// `consume` as argument), as another service's would; the writer and its relay run here. Times
-// are performance.timeOrigin + now() on one machine. Each path runs in a scratch schema of its own.
+// transaction commits; the stream path also prints its stages (append commit, XADD time taken
+// from the entry id, projection commit). The stream path's consumers run in their own process
+// (this script with `consume` as argument), as another service's would; the writer and its relay
+// run here. Times are performance.timeOrigin + now() on one machine. Each path runs in a scratch
+// schema of its own.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +31,7 @@ import { createConsumer, createRedis, eventStreamKey } from '@bizosaas/messaging
 import pg from 'pg';
 import {
   createEventStore, createInboxBatchHandler, createInboxHandler, createOutboxRelay, createProjectionManager, eventStoreDdl, generationTables,
-  createOutboxNotifier, installProjection, outboxChannel,
+  createOutboxNotifier, installProjection, outboxChannel, type OutboxNotifier,
 } from '@bizosaas/event-store';
 import { leadListProjection } from '@bizosaas/event-store/testing';
 
@@ -31,7 +39,9 @@ const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rate = Number(process.env.BENCH_RATE ?? 1000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const consumers = Number(process.env.BENCH_CONSUMERS ?? 4);
+const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const ownTransaction = (process.env.BENCH_APPEND ?? 'own') === 'own';
+const consumers = Number(process.env.BENCH_CONSUMERS ?? 1);
 const paths = (process.env.BENCH_PATHS ?? 'stream,store').split(',');
 const tenants = Array.from({ length: 50 }, () => randomUUID());
 const actor = { type: 'system', id: 'bench' } as const;
@@ -44,37 +54,51 @@ interface Run {
   owner: pg.Pool;
   app: pg.Pool;
   worker: pg.Pool;
+  /** The writer's: wakes the relay or projection manager in-process, NOTIFYs (rationed) for anyone else. */
+  notifier: OutboxNotifier;
   /** Before-append times by event id, and measured latencies (ms). */
   started: Map<string, number>;
   latencies: number[];
   measureFrom: number;
+  /** Stream path: append-commit times by event id, and per-stage samples (ms) of measured events. */
+  appended: Map<string, number>;
+  stages: { append: number[]; relay: number[]; consume: number[] };
 }
 
 /** The projection of `event` committed at `at`: one latency sample (warm-up events are not kept). */
-function committed(run: Run, event: { id: string }, at = now()): void {
+function committed(run: Run, event: { id: string }, at = now(), xaddAt?: number): void {
   const t0 = run.started.get(event.id);
   if (t0 === undefined) return;
   run.started.delete(event.id);
-  if (t0 >= run.measureFrom) run.latencies.push(at - t0);
+  const appendedAt = run.appended.get(event.id);
+  run.appended.delete(event.id);
+  if (t0 < run.measureFrom) return;
+  run.latencies.push(at - t0);
+  if (appendedAt === undefined || xaddAt === undefined) return;
+  // The entry id's milliseconds are Redis's clock at XADD (same machine): 1 ms resolution.
+  run.stages.append.push(appendedAt - t0);
+  run.stages.relay.push(xaddAt - appendedAt);
+  run.stages.consume.push(at - xaddAt);
 }
 
-/** Issues `rate` single-event appends per second for `seconds`, each as its own command. */
+/** Issues `rate` single-event appends per second for `warmup + seconds`, each as its own command. */
 async function load(run: Run): Promise<number> {
-  const notifier = createOutboxNotifier({ pool: run.app, schema: run.schema });
-  const store = createEventStore({ schema: run.schema, namespace: run.schema, notifier });
+  const store = createEventStore({ schema: run.schema, namespace: run.schema, notifier: run.notifier });
   const begin = now();
-  run.measureFrom = begin + 1000;
+  run.measureFrom = begin + warmup * 1000;
   const inFlight = new Set<Promise<void>>();
   let issued = 0;
-  while (now() - begin < seconds * 1000) {
+  while (now() - begin < (warmup + seconds) * 1000) {
     const due = Math.floor(((now() - begin) / 1000) * rate);
     for (; issued < due; issued += 1) {
       const tenantId = tenants[issued % tenants.length] ?? '';
       const event = newLead(tenantId);
       run.started.set(event.id, now());
-      const append = store.transaction(run.app, tenantId, (client) =>
-        store.append(client, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] }),
-      ).then(() => undefined);
+      const input = { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] };
+      const append = (ownTransaction
+        ? store.appendInOwnTransaction(run.app, input)
+        : store.transaction(run.app, tenantId, (client) => store.append(client, input))
+      ).then(() => void run.appended.set(event.id, now()));
       inFlight.add(append);
       void append.finally(() => inFlight.delete(append));
     }
@@ -93,7 +117,10 @@ const newLead = (tenantId: string): DomainEvent =>
     },
   });
 
-type Committed = [eventId: string, at: number];
+/** Event id, projection commit time, XADD time (from the stream entry id). */
+type Committed = [eventId: string, at: number, xaddAt: number];
+
+const xaddTime = (entryId: string) => Number(entryId.split('-')[0]);
 
 /** stream path: the relay here, the consumer group (inbox handler applying the projection) in a child process. */
 async function streamPath(run: Run): Promise<() => Promise<void>> {
@@ -102,9 +129,10 @@ async function streamPath(run: Run): Promise<() => Promise<void>> {
   const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
   const child = fork(fileURLToPath(import.meta.url), ['consume', run.schema, String(generation)], { execArgv: ['--import', 'tsx'] });
   child.on('message', (message: { ready?: true; committed?: Committed[] }) => {
-    for (const [id, at] of message.committed ?? []) committed(run, { id }, at);
+    for (const [id, at, xaddAt] of message.committed ?? []) committed(run, { id }, at, xaddAt);
   });
   await new Promise((resolve) => child.once('message', resolve));
+  run.notifier.subscribe(relay.wake);
   await relay.start();
   return async () => {
     await relay.stop();
@@ -138,11 +166,11 @@ async function consume(schema: string, generation: number): Promise<void> {
       batchHandler: async (batch) => {
         await inboxBatch(batch);
         const at = now();
-        for (const { event } of batch) pending.push([event.id, at]);
+        for (const { event, delivery } of batch) pending.push([event.id, at, xaddTime(delivery.entryId)]);
       },
       handler: async (event, delivery) => {
         await inbox(event, delivery);
-        pending.push([event.id, now()]);
+        pending.push([event.id, now(), xaddTime(delivery.entryId)]);
       },
     }));
   await Promise.all(group.map((consumer) => consumer.start()));
@@ -169,6 +197,7 @@ async function storePath(run: Run): Promise<() => Promise<void>> {
     listenChannel: outboxChannel(run.schema), pollIntervalMs: 250,
     onApplied: (_, events) => events.forEach((event) => committed(run, event as DomainEvent)),
   });
+  run.notifier.subscribe(manager.wake);
   await manager.start();
   return () => manager.stop();
 }
@@ -180,7 +209,10 @@ async function measure(path: string): Promise<void> {
   const owner = new pg.Pool({ connectionString: ownerUrl, max: 1 });
   const app = new pg.Pool({ connectionString: roleUrl(APP_ROLE, DEV_APP_PASSWORD), max: 16 });
   const worker = new pg.Pool({ connectionString: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD), max: consumers + 6 });
-  const run: Run = { schema, owner, app, worker, started: new Map(), latencies: [], measureFrom: Infinity };
+  const run: Run = {
+    schema, owner, app, worker, notifier: createOutboxNotifier({ pool: worker, schema }), started: new Map(), latencies: [], measureFrom: Infinity,
+    appended: new Map(), stages: { append: [], relay: [], consume: [] },
+  };
   try {
     await owner.query(eventStoreDdl(schema));
     const stop = await (path === 'stream' ? streamPath(run) : storePath(run));
@@ -192,9 +224,14 @@ async function measure(path: string): Promise<void> {
     await stop();
     const sorted = [...run.latencies].sort((a, b) => a - b);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
-    console.log(`${path.padEnd(6)} ${issued} commands at ${Math.round(issued / elapsed)}/s (target ${rate}/s); ` +
+    console.log(`${path.padEnd(6)} ${ownTransaction ? 'one-statement' : 'BEGIN/append/COMMIT'} appends, ${issued} commands at ${Math.round(issued / elapsed)}/s (target ${rate}/s); ` +
       `measured ${sorted.length}, missing ${run.started.size}: p50 ${f(percentile(sorted, 50))}, ` +
       `p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`);
+    for (const [stage, samples] of Object.entries(run.stages)) {
+      if (samples.length === 0) continue;
+      const byTime = [...samples].sort((a, b) => a - b);
+      console.log(`       ${stage.padEnd(8)} p50 ${f(percentile(byTime, 50))}, p99 ${f(percentile(byTime, 99))}`);
+    }
   } finally {
     await Promise.all([app.end(), worker.end()]);
     await owner.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);

@@ -58,6 +58,9 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
     listenChannel: outboxChannel(schema),
     onError: (error, projection) => app.log.error({ err: error, projection }, 'projection batch failed'),
   });
+  // This process's appends wake its relay and projections in-process; NOTIFY reaches the other replicas.
+  notifier.subscribe(relay.wake);
+  notifier.subscribe(projections.wake);
   app.addHook('onReady', async () => {
     await Promise.all([relay.start(), projections.start()]);
   });

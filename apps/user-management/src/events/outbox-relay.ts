@@ -15,6 +15,7 @@ export function attachOutboxRelay(app: FastifyInstance, options: { workerDatabas
   const onError = (error: unknown) => app.log.warn({ err: error }, 'outbox relay error');
   const notifier = createOutboxNotifier({ pool, schema: EVENT_STORE_SCHEMA, onError });
   const relay = createOutboxRelay({ pool, schema: EVENT_STORE_SCHEMA, redis: options.redis, metrics: app.metricsRegistry, onError });
+  notifier.subscribe(relay.wake);
   app.addHook('onReady', async () => {
     await relay.start();
   });

@@ -106,6 +106,19 @@ describe('createInboxHandler', () => {
     await expect(handler(newLead(), delivery())).rejects.toThrow(/row-level security/);
   });
 
+  it("refuses an event whose id or tenant is not a UUID before running anything (the ids are inlined in the inbox SQL)", async () => {
+    let ran = 0;
+    const consumer = `ids-${randomUUID()}`;
+    const handler = createInboxHandler({
+      pool: store.app, schema: store.schema, consumer, retry: false,
+      handle: async () => void (ran += 1),
+    });
+    await expect(handler({ ...newLead(), id: "x'); DROP TABLE inbox; --" }, delivery())).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: 'Event has an invalid id' });
+    await expect(handler({ ...newLead(), tenantId: 'nope' }, delivery())).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: 'Event has an invalid tenantId' });
+    expect(ran).toBe(0);
+    expect(await inboxCount(store, consumer)).toBe(0);
+  });
+
   it('retries a transient error (a real lock timeout) in process with backoff, then succeeds once', async () => {
     const release = await holdCounterLock(1);
     let attempts = 0;

@@ -3,7 +3,6 @@ import type { DomainEvent } from '@bizosaas/event-schemas';
 import type { BatchItem, Delivery, EventBatchHandler, EventHandler } from '@bizosaas/messaging';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
-import { statementName } from '../store/sql-names.ts';
 import { isTransientError } from './transient-error.ts';
 
 /** In-process retries of transient failures, before the delivery fails back to the stream. */
@@ -65,8 +64,8 @@ interface InboxEvent {
 export function createInboxHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventHandler<E> {
   const record = inboxRecorder(options);
   const attempt = (event: E, delivery: Delivery) =>
-    inInboxTransaction(options, async (client) => {
-      if ((await record(client, event.tenantId, [event])).length === 1) await options.handle(event, client, delivery);
+    inInboxTransaction(options, async (client, begin) => {
+      if ((await record(client, event.tenantId, [event], begin())).length === 1) await options.handle(event, client, delivery);
     });
   return withRetries(options.retry, attempt);
 }
@@ -82,10 +81,10 @@ export function createInboxHandler<E extends InboxEvent = DomainEvent>(options: 
 export function createInboxBatchHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventBatchHandler<E> {
   const record = inboxRecorder(options);
   const attempt = (batch: readonly BatchItem<E>[]) =>
-    inInboxTransaction(options, async (client) => {
+    inInboxTransaction(options, async (client, begin) => {
       const groups = options.acrossTenants ? [['', [...batch]] as const] : byTenant(batch);
       for (const [tenantId, items] of groups) {
-        const fresh = await record(client, tenantId, items.map(({ event }) => event));
+        const fresh = await record(client, tenantId, items.map(({ event }) => event), begin());
         if (fresh.length === 0) continue;
         if (options.handleBatch) await options.handleBatch(fresh, client);
         else for (const event of fresh) await options.handle(event, client, items.find((item) => item.event === event)!.delivery);
@@ -103,38 +102,58 @@ function byTenant<E extends InboxEvent>(batch: readonly BatchItem<E>[]): [string
 /**
  * Sets the tenant (transaction-local; '' for none) and records the events in one statement (the
  * setting is made in a CTE the insert reads from, so RLS checks the rows against it); returns
- * the events not recorded before, in the given order.
+ * the events not recorded before, in the given order. `begin` (the transaction's opening, or '')
+ * travels in the same round trip, so a batch's first statement costs no extra one: ids and
+ * tenants are checked UUIDs and the consumer name is escaped, so they are inlined.
  */
 function inboxRecorder<E extends InboxEvent>(options: InboxHandlerOptions<E>) {
-  const text = `WITH tenant AS (SELECT set_config('app.current_tenant_id', $2::text, true))
-    INSERT INTO ${pg.escapeIdentifier(options.schema)}.inbox (consumer, event_id, tenant_id)
-    SELECT $1, e.id, e.tenant_id FROM tenant, unnest($3::uuid[], $4::uuid[]) AS e(id, tenant_id)
-    ON CONFLICT DO NOTHING RETURNING event_id`;
-  const name = statementName('inbox_record', text);
-  return async (client: pg.PoolClient, tenantId: string, events: readonly E[]): Promise<E[]> => {
-    const invalid = events.find((event) => !UUID.test(event.tenantId));
-    if (invalid) throw new ValidationError('Event has an invalid tenantId', [{ path: 'tenantId', message: 'must be a UUID' }]);
-    const values = [options.consumer, tenantId, events.map((event) => event.id), events.map((event) => event.tenantId)];
-    const { rows } = await client.query<{ event_id: string }>({ name, text, values });
+  const table = `${pg.escapeIdentifier(options.schema)}.inbox`;
+  const consumer = pg.escapeLiteral(options.consumer);
+  return async (client: pg.PoolClient, tenantId: string, events: readonly E[], begin: string): Promise<E[]> => {
+    const invalid = events.find((event) => !UUID.test(event.tenantId) || !UUID.test(event.id));
+    if (invalid) {
+      const path = UUID.test(invalid.tenantId) ? 'id' : 'tenantId';
+      throw new ValidationError(`Event has an invalid ${path}`, [{ path, message: 'must be a UUID' }]);
+    }
+    const uuids = (values: string[]) => `'{${values.join(',')}}'::uuid[]`;
+    const results = (await client.query(`${begin}WITH tenant AS (SELECT set_config('app.current_tenant_id', '${tenantId}', true))
+      INSERT INTO ${table} (consumer, event_id, tenant_id)
+      SELECT ${consumer}, e.id, e.tenant_id
+      FROM tenant, unnest(${uuids(events.map((event) => event.id))}, ${uuids(events.map((event) => event.tenantId))}) AS e(id, tenant_id)
+      ON CONFLICT DO NOTHING RETURNING event_id`)) as unknown as pg.QueryResult<{ event_id: string }> | pg.QueryResult<{ event_id: string }>[];
+    const { rows } = Array.isArray(results) ? results.at(-1)! : results;
     const fresh = new Set(rows.map((row) => row.event_id));
     // A redelivered batch may hold an event twice: only its first copy is new.
     return events.filter((event) => fresh.delete(event.id.toLowerCase()));
   };
 }
 
-/** BEGIN (with lock and idle timeouts), `work`, COMMIT; rolls back and rethrows on failure. */
-async function inInboxTransaction<E>(options: InboxHandlerOptions<E>, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` in one transaction (lock and idle timeouts set) and commits it; rolls back and
+ * rethrows on failure. The opening is not sent by itself: `begin()` hands it, once, to
+ * whichever statement `work` sends first.
+ */
+async function inInboxTransaction<E>(
+  options: InboxHandlerOptions<E>,
+  work: (client: pg.PoolClient, begin: () => string) => Promise<void>,
+): Promise<void> {
   const lockTimeout = Math.trunc(options.lockTimeoutMs ?? 5_000);
   const idleTimeout = Math.trunc(options.transactionIdleTimeoutMs ?? 30_000);
+  let opening = `BEGIN; SELECT set_config('lock_timeout', '${lockTimeout}ms', true),
+      set_config('idle_in_transaction_session_timeout', '${idleTimeout}ms', true); `;
+  const begin = () => {
+    const sent = opening;
+    opening = '';
+    return sent;
+  };
   const client = await options.pool.connect();
   // A session ended while idle (e.g. by the idle timeout) is reported as an 'error' event,
   // which would crash the process without a listener; the next query fails instead.
   client.on('error', ignore);
   let reusable = true;
   try {
-    await client.query(`BEGIN; SELECT set_config('lock_timeout', '${lockTimeout}ms', true),
-      set_config('idle_in_transaction_session_timeout', '${idleTimeout}ms', true)`);
-    await work(client);
+    await work(client, begin);
+    if (opening !== '') return; // nothing was sent: no transaction to commit
     const committed = await client.query('COMMIT');
     // A handler that swallowed an SQL error leaves an aborted transaction: COMMIT then rolls back.
     if (committed.command !== 'COMMIT') throw new Error('inbox transaction was rolled back (a statement in the handler failed)');

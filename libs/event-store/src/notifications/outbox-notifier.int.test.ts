@@ -87,4 +87,33 @@ describe('outbox notifications come from the writer, after the commit', () => {
     expect(received.length).toBeGreaterThanOrEqual(1);
     expect(received.length).toBeLessThanOrEqual(2);
   });
+
+  it('wakes in-process subscribers at once, before any NOTIFY, until they unsubscribe', async () => {
+    const local = createOutboxNotifier({ pool: scratch.app, schema: scratch.schema });
+    let wakes = 0;
+    const unsubscribe = local.subscribe(() => (wakes += 1));
+    local.notify();
+    local.notify();
+    expect(wakes).toBe(2);
+    unsubscribe();
+    local.notify();
+    expect(wakes).toBe(2);
+    await local.idle();
+  });
+
+  it('holds a NOTIFY back until minIntervalMs after the previous one, folding the wake-ups meanwhile into it', async () => {
+    const rationed = createOutboxNotifier({ pool: scratch.app, schema: scratch.schema, minIntervalMs: 1_000 });
+    received.length = 0;
+    rationed.notify();
+    await settle();
+    expect(received).toHaveLength(1);
+    const started = performance.now();
+    for (let i = 0; i < 3; i += 1) rationed.notify();
+    await rationed.idle();
+    const heldBack = performance.now() - started;
+    await settle();
+    expect(received).toHaveLength(2);
+    // Unrationed, it would have gone out at once (a round trip); the interval is counted from the first.
+    expect(heldBack).toBeGreaterThan(500);
+  });
 });

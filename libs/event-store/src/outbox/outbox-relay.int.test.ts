@@ -126,6 +126,22 @@ describe('outbox relay', () => {
     });
   });
 
+  it('is woken in-process by wake() (what the notifier of its writer calls): no NOTIFY, no poll needed', async () => {
+    await withNamespace(async (namespace, stream) => {
+      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
+      await running([relay], async () => {
+        await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first pass');
+        for (let round = 0; round < 3; round++) {
+          const later = interleaved(2, 1);
+          await commitEvents(store.app, store.schema, namespace, later);
+          relay.wake();
+          await waitFor(async () => (await streamEventIds(redis, stream)).includes(later[1]!.id), `woken round ${round}`);
+        }
+      });
+      expect(await streamEventIds(redis, stream)).toHaveLength(6);
+    });
+  });
+
   it('reports backlog, age of the oldest row, published total and batch duration on the registry', async () => {
     await withNamespace(async (namespace) => {
       const registry = new Registry();

@@ -38,6 +38,8 @@ export interface OutboxRelayOptions {
 export interface OutboxRelay {
   /** Starts LISTENing and relaying in the background. */
   start(): Promise<void>;
+  /** There may be new rows: run a batch now (e.g. `notifier.subscribe(relay.wake)` in the writing process). */
+  wake(): void;
   /** Finishes the batch in hand (publish, delete, commit), stops listening, resolves. Leaves the pool and Redis open. */
   stop(): Promise<void>;
 }
@@ -121,6 +123,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wake.wake(); // first pass at once: rows committed before we listened
       running = loop();
     },
+
+    wake: () => wake.wake(),
 
     stop() {
       stopped ??= (async () => {

@@ -30,22 +30,31 @@ type OutboxRow = { position: string; stream_key: string; envelope: EventEnvelope
  */
 export async function relayBatch(client: pg.ClientBase, context: BatchContext): Promise<BatchOutcome> {
   const s = pg.escapeIdentifier(context.schema);
-  const lockKey = pg.escapeLiteral(`outbox-relay:${context.schema}`);
-  const opened = (await client.query(
+  const lock = `pg_try_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`outbox-relay:${context.schema}`)}, 0))`;
+  // One round trip: open, lock, claim. The claim asks for the lock again (advisory locks are
+  // re-entrant) as a one-time subquery, so it returns rows only to a relay holding the lock: a
+  // relay that failed the first try and won the second (the holder just committed) may relay.
+  // The plan is fixed by the query's shape: the oldest rows first, then one index lookup of each
+  // event (LIMIT 1 keeps the lateral subquery from being flattened into a join). As a plain join,
+  // the planner's estimates of a young, churning outbox chose a hash join over the whole events
+  // table for every batch until autovacuum analysed it.
+  // o.position in ORDER BY: a bare name there would mean the text output column.
+  const results = (await client.query(
     `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
-     SELECT pg_try_advisory_xact_lock(hashtextextended(${lockKey}, 0)) AS locked`,
-  )) as unknown as pg.QueryResult<{ locked: boolean }>[];
-  if (!opened.at(-1)?.rows[0]?.locked) {
+     SELECT ${lock} AS locked;
+     SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
+     FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
+           WHERE (SELECT ${lock})
+           ORDER BY position LIMIT ${Math.trunc(context.batchSize)} FOR UPDATE SKIP LOCKED) o
+     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
+     ORDER BY o.position`,
+  )) as unknown as pg.QueryResult[];
+  const locked = (results.at(-2)?.rows[0] as { locked?: boolean } | undefined)?.locked === true;
+  const rows = (results.at(-1)?.rows ?? []) as OutboxRow[];
+  if (rows.length === 0 && !locked) {
     await client.query('ROLLBACK');
     return { kind: 'busy' };
   }
-  const { rows } = await client.query<OutboxRow>(
-    // o.position: a bare name in ORDER BY would mean the text output column.
-    `SELECT o.position::text AS position, o.stream_key, o.envelope, ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
-     FROM ${s}.outbox o LEFT JOIN ${s}.events e ON e.global_position = o.event_position
-     ORDER BY o.position LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-    [context.batchSize],
-  );
   if (rows.length === 0) {
     await client.query('COMMIT');
     return { kind: 'published', count: 0 };
