@@ -46,22 +46,33 @@ function createUpstreams(options: ProxyOptions): Record<ServiceName, Upstream> {
 }
 
 /**
- * Admission of a forwarded request, in onRequest (before any body is read): the per-address
- * limits (all requests; credential routes also their own small budget), the route table
- * (404 for no match), then, unless the route is public, the access token and the tenant's
- * plan limit. Nothing reaches an upstream unless all of these pass.
+ * Admission of a forwarded request, in onRequest (before any body is read): the route table
+ * (404 for no match), the access token unless the route is public, and the budgets: the
+ * address's (all requests; credential routes also their own small one) and the tenant's plan
+ * limit. Nothing reaches an upstream unless all of these pass. The token is checked before
+ * anything is counted (no I/O: keys imported once, verified tokens cached), so the address and
+ * the tenant are counted in one Redis round trip; a request with a bad token is still counted
+ * against its address, and an address over its limit hears 429 before it learns its token was bad.
  */
 function admission(options: ProxyOptions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
     const publicRoute = matchPublicRoute(options.publicRoutes, request.method, path);
-    await options.rateLimits.check(request, reply, publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip']);
     const route = matchRoute(options.table, path);
-    if (!route) throw new NotFoundError(`No route for ${request.method} ${path}`, { path });
+    if (publicRoute || !route) {
+      await options.rateLimits.check(request, reply, publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip']);
+      if (!route) throw new NotFoundError(`No route for ${request.method} ${path}`, { path });
+      request.gatewayRoute = route;
+      return;
+    }
     request.gatewayRoute = route;
-    if (publicRoute) return;
-    await authenticateAtEdge(request, reply, options.verifier);
-    await options.rateLimits.check(request, reply, ['tenant']);
+    try {
+      await authenticateAtEdge(request, reply, options.verifier);
+    } catch (error) {
+      await options.rateLimits.check(request, reply, ['ip']);
+      throw error;
+    }
+    await options.rateLimits.check(request, reply, ['ip', 'tenant']);
   };
 }
 

@@ -82,6 +82,25 @@ describe('per-address limits', () => {
     expect((await login('203.0.113.8')).statusCode).toBe(200);
     expect(users.hits()).toBe(3);
   });
+
+  it('counts requests with a bad token against their address, and answers an address over its limit 429 before 401', async () => {
+    const strict = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_PER_IP: '2' } });
+    try {
+      const get = (remoteAddress: string, headers: Record<string, string>) =>
+        strict.gateway.inject({ url: '/api/v1/leads', headers, remoteAddress });
+      const forged = { authorization: 'Bearer not.a.token' };
+      expect(await statuses(2, () => get('198.51.100.1', forged))).toEqual([401, 401]);
+      const spent = await get('198.51.100.1', forged);
+      expect(spent.statusCode).toBe(429);
+      expect(spent.json()).toMatchObject({ error: 'RATE_LIMITED', details: { scope: 'ip', limit: 2 } });
+      const hitsBefore = leads.hits();
+      expect((await get('198.51.100.1', await strict.bearer())).statusCode).toBe(429);
+      expect(leads.hits()).toBe(hitsBefore);
+      expect((await get('198.51.100.2', await strict.bearer())).statusCode).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('when Redis is down', () => {

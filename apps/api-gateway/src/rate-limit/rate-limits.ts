@@ -22,7 +22,7 @@ export interface RateLimitOptions {
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 type Counted = Extract<Awaited<ReturnType<Limiter>>, { isAllowed: false }>;
 
-/** Counts one request against each scope in turn; throws RATE_LIMITED on the first exceeded one. */
+/** Counts one request against every scope; throws RATE_LIMITED for the first exceeded one in the order given. */
 export interface RateLimits {
   check(request: FastifyRequest, reply: FastifyReply, scopes: readonly LimitScope[]): Promise<void>;
 }
@@ -70,16 +70,16 @@ export async function createRateLimits(app: FastifyInstance, options: RateLimitO
 
   return {
     async check(request, reply, scopes) {
-      let tightest: Counted | undefined;
-      for (const scope of scopes) {
-        let counted: Awaited<ReturnType<Limiter>>;
-        try {
-          counted = await limiters[scope](request);
-        } catch (err) {
+      // Every scope is counted at once: the Redis client pipelines commands of one tick, so two
+      // budgets cost one round trip. A refused request has then been counted against each.
+      const results = await Promise.all(scopes.map((scope) =>
+        limiters[scope](request).then((counted) => ({ scope, counted }), (err: unknown) => {
           failOpen(request, scope, err);
-          continue;
-        }
-        if (counted.isAllowed) continue;
+          return { scope, counted: undefined };
+        })));
+      let tightest: Counted | undefined;
+      for (const { scope, counted } of results) {
+        if (!counted || counted.isAllowed) continue;
         if (counted.isExceeded) {
           setHeaders(reply, counted);
           metrics.rateLimited(scope);
