@@ -6,8 +6,9 @@
 //      BENCH_SECONDS       measured seconds of load per path (default 10), after BENCH_WARMUP_SECONDS (default 3)
 //                          at the same rate: the backlog built while connections open and code compiles
 //                          took over a second to drain, so a 1 s warm-up measured start-up, not steady state
-//      BENCH_APPEND        own (default): appendInOwnTransaction, one round trip, as a command that only
-//                          appends (a create); tx: store.transaction + append, three round trips
+//      BENCH_APPEND        own (default): appendInOwnTransaction, one round trip, as domain-repository's
+//                          create commands append (createsAggregate); tx: store.transaction + append, three
+//                          round trips, as its commands on existing aggregates (which also read the stream)
 //      BENCH_PATHS         comma separated, default "stream,store":
 //        stream  append (+ outbox) -> outbox relay (woken in-process by the writer's notifier) -> Redis
 //                stream -> consumer group (BENCH_CONSUMERS, default 1, up to 100 entries per read) -> inbox

@@ -84,6 +84,7 @@ export function campaignCommands(ctx: CommandContext) {
         return { aggregateId: campaignId, command: { type: 'campaign.create' as const, data: { ...data, campaignId }, metadata } };
       },
       view,
+      createsAggregate: true,
     }),
     onExisting(ctx, 'campaign.schedule', scheduleCampaignInput),
     onExisting(ctx, 'campaign.launch', z.object({})),

@@ -28,6 +28,7 @@ export function customerCommands(ctx: CommandContext) {
         return { aggregateId: customerId, command: { type: 'customer.create', data: { ...data, customerId, conversion: null }, metadata } as CustomerCommandUnion };
       },
       view: (run, id) => customerView(run.state, id, run.version),
+      createsAggregate: true,
     }),
     simple(ctx, 'customer.update_profile', updateProfileData),
     simple(ctx, 'customer.update_preferences', updatePreferencesData),

@@ -31,6 +31,7 @@ export function leadCommands(ctx: CommandContext) {
         return { aggregateId: leadId, command: { type: 'lead.capture', data: { ...data, leadId }, metadata } as LeadCommandUnion };
       },
       view: (run, id) => leadView(run.state, id, run.version),
+      createsAggregate: true,
     }),
     simple(ctx, 'lead.contact', contactLeadData),
     simple(ctx, 'lead.score', scoreLeadData),

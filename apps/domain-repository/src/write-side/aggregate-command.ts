@@ -16,7 +16,8 @@ export const withExpectedVersion = <S extends z.ZodObject>(schema: S) =>
   schema.extend({ expectedVersion: z.number().int().min(0).optional() });
 
 /**
- * A bus command that runs one aggregate command in its own tenant transaction. `toCommand` may
+ * A bus command that runs one aggregate command in its own tenant transaction (or, when it
+ * creates the aggregate, in one statement: see createsAggregate). `toCommand` may
  * add ids it generates (new lead, customer, interaction): they are made here, once per run, and
  * not sent by the client, so a retry with the same Idempotency-Key has the same data.
  */
@@ -28,6 +29,8 @@ export function aggregateCommand<const T extends string, S extends z.ZodObject, 
     aggregate: Aggregate<C, St, E>;
     toCommand(data: z.output<S>, metadata: CommandMetadata): { aggregateId: string; command: C };
     view(run: DeciderRun<St, E>, aggregateId: string): R;
+    /** toCommand makes the aggregate's id: there is nothing to load, the append is one statement (RunTarget). */
+    createsAggregate?: true;
   },
 ) {
   const schema = withExpectedVersion(spec.schema);
@@ -38,9 +41,10 @@ export function aggregateCommand<const T extends string, S extends z.ZodObject, 
     handle: async (command: Command<T, z.output<typeof schema>>) => {
       const { aggregateId, command: domainCommand } = spec.toCommand(command.data as z.output<S>, command.metadata);
       const expectedVersion = (command.data as { expectedVersion?: number }).expectedVersion;
-      const run = await ctx.store.transaction(ctx.pool, command.metadata.tenantId!, (client) =>
-        runAggregate(ctx.store, client, spec.aggregate, { aggregateId, command: domainCommand, ...(expectedVersion !== undefined && { expectedVersion }) }),
-      );
+      const input = { aggregateId, command: domainCommand, ...(expectedVersion !== undefined && { expectedVersion }) };
+      const run = spec.createsAggregate
+        ? await runAggregate(ctx.store, { newAggregateIn: ctx.pool }, spec.aggregate, input)
+        : await ctx.store.transaction(ctx.pool, command.metadata.tenantId!, (client) => runAggregate(ctx.store, client, spec.aggregate, input));
       return spec.view(run, aggregateId);
     },
   });

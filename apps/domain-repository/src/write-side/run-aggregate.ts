@@ -26,15 +26,22 @@ export interface RunInput<C extends Command> {
 }
 
 /**
- * Load (from the snapshot, if any) -> decide -> append with the loaded version, on `client`
- * inside the caller's tenant transaction. Envelopes carry the command's tenant, actor,
- * correlation and causation ids and its time; a snapshot is saved when the append crosses a
- * multiple of the store's snapshotEvery. Returns the run with the envelopes appended (their ids
- * are the causation of what a command does next).
+ * Where a run reads and writes: `client`, inside the caller's tenant transaction; or, for an
+ * aggregate the command creates under an id it just made (so it has no events to load), the
+ * pool, where its events are appended in one autocommitted statement (one round trip instead
+ * of BEGIN, read, append, COMMIT; the version guard still refuses a stream that exists).
+ */
+export type RunTarget = pg.ClientBase | { readonly newAggregateIn: pg.Pool };
+
+/**
+ * Load (from the snapshot, if any) -> decide -> append with the loaded version (see RunTarget).
+ * Envelopes carry the command's tenant, actor, correlation and causation ids and its time; a
+ * snapshot is saved when the append crosses a multiple of the store's snapshotEvery. Returns
+ * the run with the envelopes appended (their ids are the causation of what a command does next).
  */
 export async function runAggregate<C extends Command, S, E extends DecidedEvent>(
   store: EventStore<PlatformCatalogue>,
-  client: pg.ClientBase,
+  target: RunTarget,
   aggregate: Aggregate<C, S, E>,
   input: RunInput<C>,
 ): Promise<DeciderRun<S, E> & { readonly envelopes: readonly { id: string; type: string }[] }> {
@@ -46,9 +53,14 @@ export async function runAggregate<C extends Command, S, E extends DecidedEvent>
   const ref = { aggregateType: aggregate.aggregateType, aggregateId: input.aggregateId };
   let appended: { id: string; type: string }[] = [];
   const snapshot = { schemaVersion: aggregate.snapshotSchemaVersion, serialize: (s: S) => s, deserialize: (s: unknown) => s as S };
+  const pool = 'newAggregateIn' in target ? target.newAggregateIn : undefined;
+  const inTransaction = <T>(work: (client: pg.ClientBase) => Promise<T>) =>
+    pool ? store.transaction(pool, tenantId, work) : work(target as pg.ClientBase);
   const port: EventStorePort<string, S, E> = {
     async load(_key, folding) {
-      const loaded = await store.load(client, { ...ref, ...folding, initialState: folding.initialState(), evolve: folding.evolve as never, snapshot });
+      const loaded = pool
+        ? { version: 0, events: [] }
+        : await store.load(target as pg.ClientBase, { ...ref, ...folding, initialState: folding.initialState(), evolve: folding.evolve as never, snapshot });
       if (input.expectedVersion !== undefined && loaded.version !== input.expectedVersion) {
         throw new ConcurrencyError(input.expectedVersion, loaded.version);
       }
@@ -71,11 +83,13 @@ export async function runAggregate<C extends Command, S, E extends DecidedEvent>
         ),
       );
       appended = envelopes;
-      return store.append(client, { ...ref, tenantId, expectedVersion, events: envelopes });
+      const append = { ...ref, tenantId, expectedVersion, events: envelopes };
+      return pool ? store.appendInOwnTransaction(pool, append) : store.append(target as pg.ClientBase, append);
     },
     async afterAppend(_key, { state, version, previousVersion }) {
       if (!store.shouldSnapshot(version, previousVersion)) return;
-      await store.saveSnapshot(client, { ...ref, tenantId, version, schemaVersion: snapshot.schemaVersion, state: snapshot.serialize(state) });
+      await inTransaction((client) =>
+        store.saveSnapshot(client, { ...ref, tenantId, version, schemaVersion: snapshot.schemaVersion, state: snapshot.serialize(state) }));
     },
   };
   const run = await runDecider(port, aggregate.decider, input.aggregateId, input.command);
