@@ -105,36 +105,21 @@ describe('outbox relay', () => {
     });
   });
 
-  it('is woken by NOTIFY: rows committed after it went idle arrive although the poll interval is ten minutes', async () => {
+  // The relay's own notifier wakes it in-process (relay.wake); other replicas' notifiers through NOTIFY.
+  it.each([
+    ['by NOTIFY (a writer in another process)', (_relay: OutboxRelay) => createOutboxNotifier({ pool: store.app, schema: store.schema }).notify],
+    ['in-process by wake(), with no NOTIFY', (relay: OutboxRelay) => relay.wake],
+  ])('is woken %s: rows committed after it went idle arrive although the poll interval is ten minutes', async (_how, wakeUp) => {
     await withNamespace(async (namespace, stream) => {
       const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
-      const notifier = createOutboxNotifier({ pool: store.app, schema: store.schema });
+      const wake = wakeUp(relay);
       await running([relay], async () => {
-        const first = interleaved(1, 2);
-        await commitEvents(store.app, store.schema, namespace, first);
-        notifier.notify();
-        // Once these are on the stream and deleted, the first pass is over and the relay waits.
-        await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first batch');
-        for (let round = 0; round < 3; round++) {
-          const later = interleaved(2, 1);
-          await commitEvents(store.app, store.schema, namespace, later);
-          notifier.notify();
-          await waitFor(async () => (await streamEventIds(redis, stream)).includes(later[1]!.id), `notified round ${round}`);
-        }
-      });
-      expect(await streamEventIds(redis, stream)).toHaveLength(8);
-    });
-  });
-
-  it('is woken in-process by wake() (what the notifier of its writer calls): no NOTIFY, no poll needed', async () => {
-    await withNamespace(async (namespace, stream) => {
-      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
-      await running([relay], async () => {
+        // Once the first pass has found the outbox empty, the relay waits.
         await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first pass');
         for (let round = 0; round < 3; round++) {
           const later = interleaved(2, 1);
           await commitEvents(store.app, store.schema, namespace, later);
-          relay.wake();
+          wake();
           await waitFor(async () => (await streamEventIds(redis, stream)).includes(later[1]!.id), `woken round ${round}`);
         }
       });
