@@ -19,6 +19,8 @@ export interface ConsumerLoop<E> {
   cursors: Map<string, string>;
   /** CLIENT ID of the blocking connection; undefined after it reconnects. */
   blockingId?: number;
+  /** Acknowledgements sent and not yet answered; the loop awaits them before it ends. */
+  acks: Set<Promise<unknown>>;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function runConsumerLoop<E>(loop: ConsumerLoop<E>, connection: Redi
       if (error instanceof Error && error.message.startsWith('NOGROUP')) await loop.ensureGroups().catch(() => {});
     }
   }
+  await Promise.all(loop.acks);
 }
 
 /** One XAUTOCLAIM page per stream; true when some stream has more stale entries waiting. */
@@ -68,8 +71,12 @@ async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<voi
     'GROUP', group, consumer, 'COUNT', loop.batchSize, 'BLOCK', loop.blockMs,
     'STREAMS', ...loop.streams, ...loop.streams.map(() => '>'),
   );
-  // Finish the whole batch even when stopping: these entries are already ours.
-  await deliverBatch(loop.deliver, fromReadReply(reply));
+  // Finish the whole batch even when stopping: these entries are already ours. The next read
+  // does not wait for Redis to answer their acknowledgements (one round trip less per read).
+  const { acked } = await deliverBatch(loop.deliver, fromReadReply(reply));
+  const settled = acked.catch((error: unknown) => loop.deliver.signal({ kind: 'error', error }))
+    .finally(() => loop.acks.delete(settled));
+  loop.acks.add(settled);
 }
 
 /** Waits `ms`, or less when `abort` fires (then resolves, not rejects). */

@@ -88,6 +88,7 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       ensureGroup(redis, high, group, startId), ensureGroup(redis, own, group, '0'), ensureGroup(redis, normal, group, startId),
     ])),
     cursors: new Map(readStreams.map((stream) => [stream, '0-0'])),
+    acks: new Set(),
   };
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;

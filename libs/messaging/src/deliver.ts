@@ -65,19 +65,21 @@ export async function deliver<E>(context: DeliverContext<E>, entry: StreamEntry,
 /**
  * New entries of one read: those that parse go to the batch handler together and are
  * acknowledged in one XACK per stream; if it throws, each goes through `deliver` alone.
+ * Resolves when every handler is done; `acked` settles when Redis has answered the
+ * acknowledgements, so the caller may read the next entries meanwhile (an entry whose XACK is
+ * lost is redelivered later, which an inbox absorbs).
  */
-export async function deliverBatch<E>(context: DeliverContext<E>, entries: readonly StreamEntry[]): Promise<void> {
+export async function deliverBatch<E>(context: DeliverContext<E>, entries: readonly StreamEntry[]): Promise<{ acked: Promise<unknown> }> {
   const batchHandler = context.batchHandler;
   if (!batchHandler || entries.length < 2) {
     // Handlers run one after the other; each acknowledgement is sent as soon as its handler is
-    // done, without waiting for Redis's answer before the next handler (they are awaited at the end).
+    // done, without waiting for Redis's answer before the next handler.
     const acks: Promise<void>[] = [];
     for (const entry of entries) {
       const item = await admit(context, entry, 1);
       if (item) await handleOne(context, entry, item, acks);
     }
-    await Promise.all(acks);
-    return;
+    return { acked: Promise.all(acks) };
   }
   const admitted: { entry: StreamEntry; item: BatchItem<E> }[] = [];
   for (const entry of entries) {
@@ -89,12 +91,14 @@ export async function deliverBatch<E>(context: DeliverContext<E>, entries: reado
   } catch (error) {
     context.signal({ kind: 'batch_failed', size: admitted.length, error });
     for (const { entry, item } of admitted) await handleOne(context, entry, item);
-    return;
+    return { acked: Promise.resolve() };
   }
   const pipeline = context.redis.pipeline();
   for (const [stream, ids] of groupIds(admitted.map(({ entry }) => entry))) pipeline.xack(stream, context.group, ...ids);
-  await pipeline.exec();
-  for (const { item } of admitted) context.signal({ kind: 'handled', delivery: item.delivery });
+  const acked = pipeline.exec().then(() => {
+    for (const { item } of admitted) context.signal({ kind: 'handled', delivery: item.delivery });
+  });
+  return { acked };
 }
 
 /** The parsed entry, or undefined after dead-lettering one that cannot be parsed or was delivered too often. */
