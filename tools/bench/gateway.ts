@@ -7,9 +7,11 @@
 // the gateway for each route.
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      REDIS_URL           (default redis://127.0.0.1:6379)
-//      BENCH_SECONDS       measured seconds per run (default 10, after 2 s of warm-up)
+//      BENCH_SECONDS       measured seconds per run (default 10, after 2 s of warm-up; the paced runs too)
 //      BENCH_CONNECTIONS   (default 50)
-//      BENCH_RATE          paced open-loop load of the fixed-rate runs, req/s over all connections (default 500)
+//      BENCH_RATE          paced open-loop load of the fixed-rate run, req/s to each of direct and gateway,
+//                          which it loads side by side (default 250: the upstream serves 500 req/s in all;
+//                          at 500 each the row route's upstream saturated, direct p50 8 ms)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of both processes (default warn; info logs every request)
 //      BENCH_GATEWAY_NODE_ARGS  extra node arguments for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +28,7 @@ const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const rate = Number(process.env.BENCH_RATE ?? 500);
+const rate = Number(process.env.BENCH_RATE ?? 250);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const schema = 'gateway_bench';
 const ports = { upstream: 18_811, gateway: 18_080 };
@@ -43,6 +45,8 @@ async function prepareDatabase(tenantId: string): Promise<string> {
   // Other tenants' rows make RLS do real filtering work.
   await owner.query(`INSERT INTO ${schema}.bench_rows SELECT gen_random_uuid(), 'other' FROM generate_series(1, 1000)`);
   await owner.query(`INSERT INTO ${schema}.bench_rows VALUES ($1, 'bench tenant')`, [tenantId]);
+  // As in end-to-end-latency.ts: not inside a spread checkpoint another benchmark's WAL started.
+  await owner.query('CHECKPOINT').catch((error: Error) => console.warn(`no CHECKPOINT before the runs: ${error.message}`));
   await owner.end();
   return Object.assign(new URL(ownerUrl), { username: APP_ROLE, password: DEV_APP_PASSWORD }).toString();
 }
@@ -116,16 +120,16 @@ try {
     );
     // At saturation latency is connections / throughput, so the added p99 above mostly restates the
     // throughput ratio; at a paced load both sustain it is the gateway's own cost per request.
-    const paced = (url: string) => pacedLoad({ url, headers: { authorization: token }, connections, rate, seconds });
-    const dr = await paced(direct);
-    const gr = await paced(gateway);
+    // Both side by side in one paced run, so the machine's stalls hit them alike.
+    const [dr, gr] = await pacedLoad({ urls: [direct, gateway], headers: { authorization: token }, connections, rate, seconds, warmupSeconds: 2 });
+    if (!dr || !gr) throw new Error('paced load returned no result');
     const ms = (value: number) => value.toFixed(2);
     rows.push(
-      `${route.padEnd(8)} paced ${rate} req/s: direct p50 ${ms(dr.p50)} ms p99 ${ms(dr.p99)} ms | gateway p50 ${ms(gr.p50)} ms p99 ${ms(gr.p99)} ms | ` +
+      `${route.padEnd(8)} paced ${rate}+${rate} req/s: direct p50 ${ms(dr.p50)} ms p99 ${ms(dr.p99)} ms | gateway p50 ${ms(gr.p50)} ms p99 ${ms(gr.p99)} ms | ` +
         `added p50 ${ms(gr.p50 - dr.p50)} ms, p99 ${ms(gr.p99 - dr.p99)} ms | failed ${dr.failed}/${gr.failed} of ${dr.sent}`,
     );
   }
-  console.log(`gateway bench: ${connections} connections, ${seconds} s per run (closed loop, then paced at ${rate} req/s), LOG_LEVEL=${logLevel}`);
+  console.log(`gateway bench: ${connections} connections, ${seconds} s per run (closed loop, then paced at ${rate} req/s to each, side by side), LOG_LEVEL=${logLevel}`);
   for (const row of rows) console.log(row);
 } finally {
   stopping = true;

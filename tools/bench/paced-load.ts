@@ -6,13 +6,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 
 export interface PacedLoadOptions {
-  url: string;
+  /** Targets loaded side by side: at every due time one request goes to each (in turns first), so a
+   * stall of the machine hits all of them alike and their percentiles compare within one run. */
+  urls: readonly string[];
   headers?: Record<string, string>;
-  /** Kept-alive connections; requests beyond them queue in the client (and that wait counts). */
+  /** Kept-alive connections per target; requests beyond them queue in the client (and that wait counts). */
   connections: number;
-  /** Requests per second over all connections. */
+  /** Requests per second to each target. */
   rate: number;
+  /** Measured seconds, after `warmupSeconds` (default 0) at the same pace whose answers are not counted. */
   seconds: number;
+  warmupSeconds?: number;
 }
 
 export interface PacedLoadResult {
@@ -27,28 +31,35 @@ export interface PacedLoadResult {
 /** The value below which `share` of the sorted samples lie (nearest rank). */
 const percentile = (sorted: readonly number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
-export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
-  const target = new URL(options.url);
-  const pool = new Pool(target.origin, { connections: options.connections });
-  const path = `${target.pathname}${target.search}`;
-  const total = Math.round(options.rate * options.seconds);
-  const latencies: number[] = [];
-  let failed = 0;
+/** One result per url, in the order given. */
+export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult[]> {
+  const targets = options.urls.map((url) => {
+    const target = new URL(url);
+    return { pool: new Pool(target.origin, { connections: options.connections }), path: `${target.pathname}${target.search}`, latencies: [] as number[], failed: 0 };
+  });
+  const warmup = Math.round(options.rate * (options.warmupSeconds ?? 0));
+  const total = warmup + Math.round(options.rate * options.seconds);
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i += 1) {
     const due = start + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
-    inFlight.push(pool.request({ method: 'GET', path, headers: options.headers }).then(async (res) => {
-      await res.body.dump();
-      if (res.statusCode >= 300) failed += 1;
-      latencies.push(performance.now() - due);
-    }, () => void (failed += 1)));
+    for (let k = 0; k < targets.length; k += 1) {
+      const target = targets[(i + k) % targets.length]!;
+      inFlight.push(target.pool.request({ method: 'GET', path: target.path, headers: options.headers }).then(async (res) => {
+        await res.body.dump();
+        if (i < warmup) return;
+        if (res.statusCode >= 300) target.failed += 1;
+        target.latencies.push(performance.now() - due);
+      }, () => void (i >= warmup && (target.failed += 1))));
+    }
   }
   await Promise.all(inFlight);
-  await pool.close();
-  latencies.sort((a, b) => a - b);
+  await Promise.all(targets.map((target) => target.pool.close()));
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { sent: total, failed, p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) };
+  return targets.map(({ latencies, failed }) => {
+    latencies.sort((a, b) => a - b);
+    return { sent: total - warmup, failed, p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) };
+  });
 }
