@@ -159,6 +159,27 @@ describe('consumer', () => {
     expect(await pendingCount(stream, group)).toBe(0);
   });
 
+  it('stop() waits for the batch in hand and for Redis to answer its acknowledgement', async () => {
+    const { stream, group } = freshStream();
+    const entered = deferred();
+    const release = deferred();
+    await publishTo(stream, 3); // before the group exists: its first read takes all three
+    const consumer = await start({
+      streams: [stream], group, consumer: 'c1', batchSize: 5,
+      batchHandler: async () => {
+        entered.resolve();
+        await release.promise;
+      },
+      handler: async () => {},
+    });
+    await entered.promise;
+    const stopping = consumer.stop();
+    release.resolve();
+    await stopping;
+    // The next read is sent without waiting for the XACK's answer; stop() is not.
+    expect(await pendingCount(stream, group)).toBe(0);
+  });
+
   it('hands each read to the batch handler at once and acknowledges the whole batch', async () => {
     const { stream, group } = freshStream();
     const events = await publishTo(stream, 7);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCommandBus, type AnyCommandDefinition, type CommandBus } from '@bizosaas/cqrs';
 import { createEventStore } from '@bizosaas/event-store';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import { contact } from '../lead/lead-test-fixtures.ts';
+import { leadCommands } from '../lead/lead-commands.ts';
 import { leadAggregate, type LeadCommandUnion } from '../lead/lead-decider.ts';
 import { runAggregate } from './run-aggregate.ts';
 import { EVENT_STORE_SCHEMA } from './write-side.ts';
@@ -60,5 +62,22 @@ describe('runAggregate on a new aggregate ({ newAggregateIn: pool })', () => {
     });
     const stored = await store.transaction(app, tenantId, (client) => store.readStream(client, { aggregateType: 'lead', aggregateId: leadId }));
     expect(stored).toHaveLength(1);
+  });
+});
+
+describe('createsAggregate commands', () => {
+  it('lead.capture runs as one statement on the pool, a command on an existing lead in a transaction', async () => {
+    const tenantId = randomUUID();
+    const { pool, seen } = counted(app);
+    let bus: CommandBus<AnyCommandDefinition> = createCommandBus();
+    for (const definition of leadCommands({ pool, store })) bus = bus.register(definition);
+    const metadata = { now: new Date(), tenantId, actor: { type: 'user' as const, id: randomUUID() } };
+    const lead = (await bus.execute({
+      type: 'lead.capture', data: { contact, source: 'website_form' }, metadata,
+    } as never)) as { id: string; version: number };
+    expect(lead.version).toBe(1);
+    expect(seen).toEqual({ queries: 1, connects: 0 });
+    await bus.execute({ type: 'lead.contact', data: { leadId: lead.id, channel: 'call', notes: null }, metadata } as never);
+    expect(seen.connects).toBe(1);
   });
 });
