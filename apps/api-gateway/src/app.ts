@@ -39,6 +39,7 @@ export async function buildApp({ config, verifier, redis, table = routeTable, pu
     redis,
     prefix: config.RATE_LIMIT_PREFIX,
     windowMs: config.RATE_LIMIT_WINDOW_MS,
+    syncMs: config.RATE_LIMIT_SYNC_MS,
     perIp: config.RATE_LIMIT_PER_IP,
     credentialsPerIp: config.RATE_LIMIT_CREDENTIALS_PER_IP,
     planLimits: planLimitsFrom(config),

@@ -45,6 +45,12 @@ export const configSchema = z.object({
   RATE_LIMIT_CREDENTIALS_PER_IP: positiveInt(30),
   /** Redis key prefix of the counters (tests use their own). */
   RATE_LIMIT_PREFIX: z.string().min(1).default('bizosaas:ratelimit:'),
+  /**
+   * How long address and tenant counts may wait in a replica before they are added to Redis's,
+   * ms (each key's first request in a window always asks Redis). Replicas can together admit up
+   * to what the others admitted in this time over a limit. 0: every request asks Redis.
+   */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   /** A limiter call slower than this lets the request through (fail open), ms. */
   RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt(100),
   /** Consecutive upstream failures (connection error, timeout, 5xx) that open a service's breaker. */

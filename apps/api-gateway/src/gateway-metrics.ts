@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   rateLimited(scope: string): void;
   /** A limiter call failed (Redis down or slow) and the request went through unchecked. */
   rateLimitFailedOpen(scope: string): void;
+  /** Counts of a scope could not be added to Redis's; they are enforced by this replica alone. */
+  rateLimitSyncFailed(scope: string): void;
 }
 
 const statusClass = (outcome: number | 'error' | 'circuit_open') =>
@@ -51,6 +53,12 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     labelNames: ['scope'] as const,
     registers: [registry],
   });
+  const syncFailed = new Counter({
+    name: 'gateway_rate_limit_sync_failures_total',
+    help: 'Failed syncs of rate-limit counts to Redis (those counts hold in this replica only), by limit scope',
+    labelNames: ['scope'] as const,
+    registers: [registry],
+  });
   return {
     upstreamAnswered(service, outcome, seconds) {
       requests.inc({ upstream: service, status_class: statusClass(outcome) });
@@ -59,5 +67,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     breakerState: (service, state) => breakers.set({ upstream: service }, state),
     rateLimited: (scope) => limited.inc({ scope }),
     rateLimitFailedOpen: (scope) => failedOpen.inc({ scope }),
+    rateLimitSyncFailed: (scope) => syncFailed.inc({ scope }),
   };
 }

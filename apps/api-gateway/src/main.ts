@@ -15,7 +15,10 @@ const redis = createRedis(config.REDIS_URL, {
 });
 const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
 const app = await buildApp({ config, verifier, redis });
-app.addHook('onClose', async () => {
-  redis.disconnect();
+// After close: the limiters' onClose hooks still send their unsent counts.
+await startService(app, {
+  port: config.PORT,
+  host: config.HOST,
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  afterClose: async () => redis.disconnect(),
 });
-await startService(app, { port: config.PORT, host: config.HOST, graceMs: config.SHUTDOWN_GRACE_MS });

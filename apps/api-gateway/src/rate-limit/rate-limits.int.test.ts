@@ -52,8 +52,9 @@ describe('per-tenant limits by plan', () => {
     expect(limited.json().details.retryAfterSeconds).toBe(retryAfter);
     expect(limited.headers['ratelimit-remaining']).toBe('0');
 
-    // The counter is in Redis, under this gateway's prefix, shared by every replica.
-    expect(Number(await gw.redis.get(`${gw.prefix}tenant:${tenantA}`))).toBe(4);
+    // The counter is in Redis, under this gateway's prefix, shared by every replica: counts made
+    // here reach it within RATE_LIMIT_SYNC_MS (default 50).
+    await expect.poll(async () => Number(await gw.redis.get(`${gw.prefix}tenant:${tenantA}`)), { timeout: 2_000 }).toBe(4);
 
     const other = await gw.gateway.inject({ url: '/api/v1/leads', headers: await gw.bearer() });
     expect(other.statusCode).toBe(200);
@@ -99,6 +100,33 @@ describe('per-address limits', () => {
       expect((await get('198.51.100.2', await strict.bearer())).statusCode).toBe(200);
     } finally {
       await strict.close();
+    }
+  });
+});
+
+describe('counts kept in the replica between syncs', () => {
+  it('are sent to Redis when the gateway closes', async () => {
+    const slow = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_SYNC_MS: '10000' } });
+    const tenantId = randomUUID();
+    const headers = await slow.bearer({ tenant_id: tenantId });
+    expect(await statuses(3, () => slow.gateway.inject({ url: '/api/v1/leads', headers }))).toEqual([200, 200, 200]);
+    const key = `${slow.prefix}tenant:${tenantId}`;
+    expect(Number(await slow.redis.get(key))).toBe(1);
+    // Closing the gateway sends them (the fixture's close() after it only cleans up).
+    await slow.gateway.close();
+    expect(Number(await slow.redis.get(key))).toBe(3);
+    await slow.close();
+  });
+
+  it('are all asked of Redis with RATE_LIMIT_SYNC_MS=0', async () => {
+    const exact = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_SYNC_MS: '0' } });
+    try {
+      const tenantId = randomUUID();
+      const headers = await exact.bearer({ tenant_id: tenantId });
+      await statuses(3, () => exact.gateway.inject({ url: '/api/v1/leads', headers }));
+      expect(Number(await exact.redis.get(`${exact.prefix}tenant:${tenantId}`))).toBe(3);
+    } finally {
+      await exact.close();
     }
   });
 });

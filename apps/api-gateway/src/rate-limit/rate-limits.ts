@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { SubscriptionPlan } from '@bizosaas/auth';
 import { RateLimitedError } from '@bizosaas/ddd-kernel';
 import type { GatewayMetrics } from '../gateway-metrics.ts';
+import { syncedRedisStore, type SyncedRedisStore } from './synced-redis-store.ts';
 
 /** Which budget a request is counted against. */
 export type LimitScope = 'ip' | 'credentials' | 'tenant';
@@ -13,6 +14,8 @@ export interface RateLimitOptions {
   /** Key prefix; counters live at `<prefix><scope>:<ip or tenant id>`. */
   prefix: string;
   windowMs: number;
+  /** How long the address and tenant counts may wait before they reach Redis (0: every request asks Redis), ms. */
+  syncMs: number;
   perIp: number;
   credentialsPerIp: number;
   planLimits: Record<SubscriptionPlan, number>;
@@ -28,28 +31,64 @@ export interface RateLimits {
 }
 
 /**
- * One @fastify/rate-limit limiter (fixed window, its Redis store: one INCR+PEXPIRE script per
- * check) per scope, each registered in its own child context so each gets its own key prefix.
+ * One @fastify/rate-limit limiter (fixed window) per scope, each registered in its own child
+ * context so each gets its own key prefix: the plugin's Redis store (one INCR+PEXPIRE script per
+ * check) or a synced one, whose unsent counts go to Redis when the app closes (main.ts closes
+ * the client after that).
  */
-async function createLimiter(app: FastifyInstance, redis: Redis, nameSpace: string, options: object): Promise<Limiter> {
+async function createLimiter(
+  app: FastifyInstance,
+  redis: Redis,
+  nameSpace: string,
+  options: object,
+  synced?: SyncedRedisStore,
+): Promise<Limiter> {
   let limiter: Limiter | undefined;
   await app.register(async (child) => {
-    await child.register(rateLimit, { global: false, redis, nameSpace, skipOnError: false, ...options });
+    const store = synced && { store: constructing(synced) };
+    await child.register(rateLimit, { global: false, redis, nameSpace, skipOnError: false, ...options, ...store });
+    if (synced) child.addHook('onClose', () => synced.sync());
     limiter = child.createRateLimit();
   });
   return limiter!;
 }
 
+// The plugin constructs its store itself (`new Store(options)`); a constructor that returns an object yields it.
+const constructing = (store: SyncedRedisStore) => function existingStore() { return store; } as unknown as FastifyRateLimitStoreCtor;
+
 /**
  * Per-address limits (every forwarded request, and a small budget for credential routes) and
- * per-tenant limits by subscription plan, in Redis so every gateway replica shares them.
+ * per-tenant limits by subscription plan, in Redis so every gateway replica shares them. The
+ * address and tenant budgets are synced stores (a request waits for Redis only when it is its
+ * key's first of a window); the credential budget asks Redis on every attempt.
  * Redis being down or slow must not take the platform down: the request goes through and a
  * warning is logged (at most every 10 s).
  */
 export async function createRateLimits(app: FastifyInstance, options: RateLimitOptions): Promise<RateLimits> {
   const { redis, prefix, windowMs, metrics } = options;
+  let lastWarning = 0;
+  const warn = (log: FastifyInstance['log'], err: unknown, scope: LimitScope, message: string) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    log.warn({ err, scope }, message);
+  };
+  const failOpen = (request: FastifyRequest, scope: LimitScope, err: unknown) => {
+    metrics.rateLimitFailedOpen(scope);
+    warn(request.log, err, scope, 'rate limiter unavailable (Redis); letting requests through');
+  };
+  // The busy budgets count here between syncs; login attempts always ask Redis (exact across replicas).
+  const syncedStore = (scope: LimitScope) =>
+    options.syncMs === 0 ? undefined : syncedRedisStore({
+      redis,
+      prefix: `${prefix}${scope}:`,
+      syncMs: options.syncMs,
+      onSyncError: (err) => {
+        metrics.rateLimitSyncFailed(scope);
+        warn(app.log, err, scope, 'rate limit counts not synced to Redis; counting in this replica only');
+      },
+    });
   const limiters: Record<LimitScope, Limiter> = {
-    ip: await createLimiter(app, redis, `${prefix}ip:`, { max: options.perIp, timeWindow: windowMs }),
+    ip: await createLimiter(app, redis, `${prefix}ip:`, { max: options.perIp, timeWindow: windowMs }, syncedStore('ip')),
     credentials: await createLimiter(app, redis, `${prefix}credentials:`, {
       max: options.credentialsPerIp,
       timeWindow: windowMs,
@@ -58,20 +97,13 @@ export async function createRateLimits(app: FastifyInstance, options: RateLimitO
       max: (request: FastifyRequest) => options.planLimits[request.principal?.plan ?? 'free'],
       timeWindow: windowMs,
       keyGenerator: (request: FastifyRequest) => request.principal?.tenantId ?? 'anonymous',
-    }),
-  };
-  let lastWarning = 0;
-  const failOpen = (request: FastifyRequest, scope: LimitScope, err: unknown) => {
-    metrics.rateLimitFailedOpen(scope);
-    if (Date.now() - lastWarning < 10_000) return;
-    lastWarning = Date.now();
-    request.log.warn({ err, scope }, 'rate limiter unavailable (Redis); letting requests through');
+    }, syncedStore('tenant')),
   };
 
   return {
     async check(request, reply, scopes) {
-      // Every scope is counted at once: the Redis client pipelines commands of one tick, so two
-      // budgets cost one round trip. A refused request has then been counted against each.
+      // Every scope is counted at once: the Redis client pipelines commands of one tick, so the
+      // budgets that ask Redis cost one round trip. A refused request has been counted against each.
       const results = await Promise.all(scopes.map((scope) =>
         limiters[scope](request).then((counted) => ({ scope, counted }), (err: unknown) => {
           failOpen(request, scope, err);
