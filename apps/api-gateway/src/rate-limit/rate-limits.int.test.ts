@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createRedis } from '@bizosaas/messaging';
+import { deleteNamespace } from '@bizosaas/messaging/testing';
 import { echoService, metricValue, startTestGateway, type EchoService, type TestGateway } from '../test-support/gateway-fixture.ts';
 
 let gw: TestGateway;
@@ -127,6 +128,34 @@ describe('counts kept in the replica between syncs', () => {
       expect(Number(await exact.redis.get(`${exact.prefix}tenant:${tenantId}`))).toBe(3);
     } finally {
       await exact.close();
+    }
+  });
+});
+
+describe('when Redis goes away after a window started', () => {
+  it('keeps counting in the replica and counts the failed syncs', async () => {
+    const client = createRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+      onError: () => {},
+      redisOptions: { enableOfflineQueue: false, commandTimeout: 200 },
+    });
+    // No offline queue: commands fail at once once it is gone, so wait until it is connected.
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    const lost = await startTestGateway({
+      upstreams: { DOMAIN_REPOSITORY_URL: leads.url },
+      env: { RATE_LIMIT_FREE: '2', RATE_LIMIT_SYNC_MS: '20' },
+      redis: client,
+    });
+    try {
+      const headers = await lost.bearer();
+      expect((await lost.gateway.inject({ url: '/api/v1/leads', headers })).statusCode).toBe(200);
+      await deleteNamespace(client, lost.prefix);
+      client.disconnect();
+      expect(await statuses(2, () => lost.gateway.inject({ url: '/api/v1/leads', headers }))).toEqual([200, 429]);
+      await expect
+        .poll(async () => metricValue((await lost.gateway.inject({ url: '/metrics' })).body, 'gateway_rate_limit_sync_failures_total', { scope: 'tenant' }), { timeout: 2_000 })
+        .toBeGreaterThanOrEqual(1);
+    } finally {
+      await lost.close();
     }
   });
 });
