@@ -21,24 +21,47 @@ export interface AppendConfig {
  * does not check the version. Both need READ COMMITTED (the default).
  */
 export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfig) {
-  const texts = { true: appendSql(schema, true), false: appendSql(schema, false) };
-  const names = { true: statementName('es_append', texts.true), false: statementName('es_append', texts.false) };
-  const oneTexts = { true: appendOneSql(schema, true), false: appendOneSql(schema, false) };
-  const oneNames = { true: statementName('es_append_one', oneTexts.true), false: statementName('es_append_one', oneTexts.false) };
+  // One prepared statement per shape: one event or several, with or without the outbox rows,
+  // a new stream or an existing one (see append-sql.ts for why their guards differ).
+  const statements = new Map<string, { name: string; text: string }>();
+  for (const single of [true, false]) {
+    for (const outbox of [true, false]) {
+      for (const newStream of [true, false]) {
+        const text = single ? appendOneSql(schema, outbox, newStream) : appendSql(schema, outbox, newStream);
+        statements.set(`${single}|${outbox}|${newStream}`, { name: statementName(single ? 'es_append_one' : 'es_append', text), text });
+      }
+    }
+  }
+  const conflictSql = `WITH tenant AS (
+    SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $2::text), true)
+  ) SELECT ${schema}.append_conflict($1::text, $3::int, '[]'::jsonb) FROM tenant`;
 
   async function run(client: PgQueryable, input: AppendInput, autocommit: boolean): Promise<AppendResult> {
     validateAppend(input);
     if (input.events.length === 0) return { nextExpectedVersion: input.expectedVersion, positions: [] };
     const outbox = input.outbox ?? true;
-    const head = [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.aggregateType, input.aggregateId, input.expectedVersion];
+    const stream = streamId(input.aggregateType, input.aggregateId);
+    const head = [stream, input.tenantId, input.aggregateType, input.aggregateId, input.expectedVersion];
     const single = input.events.length === 1;
     const values = single ? [...head, ...eventColumns(input.events[0]!)] : [...head, JSON.stringify(input.events)];
     if (outbox) values.push(streamKey(input.aggregateType));
-    const query = single
-      ? { name: oneNames[`${outbox}`], text: oneTexts[`${outbox}`], values }
-      : { name: names[`${outbox}`], text: texts[`${outbox}`], values };
-    const result = await client.query<{ positions: string[] }>(query).catch(conflictError(input));
-    const positions = result.rows[0]!.positions;
+    const statement = statements.get(`${single}|${outbox}|${input.expectedVersion === 0}`)!;
+    const conflict = async (): Promise<never> => {
+      // The guard failed or a racing writer won: append_conflict (always raising) reads the
+      // winner's version, or finds the stream is another tenant's. Nothing of ours was written.
+      await client.query(conflictSql, [stream, input.tenantId, input.expectedVersion]).catch(conflictError(input));
+      throw new Error(`append_conflict returned for ${stream}`);
+    };
+    const { rows } = await client.query<{ position: string }>({ ...statement, values }).catch(async (error: unknown) => {
+      if (!isVersionClash(error)) return conflictError(input)(error);
+      // A racing writer got to a version of ours first (append-sql.ts). Out of a transaction the
+      // statement is gone, so ask append_conflict where the winner got to; inside one the
+      // transaction is aborted, and the clashing version is what can be told (the winner's first).
+      if (autocommit) return conflict();
+      throw new ConcurrencyError(input.expectedVersion, clashVersion(error, input.expectedVersion));
+    });
+    if (rows.length !== input.events.length) await conflict();
+    const positions = rows.map((row) => row.position);
     if (outbox) onOutboxWritten(client, autocommit);
     return { nextExpectedVersion: input.expectedVersion + positions.length, positions };
   }
@@ -64,4 +87,14 @@ function conflictError(input: AppendInput) {
     if (code === 'ES404') throw new TenantIsolationError(input.tenantId);
     throw error;
   };
+}
+
+/** A unique violation of (stream_id, version): another writer's event holds a version of ours. */
+const isVersionClash = (error: unknown) =>
+  (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'events_stream_version';
+
+/** The version in the violation's DETAIL, `Key (stream_id, version)=(lead-..., 7) already exists.` */
+function clashVersion(error: unknown, expected: number): number {
+  const version = Number(/, (\d+)\)/.exec((error as { detail?: string }).detail ?? '')?.[1]);
+  return Number.isInteger(version) && version > expected ? version : expected + 1;
 }

@@ -1,4 +1,6 @@
 import { ConcurrencyError } from '@bizosaas/ddd-kernel';
+import type { DomainEvent } from '@bizosaas/event-schemas';
+import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { leadEvent, leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from './test-support.ts';
@@ -86,46 +88,96 @@ describe('concurrent writers on one stream', () => {
     console.info(`${total} versions by ${WRITERS} writers; ${WRITERS - 1 + conflicts} conflicts retried`);
   });
 
-  it('a losing batch leaves no rows, even the ones past the winner, and cannot be committed', async () => {
-    const aggregateId = newAggregateId();
-    const waiting = db.owner; // sees every session in pg_stat_activity
-    let releaseWinner!: () => void;
-    const winnerHolds = new Promise<void>((resolve) => (releaseWinner = resolve));
-    let winnerAppended!: () => void;
-    const appended = new Promise<void>((resolve) => (winnerAppended = resolve));
-    const winnerEvent = leadEvent(tenantId, aggregateId, 1);
-
-    const winner = inTenantTransaction(db.app, tenantId, async (client) => {
-      await store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: [winnerEvent] });
-      winnerAppended();
-      await winnerHolds;
-    });
-    await appended;
-    const loserBatch = leadEvents(tenantId, aggregateId, 0, 3);
-    let loserError: unknown;
-    const loser = inTenantTransaction(db.app, tenantId, async (client) => {
-      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      const append = store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: loserBatch });
-      // The loser passed the guard (the winner is uncommitted) and now waits on version 1's index entry.
-      await waitUntil(async () => {
-        const { rows } = await waiting.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
-        return rows.length === 1;
+  // The loser passes the guard while the winner is uncommitted, then waits on the index entry of
+  // the version they both write. A new stream clashes in ON CONFLICT, an existing one in a plain
+  // insert's unique violation (append-sql.ts): both must fail the loser whole.
+  for (const existing of [0, 2]) {
+    it(`a losing batch leaves no rows, even the ones past the winner, and cannot be committed (stream at ${existing})`, async () => {
+      const { aggregateId, winnerEvents, loserBatch } = await seededRace(existing);
+      let loserError: unknown;
+      let loserCommit: string | null = null;
+      await race(aggregateId, existing, winnerEvents, async (client) => {
+        await client.query(`BEGIN; SELECT set_config('app.current_tenant_id', '${tenantId}', true)`);
+        loserError = await store
+          .append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: existing, events: loserBatch })
+          .catch((error: unknown) => error);
+        // Swallowing the error and committing must still persist nothing: the append aborted the transaction.
+        loserCommit = (await client.query('COMMIT')).command;
       });
-      releaseWinner();
-      // Swallowing the error and "committing" must still persist nothing: the append aborted the transaction.
-      loserError = await append.catch((error: unknown) => error);
-    });
-    await Promise.all([winner, loser]);
 
-    expect(loserError).toMatchObject({ code: 'CONCURRENCY_EXCEPTION', details: { expectedVersion: 0, actualVersion: 1 } });
-    const { rows } = await db.owner.query(
-      `SELECT (SELECT array_agg(event_id::text) FROM "${db.schema}".events WHERE stream_id = $1) AS events,
-              (SELECT array_agg(event_id::text) FROM "${db.schema}".outbox WHERE event_id = ANY($2::uuid[])) AS outbox`,
-      [`lead-${aggregateId}`, [winnerEvent, ...loserBatch].map((event) => event.id)],
-    );
-    expect(rows[0]).toEqual({ events: [winnerEvent.id], outbox: [winnerEvent.id] });
+      // append_conflict reads where the winner got to; a plain insert's clash inside a transaction
+      // can tell only the winner's first version (see append.ts).
+      const actualVersion = existing === 0 ? winnerEvents.length : existing + 1;
+      expect(loserError).toMatchObject({ code: 'CONCURRENCY_EXCEPTION', details: { expectedVersion: existing, actualVersion } });
+      expect(loserCommit).toBe('ROLLBACK');
+      expect(await stored(aggregateId, loserBatch)).toEqual({ events: existing + winnerEvents.length, loserRows: 0 });
+    });
+  }
+
+  it('an autocommitted loser of a race on an existing stream learns the version the winner reached', async () => {
+    const { aggregateId, winnerEvents, loserBatch } = await seededRace(2);
+    let loserError: unknown;
+    await race(aggregateId, 2, winnerEvents, async (client) => {
+      loserError = await store
+        .appendInOwnTransaction(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 2, events: loserBatch })
+        .catch((error: unknown) => error);
+    });
+    expect(loserError).toBeInstanceOf(ConcurrencyError);
+    expect(loserError).toMatchObject({ details: { expectedVersion: 2, actualVersion: 2 + winnerEvents.length } });
+    expect(await stored(aggregateId, loserBatch)).toEqual({ events: 2 + winnerEvents.length, loserRows: 0 });
   });
 });
+
+/** A stream at `existing` (created first when > 0), a winner's two events and a loser's three, both at `existing`. */
+async function seededRace(existing: number) {
+  const aggregateId = newAggregateId();
+  if (existing > 0) {
+    const events = leadEvents(tenantId, aggregateId, 0, existing);
+    await store.appendInOwnTransaction(db.app, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events });
+  }
+  return { aggregateId, winnerEvents: leadEvents(tenantId, aggregateId, existing, 2), loserBatch: leadEvents(tenantId, aggregateId, existing, 3) };
+}
+
+/**
+ * The winner appends in a transaction it holds open; the loser starts on a connection of its
+ * own, and once PostgreSQL shows that connection waiting on a lock the winner commits.
+ */
+async function race(aggregateId: string, existing: number, winnerEvents: DomainEvent[], loser: (client: PoolClient) => Promise<void>) {
+  let releaseWinner!: () => void;
+  const winnerHolds = new Promise<void>((resolve) => (releaseWinner = resolve));
+  let winnerAppended!: () => void;
+  const appended = new Promise<void>((resolve) => (winnerAppended = resolve));
+  const winner = inTenantTransaction(db.app, tenantId, async (tx) => {
+    await store.append(tx, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: existing, events: winnerEvents });
+    winnerAppended();
+    await winnerHolds;
+  });
+  await appended;
+  const client = await db.app.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const losing = loser(client);
+    await waitUntil(async () => {
+      const { rows } = await db.owner.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
+      return rows.length === 1;
+    });
+    releaseWinner();
+    await Promise.all([winner, losing]);
+  } finally {
+    client.release();
+  }
+}
+
+/** Rows of the stream, and how many of the loser's events reached the events or the outbox. */
+async function stored(aggregateId: string, loserBatch: DomainEvent[]) {
+  const { rows } = await db.owner.query<{ events: number; loser_rows: number }>(
+    `SELECT (SELECT count(*)::int FROM "${db.schema}".events WHERE stream_id = $1) AS events,
+            (SELECT count(*)::int FROM "${db.schema}".events WHERE event_id = ANY($2::uuid[]))
+          + (SELECT count(*)::int FROM "${db.schema}".outbox WHERE event_id = ANY($2::uuid[])) AS loser_rows`,
+    [`lead-${aggregateId}`, loserBatch.map((event) => event.id)],
+  );
+  return { events: rows[0]!.events, loserRows: rows[0]!.loser_rows };
+}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
