@@ -4,7 +4,8 @@
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      BENCH_CONNECTIONS   concurrent connections, one writer each (default 8)
 //      BENCH_SECONDS       seconds per case and round (default 5)
-//      BENCH_ROUNDS        rounds; cases are interleaved per round so drift hits all alike (default 2)
+//      BENCH_ROUNDS        rounds; cases are interleaved per round so drift hits all alike (default 4: with 2,
+//                          the two raw cases, which do the same work, differed by up to 18% on a 2-core machine)
 //      BENCH_BATCHES       events per append, comma separated (default 1,100)
 //
 // Cases (the table of the raw cases is a copy of `events`: same columns, defaults, identity,
@@ -26,7 +27,7 @@ import { createEventStore, createOutboxNotifier, eventStoreDdl, type EventStore 
 const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const batches = (process.env.BENCH_BATCHES ?? '1,100').split(',').map(Number);
 const CASES = ['raw values', 'raw json', 'guarded', '+ outbox', 'guarded tx', '+ outbox tx'] as const;
 type Case = (typeof CASES)[number];
