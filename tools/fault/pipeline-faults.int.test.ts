@@ -4,10 +4,10 @@ import { runPipelineFaults } from './pipeline-faults.ts';
 // Private PostgreSQL and Redis (killed and restarted), the relay and a consumer as processes:
 // see pipeline-faults.ts. The shared servers of the other tests are not touched.
 describe('the event pipeline under faults', () => {
-  it('loses no committed event and applies none twice when Redis, PostgreSQL, the relay and a consumer are killed under load', async () => {
+  it('loses no committed event and applies none twice when Redis, PostgreSQL, the relay and a consumer are killed and another consumer paused under load', async () => {
     const report = await runPipelineFaults({ rate: 300, downMs: 1_500, gapMs: 1_500 });
 
-    expect(report.recoveries.map((recovery) => recovery.fault)).toEqual(['redis', 'postgresql', 'relay', 'consumer']);
+    expect(report.recoveries.map((recovery) => recovery.fault)).toEqual(['redis', 'postgresql', 'relay', 'consumer', 'paused consumer']);
     // The outages happened under load: some appends failed, the rest were acknowledged and stored.
     expect(report.failed).toBeGreaterThan(0);
     expect(report.acknowledged).toBeGreaterThan(1_000);

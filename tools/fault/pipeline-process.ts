@@ -37,7 +37,7 @@ async function consumer() {
   const group = createConsumer<DomainEvent>({
     redis, streams: [env('STREAM')], group: 'fault-effects', consumer: env('CONSUMER'),
     handler: createInboxHandler(inbox), batchHandler: createInboxBatchHandler(inbox),
-    batchSize: 100, blockMs: 200,
+    batchSize: 100,
     // Entries of a killed consumer, or that failed while PostgreSQL was down, come back after 1 s
     // (production: 30 s); ten deliveries (production: 5) keep the same outage tolerance of about
     // ten seconds before a healthy event would be dead-lettered.
