@@ -23,12 +23,12 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, ensureAppRole, WORKER_ROLE } from '@bizosaas/db/migrations';
-import { createEventStore, eventStoreDdl } from '@bizosaas/event-store';
-import { createEvent, uuidv7 } from '@bizosaas/event-schemas';
+import { eventStoreDdl } from '@bizosaas/event-store';
 import { createRedis, deadLetterStreamKey, eventStreamKey } from '@bizosaas/messaging';
 import pg from 'pg';
 import { eventually, start, type Started } from '../e2e/processes.ts';
 import { privatePostgres, privateRedis, type KillableServer } from './servers.ts';
+import { startWriter } from './writer.ts';
 
 export interface FaultRunOptions {
   rate: number;
@@ -71,57 +71,74 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
   owner.on('error', quiet);
   const app = new pg.Pool({ connectionString: roleUrl(postgres.url, APP_ROLE, DEV_APP_PASSWORD), max: 8, connectionTimeoutMillis: 2_000 });
   app.on('error', quiet);
-  const stages = new Map<string, Started>();
+  const stream = eventStreamKey('lead', SCHEMA);
+  const stages = pipelineStages({ WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream });
+  const count = async (table: string) => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.${table}`)).rows[0].n);
   try {
     await prepare(postgres.url, owner);
-    const stream = eventStreamKey('lead', SCHEMA);
-    const env = { WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream };
-    const launch = async (name: Stage) => {
-      const role = name === 'relay' ? 'relay' : 'consumer';
-      const stage = start(process.execPath, ['--import', 'tsx', script], { ...env, ROLE: role, CONSUMER: `${name}-${randomUUID().slice(0, 8)}` });
-      stages.set(name, stage);
-      await eventually(async () => (stage.output().includes('ready') ? true : undefined), 30_000, `${name} to start`);
-    };
-    await Promise.all([launch('relay'), launch('consumer'), launch('paused consumer')]);
-
-    const writer = startWriter(app, options.rate);
-    const effects = async () => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.effects`)).rows[0].n);
-    /** Kills, waits, restarts, and times until effects move again. */
-    const fault = async (name: string, kill: () => Promise<void>, restart: () => Promise<void>, downMs: number) => {
-      await sleep(options.gapMs);
-      log(`${name}: down`);
-      await kill();
-      await sleep(downMs);
-      await restart();
-      const restarted = performance.now();
-      const before = await eventually(effects, 30_000, `PostgreSQL after ${name}`);
-      await eventually(async () => ((await effects()) > before ? true : undefined), 60_000, `effects after ${name}`);
-      const ms = Math.round(performance.now() - restarted);
-      log(`${name}: back, next effect after ${ms} ms`);
-      return { fault: name, ms };
-    };
-    const kill = (name: Stage) => async () => void (await stages.get(name)!.stop('SIGKILL'));
-    const signal = (name: Stage, sent: NodeJS.Signals) => async () => void stages.get(name)!.child.kill(sent);
-    const recoveries = [
-      await fault('redis', () => redis.kill(), () => redis.restart(), options.downMs),
-      await fault('postgresql', () => postgres.kill(), () => postgres.restart(), options.downMs),
-      await fault('relay', kill('relay'), () => launch('relay'), 0),
-      await fault('consumer', kill('consumer'), () => launch('consumer'), 0),
-      await fault('paused consumer', signal('paused consumer', 'SIGSTOP'), signal('paused consumer', 'SIGCONT'), PAUSE_MS),
+    await Promise.all([stages.launch('relay'), stages.launch('consumer'), stages.launch('paused consumer')]);
+    const writer = startWriter(app, SCHEMA, options.rate);
+    const faults: Fault[] = [
+      { name: 'redis', down: () => redis.kill(), up: () => redis.restart(), downMs: options.downMs },
+      { name: 'postgresql', down: () => postgres.kill(), up: () => postgres.restart(), downMs: options.downMs },
+      { name: 'relay', down: () => stages.kill('relay'), up: () => stages.launch('relay'), downMs: 0 },
+      { name: 'consumer', down: () => stages.kill('consumer'), up: () => stages.launch('consumer'), downMs: 0 },
+      { name: 'paused consumer', down: () => stages.signal('paused consumer', 'SIGSTOP'), up: () => stages.signal('paused consumer', 'SIGCONT'), downMs: PAUSE_MS },
     ];
+    const recoveries = [];
+    for (const fault of faults) {
+      await sleep(options.gapMs);
+      recoveries.push(await timedFault(fault, () => count('effects'), log));
+    }
     await sleep(options.gapMs);
     const { acknowledged, failed } = await writer.stop();
     const drained = performance.now();
-    const stored = async () => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.events`)).rows[0].n);
-    await eventually(async () => ((await effects()) >= (await stored()) ? true : undefined), 60_000, 'the pipeline to drain');
+    await eventually(async () => ((await count('effects')) >= (await count('events')) ? true : undefined), 60_000, 'the pipeline to drain');
     const drainMs = Math.round(performance.now() - drained);
     await sleep(500); // a late duplicate would land now
     return { ...(await check(owner, acknowledged)), acknowledged: acknowledged.length, failed, deadLettered: await deadLetters(redis, stream), recoveries, drainMs };
   } finally {
-    await Promise.all([...stages.values()].map((stage) => stage.stop('SIGKILL')));
+    await stages.stopAll();
     await Promise.all([owner.end(), app.end()]).catch(() => undefined);
     await Promise.all([postgres.remove(), redis.remove()]);
   }
+}
+
+interface Fault {
+  name: string;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  downMs: number;
+}
+
+/** Takes a part down, waits, brings it back, and times until the next effect commits. */
+async function timedFault(fault: Fault, effects: () => Promise<number>, log: (line: string) => void) {
+  log(`${fault.name}: down`);
+  await fault.down();
+  await sleep(fault.downMs);
+  await fault.up();
+  const back = performance.now();
+  const before = await eventually(effects, 30_000, `PostgreSQL after ${fault.name}`);
+  await eventually(async () => ((await effects()) > before ? true : undefined), 60_000, `effects after ${fault.name}`);
+  const ms = Math.round(performance.now() - back);
+  log(`${fault.name}: back, next effect after ${ms} ms`);
+  return { fault: fault.name, ms };
+}
+
+/** The relay and the two consumers as processes (pipeline-process.ts), by name. */
+function pipelineStages(env: Record<string, string>) {
+  const running = new Map<Stage, Started>();
+  return {
+    async launch(name: Stage) {
+      const role = name === 'relay' ? 'relay' : 'consumer';
+      const stage = start(process.execPath, ['--import', 'tsx', script], { ...env, ROLE: role, CONSUMER: `${name}-${randomUUID().slice(0, 8)}` });
+      running.set(name, stage);
+      await eventually(async () => (stage.output().includes('ready') ? true : undefined), 30_000, `${name} to start`);
+    },
+    kill: async (name: Stage) => void (await running.get(name)!.stop('SIGKILL')),
+    signal: async (name: Stage, signal: NodeJS.Signals) => void running.get(name)!.child.kill(signal),
+    stopAll: async () => void (await Promise.all([...running.values()].map((stage) => stage.stop('SIGKILL')))),
+  };
 }
 
 const roleUrl = (url: string, role: string, password: string) => Object.assign(new URL(url), { username: role, password }).toString();
@@ -132,46 +149,6 @@ async function prepare(url: string, owner: pg.Pool): Promise<void> {
   await owner.query(eventStoreDdl(SCHEMA));
   await owner.query(`CREATE TABLE ${SCHEMA}.effects (event_id uuid NOT NULL, tenant_id uuid NOT NULL);
     GRANT SELECT, INSERT ON ${SCHEMA}.effects TO ${WORKER_ROLE};`);
-}
-
-/** Appends `rate` lead.created events per second, each on a new stream, until stopped. */
-function startWriter(app: pg.Pool, rate: number) {
-  const store = createEventStore({ schema: SCHEMA, namespace: SCHEMA });
-  const tenants = Array.from({ length: 10 }, () => randomUUID());
-  const acknowledged: string[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let failed = 0;
-  let issued = 0;
-  let stopping = false;
-  const began = performance.now();
-  const loop = (async () => {
-    while (!stopping) {
-      const due = Math.floor(((performance.now() - began) / 1000) * rate);
-      // Open loop, but bounded: during an outage appends fail fast (connection refused) or time out.
-      for (; issued < due && inFlight.size < 200; issued += 1) {
-        const tenantId = tenants[issued % tenants.length]!;
-        const event = createEvent({
-          type: 'lead.created', tenantId, aggregateId: uuidv7(), aggregateVersion: 1, actor: { type: 'system', id: 'fault-run' },
-          data: { contact: { email: 'lead@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null }, source: 'api', utmParameters: {}, campaignId: null },
-        });
-        const append = store
-          .appendInOwnTransaction(app, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] })
-          .then(() => void acknowledged.push(event.id), () => void (failed += 1));
-        inFlight.add(append);
-        void append.finally(() => inFlight.delete(append));
-      }
-      issued = Math.max(issued, due - rate); // after an outage, do not fire more than a second's worth at once
-      await sleep(5);
-    }
-  })();
-  return {
-    async stop() {
-      stopping = true;
-      await loop;
-      await Promise.all(inFlight);
-      return { acknowledged, failed };
-    },
-  };
 }
 
 async function check(owner: pg.Pool, acknowledged: string[]) {

@@ -46,12 +46,9 @@ export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfi
     const values = single ? [...head, ...eventColumns(input.events[0]!)] : [...head, JSON.stringify(input.events)];
     if (outbox) values.push(streamKey(input.aggregateType));
     const statement = statements.get(`${single}|${outbox}|${input.expectedVersion === 0}`)!;
-    const conflict = async (): Promise<never> => {
-      // The guard failed or a racing writer won: append_conflict (always raising) reads the
-      // winner's version, or finds the stream is another tenant's. Nothing of ours was written.
-      await client.query(conflictSql, [stream, input.tenantId, input.expectedVersion]).catch(conflictError(input));
-      throw new Error(`append_conflict returned for ${stream}`);
-    };
+    // A failed guard or a lost race: append_conflict (always raising) reads the winner's version,
+    // or finds the stream is another tenant's. Nothing of ours was written.
+    const conflict = () => raiseConflict(client, conflictSql, [stream, input.tenantId, input.expectedVersion], input);
     const { rows } = await client.query<{ position: string }>({ ...statement, values }).catch(async (error: unknown) => {
       if (!isVersionClash(error)) return conflictError(input)(error);
       // A racing writer got to a version of ours first (append-sql.ts). Out of a transaction the
@@ -87,6 +84,11 @@ function conflictError(input: AppendInput) {
     if (code === 'ES404') throw new TenantIsolationError(input.tenantId);
     throw error;
   };
+}
+
+async function raiseConflict(client: PgQueryable, text: string, values: unknown[], input: AppendInput): Promise<never> {
+  await client.query(text, values).catch(conflictError(input));
+  throw new Error(`append_conflict returned for stream ${String(values[0])}`);
 }
 
 /** A unique violation of (stream_id, version): another writer's event holds a version of ours. */
