@@ -11,11 +11,11 @@
 // two members of one consumer group as child processes (pipeline-process.ts), the writer here.
 // Kills are SIGKILL (PostgreSQL: the postmaster and every backend at once; it recovers from its
 // WAL). The pause (SIGSTOP, then SIGCONT; a long GC pause, a frozen VM) outlasts the group's
-// claim idle time: Redis goes on handing the paused member's blocked read new entries, the other
-// member reclaims and applies them, and the paused one, resumed, handles the same entries again;
-// only its inbox keeps it from applying them twice. (Redis hands a blocked read the first entry
-// of the relay's pipelined XADDs, so that is one event: with the consumers' inbox taken out, two
-// runs each reported exactly one event applied twice, so this check can fail.)
+// claim idle time: Redis still serves the paused member's blocked read (the first entry of the
+// relay's next pipelined XADDs), the other member reclaims that entry and applies it, and the
+// paused one, resumed, handles it again; only its inbox keeps it from being applied twice (with
+// the consumers' inbox taken out, two runs each reported one event applied twice: the check can
+// fail).
 // An append that failed may still have committed (the connection died after COMMIT), so the
 // checks are over what PostgreSQL holds at the end: every acknowledged append is stored, and
 // every stored event has exactly one effect row (effects has no unique key, so a second
