@@ -1,10 +1,11 @@
 import { createPublisher, type ConsumerSignal } from '@bizosaas/messaging';
-import { createService, platformReadiness, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
+import { createService, platformReadiness, runPeriodically, type PeriodicJob, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
 import pg from 'pg';
 import { archiveBatch } from './archive/archive-events.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
 import { registerConsumerDeadLetterRoutes } from './dead-letters/consumer-dead-letter-routes.ts';
-import { scheduleRetention } from './archive/archive-retention.ts';
+import { deleteExpiredEvents } from './archive/archive-retention.ts';
+import { trimEventStreams } from './stream-retention.ts';
 import { configSchema, type Config } from './config.ts';
 import { createEncryption, type Encryption } from './encryption/encryption.ts';
 import { registerEncryptionRoutes } from './encryption/encryption-routes.ts';
@@ -70,7 +71,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   },
 };
 
-/** The archive and webhook consumers, the delivery loop and the retention job: started when ready, stopped on close. */
+/** The archive and webhook consumers, the delivery loop and the retention jobs (archive, streams): started when ready, stopped on close. */
 function startBackgroundWork(
   app: ServiceApp,
   config: Config,
@@ -109,7 +110,7 @@ function startBackgroundWork(
       if ((await fanOut(deps.workerPool, batch.map(({ event }) => event), new Date())) > 0) deliveries.wake();
     },
   });
-  let retention: { stop(): Promise<void> } | undefined;
+  let retention: PeriodicJob[] = [];
   app.addHook('onReady', async () => {
     // Subscriptions written before secrets were sealed (plaintext is still readable meanwhile).
     void resealWebhookSecrets(deps.workerPool, deps.encryption.keyring, 'plaintext').then(
@@ -119,15 +120,20 @@ function startBackgroundWork(
     await Promise.all([archive.start(), webhooks.start()]);
     deps.health.archive.started();
     deps.health.fanOut.started();
-    retention = scheduleRetention({
-      workerPool: deps.workerPool, ttlDays: config.EVENTBUS_EVENT_TTL_DAYS, intervalMs: config.EVENTBUS_RETENTION_INTERVAL_MS,
-      onRun: (deleted) => deleted > 0 && app.log.info({ deleted }, 'archive retention: expired events deleted'),
-      onError: (error) => app.log.warn({ err: error }, 'archive retention failed; next run in one interval'),
-    });
+    retention = [
+      runPeriodically(async () => {
+        const deleted = await deleteExpiredEvents(deps.workerPool, config.EVENTBUS_EVENT_TTL_DAYS);
+        if (deleted > 0) app.log.info({ deleted }, 'archive retention: expired events deleted');
+      }, { intervalMs: config.EVENTBUS_RETENTION_INTERVAL_MS, onError: (error) => app.log.warn({ err: error }, 'archive retention failed; next run in one interval') }),
+      runPeriodically(async () => {
+        const trimmed = await trimEventStreams(deps.redis, { namespace: config.EVENTBUS_STREAM_NAMESPACE, keepMs: config.EVENTBUS_STREAM_KEEP_MS });
+        for (const [stream, count] of trimmed) deps.metrics.trimmed(stream, count);
+      }, { intervalMs: config.EVENTBUS_STREAM_TRIM_INTERVAL_MS, onError: (error) => app.log.warn({ err: error }, 'stream trim failed; next run in one interval') }),
+    ];
   });
   app.addHook('onClose', async () => {
     deps.health.stopped();
-    await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), retention?.stop()]);
+    await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), ...retention.map((job) => job.stop())]);
     await Promise.all([deps.appPool.end(), deps.workerPool.end()]);
   });
   return { wakeDeliveries: deliveries.wake };

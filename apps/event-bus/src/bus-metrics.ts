@@ -5,6 +5,7 @@ export interface BusMetrics {
   published(type: string): void;
   archived(type: string, count: number): void;
   attempted(type: string, result: 'delivered' | 'failed' | 'dead', seconds: number): void;
+  trimmed(stream: string, count: number): void;
 }
 
 /**
@@ -23,6 +24,9 @@ export function busMetrics(registry: Registry, workerPool: pg.Pool): BusMetrics 
     name: 'eventbus_webhook_attempt_seconds', help: 'Duration of webhook delivery attempts',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
   });
+  const trimmed = new Counter({
+    name: 'eventbus_stream_entries_trimmed_total', help: 'Stream entries every consumer group had acknowledged, trimmed', labelNames: ['stream'], registers: [registry],
+  });
   const count = async (sql: string) => Number((await workerPool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
   new Gauge({
     name: 'eventbus_active_subscriptions', help: 'Webhook subscriptions in status active', registers: [registry],
@@ -39,6 +43,7 @@ export function busMetrics(registry: Registry, workerPool: pg.Pool): BusMetrics 
   return {
     published: (type) => published.inc({ type }),
     archived: (type, n) => archived.inc({ type }, n),
+    trimmed: (stream, n) => trimmed.inc({ stream }, n),
     attempted: (type, result, seconds) => {
       attempts.inc({ type, result });
       latency.observe(seconds);

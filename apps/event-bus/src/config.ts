@@ -12,6 +12,10 @@ export const configSchema = z.object({
   EVENTBUS_EVENT_TTL_DAYS: z.coerce.number().int().positive().default(90),
   /** How often the retention job runs. */
   EVENTBUS_RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
+  /** How often the catalogue streams are trimmed of what every consumer group has acknowledged. */
+  EVENTBUS_STREAM_TRIM_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /** Entries younger than this stay in the streams after a trim, for inspection (default 10 minutes). */
+  EVENTBUS_STREAM_KEEP_MS: z.coerce.number().int().nonnegative().default(600_000),
   /** Consumer name of this replica in the archive group (unique per pod; the pod name in k8s). */
   EVENTBUS_CONSUMER_NAME: z.string().min(1).default('event-bus-1'),
   /** Per-tenant publish budget: a token bucket of this many events, refilled at this rate per second. */

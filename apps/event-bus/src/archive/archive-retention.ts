@@ -17,26 +17,3 @@ export async function deleteExpiredEvents(workerPool: pg.Pool, ttlDays: number, 
     if ((rowCount ?? 0) < 5000) return total;
   }
 }
-
-/** Runs deleteExpiredEvents every `intervalMs` (first run at once); errors go to `onError`. */
-export function scheduleRetention(options: {
-  workerPool: pg.Pool;
-  ttlDays: number;
-  intervalMs: number;
-  onRun: (deleted: number) => void;
-  onError: (error: unknown) => void;
-}): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const run = () => {
-    running = deleteExpiredEvents(options.workerPool, options.ttlDays).then(options.onRun, options.onError);
-  };
-  run();
-  const timer = setInterval(run, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { eventCatalogue } from '@bizosaas/event-schemas';
+import { eventStreamKey } from '@bizosaas/messaging';
+import { waitFor } from '@bizosaas/messaging/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventBusFixture, type EventBusFixture } from './test-support.ts';
+
+let fx: EventBusFixture;
+beforeAll(async () => {
+  fx = await eventBusFixture('stream-retention', { EVENTBUS_STREAM_TRIM_INTERVAL_MS: '50', EVENTBUS_STREAM_KEEP_MS: '0' });
+});
+afterAll(() => fx.close());
+
+const trimmedMetric = async (stream: string) => {
+  const line = (await fx.app.inject({ url: '/metrics' })).body.split('\n').find((l) => l.startsWith(`eventbus_stream_entries_trimmed_total{stream="${stream}",`));
+  return Number(line?.split(' ').at(-1) ?? 0);
+};
+
+describe('stream retention', () => {
+  it('trims what every consumer group has acknowledged, and nothing another group has yet to read', async () => {
+    const stream = eventStreamKey('lead', fx.namespace);
+    // A group that reads slowly: entries must wait for it even after the archive has them.
+    await fx.redis.xgroup('CREATE', stream, 'laggard', '0', 'MKSTREAM');
+    const tenantId = randomUUID();
+    const headers = { authorization: `Bearer ${await fx.token(tenantId)}` };
+    for (let n = 0; n < 3; n += 1) {
+      const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/publish', headers, payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example } });
+      expect(res.statusCode).toBe(202);
+    }
+    const archived = async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers, payload: {} })).json().events.length;
+    await waitFor(async () => (await archived()) === 3, 'the archive to store the events');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // several trim runs
+    expect(await fx.redis.xlen(stream)).toBe(3);
+
+    const read = (await fx.redis.xreadgroup('GROUP', 'laggard', 'c1', 'COUNT', 10, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+    const ids = read[0]![1].map(([id]) => id);
+    expect(ids).toHaveLength(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await fx.redis.xlen(stream)).toBe(3); // read but still pending in the laggard group
+
+    await fx.redis.xack(stream, 'laggard', ...ids);
+    // trimSafely keeps each group's last-delivered entry (XTRIM MINID keeps the bound itself).
+    await waitFor(async () => (await fx.redis.xlen(stream)) === 1, 'the acknowledged entries to be trimmed');
+    expect((await fx.redis.xrange(stream, '-', '+')).map(([id]) => id)).toEqual([ids[2]]);
+    expect(await trimmedMetric(stream)).toBe(2);
+  });
+});
