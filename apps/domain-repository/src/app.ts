@@ -41,6 +41,8 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
     projectionPollIntervalMs: config.PROJECTION_POLL_INTERVAL_MS,
     redis: deps.redis,
     projections: [leadListProjection, customerListProjection, campaignListProjection],
+    idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
+    pruneIntervalMs: config.PRUNE_INTERVAL_MS,
   });
   const commands: AnyCommandDefinition[] = [...leadCommands(writeSide), convertLeadCommand(writeSide), ...customerCommands(writeSide), ...campaignCommands(writeSide)];
   let bus: CommandBus<AnyCommandDefinition> = createCommandBus({

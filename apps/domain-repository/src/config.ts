@@ -28,6 +28,10 @@ export const configSchema = z.object({
   CRM_HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   CRM_PIPEDRIVE_BASE_URL: z.url().optional(),
   CRM_PIPEDRIVE_API_TOKEN: z.string().min(1).optional(),
+  /** Idempotency-Key results are kept this long (a client's retry window), then pruned. */
+  IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+  /** How often expired Idempotency-Key results and inbox records are deleted. */
+  PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
   /** Every customer's churn risk is re-assessed this often (it grows with time since the last purchase). */
   CHURN_REASSESS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   CHURN_REASSESS_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),

@@ -8,10 +8,12 @@ import {
   createProjectionManager,
   eventStoreSchemaOf,
   outboxChannel,
+  pruneProcessedRecords,
   type AnyProjection,
   type EventStore,
 } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+import { runPeriodically, type PeriodicJob } from '@bizosaas/service-kit';
 
 /** The schema of this service's event store, outbox, idempotency keys and projections. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('domain_repository');
@@ -24,6 +26,9 @@ export interface WriteSideOptions {
   projectionPollIntervalMs: number;
   redis: Redis;
   projections: readonly AnyProjection[];
+  /** How long Idempotency-Key results are kept, and how often expired ones (and old inbox records) are deleted. */
+  idempotencyRetentionMs: number;
+  pruneIntervalMs: number;
 }
 
 /** What command handlers and queries of every aggregate share. */
@@ -37,8 +42,9 @@ export interface WriteSide {
 
 /**
  * Pools for the app and worker roles, the event store with its outbox notifier, the relay to
- * Redis Streams and the projection manager. Relay and projections start when the app is ready
- * and stop on close (each finishing the batch in hand) before the pools end.
+ * Redis Streams, the projection manager and the pruning of expired Idempotency-Key results and
+ * inbox records. They start when the app is ready and stop on close (each finishing what it has
+ * in hand) before the pools end.
  */
 export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions): WriteSide {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.databasePoolMax });
@@ -61,11 +67,16 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
   // This process's appends wake its relay and projections in-process; NOTIFY reaches the other replicas.
   notifier.subscribe(relay.wake);
   notifier.subscribe(projections.wake);
+  let pruning: PeriodicJob | undefined;
   app.addHook('onReady', async () => {
     await Promise.all([relay.start(), projections.start()]);
+    pruning = runPeriodically(async () => {
+      const pruned = await pruneProcessedRecords({ pool: worker, schema, idempotencyRetentionMs: options.idempotencyRetentionMs });
+      if (pruned.inbox + pruned.idempotencyKeys > 0) app.log.info(pruned, 'expired processed records pruned');
+    }, { intervalMs: options.pruneIntervalMs, onError: warn('pruning processed records failed; next run in one interval') });
   });
   app.addHook('onClose', async () => {
-    await Promise.all([relay.stop(), projections.stop()]);
+    await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);
     await notifier.idle();
     await Promise.all([pool.end(), worker.end()]);
   });
