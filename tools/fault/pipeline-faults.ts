@@ -21,6 +21,7 @@
 // every stored event has exactly one effect row (effects has no unique key, so a second
 // application would show) and nothing was dead-lettered.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, ensureAppRole, WORKER_ROLE } from '@bizosaas/db/migrations';
 import { eventStoreDdl } from '@bizosaas/event-store';
@@ -60,7 +61,6 @@ type Stage = 'relay' | 'consumer' | 'paused consumer';
 /** Longer than the consumers' claim idle time plus claim interval (pipeline-process.ts). */
 const PAUSE_MS = 3_000;
 const quiet = () => {};
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const script = fileURLToPath(new URL('./pipeline-process.ts', import.meta.url));
 
 export async function runPipelineFaults(options: FaultRunOptions): Promise<FaultReport> {

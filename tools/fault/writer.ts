@@ -1,11 +1,11 @@
 // The fault run's writer: lead.created events appended at a steady rate, each on a new stream,
 // through the event store as domain-repository's creates append (one autocommitted statement).
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createEventStore } from '@bizosaas/event-store';
 import { createEvent, uuidv7 } from '@bizosaas/event-schemas';
 import type pg from 'pg';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Appends `rate` lead.created events per second, each on a new stream, until stopped. */
 export function startWriter(app: pg.Pool, schema: string, rate: number) {

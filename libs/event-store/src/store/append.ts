@@ -1,6 +1,6 @@
 import { ConcurrencyError, TenantIsolationError } from '@bizosaas/ddd-kernel';
 import type { Pool } from 'pg';
-import { appendOneSql, appendSql } from './append-sql.ts';
+import { appendConflictSql, appendOneSql, appendSql } from './append-sql.ts';
 import { statementName } from './sql-names.ts';
 import { streamId } from './stream-id.ts';
 import type { AppendInput, AppendResult, PgClient, PgQueryable } from './types.ts';
@@ -32,32 +32,31 @@ export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfi
       }
     }
   }
-  const conflictSql = `WITH tenant AS (
-    SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $2::text), true)
-  ) SELECT ${schema}.append_conflict($1::text, $3::int, '[]'::jsonb) FROM tenant`;
+  const conflictSql = appendConflictSql(schema);
+  /** A failed guard or a lost race: append_conflict reads the winner's version, or finds another tenant's stream. Nothing of ours was written. */
+  async function conflict(client: PgQueryable, input: AppendInput): Promise<never> {
+    await client.query(conflictSql, [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.expectedVersion]).catch(conflictError(input));
+    throw new Error(`append_conflict returned for ${input.aggregateType}-${input.aggregateId}`); // it always raises
+  }
 
   async function run(client: PgQueryable, input: AppendInput, autocommit: boolean): Promise<AppendResult> {
     validateAppend(input);
     if (input.events.length === 0) return { nextExpectedVersion: input.expectedVersion, positions: [] };
     const outbox = input.outbox ?? true;
-    const stream = streamId(input.aggregateType, input.aggregateId);
-    const head = [stream, input.tenantId, input.aggregateType, input.aggregateId, input.expectedVersion];
+    const head = [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.aggregateType, input.aggregateId, input.expectedVersion];
     const single = input.events.length === 1;
     const values = single ? [...head, ...eventColumns(input.events[0]!)] : [...head, JSON.stringify(input.events)];
     if (outbox) values.push(streamKey(input.aggregateType));
     const statement = statements.get(`${single}|${outbox}|${input.expectedVersion === 0}`)!;
-    // A failed guard or a lost race: append_conflict (always raising) reads the winner's version,
-    // or finds the stream is another tenant's. Nothing of ours was written.
-    const conflict = () => raiseConflict(client, conflictSql, [stream, input.tenantId, input.expectedVersion], input);
     const { rows } = await client.query<{ position: string }>({ ...statement, values }).catch(async (error: unknown) => {
       if (!isVersionClash(error)) return conflictError(input)(error);
       // A racing writer got to a version of ours first (append-sql.ts). Out of a transaction the
       // statement is gone, so ask append_conflict where the winner got to; inside one the
       // transaction is aborted, and the clashing version is what can be told (the winner's first).
-      if (autocommit) return conflict();
+      if (autocommit) return conflict(client, input);
       throw new ConcurrencyError(input.expectedVersion, clashVersion(error, input.expectedVersion));
     });
-    if (rows.length !== input.events.length) await conflict();
+    if (rows.length !== input.events.length) await conflict(client, input);
     const positions = rows.map((row) => row.position);
     if (outbox) onOutboxWritten(client, autocommit);
     return { nextExpectedVersion: input.expectedVersion + positions.length, positions };
@@ -84,11 +83,6 @@ function conflictError(input: AppendInput) {
     if (code === 'ES404') throw new TenantIsolationError(input.tenantId);
     throw error;
   };
-}
-
-async function raiseConflict(client: PgQueryable, text: string, values: unknown[], input: AppendInput): Promise<never> {
-  await client.query(text, values).catch(conflictError(input));
-  throw new Error(`append_conflict returned for stream ${String(values[0])}`);
 }
 
 /** A unique violation of (stream_id, version): another writer's event holds a version of ours. */
