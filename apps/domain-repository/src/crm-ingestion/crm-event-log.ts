@@ -57,8 +57,10 @@ export function viewOf({ tenantId: _t, changes: _c, ...view }: CrmEventRow): Crm
 export async function recordNotification(client: pg.ClientBase, tenantId: string, provider: CrmProvider, n: CrmNotification) {
   const inserted = await client.query(
     `INSERT INTO ${TABLE} (id, tenant_id, provider, external_event_id, event_type, entity, change_type, external_ids, occurred_at, status, changes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'accepted', $10) ON CONFLICT (tenant_id, provider, external_event_id) DO NOTHING RETURNING ${COLUMNS}`,
-    [uuidv7(), tenantId, provider, n.externalEventId, n.eventType, n.entity, n.changeType, n.changes.map((c) => c.externalId), n.occurredAt, JSON.stringify(n.changes)],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (tenant_id, provider, external_event_id) DO NOTHING RETURNING ${COLUMNS}`,
+    [uuidv7(), tenantId, provider, n.externalEventId, n.eventType, n.entity, n.changeType, n.changes.map((c) => c.externalId), n.occurredAt,
+      // A notification with nothing to ingest (an object not mapped here) is logged as skipped and never queued.
+      n.changes.length === 0 ? 'skipped' : 'accepted', JSON.stringify(n.changes)],
   );
   if (inserted.rows[0]) return { row: fromRow(inserted.rows[0]), duplicate: false };
   const existing = await client.query(`SELECT ${COLUMNS} FROM ${TABLE} WHERE tenant_id = $1 AND provider = $2 AND external_event_id = $3`, [tenantId, provider, n.externalEventId]);

@@ -75,7 +75,7 @@ describe('Salesforce CDC through EventBridge', () => {
     expect(res.json().error).toBe('VALIDATION_ERROR');
     const paths = res.json().details.issues.map((i: { path: string }) => i.path).sort();
     expect(paths).toEqual([
-      'account', 'detail-type', 'detail.payload.ChangeEventHeader.changeType', 'detail.payload.ChangeEventHeader.entityName',
+      'account', 'detail-type', 'detail.payload.ChangeEventHeader.changeType',
       'detail.payload.ChangeEventHeader.recordIds.0', 'source',
     ]);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/crm-events', headers: caller.headers });

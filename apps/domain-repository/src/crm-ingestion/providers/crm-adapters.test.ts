@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@bizosaas/ddd-kernel';
-import { salesforceCdcEvent } from '../testing/salesforce-events.ts';
+import { awsAppFlowSample, salesforceAppFlowEvent, salesforceCdcEvent } from '../testing/salesforce-events.ts';
 import { translateNotification } from './crm-adapters.ts';
 
 const issuesOf = (provider: keyof typeof translateNotification, body: unknown) => {
@@ -49,9 +49,31 @@ describe('salesforce adapter', () => {
     expect(n!.changes[0]!.fields).toEqual({ phone: null, firstName: null });
   });
 
+  it('reads the AppFlow shape (change event directly in detail) exactly as the Event Relay shape', () => {
+    const options = { changeType: 'UPDATE', recordIds: ['00Q5g00000AbCdEAAA'], payload: { Name: { FirstName: 'A' }, Title: 'CTO' }, nulledFields: ['Phone'] };
+    const relay = salesforceCdcEvent(options);
+    const appFlow = { ...salesforceAppFlowEvent(options), id: relay.id, detail: relay.detail.payload };
+    expect(translateNotification.salesforce(appFlow)).toEqual(translateNotification.salesforce(relay));
+    expect(translateNotification.salesforce(appFlow)[0]!.changes[0]!.fields).toEqual({ firstName: 'A', jobTitle: 'CTO', phone: null });
+  });
+
+  it("accepts AWS's documented AppFlow sample; an Account is not ingested, so it carries no changes", () => {
+    const [n] = translateNotification.salesforce(awsAppFlowSample);
+    expect(n).toEqual({
+      externalEventId: '5c42b99e-e005-43b3-c744-07990c50d2cc', eventType: 'AccountChangeEvent', entity: 'Account',
+      changeType: 'update', occurredAt: '2020-08-20T18:25:35.000Z', changes: [],
+    });
+  });
+
+  it('names the AppFlow paths of an AppFlow body that is invalid', () => {
+    const header = { ...awsAppFlowSample.detail.ChangeEventHeader, recordIds: [] };
+    expect(issuesOf('salesforce', { ...awsAppFlowSample, source: 'aws.partner/appflow/hubspot.com/1', detail: { ChangeEventHeader: header } }).map((i) => i.path).sort())
+      .toEqual(['detail.ChangeEventHeader.recordIds', 'source']);
+  });
+
   it('lists every problem of a body that is not an EventBridge event', () => {
     expect(issuesOf('salesforce', { detail: {} }).map((i) => i.path).sort()).toEqual([
-      'account', 'detail-type', 'detail.payload', 'id', 'region', 'resources', 'source', 'time', 'version',
+      'account', 'detail-type', 'detail.ChangeEventHeader', 'id', 'region', 'resources', 'source', 'time', 'version',
     ]);
   });
 });

@@ -9,7 +9,8 @@ const recordId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must 
 const CHANGE_TYPES = ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE', 'GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE'] as const;
 
 const changeEventHeader = z.object({
-  entityName: z.enum(Object.keys(SALESFORCE_OBJECTS) as [string, ...string[]], { error: 'must be Lead or Contact (the objects ingested)' }),
+  // Any object's changes are accepted; only SALESFORCE_OBJECTS are ingested (the rest are logged as skipped).
+  entityName: z.string().min(1),
   recordIds: z.array(recordId).min(1),
   changeType: z.enum(CHANGE_TYPES, { error: `must be one of ${CHANGE_TYPES.join(', ')} (GAP_OVERFLOW needs a full sync)` }),
   changeOrigin: z.string().optional(),
@@ -23,23 +24,52 @@ const changeEventHeader = z.object({
   diffFields: z.array(z.string()).default([]),
 });
 
-/** The AWS EventBridge envelope around a Salesforce change data capture event (Event Relay). */
-export const salesforceEventBridgeEvent = z.object({
+/**
+ * The AWS EventBridge envelope. Salesforce reaches EventBridge two ways: Event Relay
+ * (source `aws.partner/salesforce.com/...`, the change event in `detail.payload`) and Amazon
+ * AppFlow (source `aws.partner/appflow[.<stage>]/salesforce.com/...`, the change event's header
+ * and mapped fields directly in `detail`, as in AWS's documented sample).
+ */
+const envelope = {
   version: z.literal('0'),
   id: z.string().min(1),
   'detail-type': z.string().min(1),
-  source: z.string().regex(/^aws\.partner\/salesforce\.com\//, 'must be an aws.partner/salesforce.com/... event source'),
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  source: z.string().regex(/^aws\.partner\/(?:appflow[^/]*\/)?salesforce\.com\//, 'must be an aws.partner/salesforce.com/... or aws.partner/appflow/salesforce.com/... event source'),
+  // AWS account ids are 12 digits; AWS's own AppFlow sample shows a shortened one.
+  account: z.string().regex(/^\d{1,12}$/, 'must be an AWS account id (digits)'),
   time: z.iso.datetime(),
   region: z.string().min(1),
   resources: z.array(z.string()),
+};
+
+export const salesforceEventRelayEvent = z.object({
+  ...envelope,
   detail: z.object({
     payload: z.looseObject({ ChangeEventHeader: changeEventHeader }),
     schemaId: z.string().optional(),
     id: z.string().optional(),
   }),
 });
-export type SalesforceEventBridgeEvent = z.output<typeof salesforceEventBridgeEvent>;
+
+export const salesforceAppFlowEvent = z.object({
+  ...envelope,
+  detail: z.looseObject({ ChangeEventHeader: changeEventHeader }),
+});
+
+/** Event Relay puts the change event under `detail.payload`; anything else is read as AppFlow's shape. */
+const isEventRelay = (body: unknown) =>
+  typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'object'
+  && (body as { detail: object | null }).detail !== null && 'payload' in (body as { detail: object }).detail;
+
+/** Either shape, reduced to what the translation needs: the event's id and type and the change event. */
+function parseSalesforce(body: unknown) {
+  if (isEventRelay(body)) {
+    const event = parseBody('Salesforce EventBridge (Event Relay)', salesforceEventRelayEvent, body);
+    return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail.payload };
+  }
+  const event = parseBody('Salesforce EventBridge (AppFlow)', salesforceAppFlowEvent, body);
+  return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail };
+}
 
 /** Lead and Contact fields as CDC payloads and REST records carry them (CDC nests the compound Name). */
 export function salesforceFields(record: Record<string, unknown>, nulled: readonly string[] = []): CrmFields {
@@ -71,21 +101,22 @@ function salesforceStage(status: string | null): CrmFields['stage'] {
 }
 
 export function translateSalesforce(body: unknown): CrmNotification[] {
-  const event = parseBody('Salesforce EventBridge', salesforceEventBridgeEvent, body);
-  const { ChangeEventHeader: header, ...record } = event.detail.payload;
+  const { id, detailType, changeEvent } = parseSalesforce(body);
+  const { ChangeEventHeader: header, ...record } = changeEvent;
   const gap = header.changeType.startsWith('GAP_');
   const base = header.changeType.replace(/^GAP_/, '');
   const changeType: CrmChange['changeType'] = base === 'UPDATE' ? 'update' : base === 'DELETE' ? 'delete' : 'create';
   // An undelete carries no fields either: the record's state comes from the REST API.
   const refetch = gap || base === 'UNDELETE';
   const fields = refetch || changeType === 'delete' ? {} : salesforceFields(record, header.nulledFields);
-  const target = SALESFORCE_OBJECTS[header.entityName]!;
+  const target = SALESFORCE_OBJECTS[header.entityName];
   return [{
-    externalEventId: event.id,
-    eventType: event['detail-type'],
+    externalEventId: id,
+    eventType: detailType,
     entity: header.entityName,
     changeType,
     occurredAt: new Date(header.commitTimestamp).toISOString(),
-    changes: header.recordIds.map((externalId) => ({ target, entity: header.entityName, externalId, changeType, fields, refetch })),
+    // An object not ingested here (Account, Opportunity, ...) is logged with no changes: skipped.
+    changes: target ? header.recordIds.map((externalId) => ({ target, entity: header.entityName, externalId, changeType, fields, refetch })) : [],
   }];
 }

@@ -53,3 +53,44 @@ export const cdcLeadPayload = (email: string, extra: Record<string, unknown> = {
   Name: { FirstName: 'Grace', LastName: 'Hopper' }, Email: email, Company: 'Navy Labs', Title: 'Rear Admiral', Phone: '+1 202 555 0100',
   Status: 'Open - Not Contacted', LeadSource: 'Web', CreatedDate: '2026-11-22T09:29:58.000Z', ...extra,
 });
+
+/**
+ * The same change as Amazon AppFlow delivers it to EventBridge: the header and the mapped fields
+ * directly in `detail` (AppFlow passes only the fields its flow maps, flat or compound).
+ */
+export function salesforceAppFlowEvent(options: Parameters<typeof salesforceCdcEvent>[0]) {
+  const relay = salesforceCdcEvent(options);
+  return {
+    ...relay,
+    source: 'aws.partner/appflow/salesforce.com/123456789012/bizosaas-leads',
+    detail: relay.detail.payload,
+  };
+}
+
+/** AWS's documented example of a Salesforce event received through AppFlow (EventBridge user guide, "Receiving events from Salesforce"). */
+export const awsAppFlowSample = {
+  version: '0',
+  id: '5c42b99e-e005-43b3-c744-07990c50d2cc',
+  'detail-type': 'AccountChangeEvent',
+  source: 'aws.partner/appflow.test/salesforce.com/364228160620/CustomSF-Source-Final',
+  account: '000000000',
+  time: '2020-08-20T18:25:51Z',
+  region: 'us-west-2',
+  resources: [],
+  detail: {
+    ChangeEventHeader: {
+      commitNumber: 248197218874,
+      commitUser: '0056g000003XW7AAAW',
+      sequenceNumber: 1,
+      entityName: 'Account',
+      changeType: 'UPDATE',
+      changedFields: ['LastModifiedDate', 'Region__c'],
+      changeOrigin: 'com/salesforce/api/soap/49.0;client=SfdcInternalAPI/',
+      transactionKey: '000035af-b239-0581-9f14-461e4187de11',
+      commitTimestamp: 1597947935000,
+      recordIds: ['0016g00000MLhLeAAL'],
+    },
+    LastModifiedDate: '2020-08-20T18:25:35.000Z',
+    Region__c: 'America',
+  },
+};
