@@ -43,7 +43,6 @@ export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './
 export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
 export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';
 export { createInboxBatchHandler, createInboxHandler, type InboxHandlerOptions, type InboxRetryOptions } from './inbox/inbox-handler.ts';
-export { isTransientError } from './inbox/transient-error.ts';
 export { pruneProcessedRecords, type PruneOptions, type PruneResult } from './retention/prune-processed-records.ts';
 export { createPgIdempotencyStore, type PgIdempotencyStoreOptions } from './idempotency/pg-idempotency-store.ts';
 export { trimSafely, type TrimResult, type TrimSafelyOptions } from './retention/trim-safely.ts';

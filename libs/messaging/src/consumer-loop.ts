@@ -1,8 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { claimStale } from './claim-stale.ts';
 import { reconnectDelay } from './create-redis.ts';
-import { deliver, deliverBatch, type DeliverContext } from './deliver.ts';
+import { deliverBatch, deliverEach, type DeliverContext } from './deliver.ts';
+import { DependencyDown } from './dependency-down.ts';
+import { pauseUntilHealthy, redeliverOwnPending, sleep, type PauseBackoff, type PauseState } from './dependency-outage.ts';
 import { fromReadReply } from './stream-entry.ts';
 
 /** Everything one running consumer needs; mutable fields are owned by its loop. */
@@ -21,17 +22,29 @@ export interface ConsumerLoop<E> {
   blockingId?: number;
   /** Acknowledgements sent and not yet answered; the loop awaits them before it ends. */
   acks: Set<Promise<unknown>>;
+  /** Resolves when the consumer's dependencies are usable again (probed during a pause). */
+  healthCheck: () => Promise<unknown>;
+  pauseBackoff: PauseBackoff;
+  /** Set while paused by a dependency outage. */
+  paused?: PauseState | undefined;
 }
 
 /**
  * Reclaim stale entries every `claimIntervalMs`, then block for new ones, until stopped.
  * Errors (Redis down, NOGROUP) are signalled and retried with backoff; the loop never dies.
+ * A dependency outage met by a handler pauses the loop until its health check passes; then
+ * the entries it holds come first.
  */
 export async function runConsumerLoop<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<void> {
   let nextClaimAt = 0;
   let failures = 0;
+  let recovering = false;
   while (!loop.stopping.aborted) {
     try {
+      if (recovering) {
+        await redeliverOwnPending(loop);
+        recovering = false;
+      }
       if (Date.now() >= nextClaimAt) {
         const more = await reclaim(loop);
         nextClaimAt = more ? 0 : Date.now() + loop.claimIntervalMs;
@@ -40,6 +53,11 @@ export async function runConsumerLoop<E>(loop: ConsumerLoop<E>, connection: Redi
       if (!loop.stopping.aborted) await readNew(loop, connection);
       failures = 0;
     } catch (error) {
+      if (error instanceof DependencyDown) {
+        await pauseUntilHealthy(loop, error);
+        recovering = true;
+        continue;
+      }
       loop.deliver.signal({ kind: 'error', error });
       failures += 1;
       await sleep(reconnectDelay(failures), loop.stopping);
@@ -60,7 +78,7 @@ async function reclaim<E>(loop: ConsumerLoop<E>): Promise<boolean> {
     });
     loop.cursors.set(stream, page.cursor);
     more ||= page.cursor !== '0-0';
-    for (const entry of page.entries) await deliver(loop.deliver, entry, entry.deliveryCount);
+    await deliverEach(loop.deliver, page.entries);
   }
   return more;
 }
@@ -78,7 +96,3 @@ async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<voi
     .finally(() => loop.acks.delete(settled));
   loop.acks.add(settled);
 }
-
-/** Waits `ms`, or less when `abort` fires (then resolves, not rejects). */
-const sleep = (ms: number, abort: AbortSignal): Promise<void> =>
-  delay(ms, undefined, { signal: abort }).catch(() => undefined);

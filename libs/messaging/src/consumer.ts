@@ -4,6 +4,7 @@ import { runConsumerLoop, type ConsumerLoop } from './consumer-loop.ts';
 import type { ConsumerSignal, EventBatchHandler, EventHandler } from './deliver.ts';
 import { ensureGroup } from './ensure-group.ts';
 import { consumedStreams, deadLetterStreamKey } from './stream-names.ts';
+import { isTransientError } from './transient-error.ts';
 
 export interface ConsumerOptions<E> {
   /** Used for XACK, XAUTOCLAIM, group creation and dead-lettering. */
@@ -39,8 +40,30 @@ export interface ConsumerOptions<E> {
   claimIntervalMs?: number;
   /** Where a newly created group starts: '0' (default, nothing published earlier is missed) or '$'. */
   startId?: string;
+  /**
+   * Resolves when the handler's dependencies are usable (e.g. `SELECT 1` on its pool); throws or
+   * times out (5 s) when not. A handler error that is transient (`isTransient`) while this fails
+   * is an outage: the consumer pauses (no reads, no claims), does not count the delivery, and
+   * probes this with backoff until it passes. A transient error while it passes counts as a
+   * failed delivery. Without it every transient error pauses the consumer.
+   */
+  healthCheck?: () => Promise<unknown>;
+  /** Default isTransientError (infrastructure failures). */
+  isTransient?: (error: unknown) => boolean;
+  /** Probing backoff while paused. Default 250 ms doubling to 5 s. */
+  pauseBackoff?: { initialMs?: number; maxMs?: number };
   /** Metrics and logging hook. */
   onSignal?: (signal: ConsumerSignal) => void;
+}
+
+/** What `/ready` shows of a consumer. */
+export interface ConsumerStatus {
+  group: string;
+  consumer: string;
+  /** The streams given in the options (their companions are read too). */
+  streams: readonly string[];
+  /** Present while a dependency outage pauses the consumer. */
+  paused?: { sinceMs: number; reason: string };
 }
 
 export interface Consumer {
@@ -48,6 +71,7 @@ export interface Consumer {
   start(): Promise<void>;
   /** Stops reading, lets the batch in hand finish (handlers, acks), then resolves. */
   stop(): Promise<void>;
+  status(): ConsumerStatus;
 }
 
 /**
@@ -65,6 +89,8 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
   const readStreams = [0, 1, 2].flatMap((i) => companions.map((keys) => keys[i]!));
   const baseOf = new Map(companions.flatMap((keys, i) => keys.map((key) => [key, streams[i]!] as const)));
   const startId = options.startId ?? '0';
+  const healthCheck = options.healthCheck ? withTimeout(options.healthCheck, 5_000) : async () => {};
+  const isTransient = options.isTransient ?? isTransientError;
   const loop: ConsumerLoop<E> = {
     deliver: {
       redis,
@@ -75,6 +101,7 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       handler: options.handler,
       ...(options.batchHandler ? { batchHandler: options.batchHandler } : {}),
       signal,
+      isOutage: async (error) => isTransient(error) && !(await healthCheck().then(() => true, () => false)),
       deadLetterStream: (stream) => deadLetterStreamKey(baseOf.get(stream) ?? stream),
     },
     streams: readStreams,
@@ -89,6 +116,8 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
     ])),
     cursors: new Map(readStreams.map((stream) => [stream, '0-0'])),
     acks: new Set(),
+    healthCheck,
+    pauseBackoff: { initialMs: options.pauseBackoff?.initialMs ?? 250, maxMs: options.pauseBackoff?.maxMs ?? 5_000 },
   };
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
@@ -115,6 +144,23 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       })();
       return stopped;
     },
+
+    status() {
+      const paused = loop.paused && { sinceMs: Date.now() - loop.paused.since, reason: loop.paused.reason };
+      return { group, consumer: options.consumer, streams, ...(paused ? { paused } : {}) };
+    },
+  };
+}
+
+function withTimeout(check: () => Promise<unknown>, ms: number): () => Promise<unknown> {
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`health check: no answer within ${ms} ms`)), ms)));
+    try {
+      return await Promise.race([check(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

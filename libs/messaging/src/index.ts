@@ -1,7 +1,7 @@
 export { createRedis, reconnectDelay, type CreateRedisOptions } from './create-redis.ts';
 export { checkRedis } from './check-redis.ts';
 export {
-  consumedStreams, DEFAULT_STREAM_NAMESPACE, deadLetterStreamKey, eventStreamKey, groupStreamKey, highPriorityStreamKey, type Priority,
+  consumedStreams, DEFAULT_STREAM_NAMESPACE, deadLetterStreamKey, eventStreamKey, excusedDeliveriesKey, groupStreamKey, highPriorityStreamKey, type Priority,
 } from './stream-names.ts';
 export { ENVELOPE_FIELD, fieldValue, toEntries, toStreamFields, type StreamEntry } from './stream-entry.ts';
 export {
@@ -11,6 +11,7 @@ export { ensureGroup } from './ensure-group.ts';
 export { DEAD_LETTER_FIELDS, moveToDeadLetter, type DeadLetterInput } from './dead-letter.ts';
 export { toDeadLetterEntry, type DeadLetterEntry } from './dead-letter-entry.ts';
 export { redriveDeadLetter, type RedriveInput } from './redrive.ts';
-export { claimStale, type ClaimedEntry, type ClaimInput } from './claim-stale.ts';
+export { claimStale, countDeliveries, type ClaimedEntry, type ClaimInput } from './claim-stale.ts';
 export { type BatchItem, type ConsumerSignal, type Delivery, type EventBatchHandler, type EventHandler } from './deliver.ts';
-export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.ts';
+export { createConsumer, type Consumer, type ConsumerOptions, type ConsumerStatus } from './consumer.ts';
+export { isTransientError } from './transient-error.ts';

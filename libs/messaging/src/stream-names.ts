@@ -41,3 +41,11 @@ export function groupStreamKey(stream: string, group: string): string {
 export function consumedStreams(stream: string, group: string): [high: string, own: string, normal: string] {
   return [highPriorityStreamKey(stream), groupStreamKey(stream, group), stream];
 }
+
+/**
+ * `<stream>:excused:<group>`: a hash of entry id -> deliveries of that entry that ended in a
+ * dependency outage (see ConsumerOptions.healthCheck); same hash tag as the stream.
+ */
+export function excusedDeliveriesKey(stream: string, group: string): string {
+  return `${stream}:excused:${group}`;
+}

@@ -41,15 +41,19 @@ export async function freePort(): Promise<number> {
 }
 
 /** A TCP proxy to the real Redis that a test can take down and bring back on the same port. */
-export function redisProxy(port: number) {
-  const target = new URL(redisUrl);
+export const redisProxy = (port: number) => tcpProxy(port, redisUrl);
+
+/** A TCP proxy to the server of `targetUrl` (Redis, PostgreSQL) that a test can take down and bring back. */
+export function tcpProxy(port: number, targetUrl: string) {
+  const target = new URL(targetUrl);
+  const defaultPort = target.protocol.startsWith('postgres') ? 5432 : 6379;
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: Object.assign(new URL(targetUrl), { hostname: '127.0.0.1', port: String(port) }).toString(),
     async up() {
       server = net.createServer((client) => {
-        const upstream = net.connect(Number(target.port || 6379), target.hostname);
+        const upstream = net.connect(Number(target.port || defaultPort), target.hostname);
         for (const socket of [client, upstream]) {
           sockets.add(socket);
           socket.on('error', () => {}).on('close', () => {

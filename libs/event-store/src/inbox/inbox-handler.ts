@@ -1,9 +1,8 @@
-import { ValidationError } from '@bizosaas/ddd-kernel';
+import { ConcurrencyError, ValidationError } from '@bizosaas/ddd-kernel';
 import type { DomainEvent } from '@bizosaas/event-schemas';
-import type { BatchItem, Delivery, EventBatchHandler, EventHandler } from '@bizosaas/messaging';
+import { isTransientError, type BatchItem, type Delivery, type EventBatchHandler, type EventHandler } from '@bizosaas/messaging';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
-import { isTransientError } from './transient-error.ts';
 
 /** In-process retries of transient failures, before the delivery fails back to the stream. */
 export interface InboxRetryOptions {
@@ -12,7 +11,7 @@ export interface InboxRetryOptions {
   /** First backoff delay; it grows exponentially with jitter. Default 100 ms. */
   initialDelayMs?: number;
   maxDelayMs?: number;
-  /** Default isTransientError. */
+  /** Default: isTransientError (libs/messaging) or a version conflict (another writer got there first). */
   isTransient?: (error: unknown) => boolean;
 }
 
@@ -168,7 +167,7 @@ async function inInboxTransaction<E>(
 
 function withRetries<A extends unknown[]>(options: InboxRetryOptions | false | undefined, attempt: (...args: A) => Promise<void>) {
   if (options === false) return attempt;
-  const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 2_000, isTransient = isTransientError } = options ?? {};
+  const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 2_000, isTransient = retriable } = options ?? {};
   const policy = retry(handleWhen((error) => isTransient(error)), {
     maxAttempts: maxRetries,
     backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
@@ -177,4 +176,5 @@ function withRetries<A extends unknown[]>(options: InboxRetryOptions | false | u
 }
 
 const ignore = () => {};
+const retriable = (error: unknown) => isTransientError(error) || (error instanceof ConcurrencyError);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,18 +12,23 @@ describe('isTransientError', () => {
     ['statement timeout', withCode('57014')],
     ['connection failure (class 08)', withCode('08006')],
     ['server shutting down', withCode('57P01')],
-    ['connection reset', withCode('ECONNRESET')],
+    ['connection refused', withCode('ECONNREFUSED')],
+    ['connection refused on every address', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['pg connection loss', new Error('Connection terminated unexpectedly')],
     ['pool checkout timeout', new Error('timeout exceeded when trying to connect')],
-    ['version conflict', new ConcurrencyError(3, 4)],
+    ['ioredis closed connection', new Error('Connection is closed.')],
+    ['Redis failover', new Error("READONLY You can't write against a read only replica.")],
+    ['wrapped connection loss', new Error('query failed', { cause: withCode('40001') })],
     ['dependency down', new ServiceUnavailableError('Publishing failed')],
-  ])('retries a %s', (_, error) => expect(isTransientError(error)).toBe(true));
+  ])('classifies a %s as transient', (_, error) => expect(isTransientError(error)).toBe(true));
 
   it.each([
     ['unique violation', withCode('23505')],
     ['syntax error', withCode('42601')],
+    ['version conflict', new ConcurrencyError(3, 4)],
     ['validation error', new ValidationError('bad', [])],
+    ['mixed aggregate', new AggregateError([withCode('ECONNREFUSED'), withCode('23505')])],
     ['plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['non-error value', 'boom'],
-  ])('does not retry a %s', (_, error) => expect(isTransientError(error)).toBe(false));
+  ])('classifies a %s as permanent', (_, error) => expect(isTransientError(error)).toBe(false));
 });
