@@ -81,7 +81,7 @@ describe('EventBusClient against the event-bus', () => {
     for await (const event of bus.iterateHistory({ limit: 2 })) all.push(event.id);
     expect(all).toEqual(ids);
     const chain: string[] = [];
-    for await (const event of bus.iterateHistory({ correlationId: 'chain-x', types: ['lead.created'], from: new Date(Date.now() - 60_000) })) chain.push(event.id);
+    for await (const event of bus.iterateHistory({ correlationId: 'chain-x', eventTypes: ['lead.created'], from: new Date(Date.now() - 60_000) })) chain.push(event.id);
     expect(chain).toEqual([ids[0], ids[2], ids[3]]);
 
     const { id: subscriptionId, secret } = await bus.subscribe({ eventType: 'lead.created', serviceName: 'replayer', webhookUrl: receiver.url });

@@ -99,7 +99,7 @@ describe('history', () => {
 
     const chain = (await history(tenant, { correlationId: 'chain-1' })).json();
     expect(chain.events.map((e: { id: string }) => e.id)).toEqual(ids.slice(0, 2));
-    expect((await history(tenant, { types: ['lead.qualified'] })).json().events).toEqual([]);
+    expect((await history(tenant, { eventTypes: ['lead.qualified'] })).json().events).toEqual([]);
 
     const forged = await history(tenant, { cursor: 'not-a-cursor' });
     expect(forged.statusCode).toBe(400);

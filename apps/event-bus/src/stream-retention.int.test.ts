@@ -35,7 +35,7 @@ describe('stream retention', () => {
       await waitFor(async () => (await fx.redis.xlen(probeStream)) === 1, 'a trim pass');
     };
     for (let n = 0; n < 3; n += 1) await publish('lead.created');
-    const archived = async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers, payload: { types: ['lead.created'] } })).json().events.length;
+    const archived = async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers, payload: { eventTypes: ['lead.created'] } })).json().events.length;
     await waitFor(async () => (await archived()) === 3, 'the archive to store the events');
     await trimPassRan();
     expect(await fx.redis.xlen(stream)).toBe(3);

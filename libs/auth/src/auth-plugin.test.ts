@@ -36,7 +36,7 @@ async function buildApp(publicRoutes: PublicRouteMatcher = ['/health', '/docs/*'
     '/api/v1/leads',
     {
       schema: { body: z.object({ name: z.string() }) },
-      preHandler: requirePermission('leads:write'),
+      onRequest: requirePermission('leads:write'),
     },
     async (request, reply) => reply.status(201).send({ name: request.body.name }),
   );
@@ -169,6 +169,17 @@ describe('requirePermission', () => {
       message: 'Missing permission',
       details: { required: 'leads:write' },
     });
+  });
+
+  it('decides before the body is read: a viewer sending an invalid body gets 403, not a list of the schema', async () => {
+    const claims = { roles: ['viewer'], permissions: permissionsForRoles(['viewer']) };
+    const response = await app.inject({ method: 'POST', url: '/api/v1/leads', headers: bearer(await tokenFor(claims)), payload: { name: 42 } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().details).toEqual({ required: 'leads:write' });
+  });
+
+  it('carries its permission, for the OpenAPI document', () => {
+    expect(requirePermission('leads:write').permission).toBe('leads:write');
   });
 
   it('lets a manager through', async () => {

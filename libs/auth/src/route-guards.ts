@@ -14,14 +14,20 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** A route hook that refuses callers lacking `permission`; the permission is readable for the OpenAPI page. */
+export type PermissionGuard = ((request: FastifyRequest) => Promise<void>) & { readonly permission: Permission };
+
 /**
- * A preHandler refusing callers whose token lacks `permission`:
- * `{ preHandler: requirePermission('leads:write') }`. FORBIDDEN carries `details.required`.
+ * An onRequest hook refusing callers whose token lacks `permission`:
+ * `{ onRequest: requirePermission('leads:write') }`. As a route-level onRequest hook it runs after
+ * the auth plugin's (which sets `request.principal`) and before the body is read, so a caller
+ * without the permission gets 403 whatever the body holds. FORBIDDEN carries `details.required`.
  */
-export function requirePermission(permission: Permission) {
-  return async function permissionGuard(request: FastifyRequest): Promise<void> {
+export function requirePermission(permission: Permission): PermissionGuard {
+  const guard = async function permissionGuard(request: FastifyRequest): Promise<void> {
     if (!hasPermission(requirePrincipal(request), permission)) {
       throw new ForbiddenError('Missing permission', { required: permission });
     }
   };
+  return Object.assign(guard, { permission });
 }

@@ -46,7 +46,8 @@ export interface SubscribeInput {
 }
 
 export interface HistoryQuery {
-  types?: string[];
+  /** Seed 002's `event_types`: only events of these types. */
+  eventTypes?: string[];
   from?: Date | string;
   to?: Date | string;
   aggregateId?: string;

@@ -11,8 +11,8 @@ async function build(readiness = {}) {
   app = await createService({ name: 'test-service', logLevel: 'silent', bodyLimit: 1024, readiness, readinessTimeoutMs: 200 });
   app.post('/api/v1/things', {
     schema: {
-      body: z.object({ name: z.string().min(2), budget: z.string().regex(/^\d+\.\d{2}$/), count: z.number().int() }),
-      querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+      body: z.strictObject({ name: z.string().min(2), budget: z.string().regex(/^\d+\.\d{2}$/), count: z.number().int() }),
+      querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
       response: { 201: z.object({ name: z.string() }) },
     },
     handler: async (request, reply) => reply.status(201).send({ name: request.body.name }),

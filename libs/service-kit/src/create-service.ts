@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault, type RouteOptions } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import { authPlugin, type TokenVerifier } from '@bizosaas/auth';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { acceptJsonOnly } from './json-only.ts';
 import { registerMetrics } from './metrics.ts';
+import { documentOptions } from './openapi-document.ts';
+import type { RouteAuth } from './openapi-operation.ts';
 import { registerProbes, type ReadinessCheck } from './probes.ts';
+import { assertStrictInput } from './strict-input.ts';
 
 export type ServiceApp = FastifyInstance<
   RawServerDefault,
@@ -28,6 +27,8 @@ export interface ServiceOptions {
   name: string;
   version?: string;
   description?: string;
+  /** Descriptions of the OpenAPI tags the routes use (`{ users: 'Users of the tenant...' }`). */
+  tags?: Record<string, string>;
   logLevel?: string;
   /** Largest accepted request body in bytes (413 PAYLOAD_TOO_LARGE above). */
   bodyLimit?: number;
@@ -62,6 +63,8 @@ declare module 'fastify' {
 }
 
 const PUBLIC_ROUTES = ['/health', '/ready', '/metrics', '/docs/*'];
+const isOpsRoute = (url: string) => PUBLIC_ROUTES.some((route) => route === url || (route.endsWith('/*') && url.startsWith(route.slice(0, -1))));
+const authOf = (route: RouteOptions): RouteAuth => route.config?.auth ?? (isOpsRoute(route.url) ? 'public' : 'required');
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /** A hop count trusts that many proxies nearest to us (Fastify's typings take it as a function only). */
@@ -101,6 +104,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  acceptJsonOnly(app);
 
   // Once close() has begun, tell keep-alive clients to go, so the server can finish draining.
   let closing = false;
@@ -123,18 +127,19 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     if (principal) request.log = request.log.child({ tenantId: principal.tenantId, userId: principal.userId });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: `${options.name} API`, version, description: options.description ?? '' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, documentOptions({
+    name: options.name,
+    version,
+    description: options.description,
+    tags: options.tags,
+    authOf: options.auth ? authOf : undefined,
+  }));
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     ...(options.docsUrls && { uiConfig: { urls: [{ name: options.name, url: '/docs/json' }, ...options.docsUrls] } }),
   });
+  // Every route added from here on (the service's own) must refuse unknown input keys.
+  app.addHook('onRoute', assertStrictInput);
 
   app.decorate('metricsRegistry', registerMetrics(app, options.name));
   registerProbes(app, {

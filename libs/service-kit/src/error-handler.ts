@@ -35,13 +35,27 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
-function validationIssues(error: FastifyError & { validation: { instancePath: string; message?: string }[] }): FieldIssue[] {
+interface ValidationEntry {
+  instancePath: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+const pathOf = (instancePath: string) => instancePath.replace(/^\//, '').replaceAll('/', '.');
+
+/** One issue per bad field; zod reports all unknown keys of an object in one issue, so it is split per key. */
+function validationIssues(error: FastifyError & { validation: ValidationEntry[] }): FieldIssue[] {
   const location = LOCATION[error.validationContext ?? 'body'] ?? 'body';
-  return error.validation.map((issue) => ({
-    path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
-    message: issue.message ?? 'is invalid',
-    location,
-  }));
+  return error.validation.flatMap((issue) => {
+    const keys = issue.params?.['keys'];
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      const parent = pathOf(issue.instancePath);
+      const message = location === 'query' ? 'unknown parameter' : 'unknown field';
+      return keys.map((key) => ({ path: parent ? `${parent}.${String(key)}` : String(key), message, location }));
+    }
+    return [{ path: pathOf(issue.instancePath) || '(root)', message: issue.message ?? 'is invalid', location }];
+  });
 }
 
 /** Maps any thrown value to the one error shape. Pure, so it is tested without a server. */

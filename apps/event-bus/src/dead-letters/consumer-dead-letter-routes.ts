@@ -1,6 +1,6 @@
 import { isServicePrincipal, requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError } from '@bizosaas/ddd-kernel';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { catalogueAggregateTypes } from '../archive/archive-events.ts';
@@ -16,12 +16,12 @@ const filterFields = {
   /** A platform service may narrow to one tenant; anyone else may only name their own. */
   tenantId: z.uuid().optional(),
 };
-const listQuery = z.object({
+const listQuery = z.strictObject({
   ...filterFields,
   cursor: z.string().min(1).max(512).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-const entryParams = z.object({ aggregateType, id: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be a stream entry id') });
+const entryParams = z.strictObject({ aggregateType, id: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be a stream entry id') });
 
 const deadLetter = z.object({
   id: z.string(), aggregateType: z.string(), stream: z.string(), sourceStream: z.string().nullable(), group: z.string(),
@@ -49,7 +49,7 @@ function scopeOf(request: FastifyRequest, asked: string | undefined): { scope: D
  * inspect, redrive to the group they died in (only that group handles them again), discard.
  */
 export function registerConsumerDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore): void {
-  const guard = { preHandler: requirePermission('events:subscribe') };
+  const guard = { onRequest: requirePermission('events:subscribe') };
   const tags = ['consumer dead letters'];
   const base = '/api/v1/events/consumer-dead-letters';
 
@@ -72,12 +72,12 @@ export function registerConsumerDeadLetterRoutes(app: ServiceApp, store: DeadLet
   });
 
   app.post(`${base}/:aggregateType/:id/redrive`, {
-    ...guard, schema: { tags, summary: 'Redrive one to the group it died in', params: entryParams, response: { 200: redriven } },
+    ...guard, schema: { tags, summary: 'Redrive one to the group it died in', params: entryParams, response: { 200: redriven, 422: errorResponseSchema } },
   }, async (request) => redriveOne(store, scopeOf(request, undefined).scope, request.params.aggregateType, request.params.id));
 
   app.post(`${base}/redrive`, {
     ...guard, schema: {
-      tags, summary: 'Redrive every dead letter the filter selects, each to its group', body: z.object(filterFields).default({}),
+      tags, summary: 'Redrive every dead letter the filter selects, each to its group', body: z.strictObject(filterFields).default({}),
       response: { 200: z.object({ redriven: z.int(), skipped: z.int() }) },
     },
   }, async (request) => {
@@ -86,9 +86,9 @@ export function registerConsumerDeadLetterRoutes(app: ServiceApp, store: DeadLet
   });
 
   app.delete(`${base}/:aggregateType/:id`, {
-    ...guard, schema: { tags, summary: 'Discard one', params: entryParams },
+    ...guard, schema: { tags, summary: 'Discard one', params: entryParams, response: { 204: z.null().describe('Discarded') } },
   }, async (request, reply) => {
     await discardOne(store, scopeOf(request, undefined).scope, request.params.aggregateType, request.params.id);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

@@ -1,6 +1,6 @@
 import { isServicePrincipal, requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError } from '@bizosaas/ddd-kernel';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { DataKeyStore } from './data-key-store.ts';
@@ -22,7 +22,7 @@ export interface EncryptionRouteDeps {
  */
 export function registerEncryptionRoutes(app: ServiceApp, deps: EncryptionRouteDeps): void {
   const tags = ['encryption'];
-  const guard = { preHandler: requirePermission('tenant:manage') };
+  const guard = { onRequest: requirePermission('tenant:manage') };
 
   app.get('/api/v1/events/encryption/data-keys', {
     ...guard,
@@ -40,7 +40,7 @@ export function registerEncryptionRoutes(app: ServiceApp, deps: EncryptionRouteD
   app.post('/api/v1/events/encryption/master-key/rewrap', {
     schema: {
       tags, summary: 'Re-wrap every data key and webhook secret under the active master key (platform services only)',
-      response: { 200: z.object({ activeMasterKeyId: z.string(), dataKeysRewrapped: z.int(), webhookSecretsResealed: z.int(), dataKeysByMasterKey: z.record(z.string(), z.int()) }) },
+      response: { 403: errorResponseSchema, 200: z.object({ activeMasterKeyId: z.string(), dataKeysRewrapped: z.int(), webhookSecretsResealed: z.int(), dataKeysByMasterKey: z.record(z.string(), z.int()) }) },
     },
   }, async (request) => {
     if (!isServicePrincipal(requirePrincipal(request))) {

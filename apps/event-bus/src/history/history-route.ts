@@ -6,10 +6,11 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { readHistory } from './read-history.ts';
 
-const historyBody = z.object({
+const historyBody = z.strictObject({
   /** Optional; must be the token's tenant (history is always the caller's tenant's). */
   tenantId: z.uuid().optional(),
-  types: z.array(z.string().min(1)).max(50).optional(),
+  /** Seed 002's `event_types`: only events of these types. */
+  eventTypes: z.array(z.string().min(1)).min(1).max(50).optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   aggregateId: z.uuid().optional(),
@@ -33,7 +34,7 @@ export function registerHistoryRoute(
       tags: ['history'], summary: 'Archived events of the caller\'s tenant', body: historyBody,
       response: { 200: z.object({ events: z.array(event), nextCursor: z.string().nullable() }) },
     },
-    preHandler: requirePermission('events:subscribe'),
+    onRequest: requirePermission('events:subscribe'),
   }, async (request) => {
     const { tenantId } = requirePrincipal(request);
     const { tenantId: asked, ...query } = request.body;

@@ -4,7 +4,7 @@ import { inTenantTransaction } from '@bizosaas/event-store';
 import type pg from 'pg';
 
 export interface HistoryQuery {
-  types?: string[] | undefined;
+  eventTypes?: string[] | undefined;
   from?: string | undefined;
   to?: string | undefined;
   aggregateId?: string | undefined;
@@ -31,7 +31,7 @@ export async function readHistory(pool: pg.Pool, tenantId: string, query: Histor
     values.push(value);
     where.push(sql(`$${values.length}`));
   };
-  if (query.types?.length) add((n) => `type = ANY(${n}::text[])`, query.types);
+  if (query.eventTypes?.length) add((n) => `type = ANY(${n}::text[])`, query.eventTypes);
   if (query.from) add((n) => `occurred_at >= ${n}::timestamptz`, query.from);
   if (query.to) add((n) => `occurred_at < ${n}::timestamptz`, query.to);
   if (query.aggregateId) add((n) => `aggregate_id = ${n}::uuid`, query.aggregateId);

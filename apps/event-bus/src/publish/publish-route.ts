@@ -4,7 +4,7 @@ import {
   createEvent, eventCatalogue, findDefinition, InvalidEventError, isSealedValue, UnknownEventTypeError, upcast, type EventEnvelope, type EventType,
 } from '@bizosaas/event-schemas';
 import { publishStreamKey, type Publisher } from '@bizosaas/messaging';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import { z } from 'zod';
 import { sensitiveValues } from '../encryption/sensitive-walk.ts';
 import type { BucketLimit, TakeResult } from './token-bucket.ts';
@@ -22,7 +22,7 @@ export interface PublishDeps {
 
 const traceId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
 
-const publishBody = z.object({
+const publishBody = z.strictObject({
   type: z.string().min(1),
   /** The version `data` is written in; older versions are upcast. Default: the current one. */
   schemaVersion: z.int().min(1).optional(),
@@ -56,8 +56,8 @@ const published = z.object({
  */
 export function registerPublishRoute(app: ServiceApp, deps: PublishDeps): void {
   app.post('/api/v1/events/publish', {
-    schema: { tags: ['publish'], summary: 'Publish an event', body: publishBody, response: { 202: published } },
-    preHandler: requirePermission('events:publish'),
+    schema: { tags: ['publish'], summary: 'Publish an event', body: publishBody, response: { 202: published, 429: errorResponseSchema } },
+    onRequest: requirePermission('events:publish'),
   }, async (request, reply) => {
     const principal = requirePrincipal(request);
     const body = request.body;

@@ -15,14 +15,14 @@ export interface GroupReplayDeps {
   namespace: string;
 }
 
-const replayBody = z.object({
+const replayBody = z.strictObject({
   /** Default the caller's tenant; only a platform service may name another. */
   tenantId: z.uuid().optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
   /** A request's whole causal chain. */
   correlationId: z.string().min(1).max(128).optional(),
-  types: z.array(z.string().min(1)).max(50).optional(),
+  eventTypes: z.array(z.string().min(1)).min(1).max(50).optional(),
   /** At most this many events (oldest first). */
   limit: z.int().min(1).max(10_000).default(1_000),
 });
@@ -43,7 +43,7 @@ async function archived(pool: pg.Pool, tenantId: string, query: ReplayQuery): Pr
      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
        AND ($4::text IS NULL OR correlation_id = $4) AND ($5::text[] IS NULL OR type = ANY($5))
      ORDER BY occurred_at, id LIMIT $6`,
-    [tenantId, query.from ?? null, query.to ?? null, query.correlationId ?? null, query.types ?? null, query.limit],
+    [tenantId, query.from ?? null, query.to ?? null, query.correlationId ?? null, query.eventTypes ?? null, query.limit],
   ));
   return rows.map((row) => row.envelope);
 }
@@ -57,9 +57,9 @@ async function archived(pool: pg.Pool, tenantId: string, query: ReplayQuery): Pr
 export function registerGroupReplayRoute(app: ServiceApp, deps: GroupReplayDeps): void {
   const publisher = createPublisher({ redis: deps.redis, namespace: deps.namespace });
   app.post('/api/v1/events/consumer-groups/:group/replay', {
-    preHandler: requirePermission('events:subscribe'),
+    onRequest: requirePermission('events:subscribe'),
     schema: {
-      tags: ['replay'], summary: 'Replay archived events to one consumer group', params: z.object({ group: groupName }), body: replayBody,
+      tags: ['replay'], summary: 'Replay archived events to one consumer group', params: z.strictObject({ group: groupName }), body: replayBody,
       response: { 200: z.object({ replayed: z.int(), skipped: z.int() }) },
     },
   }, async (request) => {

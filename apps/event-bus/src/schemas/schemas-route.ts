@@ -30,6 +30,6 @@ export function registerSchemasRoute(app: ServiceApp): void {
     .sort((a, b) => a.type.localeCompare(b.type));
   app.get('/api/v1/events/schemas', {
     schema: { tags: ['schemas'], summary: 'The event catalogue', response: { 200: z.object({ schemas: z.array(schemaEntry) }) } },
-    preHandler: async (request) => void requirePrincipal(request),
+    onRequest: async (request) => void requirePrincipal(request),
   }, async () => ({ schemas }));
 }

@@ -15,11 +15,11 @@ const deadLetter = z.object({
   createdAt: z.string(),
   attemptsLog: z.array(z.object({ attempt: z.int(), attemptedAt: z.string(), statusCode: z.int().nullable(), latencyMs: z.int(), error: z.string().nullable() })),
 });
-const idParams = z.object({ id: z.uuid() });
+const idParams = z.strictObject({ id: z.uuid() });
 
 /** Webhook deliveries that ran out of retries: list (with every attempt), redrive one or all, discard. */
 export function registerDeadLetterRoutes(app: ServiceApp, prisma: PrismaClient): void {
-  const guard = { preHandler: requirePermission('events:subscribe') };
+  const guard = { onRequest: requirePermission('events:subscribe') };
   const tags = ['dead letters'];
   const tenantOf = (request: Parameters<typeof requirePrincipal>[0]) => requirePrincipal(request).tenantId;
 
@@ -60,11 +60,11 @@ export function registerDeadLetterRoutes(app: ServiceApp, prisma: PrismaClient):
   }, async (request) => ({ redriven: (await redrive(tenantOf(request), {})).count }));
 
   app.delete('/api/v1/events/dead-letters/:id', {
-    ...guard, schema: { tags, summary: 'Discard one', params: idParams },
+    ...guard, schema: { tags, summary: 'Discard one', params: idParams, response: { 204: z.null().describe('Discarded') } },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
     const { count } = await withTenant(prisma, tenantId, (tx) => tx.delivery.deleteMany({ where: { id: request.params.id, status: 'dead' } }));
     if (count === 0) throw new TenantIsolationError(tenantId);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

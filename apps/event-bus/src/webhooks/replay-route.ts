@@ -1,13 +1,13 @@
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { TenantIsolationError, ValidationError } from '@bizosaas/ddd-kernel';
 import { inTenantTransaction } from '@bizosaas/event-store';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type pg from 'pg';
 import { z } from 'zod';
 import { matches } from './subscription-match.ts';
 
-const replayBody = z.object({
+const replayBody = z.strictObject({
   subscriptionId: z.uuid(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -25,8 +25,8 @@ const replayBody = z.object({
  */
 export function registerReplayRoute(app: ServiceApp, pool: pg.Pool, wake: () => void): void {
   app.post('/api/v1/events/replay', {
-    preHandler: requirePermission('events:subscribe'),
-    schema: { tags: ['replay'], summary: 'Replay archived events to a subscription', body: replayBody, response: { 200: z.object({ replayed: z.int() }) } },
+    onRequest: requirePermission('events:subscribe'),
+    schema: { tags: ['replay'], summary: 'Replay archived events to a subscription', body: replayBody, response: { 200: z.object({ replayed: z.int() }), 404: errorResponseSchema } },
   }, async (request) => {
     const { tenantId } = requirePrincipal(request);
     const { subscriptionId, from, to, correlationId, limit } = request.body;

@@ -11,7 +11,7 @@ import type { PrismaClient, Subscription } from '../generated/prisma/client.ts';
 import { EVENT_TYPE_PATTERN } from './subscription-match.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
 
-const subscribeBody = z.object({
+const subscribeBody = z.strictObject({
   eventType: z.string().regex(EVENT_TYPE_PATTERN, 'must be an event type, `context.*` or `*`'),
   serviceName: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a kebab-case name'),
   webhookUrl: z.url({ protocol: /^https?$/ }).max(2048),
@@ -32,7 +32,7 @@ export const subscriptionView = z.object({
   createdAt: z.string(),
 });
 
-const idParams = z.object({ id: z.uuid() });
+const idParams = z.strictObject({ id: z.uuid() });
 
 export const toView = (s: Subscription) => ({
   id: s.id, eventType: s.eventType, serviceName: s.serviceName, webhookUrl: s.webhookUrl,
@@ -42,7 +42,7 @@ export const toView = (s: Subscription) => ({
 
 /** subscribe, list, get, pause, resume, delete: the caller's tenant's subscriptions (RLS). */
 export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient, keyring: MasterKeyring): void {
-  const guard = { preHandler: requirePermission('events:subscribe') };
+  const guard = { onRequest: requirePermission('events:subscribe') };
   const tags = ['subscriptions'];
   const tenantOf = (request: Parameters<typeof requirePrincipal>[0]) => requirePrincipal(request).tenantId;
   const find = async (tenantId: string, id: string) => {
@@ -100,7 +100,7 @@ export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient
   }, setStatus('active'));
 
   app.delete('/api/v1/events/subscriptions/:id', {
-    ...guard, schema: { tags, summary: 'Delete a subscription and its undelivered events', params: idParams },
+    ...guard, schema: { tags, summary: 'Delete a subscription and its undelivered events', params: idParams, response: { 204: z.null().describe('Deleted') } },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
     await find(tenantId, request.params.id);
@@ -108,6 +108,6 @@ export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient
       await tx.delivery.deleteMany({ where: { subscriptionId: request.params.id, status: { not: 'delivered' } } });
       await tx.subscription.delete({ where: { id: request.params.id } });
     });
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { PERMISSIONS, hasPermission, requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError, NotFoundError } from '@bizosaas/ddd-kernel';
 import { withTenant } from '@bizosaas/db';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type { IdentityContext } from '../context.ts';
 import { newApiKey } from '../tokens/opaque-token.ts';
 
 const tags = ['api-keys'];
-const security = [{ bearerAuth: [] }];
 const apiKeyView = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -18,7 +17,7 @@ const apiKeyView = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
-const createBody = z.object({ name: z.string().trim().min(1).max(100), permissions: z.array(z.enum(PERMISSIONS)).min(1) });
+const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), permissions: z.array(z.enum(PERMISSIONS)).min(1) });
 
 type ApiKeyRow = { id: string; name: string; permissions: string[]; createdBy: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 const toView = (row: ApiKeyRow) => ({
@@ -29,8 +28,8 @@ const toView = (row: ApiKeyRow) => ({
 /** API keys for machine clients of a tenant; managing them needs users:manage. */
 export function apiKeysRoutes(app: ServiceApp, ctx: IdentityContext): void {
   app.post('/api/v1/api-keys', {
-    preHandler: requirePermission('users:manage'),
-    schema: { tags, security, summary: 'Create an API key (shown once)', body: createBody, response: { 201: apiKeyView.extend({ apiKey: z.string() }) } },
+    onRequest: requirePermission('users:manage'),
+    schema: { tags, summary: 'Create an API key (shown once)', body: createBody, response: { 201: apiKeyView.extend({ apiKey: z.string() }) } },
   }, async (request, reply) => {
     const caller = requirePrincipal(request);
     const missing = request.body.permissions.filter((permission) => !hasPermission(caller, permission));
@@ -47,16 +46,16 @@ export function apiKeysRoutes(app: ServiceApp, ctx: IdentityContext): void {
   });
 
   app.get('/api/v1/api-keys', {
-    preHandler: requirePermission('users:manage'),
-    schema: { tags, security, summary: "The tenant's API keys", response: { 200: z.object({ items: z.array(apiKeyView) }) } },
+    onRequest: requirePermission('users:manage'),
+    schema: { tags, summary: "The tenant's API keys", response: { 200: z.object({ items: z.array(apiKeyView) }) } },
   }, async (request) => {
     const rows = await withTenant(ctx.prisma, requirePrincipal(request).tenantId, (tx) => tx.apiKey.findMany({ orderBy: { createdAt: 'asc' } }));
     return { items: rows.map(toView) };
   });
 
   app.delete('/api/v1/api-keys/:id', {
-    preHandler: requirePermission('users:manage'),
-    schema: { tags, security, summary: 'Revoke an API key', params: z.object({ id: z.uuid() }), response: { 204: z.null().describe('No content') } },
+    onRequest: requirePermission('users:manage'),
+    schema: { tags, summary: 'Revoke an API key', params: z.strictObject({ id: z.uuid() }), response: { 204: z.null().describe('No content') } },
   }, async (request, reply) => {
     const { count } = await withTenant(ctx.prisma, requirePrincipal(request).tenantId, (tx) =>
       tx.apiKey.updateMany({ where: { id: request.params.id, revokedAt: null }, data: { revokedAt: ctx.now() } }));

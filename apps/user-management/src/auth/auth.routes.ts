@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type { IdentityContext } from '../context.ts';
 import { revokeSessions } from '../sessions/session-store.ts';
 import { withTenant } from '@bizosaas/db';
@@ -25,16 +25,16 @@ export function authRoutes(app: ServiceApp, ctx: IdentityContext): void {
 
   app.post('/api/v1/auth/login', {
     config: { auth: 'public' },
-    schema: { tags, summary: 'Sign in with e-mail and password', body: loginBody, response: { 200: tokenPairSchema } },
+    schema: { tags, summary: 'Sign in with e-mail and password', body: loginBody, response: { 200: tokenPairSchema, 401: errorResponseSchema, 409: errorResponseSchema, 429: errorResponseSchema } },
   }, async (request) => login(ctx, request.body, requestMeta(request)));
 
   app.post('/api/v1/auth/refresh', {
     config: { auth: 'public' },
-    schema: { tags, summary: 'Rotate a refresh token', body: refreshBody, response: { 200: tokenPairSchema } },
+    schema: { tags, summary: 'Rotate a refresh token', body: refreshBody, response: { 200: tokenPairSchema, 401: errorResponseSchema } },
   }, async (request) => refresh(ctx, request.body.refreshToken));
 
   app.post('/api/v1/auth/logout', {
-    schema: { tags, summary: "Revoke the caller's session", security: [{ bearerAuth: [] }], response: { 204: z.null().describe('No content') } },
+    schema: { tags, summary: "Revoke the caller's session", response: { 204: z.null().describe('No content'), 403: errorResponseSchema } },
   }, async (request, reply) => {
     const { principal, sessionId } = requireUserCaller(request);
     await withTenant(ctx.prisma, principal.tenantId, (tx) =>
@@ -44,11 +44,11 @@ export function authRoutes(app: ServiceApp, ctx: IdentityContext): void {
 
   app.post('/api/v1/auth/accept-invitation', {
     config: { auth: 'public' },
-    schema: { tags, summary: 'Set a password for an invited user and sign in', body: acceptInvitationBody, response: { 200: acceptInvitationResponse } },
+    schema: { tags, summary: 'Set a password for an invited user and sign in', body: acceptInvitationBody, response: { 200: acceptInvitationResponse, 401: errorResponseSchema } },
   }, async (request) => acceptInvitation(ctx, request.body, requestMeta(request)));
 
   app.post('/api/v1/auth/token', {
     config: { auth: 'public' },
-    schema: { tags, summary: 'Exchange an API key for a short access token', body: apiKeyTokenBody, response: { 200: apiKeyTokenResponse } },
+    schema: { tags, summary: 'Exchange an API key for a short access token', body: apiKeyTokenBody, response: { 200: apiKeyTokenResponse, 401: errorResponseSchema } },
   }, async (request) => exchangeApiKey(ctx, request.body.apiKey));
 }

@@ -13,7 +13,7 @@ export const tokenPairSchema = z.object({
   tokenType: z.literal('Bearer'),
 });
 
-export const registerBody = z.object({
+export const registerBody = z.strictObject({
   tenantName: z.string().trim().min(1).max(200),
   email,
   password,
@@ -23,15 +23,15 @@ export const registerBody = z.object({
 
 export const registerResponse = tokenPairSchema.extend({ tenant: tenantView, user: userView });
 
-export const loginBody = z.object({ email, password, tenantId: z.uuid().optional() });
+export const loginBody = z.strictObject({ email, password, tenantId: z.uuid().optional() });
 
-export const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 
-export const acceptInvitationBody = z.object({ token: z.string().min(1).max(200), password });
+export const acceptInvitationBody = z.strictObject({ token: z.string().min(1).max(200), password });
 
 export const acceptInvitationResponse = tokenPairSchema.extend({ user: userView });
 
-export const apiKeyTokenBody = z.object({ apiKey: z.string().min(1).max(200) });
+export const apiKeyTokenBody = z.strictObject({ apiKey: z.string().min(1).max(200) });
 
 export const apiKeyTokenResponse = z.object({
   accessToken: z.string(),

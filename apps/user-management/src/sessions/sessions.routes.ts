@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { withTenant } from '@bizosaas/db';
-import type { ServiceApp } from '@bizosaas/service-kit';
+import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import { requireUserCaller } from '../auth/caller.ts';
 import type { IdentityContext } from '../context.ts';
 import { revokeSessions } from './session-store.ts';
 
 const tags = ['sessions'];
-const security = [{ bearerAuth: [] }];
 const sessionView = z.object({
   id: z.uuid(),
   userAgent: z.string().nullable(),
@@ -21,7 +20,7 @@ const sessionView = z.object({
 /** A user's own sessions (refresh-token families): list and end them. */
 export function sessionsRoutes(app: ServiceApp, ctx: IdentityContext): void {
   app.get('/api/v1/sessions', {
-    schema: { tags, security, summary: 'My active sessions', response: { 200: z.object({ items: z.array(sessionView) }) } },
+    schema: { tags, summary: 'My active sessions', response: { 200: z.object({ items: z.array(sessionView) }), 403: errorResponseSchema } },
   }, async (request) => {
     const { principal, sessionId } = requireUserCaller(request);
     const rows = await withTenant(ctx.prisma, principal.tenantId, (tx) => tx.session.findMany({
@@ -37,7 +36,7 @@ export function sessionsRoutes(app: ServiceApp, ctx: IdentityContext): void {
   });
 
   app.delete('/api/v1/sessions/:id', {
-    schema: { tags, security, summary: 'End one of my sessions', params: z.object({ id: z.uuid() }), response: { 204: z.null().describe('No content') } },
+    schema: { tags, summary: 'End one of my sessions', params: z.strictObject({ id: z.uuid() }), response: { 204: z.null().describe('No content'), 403: errorResponseSchema } },
   }, async (request, reply) => {
     const { principal } = requireUserCaller(request);
     // Another user's session answers 404 exactly like a missing one.

@@ -1,2 +1,3 @@
 export { itServesTheOpsContract } from './ops-contract.ts';
 export { describeService } from './describe-service.ts';
+export { openApiProblems } from './openapi-problems.ts';
