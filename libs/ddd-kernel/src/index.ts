@@ -16,3 +16,4 @@ export { deepFreeze, type DeepReadonly } from './value-object/deep-freeze.ts';
 export { describeIssues, fieldIssuesOf, type IssueContext } from './value-object/field-issues.ts';
 export { Money } from './money/money.ts';
 export type { Rounding } from './money/decimal.ts';
+export { futureFactIssues, refuseFutureFacts, type FactInstants } from './time/future-facts.ts';
