@@ -250,7 +250,7 @@ describe('the platform journey through the gateway', () => {
     const id = posts[0]!.body.events[0].id;
     expect(posts[1]!.body.events[0].id).toBe(id);
     const done = await eventually(async () => {
-      const res = await api('GET', `/api/v1/crm-events/${id}`, { token: owner.accessToken });
+      const res = await api('GET', `/api/v1/crm-events/salesforce/${id}`, { token: owner.accessToken });
       return res.body.status === 'processed' ? res.body : undefined;
     }, 20_000, 'the CRM event processed');
     expect(done.outcome).toMatchObject([{ result: 'applied', events: ['lead.created'] }]);

@@ -21,18 +21,18 @@ export const campaignAggregate: Aggregate<CampaignCommand, Campaign, CampaignEve
 };
 
 /** Shapes only; the value objects in decide check the budget and schedule invariants (400 with paths). */
-export const budgetInput = z.object({
+export const budgetInput = z.strictObject({
   totalBudget: moneyAmount.describe('decimal string, e.g. "10000.00"'),
   dailyBudget: moneyAmount.describe('decimal string, at most totalBudget'),
   currency,
 });
-export const scheduleInput = z.object({
+export const scheduleInput = z.strictObject({
   startDate: z.iso.datetime({ offset: true }),
   endDate: z.iso.datetime({ offset: true }).nullable().default(null).describe('after startDate; null = open-ended'),
 });
 const note = z.string().trim().min(1).max(1000).nullable().default(null);
 
-export const createCampaignInput = z.object({
+export const createCampaignInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   campaignType: CampaignType,
   objective: CampaignObjective,
@@ -40,14 +40,14 @@ export const createCampaignInput = z.object({
   budget: budgetInput,
   schedule: scheduleInput,
 });
-export const scheduleCampaignInput = z.object({ schedule: scheduleInput });
-export const pauseCampaignInput = z.object({ reason: note });
-export const completeCampaignInput = z.object({ reason: CompletionReason.default('manual'), note });
-export const updateBudgetInput = z.object({ budget: budgetInput });
-export const optimizeCampaignInput = z.object({
+export const scheduleCampaignInput = z.strictObject({ schedule: scheduleInput });
+export const pauseCampaignInput = z.strictObject({ reason: note });
+export const completeCampaignInput = z.strictObject({ reason: CompletionReason.default('manual'), note });
+export const updateBudgetInput = z.strictObject({ budget: budgetInput });
+export const optimizeCampaignInput = z.strictObject({
   optimizationGoal: OptimizationGoal,
   analysisId: z.uuid().nullable().default(null),
-  changes: OptimizationChanges.default([]),
+  changes: z.array(z.strictObject(OptimizationChanges.element.shape)).default([]),
   expectedImprovementPercent: z.number().min(-100).max(10_000).nullable().default(null),
 });
 
@@ -87,7 +87,7 @@ export function campaignCommands(ctx: CommandContext) {
       createsAggregate: true,
     }),
     onExisting(ctx, 'campaign.schedule', scheduleCampaignInput),
-    onExisting(ctx, 'campaign.launch', z.object({})),
+    onExisting(ctx, 'campaign.launch', z.strictObject({})),
     onExisting(ctx, 'campaign.pause', pauseCampaignInput),
     onExisting(ctx, 'campaign.resume', pauseCampaignInput),
     onExisting(ctx, 'campaign.complete', completeCampaignInput),

@@ -81,7 +81,7 @@ export async function failCrmEvent(client: pg.ClientBase, id: string, error: str
   await client.query(`UPDATE ${TABLE} SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'dead' ELSE status END WHERE id = $1`, [id, error, dead]);
 }
 
-export const crmEventListQuery = z.object({
+export const crmEventListQuery = z.strictObject({
   status: z.enum(CRM_EVENT_STATUSES).optional(),
   provider: CrmProvider.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

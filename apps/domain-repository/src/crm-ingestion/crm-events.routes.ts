@@ -21,12 +21,12 @@ const accepted = crmEventView.extend({ duplicate: z.boolean().describe('the prov
 
 export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: CrmRoutesOptions): void {
   app.post('/api/v1/crm-events/:provider', {
-    preHandler: manage,
+    onRequest: manage,
     schema: {
-      tags,
+      operationId: 'receiveCrmNotification', tags,
       summary: 'Receive a CRM change notification (Salesforce CDC through AWS EventBridge, HubSpot or Pipedrive webhooks)',
       description: 'Validated in full (every problem listed, nothing stored), logged once per provider event id and processed asynchronously through a Redis Streams work queue.',
-      params: z.object({ provider: CrmProvider }),
+      params: z.strictObject({ provider: CrmProvider }),
       body: z.unknown().describe("the provider's own webhook body"),
       response: { 202: z.object({ events: z.array(accepted) }) },
     },
@@ -45,20 +45,24 @@ export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: Crm
     return reply.status(202).send({ events: recorded.map(({ row, duplicate }) => ({ ...viewOf(row), duplicate })) });
   });
 
-  app.get('/api/v1/crm-events/:crmEventId', {
-    preHandler: manage,
-    schema: { tags, summary: 'One received CRM notification and what became of it', params: z.object({ crmEventId: z.uuid() }), response: { 200: crmEventView } },
+  // Under its provider: /crm-events/{crmEventId} would be the same path template as the POST's /crm-events/{provider}.
+  app.get('/api/v1/crm-events/:provider/:crmEventId', {
+    onRequest: manage,
+    schema: {
+      operationId: 'getCrmNotification', tags, summary: 'One received CRM notification and what became of it',
+      params: z.strictObject({ provider: CrmProvider, crmEventId: z.uuid() }), response: { 200: crmEventView },
+    },
   }, async (request) => {
     const tenantId = commandMetadata(request, ctx.now).tenantId;
     const row = await ctx.store.transaction(ctx.pool, tenantId, (client) => findCrmEvent(client, request.params.crmEventId));
-    if (!row) throw new TenantIsolationError(tenantId);
+    if (!row || row.provider !== request.params.provider) throw new TenantIsolationError(tenantId);
     return viewOf(row);
   });
 
   app.get('/api/v1/crm-events', {
-    preHandler: manage,
+    onRequest: manage,
     schema: {
-      tags, summary: 'Received CRM notifications, newest first', querystring: crmEventListQuery,
+      operationId: 'listCrmNotifications', tags, summary: 'Received CRM notifications, newest first', querystring: crmEventListQuery,
       response: { 200: z.object({ events: z.array(crmEventView), nextCursor: z.uuid().nullable() }) },
     },
   }, async (request) => {

@@ -29,7 +29,7 @@ async function accept(body: unknown): Promise<CrmEvent> {
   expect(res.statusCode, res.body).toBe(202);
   return res.json().events[0];
 }
-const read = async (id: string, headers = admin.headers) => (await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/${id}`, headers })).json() as CrmEvent;
+const read = async (id: string, headers = admin.headers) => (await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/salesforce/${id}`, headers })).json() as CrmEvent;
 const settled = (id: string) => eventually(() => read(id), (e) => expect(e.status).not.toBe('accepted'));
 async function lead(id: string) {
   const res = await t.app.inject({ method: 'GET', url: `/api/v1/leads/${id}`, headers: admin.headers });
@@ -149,10 +149,20 @@ describe('CRM events: access', () => {
   it('another tenant neither reads a notification nor lists it', async () => {
     const mine = await accept(salesforceCdcEvent({ recordIds: [salesforceId('00Q')], payload: cdcLeadPayload('iso@example.com') }));
     const other = await tenantCaller(t.key, ['admin']);
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/${mine.id}`, headers: other.headers });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/salesforce/${mine.id}`, headers: other.headers });
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('TENANT_ISOLATION_VIOLATION');
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/crm-events', headers: other.headers })).json().events).toEqual([]);
+  });
+
+  it('a notification is read under its own provider only', async () => {
+    const mine = await accept(salesforceCdcEvent({ recordIds: [salesforceId('00Q')], payload: cdcLeadPayload('own@example.com') }));
+    const own = await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/salesforce/${mine.id}`, headers: admin.headers });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({ id: mine.id, provider: 'salesforce', entity: 'Lead' });
+    const elsewhere = await t.app.inject({ method: 'GET', url: `/api/v1/crm-events/hubspot/${mine.id}`, headers: admin.headers });
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json().error).toBe('TENANT_ISOLATION_VIOLATION');
   });
 
   it('needs integrations:manage, and an unknown provider is a validation error', async () => {

@@ -8,7 +8,7 @@ export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 
 /** Who the customer is; updates replace the whole profile. */
 export const CustomerProfile = valueObject(
   'CustomerProfile',
-  z.object({
+  z.strictObject({
     email: z.email().transform((email) => email.toLowerCase()),
     firstName: optionalText(100),
     lastName: optionalText(100),
@@ -20,7 +20,7 @@ export const CustomerProfile = valueObject(
 );
 export type CustomerProfile = z.output<typeof CustomerProfile.schema>;
 
-export const CommunicationPreferences = z.object({
+export const CommunicationPreferences = z.strictObject({
   email: z.boolean().default(true),
   sms: z.boolean().default(false),
   phone: z.boolean().default(false),

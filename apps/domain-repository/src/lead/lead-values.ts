@@ -6,7 +6,7 @@ const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable
 /** How to reach a lead: a validated e-mail plus optional names, company and phone. */
 export const ContactInfo = valueObject(
   'ContactInfo',
-  z.object({
+  z.strictObject({
     email: z.email().transform((email) => email.toLowerCase()),
     firstName: z.string().trim().min(1).max(100).nullable().default(null),
     lastName: z.string().trim().min(1).max(100).nullable().default(null),
@@ -25,7 +25,7 @@ export const LeadSource = z.enum([
 export type LeadSource = z.infer<typeof LeadSource>;
 
 export const UtmParameters = z
-  .object({
+  .strictObject({
     utmSource: z.string().max(200),
     utmMedium: z.string().max(200),
     utmCampaign: z.string().max(200),
@@ -39,7 +39,7 @@ const score = z.number().int().min(0).max(100);
 /** Every part 0-100; the total is given, not derived (AI scoring weighs the parts itself). */
 export const LeadScore = valueObject(
   'LeadScore',
-  z.object({ totalScore: score, behavioralScore: score, demographicScore: score, firmographicScore: score }),
+  z.strictObject({ totalScore: score, behavioralScore: score, demographicScore: score, firmographicScore: score }),
 );
 export type LeadScore = z.output<typeof LeadScore.schema>;
 

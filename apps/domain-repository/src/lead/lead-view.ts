@@ -16,7 +16,7 @@ export const leadViewSchema = z.object({
     phone: z.string().nullable(), company: z.string().nullable(), jobTitle: z.string().nullable(),
   }),
   source: LeadSource,
-  utmParameters: UtmParameters,
+  utmParameters: z.object(UtmParameters.shape),
   campaignId: z.uuid().nullable(),
   score: z.object({ totalScore: nullableScore, behavioralScore: nullableScore, demographicScore: nullableScore, firmographicScore: nullableScore }).nullable(),
   qualifiedBy: z.uuid().nullable(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requirePermission } from '@bizosaas/auth';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import { commandMetadata, expectedVersionField, expectedVersionOf, writeHeaders } from '../write-side/request-context.ts';
+import { commandErrors, createErrors } from '../write-side/route-responses.ts';
 import type { RoutesContext } from '../write-side/routes-context.ts';
 import { captureLeadData } from './capture-lead/capture-lead.ts';
 import { closeLeadData } from './close-lead/close-lead.ts';
@@ -15,34 +16,41 @@ import { recordInteractionData } from './record-interaction/record-interaction.t
 import { scoreLeadData } from './score-lead/score-lead.ts';
 import { updateContactData } from './update-contact/update-contact.ts';
 
-const params = z.object({ leadId: z.uuid() });
+const params = z.strictObject({ leadId: z.uuid() });
 const tags = ['leads'];
 const write = requirePermission('leads:write');
+const read = requirePermission('leads:read');
 
 /** POST /{leadId}/<action> routes: body = the command's data without leadId, plus expectedVersion. */
 const actions = [
-  ['contact', 'lead.contact', contactLeadData.omit({ leadId: true }), 'Record the first contact (new -> contacted)'],
-  ['score', 'lead.score', scoreLeadData.omit({ leadId: true }), 'Re-score an open lead'],
-  ['qualify', 'lead.qualify', qualifyLeadData.omit({ leadId: true }), 'Qualify a new or contacted lead'],
-  ['disqualify', 'lead.disqualify', closeLeadData.omit({ leadId: true }), 'Disqualify an open lead'],
-  ['lose', 'lead.mark_lost', closeLeadData.omit({ leadId: true }), 'Mark an open lead lost'],
-  ['contact-details', 'lead.update_contact', updateContactData.omit({ leadId: true }), "Replace an open lead's contact details"],
-  ['interactions', 'lead.record_interaction', recordInteractionData.omit({ interactionId: true, leadId: true }), 'Log a call, e-mail or meeting'],
+  ['contact', 'contactLead', 'lead.contact', contactLeadData.omit({ leadId: true }), 'Record the first contact (new -> contacted)'],
+  ['score', 'scoreLead', 'lead.score', scoreLeadData.omit({ leadId: true }), 'Re-score an open lead'],
+  ['qualify', 'qualifyLead', 'lead.qualify', qualifyLeadData.omit({ leadId: true }), 'Qualify a new or contacted lead'],
+  ['disqualify', 'disqualifyLead', 'lead.disqualify', closeLeadData.omit({ leadId: true }), 'Disqualify an open lead'],
+  ['lose', 'markLeadLost', 'lead.mark_lost', closeLeadData.omit({ leadId: true }), 'Mark an open lead lost'],
+  ['contact-details', 'updateLeadContact', 'lead.update_contact', updateContactData.omit({ leadId: true }), "Replace an open lead's contact details"],
+  ['interactions', 'recordLeadInteraction', 'lead.record_interaction', recordInteractionData.omit({ interactionId: true, leadId: true }), 'Log a call, e-mail or meeting'],
 ] as const;
 
 export function leadRoutes(app: ServiceApp, ctx: RoutesContext): void {
   app.post('/api/v1/leads', {
-    preHandler: write,
-    schema: { tags, summary: 'Capture a lead', headers: writeHeaders, body: captureLeadData.omit({ leadId: true }), response: { 201: leadViewSchema } },
+    onRequest: write,
+    schema: {
+      operationId: 'captureLead', tags, summary: 'Capture a lead', headers: writeHeaders,
+      body: captureLeadData.omit({ leadId: true }), response: { 201: leadViewSchema, ...createErrors },
+    },
   }, async (request, reply) => {
     const lead = await ctx.execute({ type: 'lead.capture', data: request.body, metadata: commandMetadata(request, ctx.now) });
     return reply.status(201).send(lead);
   });
 
-  for (const [path, type, schema, summary] of actions) {
+  for (const [path, operationId, type, schema, summary] of actions) {
     app.post(`/api/v1/leads/:leadId/${path}`, {
-      preHandler: write,
-      schema: { tags, summary, params, headers: writeHeaders, body: (schema as z.ZodObject).extend(expectedVersionField), response: { 200: leadViewSchema } },
+      onRequest: write,
+      schema: {
+        operationId, tags, summary, params, headers: writeHeaders,
+        body: (schema as z.ZodObject).extend(expectedVersionField), response: { 200: leadViewSchema, ...commandErrors },
+      },
     }, async (request) => {
       const body = request.body as Record<string, unknown> & { expectedVersion?: number };
       const expectedVersion = expectedVersionOf(request, body.expectedVersion);
@@ -52,11 +60,11 @@ export function leadRoutes(app: ServiceApp, ctx: RoutesContext): void {
   }
 
   app.post('/api/v1/leads/:leadId/convert', {
-    preHandler: write,
+    onRequest: write,
     schema: {
-      tags, summary: 'Convert a qualified lead into a customer', params, headers: writeHeaders,
+      operationId: 'convertLead', tags, summary: 'Convert a qualified lead into a customer', params, headers: writeHeaders,
       body: convertLeadData.omit({ leadId: true, customerId: true }).extend(expectedVersionField),
-      response: { 200: z.object({ lead: leadViewSchema, customer: customerViewSchema }) },
+      response: { 200: z.object({ lead: leadViewSchema, customer: customerViewSchema }), ...commandErrors },
     },
   }, async (request) => {
     const expectedVersion = expectedVersionOf(request, request.body.expectedVersion);
@@ -65,12 +73,12 @@ export function leadRoutes(app: ServiceApp, ctx: RoutesContext): void {
   });
 
   app.get('/api/v1/leads/:leadId', {
-    preHandler: requirePermission('leads:read'),
-    schema: { tags, summary: 'A lead (from its event stream: always the latest state)', params, response: { 200: leadViewSchema } },
+    onRequest: read,
+    schema: { operationId: 'getLead', tags, summary: 'A lead (from its event stream: always the latest state)', params, response: { 200: leadViewSchema } },
   }, async (request) => loadLead(ctx.store, ctx.pool, commandMetadata(request, ctx.now).tenantId, request.params.leadId));
 
   app.get('/api/v1/leads', {
-    preHandler: requirePermission('leads:read'),
-    schema: { tags, summary: 'Leads, newest first (projection: eventually consistent)', querystring: leadListQuery, response: { 200: leadListPage } },
+    onRequest: read,
+    schema: { operationId: 'listLeads', tags, summary: 'Leads, newest first (projection: eventually consistent)', querystring: leadListQuery, response: { 200: leadListPage } },
   }, async (request) => listLeads(ctx.pool, commandMetadata(request, ctx.now).tenantId, request.query));
 }

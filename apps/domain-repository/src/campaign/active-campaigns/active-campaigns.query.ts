@@ -5,7 +5,7 @@ import { EVENT_STORE_SCHEMA } from '../../write-side/write-side.ts';
 import { CampaignChannels, CampaignObjective, CampaignType, OptimizationGoal } from '../campaign-values.ts';
 import { campaignListProjection } from './active-campaigns.projection.ts';
 
-export const activeCampaignsQuery = z.object({
+export const activeCampaignsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });

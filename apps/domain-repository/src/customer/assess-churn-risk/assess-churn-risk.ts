@@ -3,7 +3,7 @@ import type { CustomerEvent, CustomerState } from '../customer.ts';
 import { assessChurnRisk as assess } from '../customer-policy.ts';
 import { existingCustomer, type CustomerCommand } from '../customer-rules.ts';
 
-export const assessChurnRiskData = z.object({ customerId: z.uuid() });
+export const assessChurnRiskData = z.strictObject({ customerId: z.uuid() });
 export type AssessChurnRisk = CustomerCommand<'customer.assess_churn_risk', z.output<typeof assessChurnRiskData>>;
 
 /** Re-assesses at the command's time; an event only when the risk changed. */

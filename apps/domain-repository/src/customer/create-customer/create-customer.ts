@@ -5,13 +5,13 @@ import type { CustomerCommand } from '../customer-rules.ts';
 import { CommunicationPreferences, CustomerProfile, currencyCode, decimalAmount } from '../customer-values.ts';
 import { purchaseEvents } from '../record-purchase/record-purchase.ts';
 
-export const createCustomerData = z.object({
+export const createCustomerData = z.strictObject({
   customerId: z.uuid(),
   profile: CustomerProfile.schema,
   currency: currencyCode.default('USD'),
   preferences: CommunicationPreferences.default({ email: true, sms: false, phone: false, marketing: false }),
   /** Set when converted from a lead: its conversion value is the customer's first purchase. */
-  conversion: z.object({ leadId: z.uuid(), orderId: z.uuid(), conversionValue: decimalAmount }).nullable().default(null),
+  conversion: z.strictObject({ leadId: z.uuid(), orderId: z.uuid(), conversionValue: decimalAmount }).nullable().default(null),
 });
 export type CreateCustomer = CustomerCommand<'customer.create', z.output<typeof createCustomerData>>;
 

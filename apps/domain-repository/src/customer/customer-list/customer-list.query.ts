@@ -5,7 +5,7 @@ import { EVENT_STORE_SCHEMA } from '../../write-side/write-side.ts';
 import { CustomerTier } from '../customer-values.ts';
 import { customerListProjection } from './customer-list.projection.ts';
 
-export const atRiskQuery = z.object({
+export const atRiskQuery = z.strictObject({
   /** Lowest churn risk to include (0-100). */
   minChurnRisk: z.coerce.number().int().min(0).max(100).default(70),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -5,7 +5,7 @@ import { assessChurnRisk, TIER_RANK, tierFor } from '../customer-policy.ts';
 import { existingCustomer, type CustomerCommand } from '../customer-rules.ts';
 import { currencyCode, decimalAmount } from '../customer-values.ts';
 
-export const recordPurchaseData = z.object({
+export const recordPurchaseData = z.strictObject({
   customerId: z.uuid(),
   orderId: z.uuid(),
   orderValue: decimalAmount,

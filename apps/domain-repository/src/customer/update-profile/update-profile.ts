@@ -3,10 +3,10 @@ import type { CustomerEvent, CustomerState } from '../customer.ts';
 import { existingCustomer, type CustomerCommand } from '../customer-rules.ts';
 import { CommunicationPreferences, CustomerProfile } from '../customer-values.ts';
 
-export const updateProfileData = z.object({ customerId: z.uuid(), profile: CustomerProfile.schema });
+export const updateProfileData = z.strictObject({ customerId: z.uuid(), profile: CustomerProfile.schema });
 export type UpdateProfile = CustomerCommand<'customer.update_profile', z.output<typeof updateProfileData>>;
 
-export const updatePreferencesData = z.object({ customerId: z.uuid(), preferences: CommunicationPreferences });
+export const updatePreferencesData = z.strictObject({ customerId: z.uuid(), preferences: CommunicationPreferences });
 export type UpdatePreferences = CustomerCommand<'customer.update_preferences', z.output<typeof updatePreferencesData>>;
 
 /** Replaces the profile; the same profile again changes nothing. */

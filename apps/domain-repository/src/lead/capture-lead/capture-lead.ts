@@ -3,7 +3,7 @@ import type { LeadEvent, LeadState } from '../lead.ts';
 import type { LeadCommand } from '../lead-rules.ts';
 import { ContactInfo, LeadSource, UtmParameters } from '../lead-values.ts';
 
-export const captureLeadData = z.object({
+export const captureLeadData = z.strictObject({
   leadId: z.uuid(),
   contact: ContactInfo.schema,
   source: LeadSource,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, requireOpen, type LeadCommand } from '../lead-rules.ts';
 
-export const closeLeadData = z.object({ leadId: z.uuid(), reason: z.string().trim().min(1).max(2000) });
+export const closeLeadData = z.strictObject({ leadId: z.uuid(), reason: z.string().trim().min(1).max(2000) });
 export type DisqualifyLead = LeadCommand<'lead.disqualify', z.output<typeof closeLeadData>>;
 export type MarkLeadLost = LeadCommand<'lead.mark_lost', z.output<typeof closeLeadData>>;
 

@@ -3,7 +3,7 @@ import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, requireStatus, type LeadCommand } from '../lead-rules.ts';
 import { InteractionKind } from '../lead-values.ts';
 
-export const contactLeadData = z.object({
+export const contactLeadData = z.strictObject({
   leadId: z.uuid(),
   channel: InteractionKind,
   notes: z.string().max(2000).nullable().default(null),

@@ -3,7 +3,7 @@ import { Money } from '@bizosaas/ddd-kernel';
 import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, transitionRefused, type LeadCommand } from '../lead-rules.ts';
 
-export const convertLeadData = z.object({
+export const convertLeadData = z.strictObject({
   leadId: z.uuid(),
   /** The customer to create; chosen by the caller (route) so decide stays free of random ids. */
   customerId: z.uuid(),

@@ -5,7 +5,7 @@ import { EVENT_STORE_SCHEMA } from '../../write-side/write-side.ts';
 import { LeadSource, LeadStatus } from '../lead-values.ts';
 import { leadListProjection } from './lead-list.projection.ts';
 
-export const leadListQuery = z.object({
+export const leadListQuery = z.strictObject({
   status: LeadStatus.optional(),
   source: LeadSource.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

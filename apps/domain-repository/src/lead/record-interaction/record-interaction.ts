@@ -3,7 +3,7 @@ import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, requireOpen, type LeadCommand } from '../lead-rules.ts';
 import { InteractionKind } from '../lead-values.ts';
 
-export const recordInteractionData = z.object({
+export const recordInteractionData = z.strictObject({
   leadId: z.uuid(),
   interactionId: z.uuid(),
   kind: InteractionKind,

@@ -3,7 +3,7 @@ import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, requireOpen, type LeadCommand } from '../lead-rules.ts';
 import { LeadScore } from '../lead-values.ts';
 
-export const scoreLeadData = z.object({
+export const scoreLeadData = z.strictObject({
   leadId: z.uuid(),
   score: LeadScore.schema,
   method: z.enum(['ai', 'manual']).default('manual'),

@@ -3,7 +3,7 @@ import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, requireOpen, type LeadCommand } from '../lead-rules.ts';
 import { ContactInfo } from '../lead-values.ts';
 
-export const updateContactData = z.object({ leadId: z.uuid(), contact: ContactInfo.schema });
+export const updateContactData = z.strictObject({ leadId: z.uuid(), contact: ContactInfo.schema });
 export type UpdateLeadContact = LeadCommand<'lead.update_contact', z.output<typeof updateContactData>>;
 
 /** Replaces an open lead's contact; the same contact again changes nothing. */
