@@ -5,6 +5,7 @@
 // against the document's URL, the bearerAuth token) reaches the service through the gateway.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims, type TestJwksServer, type TestSigningKey } from '@bizosaas/auth/testing';
 import { openApiProblems } from '@bizosaas/service-kit/testing';
@@ -99,5 +100,30 @@ describe('the gateway', () => {
     const res = await fetch(target, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { schemas: unknown[] }).schemas.length).toBeGreaterThan(0);
+  });
+
+  it('runs Try it out in its Swagger UI: the event-bus document picked, Authorize, Execute: 200', async () => {
+    await ready(origin('event-bus'));
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${origin('gateway')}/docs/`);
+      await page.selectOption('.topbar select', { label: 'event-bus' });
+      await page.locator('.info .title', { hasText: 'event-bus API' }).waitFor();
+      await page.click('button.authorize');
+      await page.fill('.auth-container input', await signTestToken(key, testClaims({ roles: ['viewer'] })));
+      await page.click('.auth-btn-wrapper button.authorize');
+      await page.click('button.btn-done');
+      const operation = page.locator('#operations-schemas-getEventsSchemas');
+      await operation.locator('.opblock-summary').first().click();
+      await operation.locator('button.try-out__btn').click();
+      await operation.locator('button.execute').click();
+      const status = operation.locator('.live-responses-table tbody .response-col_status').first();
+      await status.waitFor();
+      expect((await status.innerText()).trim()).toBe('200');
+      expect(await operation.locator('.request-url').innerText()).toContain(`${origin('gateway')}/api/v1/events/schemas`);
+    } finally {
+      await browser.close();
+    }
   });
 });
