@@ -11,6 +11,7 @@ import { createEncryption, type Encryption } from './encryption/encryption.ts';
 import { registerEncryptionRoutes } from './encryption/encryption-routes.ts';
 import { resealWebhookSecrets } from './encryption/webhook-secrets.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { openApiTags } from './openapi-tags.ts';
 import { registerHistoryRoute } from './history/history-route.ts';
 import { registerPublishRoute } from './publish/publish-route.ts';
 import { registerGroupReplayRoute } from './replay/group-replay-route.ts';
@@ -36,6 +37,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
     const app = await createService({
       name: 'event-bus',
       description: 'The bus HTTP face: publish, webhook subscriptions and delivery, dead letters, history, the schema catalogue and the archive of every event.',
+      tags: openApiTags,
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import type { IdentityContext } from './context.ts';
 import { attachOutboxRelay } from './events/outbox-relay.ts';
+import { openApiTags } from './openapi-tags.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { jwksRoute } from './signing-keys/jwks.route.ts';
 import { createKeyRing } from './signing-keys/key-ring.ts';
@@ -37,6 +38,7 @@ export async function buildIdentityApp(config: Config, deps: PlatformDependencie
   const app = await createService({
     name: 'user-management',
     description: 'Tenants, users, roles and permissions (RBAC), JWT access and refresh tokens, sessions and API keys; publishes the JWKS every service verifies with.',
+    tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     auth: createLocalVerifier(ring, { now }),
