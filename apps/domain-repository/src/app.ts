@@ -44,13 +44,16 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
     idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
     pruneIntervalMs: config.PRUNE_INTERVAL_MS,
   });
-  const commands: AnyCommandDefinition[] = [...leadCommands(writeSide), convertLeadCommand(writeSide), ...customerCommands(writeSide), ...campaignCommands(writeSide)];
+  const commandContext = { ...writeSide, clockSkewMs: config.CLOCK_SKEW_MS };
+  const commands: AnyCommandDefinition[] = [
+    ...leadCommands(commandContext), convertLeadCommand(commandContext), ...customerCommands(commandContext), ...campaignCommands(commandContext),
+  ];
   let bus: CommandBus<AnyCommandDefinition> = createCommandBus({
     idempotencyStore: createPgIdempotencyStore({ pool: writeSide.pool, schema: EVENT_STORE_SCHEMA }),
     transientRetry: { maxRetries: 3 },
   });
   for (const command of commands) bus = bus.register(command);
-  const ctx = { ...writeSide, now, execute: (command: Parameters<typeof bus.execute>[0]) => bus.execute(command) };
+  const ctx = { ...commandContext, now, execute: (command: Parameters<typeof bus.execute>[0]) => bus.execute(command) };
   leadRoutes(app, ctx);
   customerRoutes(app, ctx);
   campaignRoutes(app, ctx);

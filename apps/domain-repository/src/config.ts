@@ -35,6 +35,8 @@ export const configSchema = z.object({
   /** Every customer's churn risk is re-assessed this often (it grows with time since the last purchase). */
   CHURN_REASSESS_INTERVAL_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   CHURN_REASSESS_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** How far in the future a fact (purchase, interaction, CRM change) may be dated: the sender's clock may run this much ahead. */
+  CLOCK_SKEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -31,7 +31,7 @@ afterAll(async () => {
 /** The campaign commands on a bus of their own (no Idempotency-Key store: not under test here). */
 const bus = () => {
   let b: CommandBus<AnyCommandDefinition> = createCommandBus();
-  for (const definition of campaignCommands({ pool: app, store })) b = b.register(definition);
+  for (const definition of campaignCommands({ pool: app, store, clockSkewMs: 300_000 })) b = b.register(definition);
   return b;
 };
 const metadata = (tenantId: string, now = '2025-03-10T09:00:00.000Z') => ({

@@ -8,6 +8,7 @@ import type { RoutesContext } from '../write-side/routes-context.ts';
 import { CrmProvider } from './crm-change.ts';
 import { crmEventListQuery, crmEventView, findCrmEvent, listCrmEvents, recordNotification, viewOf } from './crm-event-log.ts';
 import { enqueueCrmWork } from './crm-work-queue.ts';
+import { refuseFutureNotifications } from './future-notifications.ts';
 import { translateNotification } from './providers/crm-adapters.ts';
 
 export interface CrmRoutesOptions {
@@ -33,7 +34,8 @@ export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: Crm
   }, async (request, reply) => {
     const { provider } = request.params;
     const notifications = translateNotification[provider](request.body);
-    const tenantId = commandMetadata(request, ctx.now).tenantId;
+    const { tenantId, now } = commandMetadata(request, ctx.now);
+    refuseFutureNotifications(provider, request.body, notifications, now, ctx.clockSkewMs);
     const recorded = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
       const rows = [];
       for (const notification of notifications) rows.push(await recordNotification(client, tenantId, provider, notification));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FactInstants } from '@bizosaas/ddd-kernel';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import { aggregateCommand, type CommandContext } from '../write-side/aggregate-command.ts';
 import { assessChurnRiskData } from './assess-churn-risk/assess-churn-risk.ts';
@@ -8,7 +9,12 @@ import { customerView } from './customer-view.ts';
 import { recordPurchaseData } from './record-purchase/record-purchase.ts';
 import { updatePreferencesData, updateProfileData } from './update-profile/update-profile.ts';
 
-function simple<const T extends Exclude<CustomerCommandUnion['type'], 'customer.create'>, S extends z.ZodObject>(ctx: CommandContext, type: T, schema: S) {
+function simple<const T extends Exclude<CustomerCommandUnion['type'], 'customer.create'>, S extends z.ZodObject>(
+  ctx: CommandContext,
+  type: T,
+  schema: S,
+  facts?: (data: z.output<S>) => FactInstants,
+) {
   return aggregateCommand(ctx, {
     type, schema, aggregate: customerAggregate,
     toCommand: (data, metadata) => ({
@@ -16,6 +22,7 @@ function simple<const T extends Exclude<CustomerCommandUnion['type'], 'customer.
       command: { type, data, metadata } as unknown as CustomerCommandUnion,
     }),
     view: (run, id) => customerView(run.state, id, run.version),
+    ...(facts && { facts }),
   });
 }
 
@@ -32,7 +39,7 @@ export function customerCommands(ctx: CommandContext) {
     }),
     simple(ctx, 'customer.update_profile', updateProfileData),
     simple(ctx, 'customer.update_preferences', updatePreferencesData),
-    simple(ctx, 'customer.record_purchase', recordPurchaseData),
+    simple(ctx, 'customer.record_purchase', recordPurchaseData, (data) => ({ purchasedAt: data.purchasedAt })),
     simple(ctx, 'customer.assess_churn_risk', assessChurnRiskData),
   ] as const;
 }

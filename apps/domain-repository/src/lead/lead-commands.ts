@@ -46,6 +46,7 @@ export function leadCommands(ctx: CommandContext) {
         command: { type: 'lead.record_interaction', data: { ...data, interactionId: uuidv7() }, metadata } as LeadCommandUnion,
       }),
       view: (run, id) => leadView(run.state, id, run.version),
+      facts: (data) => ({ interactedAt: data.interactedAt }),
     }),
   ] as const;
 }

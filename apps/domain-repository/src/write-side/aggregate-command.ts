@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { defineCommand, type DeciderRun } from '@bizosaas/cqrs';
-import type { Command, CommandMetadata } from '@bizosaas/ddd-kernel';
+import { refuseFutureFacts, type Command, type CommandMetadata, type FactInstants } from '@bizosaas/ddd-kernel';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import type { EventStore } from '@bizosaas/event-store';
 import { runAggregate, type Aggregate, type DecidedEvent } from './run-aggregate.ts';
@@ -9,6 +9,8 @@ import { runAggregate, type Aggregate, type DecidedEvent } from './run-aggregate
 export interface CommandContext {
   readonly pool: pg.Pool;
   readonly store: EventStore<PlatformCatalogue>;
+  /** How far after the command's time a fact may be dated (the sender's clock running ahead). */
+  readonly clockSkewMs: number;
 }
 
 /** Bus data of every aggregate command carries the version the caller saw, when it sent one. */
@@ -31,6 +33,8 @@ export function aggregateCommand<const T extends string, S extends z.ZodObject, 
     view(run: DeciderRun<St, E>, aggregateId: string): R;
     /** toCommand makes the aggregate's id: there is nothing to load, the append is one statement (RunTarget). */
     createsAggregate?: true;
+    /** Fields of the data saying when something happened (by request path): refused when later than now plus the clock skew. */
+    facts?(data: z.output<S>): FactInstants;
   },
 ) {
   const schema = withExpectedVersion(spec.schema);
@@ -39,6 +43,7 @@ export function aggregateCommand<const T extends string, S extends z.ZodObject, 
     schema,
     retryOnConcurrency: true,
     handle: async (command: Command<T, z.output<typeof schema>>) => {
+      if (spec.facts) refuseFutureFacts(spec.facts(command.data as z.output<S>), command.metadata.now, ctx.clockSkewMs);
       const { aggregateId, command: domainCommand } = spec.toCommand(command.data as z.output<S>, command.metadata);
       const expectedVersion = (command.data as { expectedVersion?: number }).expectedVersion;
       const input = { aggregateId, command: domainCommand, ...(expectedVersion !== undefined && { expectedVersion }) };

@@ -70,7 +70,7 @@ describe('createsAggregate commands', () => {
     const tenantId = randomUUID();
     const { pool, seen } = counted(app);
     let bus: CommandBus<AnyCommandDefinition> = createCommandBus();
-    for (const definition of leadCommands({ pool, store })) bus = bus.register(definition);
+    for (const definition of leadCommands({ pool, store, clockSkewMs: 300_000 })) bus = bus.register(definition);
     const metadata = { now: new Date(), tenantId, actor: { type: 'user' as const, id: randomUUID() } };
     const lead = (await bus.execute({
       type: 'lead.capture', data: { contact, source: 'website_form' }, metadata,
