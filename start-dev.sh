@@ -76,6 +76,10 @@ export SIGNING_KEY_ENCRYPTION_KEY
 dev_master_keys='{"dev-1":"skuNyTFb5cDg5xz1ROxPAvMqGrxvH1Okh1IXNNcr06s="}'
 : "${EVENTBUS_MASTER_KEYS:=$dev_master_keys}"
 export EVENTBUS_MASTER_KEYS
+# DEV-ONLY: webhooks (and every call made on a tenant's behalf) may reach receivers on this
+# machine; production leaves loopback refused. Link-local and metadata addresses stay refused.
+: "${OUTBOUND_ALLOWED_CIDRS:=127.0.0.0/8}"
+export OUTBOUND_ALLOWED_CIDRS
 
 if [[ -n "${REDIS_URL:-}" ]]; then
   echo "Redis: REDIS_URL from the environment"

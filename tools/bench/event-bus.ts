@@ -61,7 +61,7 @@ const child = spawn(process.execPath, ['apps/event-bus/dist/main.js'], {
     ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWKS_URL: jwks.url, REDIS_URL: redisUrl,
     DATABASE_URL: roleUrl(APP_ROLE, DEV_APP_PASSWORD), WORKER_DATABASE_URL: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD),
     EVENTBUS_STREAM_NAMESPACE: namespace, EVENTBUS_PUBLISH_BURST: '100000000', EVENTBUS_PUBLISH_RATE_PER_SECOND: '100000000',
-    EVENTBUS_DELIVERY_POLL_MS: '200',
+    EVENTBUS_DELIVERY_POLL_MS: '200', OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     // BENCH-ONLY master key: sensitive fields are sealed on publish and opened for each delivery, as in production.
     EVENTBUS_MASTER_KEYS: JSON.stringify({ bench: 'W1Bn8rQmZ3d0xJ0nq2f5c8wL6tY9uA4eR7iO1pS3kDg=' }),
   },

@@ -1,4 +1,5 @@
 import { createPublisher, type ConsumerSignal } from '@bizosaas/messaging';
+import { createAddressPolicy, type AddressPolicy } from '@bizosaas/outbound-http';
 import { createService, platformReadiness, runPeriodically, type PeriodicJob, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
 import pg from 'pg';
 import { archiveBatch } from './archive/archive-events.ts';
@@ -24,6 +25,7 @@ import { registerDeadLetterRoutes } from './webhooks/dead-letter-routes.ts';
 import { registerReplayRoute } from './webhooks/replay-route.ts';
 import { startDeliveryLoop } from './webhooks/delivery-loop.ts';
 import { createDeliveryWorker } from './webhooks/delivery-worker.ts';
+import { createWebhookHttp } from './webhooks/webhook-http.ts';
 import { fanOut } from './webhooks/fan-out.ts';
 import { registerSubscriptionRoutes } from './webhooks/subscription-routes.ts';
 
@@ -62,12 +64,13 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
       seal: encryption.events.seal,
     });
     registerHistoryRoute(app, appPool, encryption.openAll);
-    registerSubscriptionRoutes(app, deps.prisma, encryption.keyring);
+    const outboundPolicy = createAddressPolicy({ allowedCidrs: config.OUTBOUND_ALLOWED_CIDRS });
+    registerSubscriptionRoutes(app, deps.prisma, encryption.keyring, outboundPolicy);
     registerEncryptionRoutes(app, { keys: encryption.keys, keyring: encryption.keyring, workerPool });
     registerDeadLetterRoutes(app, deps.prisma);
     registerConsumerDeadLetterRoutes(app, { redis: deps.redis, namespace });
     registerGroupReplayRoute(app, { pool: appPool, redis: deps.redis, namespace });
-    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics, health, encryption });
+    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics, health, encryption, outboundPolicy });
     registerReplayRoute(app, appPool, wakeDeliveries);
     return app;
   },
@@ -77,7 +80,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
 function startBackgroundWork(
   app: ServiceApp,
   config: Config,
-  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics; health: BackgroundHealth; encryption: Encryption },
+  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics; health: BackgroundHealth; encryption: Encryption; outboundPolicy: AddressPolicy },
 ) {
   const onSignal = (name: string, health: WorkerHealth) => (signal: ConsumerSignal) => {
     observeConsumer(health, signal);
@@ -85,8 +88,9 @@ function startBackgroundWork(
     if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, `${name}: event dead-lettered`);
   };
   const common = { redis: deps.redis, consumer: config.EVENTBUS_CONSUMER_NAME, namespace: config.EVENTBUS_STREAM_NAMESPACE };
+  const http = createWebhookHttp(deps.outboundPolicy, config.EVENTBUS_WEBHOOK_TIMEOUT_MS, deps.metrics, app.log);
   const worker = createDeliveryWorker({
-    pool: deps.workerPool, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS,
+    pool: deps.workerPool, http, timeoutMs: config.EVENTBUS_WEBHOOK_TIMEOUT_MS, disableAfterMs: config.EVENTBUS_DISABLE_AFTER_MS,
     prepare: deps.encryption.webhookPayload,
     onAttempt: (outcome) => deps.metrics.attempted(outcome.eventType, outcome.status === 'pending' ? 'failed' : outcome.status, outcome.latencyMs / 1000),
   });
@@ -135,7 +139,7 @@ function startBackgroundWork(
   });
   app.addHook('onClose', async () => {
     deps.health.stopped();
-    await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop(), ...retention.map((job) => job.stop())]);
+    await Promise.all([archive.stop(), webhooks.stop(), deliveries.stop().then(() => http.close()), ...retention.map((job) => job.stop())]);
     await Promise.all([deps.appPool.end(), deps.workerPool.end()]);
   });
   return { wakeDeliveries: deliveries.wake };

@@ -6,6 +6,8 @@ export interface BusMetrics {
   archived(type: string, count: number): void;
   attempted(type: string, result: 'delivered' | 'failed' | 'dead', seconds: number): void;
   trimmed(stream: string, count: number): void;
+  /** An outbound request refused by the address policy (stage url: before sending; connect: after resolution). */
+  refused(rule: string, stage: 'url' | 'connect'): void;
 }
 
 /**
@@ -27,6 +29,10 @@ export function busMetrics(registry: Registry, workerPool: pg.Pool): BusMetrics 
   const trimmed = new Counter({
     name: 'eventbus_stream_entries_trimmed_total', help: 'Stream entries every consumer group had acknowledged, trimmed', labelNames: ['stream'], registers: [registry],
   });
+  const refused = new Counter({
+    name: 'eventbus_outbound_refused_total', help: 'Webhook requests refused by the outbound address policy, by rule and stage',
+    labelNames: ['rule', 'stage'], registers: [registry],
+  });
   const count = async (sql: string) => Number((await workerPool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
   new Gauge({
     name: 'eventbus_active_subscriptions', help: 'Webhook subscriptions in status active', registers: [registry],
@@ -44,6 +50,7 @@ export function busMetrics(registry: Registry, workerPool: pg.Pool): BusMetrics 
     published: (type) => published.inc({ type }),
     archived: (type, n) => archived.inc({ type }, n),
     trimmed: (stream, n) => trimmed.inc({ stream }, n),
+    refused: (rule, stage) => refused.inc({ rule, stage }),
     attempted: (type, result, seconds) => {
       attempts.inc({ type, result });
       latency.observe(seconds);

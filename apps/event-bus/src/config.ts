@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, workerDatabaseEnv } from '@bizosaas/config';
+import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
 import { checkActiveMasterKey, masterKeyEnv } from './encryption/master-keys.ts';
 
 export const configSchema = z.object({
@@ -36,6 +37,8 @@ export const configSchema = z.object({
     .pipe(z.record(z.uuid(), z.object({ burst: z.int().positive(), ratePerSecond: z.number().positive() }))),
   /** Per-attempt HTTP timeout of a webhook delivery. */
   EVENTBUS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Non-public CIDRs webhooks may reach (development: 127.0.0.0/8); link-local and metadata never. */
+  OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
   /** A subscription whose deliveries fail without a success for this long is disabled (default 5 days). */
   EVENTBUS_DISABLE_AFTER_MS: z.coerce.number().int().positive().default(432_000_000),
   /** How often the delivery worker looks for due retries (new events wake it at once). */

@@ -49,6 +49,8 @@ export async function eventBusFixture(label: string, env: Record<string, string>
     EVENTBUS_STREAM_NAMESPACE: namespace,
     EVENTBUS_CONSUMER_NAME: `test-${label}`,
     ...testEncryptionEnv,
+    // Receivers listen on 127.0.0.1, as in development (start-dev.sh sets the same).
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     ...env,
   });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `event-bus-test-${label}` });

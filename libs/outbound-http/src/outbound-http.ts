@@ -11,7 +11,7 @@ export interface OutboundHttpOptions {
   resolve?: Resolve;
   /** TCP (and TLS) connect timeout. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Kept-alive connections per origin. Default 10. */
+  /** Kept-alive connections per origin. Default: no limit (undici's). */
   connectionsPerOrigin?: number;
   /** Told of every refusal (metrics, logs); the request fails with OutboundAddressRefusedError. */
   onRefused?: (refusal: UrlRefusal, stage: RefusalStage) => void;
@@ -42,7 +42,7 @@ export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
     lookup: guardedLookup(options.policy, options.resolve ?? systemResolve, connectRefused),
   });
   const agent = new Agent({
-    connections: options.connectionsPerOrigin ?? 10,
+    connections: options.connectionsPerOrigin ?? null,
     connect(connectOptions, callback) {
       // net.connect skips `lookup` for an IP literal, so literals are judged here.
       const refusal = isIP(connectOptions.hostname) === 0 ? null : options.policy.refusalOf(connectOptions.hostname);

@@ -52,7 +52,8 @@ describe('outboundUrl', () => {
 
   it('accepts a public https URL and refuses other schemes and overlong URLs', () => {
     expect(body.safeParse({ webhookUrl: 'https://hooks.example.com/in' }).success).toBe(true);
-    expect(body.safeParse({ webhookUrl: 'ftp://hooks.example.com/in' }).success).toBe(false);
+    expect(body.safeParse({ webhookUrl: 'ftp://hooks.example.com/in' }).error?.issues).toHaveLength(1);
+    expect(body.safeParse({ webhookUrl: 'ftp://127.0.0.1/in' }).error?.issues).toHaveLength(1);
     expect(body.safeParse({ webhookUrl: `https://hooks.example.com/${'a'.repeat(2048)}` }).success).toBe(false);
   });
 });

@@ -67,6 +67,7 @@ export function outboundUrl(policy: AddressPolicy) {
     .max(2048)
     .superRefine((value, context) => {
       const refusal = urlRefusal(value, policy);
-      if (refusal) context.addIssue({ code: 'custom', message: `must reach a public address: ${describeRefusal(refusal)}` });
+      // z.url has already reported a bad scheme or an unparsable URL.
+      if (refusal && refusal.rule !== 'scheme' && refusal.rule !== 'not-a-url') context.addIssue({ code: 'custom', message: `must reach a public address: ${describeRefusal(refusal)}` });
     });
 }

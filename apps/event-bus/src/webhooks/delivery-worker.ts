@@ -1,12 +1,14 @@
 import { uuidv7 } from '@bizosaas/event-schemas';
+import { OutboundAddressRefusedError, type OutboundHttp } from '@bizosaas/outbound-http';
 import type pg from 'pg';
-import { request } from 'undici';
 import { nextAttemptAt } from './retry-schedule.ts';
 import { signedHeaders } from './webhook-signature.ts';
 
 export interface DeliveryWorkerOptions {
   /** Worker role: deliveries and subscriptions of every tenant. */
   pool: pg.Pool;
+  /** Outbound HTTP that refuses private, loopback and metadata addresses (libs/outbound-http). */
+  http: OutboundHttp;
   /** The clock; tests move it instead of sleeping. */
   now?: () => Date;
   /** Per-attempt HTTP timeout. */
@@ -82,13 +84,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     return rows;
   }
 
-  async function attempt(delivery: Claimed, at: Date): Promise<Recorded> {
-    const started = performance.now();
+  /** One signed POST: its status code, or why it failed (`refused`: the address policy said no). */
+  async function send(delivery: Claimed, at: Date): Promise<{ statusCode: number | null; error: string | null; refused: boolean }> {
     let statusCode: number | null = null;
-    let error: string | null = null;
     try {
       const { body, secret } = await options.prepare(delivery);
-      const response = await request(delivery.webhook_url, {
+      const response = await options.http.request(delivery.webhook_url, {
         method: 'POST',
         body,
         headers: signedHeaders(secret, delivery.event_id, at, body),
@@ -97,12 +98,19 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       });
       statusCode = response.statusCode;
       await response.body.dump();
-      if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
+      return { statusCode, error: statusCode < 200 || statusCode > 299 ? `HTTP ${statusCode}` : null, refused: false };
     } catch (caught) {
-      error = caught instanceof Error ? `${(caught as { code?: string }).code ?? caught.name}: ${caught.message}` : String(caught);
+      const error = caught instanceof Error ? `${(caught as { code?: string }).code ?? caught.name}: ${caught.message}` : String(caught);
+      return { statusCode, error, refused: caught instanceof OutboundAddressRefusedError };
     }
+  }
+
+  async function attempt(delivery: Claimed, at: Date): Promise<Recorded> {
+    const started = performance.now();
+    const { statusCode, error, refused } = await send(delivery, at);
     const attempt = delivery.attempts + 1;
-    const next = error === null ? null : nextAttemptAt(attempt, at);
+    // A refused address is not retried: a schedule of retries would only keep probing it.
+    const next = error === null || refused ? null : nextAttemptAt(attempt, at);
     const outcome: AttemptOutcome = {
       deliveryId: delivery.id, subscriptionId: delivery.subscription_id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
       status: error === null ? 'delivered' : next ? 'pending' : 'dead', latencyMs: Math.round(performance.now() - started),

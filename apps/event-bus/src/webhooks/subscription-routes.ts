@@ -2,6 +2,7 @@ import { isServicePrincipal, requirePermission, requirePrincipal } from '@bizosa
 import { ForbiddenError, TenantIsolationError, ValidationError } from '@bizosaas/ddd-kernel';
 import { withTenant } from '@bizosaas/db';
 import { uuidv7 } from '@bizosaas/event-schemas';
+import { outboundUrl, type AddressPolicy } from '@bizosaas/outbound-http';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import { z } from 'zod';
 import type { MasterKeyring } from '../encryption/master-keys.ts';
@@ -11,10 +12,11 @@ import type { PrismaClient, Subscription } from '../generated/prisma/client.ts';
 import { EVENT_TYPE_PATTERN } from './subscription-match.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
 
-const subscribeBody = z.strictObject({
+/** `webhookUrl` is refused when it names a loopback, private, link-local or metadata address (libs/outbound-http). */
+const subscribeBody = (policy: AddressPolicy) => z.strictObject({
   eventType: z.string().regex(EVENT_TYPE_PATTERN, 'must be an event type, `context.*` or `*`'),
   serviceName: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a kebab-case name'),
-  webhookUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  webhookUrl: outboundUrl(policy),
   filter: z.record(z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path'), z.unknown()).default({}),
   /** Every tenant's events: platform service identities only. */
   allTenants: z.boolean().default(false),
@@ -41,7 +43,7 @@ export const toView = (s: Subscription) => ({
 });
 
 /** subscribe, list, get, pause, resume, delete: the caller's tenant's subscriptions (RLS). */
-export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient, keyring: MasterKeyring): void {
+export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient, keyring: MasterKeyring, policy: AddressPolicy): void {
   const guard = { onRequest: requirePermission('events:subscribe') };
   const tags = ['subscriptions'];
   const tenantOf = (request: Parameters<typeof requirePrincipal>[0]) => requirePrincipal(request).tenantId;
@@ -53,7 +55,7 @@ export function registerSubscriptionRoutes(app: ServiceApp, prisma: PrismaClient
 
   app.post('/api/v1/events/subscribe', {
     ...guard,
-    schema: { tags, summary: 'Subscribe a webhook', body: subscribeBody, response: { 201: subscriptionView.extend({ secret: z.string() }) } },
+    schema: { tags, summary: 'Subscribe a webhook', body: subscribeBody(policy), response: { 201: subscriptionView.extend({ secret: z.string() }) } },
   }, async (request, reply) => {
     const principal = requirePrincipal(request);
     if (request.body.allTenants && !isServicePrincipal(principal)) {
