@@ -29,6 +29,9 @@ beforeAll(async () => {
     config: { auth: 'public' },
     schema: { operationId: 'listCatalog', tags: ['catalog'], summary: 'The catalogue', response: { 200: z.object({ items: z.array(z.string()) }) } },
   }, async () => ({ items: [] }));
+  app.get('/api/v1/feed', {
+    config: { auth: 'optional' }, schema: { tags: ['catalog'], summary: 'The feed, personal when signed in', response: { 200: z.object({ items: z.array(z.string()) }) } },
+  }, async () => ({ items: [] }));
   await app.ready();
 });
 afterAll(() => app.close());
@@ -45,6 +48,8 @@ describe('the OpenAPI document service-kit derives', () => {
     expect(paths['/api/v1/leads'].get).toMatchObject({ operationId: 'getLeads', tags: ['leads'], security: [{ bearerAuth: [] }] });
     expect(paths['/api/v1/catalog'].get).toMatchObject({ operationId: 'listCatalog', tags: ['catalog'], security: [] });
     expect(paths['/health'].get).toMatchObject({ operationId: 'getHealth', tags: ['ops'], security: [] });
+    expect(paths['/api/v1/feed'].get).toMatchObject({ operationId: 'getFeed', security: [{}, { bearerAuth: [] }] });
+    expect(Object.keys(paths['/api/v1/feed'].get.responses).sort()).toEqual(['200', '401']);
   });
 
   it('declares the error responses each route can give, in the error schema, keeping what the route declares', async () => {
