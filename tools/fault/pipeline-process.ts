@@ -1,7 +1,8 @@
 // One stage of the fault run's pipeline as its own process, as a service runs it:
 //   ROLE=relay     the outbox relay (worker role) moving committed events to the Redis stream
 //   ROLE=consumer  a consumer group member applying each event's effect through the inbox
-// Env: ROLE, WORKER_DATABASE_URL, REDIS_URL, SCHEMA, STREAM, CONSUMER (consumer name).
+// Env: ROLE, WORKER_DATABASE_URL, REDIS_URL, SCHEMA, STREAM, CONSUMER (consumer name),
+//      MAX_DELIVERIES (consumer; default 10).
 // Prints `ready` once started; meant to be killed (SIGKILL) or stopped (SIGTERM).
 import { createConsumer, createRedis } from '@bizosaas/messaging';
 import { createInboxBatchHandler, createInboxHandler, createOutboxRelay } from '@bizosaas/event-store';
@@ -33,15 +34,21 @@ async function consumer() {
       events.map((event) => event.id), events.map((event) => event.tenantId),
     ]);
   };
-  const inbox = { pool, schema, consumer: 'fault-effects', acrossTenants: true, handle: (event: DomainEvent, client: pg.PoolClient) => apply([event], client), handleBatch: apply };
+  // No in-process retries: every failed attempt is a delivery the consumer decides about.
+  const inbox = {
+    pool, schema, consumer: 'fault-effects', acrossTenants: true, retry: false as const,
+    handle: (event: DomainEvent, client: pg.PoolClient) => apply([event], client), handleBatch: apply,
+  };
   const group = createConsumer<DomainEvent>({
     redis, streams: [env('STREAM')], group: 'fault-effects', consumer: env('CONSUMER'),
     handler: createInboxHandler(inbox), batchHandler: createInboxBatchHandler(inbox),
     batchSize: 100,
-    // Entries of a killed consumer, or that failed while PostgreSQL was down, come back after 1 s
-    // (production: 30 s); ten deliveries (production: 5) keep the same outage tolerance of about
-    // ten seconds before a healthy event would be dead-lettered.
-    claimIdleMs: 1_000, claimIntervalMs: 500, maxDeliveries: 10,
+    // Entries of a killed consumer come back after 1 s (production: 30 s). An error while
+    // PostgreSQL is down pauses the consumer (the probe fails) and spends no delivery, so
+    // maxDeliveries x claimIdleMs need not outlast any outage.
+    claimIdleMs: 1_000, claimIntervalMs: 500, maxDeliveries: Number(process.env.MAX_DELIVERIES ?? 10),
+    healthCheck: () => pool.query('SELECT 1'),
+    pauseBackoff: { initialMs: 250, maxMs: 2_000 },
   });
   await group.start();
   return () => group.stop();
