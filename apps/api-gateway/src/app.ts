@@ -50,6 +50,7 @@ export async function buildApp({ config, verifier, redis, table = routeTable, pu
     publicRoutes,
     upstreams,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     connections: config.UPSTREAM_CONNECTIONS,
     // Clients reuse their access token for many requests: verify each token once until it expires.
     verifier: cachingVerifier(verifier, { maxEntries: 10_000 }),

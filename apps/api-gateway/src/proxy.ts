@@ -5,15 +5,21 @@ import type { ServiceName, Upstreams } from './config.ts';
 import { authenticateAtEdge } from './edge-auth.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { RateLimits } from './rate-limit/rate-limits.ts';
-import { matchPublicRoute, matchRoute, type PublicRoute, type Route } from './route-table.ts';
+import { matchRoute, publicRouteMatcher, type PublicRoute, type Route } from './route-table.ts';
 import { createUpstreamBreaker, type BreakerOptions } from './upstream/circuit-breakers.ts';
 import { createPool, forward, type Upstream } from './upstream/forward.ts';
+import { drainUnreadBody } from './upstream/request-body.ts';
+
+// EventSource and fetch-based SSE clients ask for the stream by this media type.
+const acceptsEventStream = (accept: string | undefined) => accept !== undefined && accept.includes('text/event-stream');
 
 export interface ProxyOptions {
   table: readonly Route[];
   publicRoutes: readonly PublicRoute[];
   upstreams: Upstreams;
   timeoutMs: number;
+  /** Largest forwarded request body, bytes; a larger one is answered 413 before it is forwarded. */
+  bodyLimit: number;
   connections: number;
   verifier: TokenVerifier;
   rateLimits: RateLimits;
@@ -55,9 +61,10 @@ function createUpstreams(options: ProxyOptions): Record<ServiceName, Upstream> {
  * against its address, and an address over its limit hears 429 before it learns its token was bad.
  */
 function admission(options: ProxyOptions) {
+  const matchPublicRoute = publicRouteMatcher(options.publicRoutes);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
-    const publicRoute = matchPublicRoute(options.publicRoutes, request.method, path);
+    const publicRoute = matchPublicRoute(request.method, path);
     const route = matchRoute(options.table, path);
     if (publicRoute || !route) {
       await options.rateLimits.check(request, reply, publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip']);
@@ -91,13 +98,25 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    // An answer given while the client is still sending a body nobody reads: drop the rest so
+    // the connection can carry the next request (a body being forwarded drains when it ends).
+    scope.addHook('onSend', async (request, reply) => {
+      const raw = request.raw;
+      if (raw.complete || raw.listenerCount('data') > 0) return;
+      if (!drainUnreadBody(raw, options.bodyLimit)) void reply.header('connection', 'close');
+    });
 
     await scope.register(async (api) => {
       api.addHook('onRequest', admission(options));
       const byRouteTable = async (request: FastifyRequest, reply: FastifyReply) => {
         const route = request.gatewayRoute!;
-        const timeoutMs = route.timeoutMs ?? options.timeoutMs;
-        return forward(request, reply, upstreams[route.service], request.url, timeoutMs, options.metrics);
+        return forward(request, reply, {
+          upstream: upstreams[route.service],
+          path: request.url,
+          timeoutMs: route.timeoutMs ?? options.timeoutMs,
+          bodyLimit: options.bodyLimit,
+          stream: route.stream === true || acceptsEventStream(request.headers.accept),
+        }, options.metrics);
       };
       api.all('/api/v1/*', { schema: { hide: true } }, byRouteTable);
       api.all('/.well-known/*', { schema: { hide: true } }, byRouteTable);
@@ -111,7 +130,8 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
         if (!Object.hasOwn(upstreams, service)) throw new NotFoundError(`No service named ${service}`, { service });
         const upstream = upstreams[service as ServiceName];
         request.gatewayRoute = { prefix: '/docs/json', service: upstream.name as ServiceName };
-        return forward(request, reply, upstream, '/docs/json', options.timeoutMs, options.metrics);
+        const target = { upstream, path: '/docs/json', timeoutMs: options.timeoutMs, bodyLimit: options.bodyLimit, stream: false };
+        return forward(request, reply, target, options.metrics);
       },
     );
   });

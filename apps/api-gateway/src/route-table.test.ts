@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPublicRoute, matchRoute, publicRoutes, routeTable } from './route-table.ts';
+import { matchRoute, publicRouteMatcher, publicRoutes, routeTable } from './route-table.ts';
 
 describe('matchRoute', () => {
   it('matches whole segments only', () => {
@@ -25,16 +25,48 @@ describe('matchRoute', () => {
   });
 });
 
-describe('matchPublicRoute', () => {
+describe('publicRouteMatcher', () => {
+  const matchPublicRoute = publicRouteMatcher(publicRoutes);
+
   it('matches method and exact path; HEAD counts as GET', () => {
-    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth/login')?.limit).toBe('credentials');
-    expect(matchPublicRoute(publicRoutes, 'HEAD', '/.well-known/jwks.json')?.limit).toBe('default');
-    expect(matchPublicRoute(publicRoutes, 'GET', '/api/v1/auth/login')).toBeUndefined();
-    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth/login/')).toBeUndefined();
-    expect(matchPublicRoute(publicRoutes, 'POST', '/api/v1/auth')).toBeUndefined();
+    expect(matchPublicRoute('POST', '/api/v1/auth/login')?.limit).toBe('credentials');
+    expect(matchPublicRoute('HEAD', '/.well-known/jwks.json')?.limit).toBe('default');
+    expect(matchPublicRoute('GET', '/api/v1/auth/login')).toBeUndefined();
+    expect(matchPublicRoute('POST', '/api/v1/auth/login/')).toBeUndefined();
+    expect(matchPublicRoute('POST', '/api/v1/auth')).toBeUndefined();
   });
 
-  it('lists only forwarded paths, every one owned by user-management', () => {
-    for (const route of publicRoutes) expect(matchRoute(routeTable, route.path)?.service, route.path).toBe('user-management');
+  it('matches a parameter to exactly one non-empty segment', () => {
+    const webhook = '/api/v1/webhooks/:provider/:connectionId';
+    expect(matchPublicRoute('POST', '/api/v1/webhooks/stripe/c0ffee')?.path).toBe(webhook);
+    expect(matchPublicRoute('POST', '/api/v1/webhooks/stripe%2Fx/c0ffee')?.path).toBe(webhook);
+    for (const path of ['/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/', '/api/v1/webhooks//c0ffee', '/api/v1/webhooks/stripe/c0ffee/', '/api/v1/webhooks/stripe/c0ffee/more', '/api/v1/webhooks/../c0ffee', '/api/v1/webhooks/stripe/.']) {
+      expect(matchPublicRoute('POST', path), path).toBeUndefined();
+    }
+    expect(matchPublicRoute('GET', '/api/v1/webhooks/stripe/c0ffee')).toBeUndefined();
+  });
+
+  it('takes literal segments of a pattern literally', () => {
+    const match = publicRouteMatcher([{ method: 'GET', path: '/api/v1/a.b/:id', limit: 'default' }]);
+    expect(match('GET', '/api/v1/a.b/1')).toBeDefined();
+    expect(match('GET', '/api/v1/aXb/1')).toBeUndefined();
+  });
+
+  it('has unsubscribe by GET and POST, tracking links and the OAuth callback', () => {
+    expect(matchPublicRoute('GET', '/api/v1/notifications/unsubscribe/tok.en-1')).toBeDefined();
+    expect(matchPublicRoute('POST', '/api/v1/notifications/unsubscribe/tok.en-1')).toBeDefined();
+    expect(matchPublicRoute('GET', '/api/v1/notifications/track/open/tok')).toBeDefined();
+    expect(matchPublicRoute('GET', '/api/v1/notifications/track/open')).toBeUndefined();
+    expect(matchPublicRoute('GET', '/api/v1/integrations/oauth/callback')).toBeDefined();
+    expect(matchPublicRoute('GET', '/api/v1/integrations/oauth/callback/x')).toBeUndefined();
+  });
+
+  it('lists only forwarded paths, each to the service that owns it', () => {
+    const owner = { auth: 'user-management', '.well-known': 'user-management', webhooks: 'integration', integrations: 'integration', notifications: 'notification' };
+    for (const route of publicRoutes) {
+      const sample = route.path.replaceAll(/:[^/]+/g, 'x');
+      const segment = sample.split('/').find((s) => s in owner) as keyof typeof owner;
+      expect(matchRoute(routeTable, sample)?.service, route.path).toBe(owner[segment]);
+    }
   });
 });

@@ -4,7 +4,13 @@ export interface Route {
   /** Public path prefix, matched on whole segments; the same path is forwarded unchanged. */
   prefix: string;
   service: ServiceName;
+  /** Wait for the answer's headers (and between its body's chunks), ms; UPSTREAM_TIMEOUT_MS when absent. */
   timeoutMs?: number;
+  /**
+   * Answers are open-ended streams (server-sent events): no timeout between their chunks. Requests
+   * that accept `text/event-stream` are streamed this way on any route.
+   */
+  stream?: boolean;
 }
 
 /**
@@ -40,15 +46,21 @@ export type PublicRouteLimit = 'default' | 'credentials';
 
 export interface PublicRoute {
   method: 'GET' | 'POST';
-  /** Exact path (no prefix match: a sub-path of a public route still needs a token). */
+  /**
+   * Path pattern matched on whole segments: a literal segment matches itself, `:name` matches
+   * exactly one non-empty segment (never `.` or `..`). A sub-path of a public route still needs
+   * a token.
+   */
   path: string;
   limit: PublicRouteLimit;
 }
 
 /**
- * Forwarded routes that need no access token: they are how a caller gets one. Everything else
- * under the route table is verified at the edge. The gateway's own /health, /ready, /metrics
- * and /docs* are outside the forwarding scope and never checked.
+ * Forwarded routes that need no access token: how a caller gets one, and what reaches the
+ * platform from outside without one (provider webhooks, whose signature the service checks;
+ * the OAuth provider's redirect; unsubscribe and tracking links, which carry their own signed
+ * token). Everything else under the route table is verified at the edge. The gateway's own
+ * /health, /ready, /metrics and /docs* are outside the forwarding scope and never checked.
  */
 export const publicRoutes: readonly PublicRoute[] = [
   { method: 'POST', path: '/api/v1/auth/register', limit: 'credentials' },
@@ -57,12 +69,42 @@ export const publicRoutes: readonly PublicRoute[] = [
   { method: 'POST', path: '/api/v1/auth/token', limit: 'credentials' },
   { method: 'POST', path: '/api/v1/auth/accept-invitation', limit: 'credentials' },
   { method: 'GET', path: '/.well-known/jwks.json', limit: 'default' },
+  { method: 'POST', path: '/api/v1/webhooks/:provider/:connectionId', limit: 'default' },
+  { method: 'GET', path: '/api/v1/integrations/oauth/callback', limit: 'default' },
+  // GET from the link in a message; POST from a mail client's one-click unsubscribe (RFC 8058).
+  { method: 'GET', path: '/api/v1/notifications/unsubscribe/:token', limit: 'default' },
+  { method: 'POST', path: '/api/v1/notifications/unsubscribe/:token', limit: 'default' },
+  { method: 'GET', path: '/api/v1/notifications/track/:kind/:token', limit: 'default' },
 ];
 
-/** The public route a request is for, if any; HEAD counts as GET. */
-export function matchPublicRoute(table: readonly PublicRoute[], method: string, path: string): PublicRoute | undefined {
-  const asMethod = method === 'HEAD' ? 'GET' : method;
-  return table.find((route) => route.path === path && route.method === asMethod);
+export type PublicRouteMatcher = (method: string, path: string) => PublicRoute | undefined;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// One non-empty segment that is not a dot-segment.
+const PARAMETER = '(?!\\.\\.?(?:/|$))[^/]+';
+
+function patternOf(path: string): RegExp {
+  const segments = path.split('/').map((segment) => (segment.startsWith(':') ? PARAMETER : escapeRegExp(segment)));
+  return new RegExp(`^${segments.join('/')}$`);
+}
+
+/**
+ * Compiles the public routes once: exact paths are looked up by method and path, patterns
+ * are tried in table order. HEAD counts as GET.
+ */
+export function publicRouteMatcher(table: readonly PublicRoute[]): PublicRouteMatcher {
+  const exact = new Map<string, PublicRoute>();
+  const patterns: { route: PublicRoute; pattern: RegExp }[] = [];
+  for (const route of table) {
+    if (route.path.includes('/:')) patterns.push({ route, pattern: patternOf(route.path) });
+    else exact.set(`${route.method} ${route.path}`, route);
+  }
+  return (method, path) => {
+    const asMethod = method === 'HEAD' ? 'GET' : method;
+    const found = exact.get(`${asMethod} ${path}`);
+    if (found || patterns.length === 0) return found;
+    return patterns.find(({ route, pattern }) => route.method === asMethod && pattern.test(path))?.route;
+  };
 }
 
 /** Finds the entry whose prefix matches the path on a segment boundary, longest first. */

@@ -1,4 +1,4 @@
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { ServiceUnavailableError } from '@bizosaas/ddd-kernel';
 import type { BreakerStateValue, GatewayMetrics } from '../gateway-metrics.ts';
 
@@ -19,10 +19,22 @@ export class CircuitOpenError extends ServiceUnavailableError {
   }
 }
 
+/**
+ * A call that failed over the request body, which says nothing about the service's health: the
+ * client's body went over the limit, or the service stopped reading it (it answered early and
+ * closed the connection). Thrown through the breaker without counting as a failure.
+ */
+export class RequestBodyFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super('request body not delivered upstream');
+  }
+}
+
 export interface UpstreamBreaker {
   /**
    * Runs one upstream call. A thrown error (connection refused, reset, timeout) or an answer
    * with a 5xx status counts as a failure; the 5xx answer is still returned to be forwarded.
+   * A RequestBodyFailure is rethrown and not counted.
    * Throws CircuitOpenError without calling `call` while the breaker is open.
    */
   execute<T extends { statusCode: number }>(call: () => Promise<T>): Promise<T>;
@@ -41,7 +53,7 @@ const exported: Record<CircuitState, BreakerStateValue> = {
  */
 export function createUpstreamBreaker(service: string, options: BreakerOptions, metrics: GatewayMetrics): UpstreamBreaker {
   const policy: CircuitBreakerPolicy = circuitBreaker(
-    handleAll.orWhenResult((result) => (result as { statusCode: number }).statusCode >= 500),
+    handleWhen((error) => !(error instanceof RequestBodyFailure)).orWhenResult((result) => (result as { statusCode: number }).statusCode >= 500),
     { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failureThreshold) },
   );
   let openedAt = 0;
