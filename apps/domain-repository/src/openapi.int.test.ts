@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from './test-support.ts';
 
 type Schema = { properties?: Record<string, unknown>; $ref?: string; allOf?: Schema[] };
 type Operation = { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
-type Document = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+type Document = { paths: Record<string, Record<string, Operation>>; tags?: { name: string; description?: string }[]; components?: { schemas?: Record<string, Schema> } };
 
 let t: TestApp;
 let doc: Document;
@@ -46,6 +46,11 @@ describe('domain-repository OpenAPI document', () => {
     expect(doc.paths['/api/v1/customers/{customerId}/purchases']!.post!.operationId).toBe('recordCustomerPurchase');
     expect(doc.paths['/api/v1/campaigns/{campaignId}/launch']!.post!.operationId).toBe('launchCampaign');
     for (const { path, operation } of operations) expect([path, operation.tags?.length]).toEqual([path, 1]);
+  });
+
+  it('describes each aggregate tag in its own words', () => {
+    const described = Object.fromEntries((doc.tags ?? []).map((tag) => [tag.name, tag.description]));
+    for (const tag of ['leads', 'customers', 'campaigns', 'crm-events']) expect(described[tag]).toMatch(/^[A-Z].*(aggregate|CRM|HubSpot)/);
   });
 
   it('declares 409 and 422 on commands on an existing aggregate, 422 on creates, neither on reads', () => {
