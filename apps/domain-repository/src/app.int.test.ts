@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itServesTheOpsContract } from '@bizosaas/service-kit/testing';
 import { startTestApp, type TestApp } from './test-support.ts';
 
@@ -11,5 +11,16 @@ describe('domain-repository', () => {
   afterAll(async () => {
     await t?.close();
   });
-  itServesTheOpsContract('domain-repository', () => t.app, ['postgres', 'redis']);
+  itServesTheOpsContract('domain-repository', () => t.app, ['postgres', 'redis', 'outbox', 'projections', 'consumers']);
+
+  it('lists the outbox backlog, each projection lag and the CRM worker group lag on /ready', async () => {
+    const res = await t.app.inject({ url: '/ready' });
+    expect(res.statusCode, res.body).toBe(200);
+    const count = expect.any(Number);
+    expect(res.json().components).toMatchObject({
+      outbox: { status: 'up', latencyMs: count, details: { rows: count, oldestAgeSeconds: count } },
+      projections: { status: 'up', details: { projections: expect.arrayContaining([{ projection: 'dr_lead_list', position: count, lag: count }]) } },
+      consumers: { status: 'up', details: { groups: [{ group: 'domain-repository.crm-ingest', stream: expect.any(String), lag: count, pending: count }] } },
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import { createCommandBus, type AnyCommandDefinition, type CommandBus } from '@bizosaas/cqrs';
-import { createPgIdempotencyStore } from '@bizosaas/event-store';
-import { createService, platformReadiness, type PlatformDependencies, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
+import { createPgIdempotencyStore, writeSideReadiness } from '@bizosaas/event-store';
+import {
+  createConsumerMonitor, createService, platformReadiness, type PlatformDependencies, type PlatformService, type ReadinessCheck, type ServiceApp,
+} from '@bizosaas/service-kit';
 import { campaignListProjection } from './campaign/active-campaigns/active-campaigns.projection.ts';
 import { campaignCommands } from './campaign/campaign-commands.ts';
 import { campaignRoutes } from './campaign/campaign.routes.ts';
@@ -15,7 +17,6 @@ import { convertLeadCommand } from './lead/convert-lead/convert-lead.command.ts'
 import { leadCommands } from './lead/lead-commands.ts';
 import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
 import { leadRoutes } from './lead/lead.routes.ts';
-import { openApiTags } from './openapi-tags.ts';
 import { attachWriteSide, EVENT_STORE_SCHEMA } from './write-side/write-side.ts';
 
 /** Test seams. */
@@ -26,15 +27,17 @@ export interface BuildOptions {
 
 export async function buildDomainRepositoryApp(config: Config, deps: PlatformDependencies<PrismaClient>, options: BuildOptions = {}): Promise<ServiceApp> {
   const now = options.now ?? (() => new Date());
+  const consumers = createConsumerMonitor(deps.redis);
+  const readiness: Record<string, ReadinessCheck> = { ...platformReadiness(deps), consumers: consumers.check };
   const app = await createService({
     name: 'domain-repository',
     description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
-    tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     auth: deps.verifier,
-    readiness: platformReadiness(deps),
+    readiness,
   });
+  consumers.register(app.metricsRegistry);
   const writeSide = attachWriteSide(app, {
     databaseUrl: config.DATABASE_URL,
     databasePoolMax: config.DATABASE_POOL_MAX,
@@ -46,6 +49,8 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
     idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
     pruneIntervalMs: config.PRUNE_INTERVAL_MS,
   });
+  // /ready reads this record at each request: outbox and projection lag join once the pools exist.
+  Object.assign(readiness, writeSideReadiness(writeSide.worker, EVENT_STORE_SCHEMA));
   const commandContext = { ...writeSide, clockSkewMs: config.CLOCK_SKEW_MS };
   const commands: AnyCommandDefinition[] = [
     ...leadCommands(commandContext), convertLeadCommand(commandContext), ...customerCommands(commandContext), ...campaignCommands(commandContext),
@@ -59,7 +64,7 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
   leadRoutes(app, ctx);
   customerRoutes(app, ctx);
   campaignRoutes(app, ctx);
-  attachCrmIngestion(app, ctx, config, deps.redis);
+  attachCrmIngestion(app, ctx, config, deps.redis, consumers);
   const churn = createChurnReassessment({
     worker: writeSide.worker, execute: ctx.execute, now, intervalMs: config.CHURN_REASSESS_INTERVAL_MS, batchSize: config.CHURN_REASSESS_BATCH,
     onError: (error, customerId) => app.log.warn({ err: error, customerId }, 'churn re-assessment failed'),

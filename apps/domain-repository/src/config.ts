@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, workerDatabaseEnv } from '@bizosaas/config';
+import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
 import { DEFAULT_CRM_WORK_STREAM } from './crm-ingestion/crm-work-queue.ts';
 
 export const configSchema = z.object({
@@ -28,6 +29,8 @@ export const configSchema = z.object({
   CRM_HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   CRM_PIPEDRIVE_BASE_URL: z.url().optional(),
   CRM_PIPEDRIVE_API_TOKEN: z.string().min(1).optional(),
+  /** Non-public CIDRs the CRM APIs may be reached at (development: 127.0.0.0/8); link-local and metadata never. */
+  OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
   /** Idempotency-Key results are kept this long (a client's retry window), then pruned. */
   IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
   /** How often expired Idempotency-Key results and inbox records are deleted. */

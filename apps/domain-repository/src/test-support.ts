@@ -31,6 +31,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     PROJECTION_POLL_INTERVAL_MS: '100',
     CRM_WORK_STREAM: `test:crm-work:{${randomUUID()}}`,
+    // The CRM APIs of the tests are local servers on 127.0.0.1, as in development.
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     ...env,
   });
   const key = await generateSigningKey();

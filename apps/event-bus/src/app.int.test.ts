@@ -10,5 +10,5 @@ describe('event-bus', () => {
     fx = await eventBusFixture('ops');
   });
   afterAll(() => fx.close());
-  itServesTheOpsContract('event-bus', () => fx.app, ['postgres', 'redis', 'delivery-worker', 'archive']);
+  itServesTheOpsContract('event-bus', () => fx.app, ['postgres', 'redis', 'delivery-worker', 'archive', 'consumers']);
 });

@@ -1,6 +1,8 @@
 import { createPublisher, type ConsumerSignal } from '@bizosaas/messaging';
 import { createAddressPolicy, type AddressPolicy } from '@bizosaas/outbound-http';
-import { createService, platformReadiness, runPeriodically, type PeriodicJob, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
+import {
+  createConsumerMonitor, createService, platformReadiness, runPeriodically, type ConsumerMonitor, type PeriodicJob, type PlatformService, type ServiceApp,
+} from '@bizosaas/service-kit';
 import pg from 'pg';
 import { archiveBatch } from './archive/archive-events.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
@@ -36,6 +38,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   createPrisma: (adapter) => new PrismaClient({ adapter }),
   async buildApp(config, deps) {
     const health = createBackgroundHealth({ staleAfterMs: config.EVENTBUS_WORKER_STALL_MS ?? defaultStaleAfterMs(config) });
+    const consumers = createConsumerMonitor(deps.redis);
     const app = await createService({
       name: 'event-bus',
       description: 'The bus HTTP face: publish, webhook subscriptions and delivery, dead letters, history, the schema catalogue and the archive of every event.',
@@ -43,8 +46,9 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
-      readiness: { ...platformReadiness(deps), ...health.readiness },
+      readiness: { ...platformReadiness(deps), ...health.readiness, consumers: consumers.check },
     });
+    consumers.register(app.metricsRegistry);
     // Raw pg for the hot paths (archive, fan-out, deliveries, history); Prisma for the CRUD routes.
     const appPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
     const workerPool = new pg.Pool({ connectionString: config.WORKER_DATABASE_URL, max: config.WORKER_DATABASE_POOL_MAX });
@@ -70,7 +74,7 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
     registerDeadLetterRoutes(app, deps.prisma);
     registerConsumerDeadLetterRoutes(app, { redis: deps.redis, namespace });
     registerGroupReplayRoute(app, { pool: appPool, redis: deps.redis, namespace });
-    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics, health, encryption, outboundPolicy });
+    const { wakeDeliveries } = startBackgroundWork(app, config, { appPool, workerPool, redis: deps.redis, metrics, health, encryption, outboundPolicy, consumers });
     registerReplayRoute(app, appPool, wakeDeliveries);
     return app;
   },
@@ -80,10 +84,12 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
 function startBackgroundWork(
   app: ServiceApp,
   config: Config,
-  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics; health: BackgroundHealth; encryption: Encryption; outboundPolicy: AddressPolicy },
+  deps: { appPool: pg.Pool; workerPool: pg.Pool; redis: import('ioredis').Redis; metrics: BusMetrics; health: BackgroundHealth; encryption: Encryption; outboundPolicy: AddressPolicy; consumers: ConsumerMonitor },
 ) {
   const onSignal = (name: string, health: WorkerHealth) => (signal: ConsumerSignal) => {
     observeConsumer(health, signal);
+    deps.consumers.observe(signal, `event-bus.${name}`);
+    if (signal.kind === 'paused') app.log.warn({ err: signal.error }, `${name}: paused, a dependency is down`);
     if (signal.kind === 'error' || signal.kind === 'failed') app.log.warn({ err: 'error' in signal ? signal.error : undefined }, `${name}: ${signal.kind}`);
     if (signal.kind === 'dead_lettered') app.log.error({ reason: signal.reason, delivery: signal.delivery }, `${name}: event dead-lettered`);
   };
@@ -104,14 +110,14 @@ function startBackgroundWork(
   });
   deps.health.deliveryLoop.started();
   const archive = createStreamConsumers({
-    ...common, group: 'event-bus.archive', onSignal: onSignal('archive', deps.health.archive),
+    ...common, group: 'event-bus.archive', onSignal: onSignal('archive', deps.health.archive), healthCheck: () => deps.appPool.query('SELECT 1'),
     handle: async (batch) => {
       await archiveBatch(deps.appPool, await deps.encryption.sealBatch(batch));
       for (const { event } of batch) deps.metrics.archived(event.type, 1);
     },
   });
   const webhooks = createStreamConsumers({
-    ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks', deps.health.fanOut),
+    ...common, group: 'event-bus.webhooks', onSignal: onSignal('webhooks', deps.health.fanOut), healthCheck: () => deps.workerPool.query('SELECT 1'),
     handle: async (batch) => {
       if ((await fanOut(deps.workerPool, batch.map(({ event }) => event), new Date())) > 0) deliveries.wake();
     },
@@ -124,6 +130,7 @@ function startBackgroundWork(
       (error: unknown) => app.log.warn({ err: error }, 'sealing plaintext webhook secrets failed; retried at the next start'),
     );
     await Promise.all([archive.start(), webhooks.start()]);
+    for (const consumer of [...archive.consumers, ...webhooks.consumers]) deps.consumers.track(consumer);
     deps.health.archive.started();
     deps.health.fanOut.started();
     retention = [

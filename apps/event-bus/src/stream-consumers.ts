@@ -13,6 +13,8 @@ export interface StreamConsumersOptions {
   namespace?: string;
   aggregateTypes?: readonly string[];
   onSignal?: (signal: ConsumerSignal) => void;
+  /** Resolves when `handle`'s database answers: while it fails, an error pauses the consumers instead of spending deliveries. */
+  healthCheck?: () => Promise<unknown>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface StreamConsumersOptions {
  * forwards types and versions this build does not know. Several replicas share the work; an
  * entry that keeps failing is dead-lettered to `<stream>:dlq` after 5 deliveries.
  */
-export function createStreamConsumers(options: StreamConsumersOptions): { start(): Promise<void>; stop(): Promise<void> } {
+export function createStreamConsumers(options: StreamConsumersOptions): { start(): Promise<void>; stop(): Promise<void>; consumers: readonly Consumer[] } {
   const types = options.aggregateTypes ?? catalogueAggregateTypes();
   const consumers: Consumer[] = types.map((type) =>
     createConsumer<EventEnvelope>({
@@ -34,9 +36,11 @@ export function createStreamConsumers(options: StreamConsumersOptions): { start(
       batchHandler: options.handle,
       handler: (event, delivery) => options.handle([{ event, delivery }]),
       ...(options.onSignal ? { onSignal: options.onSignal } : {}),
+      ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
     }),
   );
   return {
+    consumers,
     start: async () => void (await Promise.all(consumers.map((consumer) => consumer.start()))),
     stop: async () => void (await Promise.all(consumers.map((consumer) => consumer.stop()))),
   };

@@ -1,4 +1,4 @@
-import { createService, platformReadiness, type PlatformDependencies, type PlatformService, type ServiceApp } from '@bizosaas/service-kit';
+import { createService, platformReadiness, type PlatformDependencies, type PlatformService, type ReadinessCheck, type ServiceApp } from '@bizosaas/service-kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { configSchema, type Config } from './config.ts';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
@@ -35,6 +35,7 @@ export async function buildIdentityApp(config: Config, deps: PlatformDependencie
       maxTokenTtlSeconds: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS),
     },
   });
+  const readiness: Record<string, ReadinessCheck> = platformReadiness(deps);
   const app = await createService({
     name: 'user-management',
     description: 'Tenants, users, roles and permissions (RBAC), JWT access and refresh tokens, sessions and API keys; publishes the JWKS every service verifies with.',
@@ -42,10 +43,12 @@ export async function buildIdentityApp(config: Config, deps: PlatformDependencie
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     auth: createLocalVerifier(ring, { now }),
-    readiness: platformReadiness(deps),
+    readiness,
     ...(config.TRUST_PROXY_HOPS > 0 && { trustProxy: config.TRUST_PROXY_HOPS }),
   });
-  const notifier = attachOutboxRelay(app, { workerDatabaseUrl: config.WORKER_DATABASE_URL, redis: deps.redis });
+  const { notifier, readiness: outboxReadiness } = attachOutboxRelay(app, { workerDatabaseUrl: config.WORKER_DATABASE_URL, redis: deps.redis });
+  // /ready reads this record at each request: the outbox check joins once its pool exists.
+  Object.assign(readiness, outboxReadiness);
   const limiter = createLoginLimiter({
     redis: deps.redis,
     prefix: config.LOGIN_LIMIT_KEY_PREFIX,

@@ -42,6 +42,8 @@ export { outboxMessages, type SqlStatement } from './outbox/outbox-messages.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
 export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';
+export { projectionLag, type ProjectionLag } from './projections/projection-lag.ts';
+export { writeSideReadiness } from './readiness/write-side-readiness.ts';
 export { createInboxBatchHandler, createInboxHandler, type InboxHandlerOptions, type InboxRetryOptions } from './inbox/inbox-handler.ts';
 export { pruneProcessedRecords, type PruneOptions, type PruneResult } from './retention/prune-processed-records.ts';
 export { createPgIdempotencyStore, type PgIdempotencyStoreOptions } from './idempotency/pg-idempotency-store.ts';

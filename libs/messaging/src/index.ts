@@ -15,3 +15,4 @@ export { claimStale, countDeliveries, type ClaimedEntry, type ClaimInput } from 
 export { type BatchItem, type ConsumerSignal, type Delivery, type EventBatchHandler, type EventHandler } from './deliver.ts';
 export { createConsumer, type Consumer, type ConsumerOptions, type ConsumerStatus } from './consumer.ts';
 export { isTransientError } from './transient-error.ts';
+export { groupStats, type GroupStats } from './group-stats.ts';

@@ -3,15 +3,38 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorResponseSchema } from './error-response.ts';
 
-/** A readiness check resolves when its component is usable and throws (or times out) when not. */
+/**
+ * A readiness check resolves when its component is usable and throws (or times out) when not.
+ * Resolving to a ComponentReport, or throwing a ComponentDownError, adds its details (lag,
+ * backlog) to the component in the `/ready` body.
+ */
 export type ReadinessCheck = () => Promise<unknown>;
+
+/** What a check may resolve to: statistics shown with the component. */
+export interface ComponentReport {
+  details: Record<string, unknown>;
+}
+
+/** A component that answers but is not usable (e.g. a paused consumer), with its statistics. */
+export class ComponentDownError extends Error {
+  constructor(message: string, readonly details: Record<string, unknown>) {
+    super(message);
+    this.name = 'ComponentDownError';
+  }
+}
 
 const componentSchema = z.object({
   status: z.enum(['up', 'down']),
   latencyMs: z.number(),
   error: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 type Component = z.infer<typeof componentSchema>;
+
+const detailsOf = (value: unknown): Pick<Component, 'details'> =>
+  typeof value === 'object' && value !== null && 'details' in value && typeof value.details === 'object' && value.details !== null
+    ? { details: value.details as Record<string, unknown> }
+    : {};
 
 export async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Component> {
   const started = performance.now();
@@ -20,11 +43,11 @@ export async function runCheck(check: ReadinessCheck, timeoutMs: number): Promis
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([check(), timeout]);
-    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+    const value = await Promise.race([check(), timeout]);
+    return { status: 'up', latencyMs: Math.round(performance.now() - started), ...detailsOf(value) };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error };
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), error, ...(err instanceof ComponentDownError ? { details: err.details } : {}) };
   } finally {
     clearTimeout(timer);
   }
@@ -62,7 +85,7 @@ export function registerProbes(app: FastifyInstance, options: ProbeOptions): voi
   routes.get('/ready', {
     schema: {
       tags: ['ops'],
-      summary: 'Readiness: every dependency reachable',
+      summary: 'Readiness: every dependency reachable, with latency and statistics per component',
       response: {
         200: z.object({ status: z.literal('ready'), service: z.string(), components: z.record(z.string(), componentSchema) }),
         503: errorResponseSchema,

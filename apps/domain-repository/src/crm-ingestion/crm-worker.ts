@@ -70,6 +70,8 @@ export function createCrmWorker(options: CrmWorkerOptions) {
     parse: (raw) => crmWorkItem.parse(raw),
     maxDeliveries: options.maxDeliveries,
     claimIdleMs: options.retryIdleMs,
+    // PostgreSQL down pauses the worker instead of spending the jobs' deliveries.
+    healthCheck: () => apply.pool.query('SELECT 1'),
     ...(options.onSignal && { onSignal: options.onSignal }),
   });
 
@@ -93,5 +95,6 @@ export function createCrmWorker(options: CrmWorkerOptions) {
     },
     /** Runs one sweep now (tests). */
     requeue,
+    status: () => consumer.status(),
   };
 }

@@ -64,8 +64,11 @@ describe('/ready of the event-bus', () => {
     const res = await ready();
     expect(res.statusCode).toBe(200);
     expect(res.json().components).toMatchObject({
-      postgres: { status: 'up' }, redis: { status: 'up' }, 'delivery-worker': { status: 'up' }, archive: { status: 'up' },
+      postgres: { status: 'up' }, redis: { status: 'up' }, 'delivery-worker': { status: 'up' }, archive: { status: 'up' }, consumers: { status: 'up' },
     });
+    const groups: { group: string; lag: number | null; pending: number }[] = res.json().components.consumers.details.groups;
+    expect(new Set(groups.map((row) => row.group))).toEqual(new Set(['event-bus.archive', 'event-bus.webhooks']));
+    expect(groups.every((row) => typeof row.pending === 'number' && row.lag !== undefined)).toBe(true);
   });
 
   it('is 503 NOT_READY naming delivery-worker while the delivery loop completes no pass, and ready again when it does', async () => {

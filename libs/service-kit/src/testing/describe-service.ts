@@ -14,12 +14,13 @@ import { itServesTheOpsContract } from './ops-contract.ts';
  * Builds a database-backed service the way runPlatformService does, but on the test database
  * (migrated by the global setup, connected as the app role) and the test Redis, then runs the
  * ops contract. `more` adds the service's own tests with access to the built app; `env`
- * overrides configuration (e.g. a stream namespace of the test's own).
+ * overrides configuration (e.g. a stream namespace of the test's own); `components` lists what
+ * `/ready` reports (default postgres and redis).
  */
 export function describeService<S extends z.ZodObject, P extends PrismaLike>(
   definition: PlatformService<S, P>,
   more?: (getApp: () => ServiceApp) => void,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; components?: string[] } = {},
 ): void {
   describe(definition.service, () => {
     let app: ServiceApp;
@@ -41,7 +42,7 @@ export function describeService<S extends z.ZodObject, P extends PrismaLike>(
       await app?.close();
       await Promise.allSettled([deps?.redis.quit(), deps?.prisma.$disconnect()]);
     });
-    itServesTheOpsContract(definition.service, () => app, ['postgres', 'redis']);
+    itServesTheOpsContract(definition.service, () => app, options.components ?? ['postgres', 'redis']);
     more?.(() => app);
   });
 }

@@ -1,10 +1,12 @@
+import { OutboundAddressRefusedError, type OutboundHttp } from '@bizosaas/outbound-http';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { request } from 'undici';
 
 /** A CRM API answer worth retrying: 429, 5xx, a timeout or a dropped connection. */
 export class TransientCrmError extends Error {}
 
 export interface CrmHttpOptions {
+  /** Outbound HTTP refusing private, loopback and metadata addresses (libs/outbound-http). */
+  http: OutboundHttp;
   timeoutMs: number;
   /** Tries per read (the first included) before the failure goes back to the work queue. */
   maxAttempts: number;
@@ -19,14 +21,16 @@ export function createCrmHttp(options: CrmHttpOptions) {
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.initialDelayMs * 10 }),
   });
   return (url: string, headers: Record<string, string>): Promise<unknown> =>
-    policy.execute(() => getJson(url, headers, options.timeoutMs));
+    policy.execute(() => getJson(options.http, url, headers, options.timeoutMs));
 }
 
-async function getJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+async function getJson(http: OutboundHttp, url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
   let response;
   try {
-    response = await request(url, { headers: { accept: 'application/json', ...headers }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    response = await http.request(url, { headers: { accept: 'application/json', ...headers }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch (error) {
+    // A refused address stays refused: not worth a retry.
+    if (error instanceof OutboundAddressRefusedError) throw error;
     throw new TransientCrmError(`${new URL(url).host}: ${(error as Error).message}`);
   }
   const { statusCode } = response;

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAddressPolicy, createOutboundHttp, OutboundAddressRefusedError } from '@bizosaas/outbound-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmHttp } from './crm-http.ts';
 import { crmRecordReaders } from './crm-record-readers.ts';
@@ -22,18 +23,25 @@ const server = createServer((req, res) => {
   return send(404, { success: false, error: 'not found' });
 });
 let readers: ReturnType<typeof crmRecordReaders>;
+let base: string;
+// The local CRM servers listen on 127.0.0.1, which development allows and production refuses.
+const outbound = createOutboundHttp({ policy: createAddressPolicy({ allowedCidrs: ['127.0.0.0/8'] }) });
+const refusing = createOutboundHttp({ policy: createAddressPolicy() });
 
 beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   readers = crmRecordReaders({
     salesforce: { apiVersion: '62.0' },
     hubspot: { baseUrl: base, accessToken: 'pat-na1-test' },
     pipedrive: { baseUrl: `${base}/`, apiToken: 'pd-token' },
-  }, createCrmHttp({ timeoutMs: 2000, maxAttempts: 2, initialDelayMs: 10 }));
+  }, createCrmHttp({ http: outbound, timeoutMs: 2000, maxAttempts: 2, initialDelayMs: 10 }));
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await Promise.all([outbound.close(), refusing.close()]);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 describe('CRM REST readers', () => {
   it('HubSpot: reads the contact properties with the bearer token', async () => {
@@ -58,5 +66,16 @@ describe('CRM REST readers', () => {
     expect(seen.length - before).toBe(2);
     status = 200;
     await expect(readers.salesforce('Lead', '00Q')).rejects.toThrow('the Salesforce REST API is not configured (CRM_SALESFORCE_BASE_URL, CRM_SALESFORCE_ACCESS_TOKEN)');
+  });
+
+  it('refuses a CRM API at a private or loopback address without sending or retrying', async () => {
+    const guarded = crmRecordReaders({
+      salesforce: { apiVersion: '62.0' }, hubspot: { baseUrl: base, accessToken: 'pat-na1-test' }, pipedrive: {},
+    }, createCrmHttp({ http: refusing, timeoutMs: 2000, maxAttempts: 3, initialDelayMs: 10 }));
+    const before = seen.length;
+    const refused = await guarded.hubspot('contact', '51').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OutboundAddressRefusedError);
+    expect((refused as OutboundAddressRefusedError).details).toEqual({ host: '127.0.0.1', address: '127.0.0.1', rule: 'loopback', stage: 'url' });
+    expect(seen.length).toBe(before);
   });
 });
