@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http';
 import type { ConsumerMonitor, ServiceApp } from '@bizosaas/service-kit';
 import type { Config } from '../config.ts';
 import type { RoutesContext } from '../write-side/routes-context.ts';
@@ -15,7 +16,12 @@ import { crmRecordReaders } from './providers/crm-record-readers.ts';
  * shows the worker on `/ready`.
  */
 export function attachCrmIngestion(app: ServiceApp, ctx: RoutesContext & WriteSide, config: Config, redis: Redis, consumers?: ConsumerMonitor): void {
-  const http = createCrmHttp({ timeoutMs: config.CRM_FETCH_TIMEOUT_MS, maxAttempts: config.CRM_FETCH_ATTEMPTS, initialDelayMs: 200 });
+  const outbound = createOutboundHttp({
+    policy: createAddressPolicy({ allowedCidrs: config.OUTBOUND_ALLOWED_CIDRS }),
+    connectTimeoutMs: config.CRM_FETCH_TIMEOUT_MS,
+    onRefused: (refusal, stage) => app.log.warn({ ...refusal, stage }, 'CRM request refused by the outbound address policy'),
+  });
+  const http = createCrmHttp({ http: outbound, timeoutMs: config.CRM_FETCH_TIMEOUT_MS, maxAttempts: config.CRM_FETCH_ATTEMPTS, initialDelayMs: 200 });
   const readers = crmRecordReaders({
     salesforce: { baseUrl: config.CRM_SALESFORCE_BASE_URL, accessToken: config.CRM_SALESFORCE_ACCESS_TOKEN, apiVersion: config.CRM_SALESFORCE_API_VERSION },
     hubspot: { baseUrl: config.CRM_HUBSPOT_BASE_URL, accessToken: config.CRM_HUBSPOT_ACCESS_TOKEN },
@@ -43,4 +49,5 @@ export function attachCrmIngestion(app: ServiceApp, ctx: RoutesContext & WriteSi
   crmEventRoutes(app, ctx, { redis, stream: config.CRM_WORK_STREAM });
   app.addHook('onReady', () => worker.start());
   app.addHook('preClose', () => worker.stop());
+  app.addHook('onClose', () => outbound.close());
 }
