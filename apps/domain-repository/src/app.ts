@@ -17,6 +17,7 @@ import { convertLeadCommand } from './lead/convert-lead/convert-lead.command.ts'
 import { leadCommands } from './lead/lead-commands.ts';
 import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
 import { leadRoutes } from './lead/lead.routes.ts';
+import { openApiTags } from './openapi-tags.ts';
 import { attachWriteSide, EVENT_STORE_SCHEMA } from './write-side/write-side.ts';
 
 /** Test seams. */
@@ -32,6 +33,7 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
   const app = await createService({
     name: 'domain-repository',
     description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
+    tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     auth: deps.verifier,
