@@ -262,7 +262,7 @@ describe('the platform journey through the gateway', () => {
 
     const malformed = await api('POST', '/api/v1/crm-events/salesforce', { token: owner.accessToken, body: { ...event, id: randomUUID(), account: 'x', time: 'yesterday', detail: {} } });
     expect(malformed.status).toBe(400);
-    expect(malformed.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['account', 'detail.payload', 'time']);
+    expect(malformed.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['account', 'detail.ChangeEventHeader', 'time']);
     expect((await api('GET', '/api/v1/crm-events', { token: owner.accessToken })).body.events.map((e: { id: string }) => e.id)).toEqual([id]);
   });
 
