@@ -84,8 +84,21 @@ describe('createOutboundHttp', () => {
     expect(await refusalOf(request(`http://127.0.0.1:${port}/hooks`, { dispatcher: http.dispatcher }))).toEqual({
       refusal: { host: '127.0.0.1', address: '127.0.0.1', rule: 'loopback' }, stage: 'connect',
     });
-    expect(refused.map(({ stage }) => stage)).toEqual(['connect']);
+    expect(await refusalOf(request(`http://[::ffff:127.0.0.1]:${port}/hooks`, { dispatcher: http.dispatcher }))).toEqual({
+      refusal: { host: '::ffff:7f00:1', address: '127.0.0.1', rule: 'loopback' }, stage: 'connect',
+    });
+    expect(refused.map(({ stage }) => stage)).toEqual(['connect', 'connect']);
     expect(received).toEqual([]);
+  });
+
+  it('resolves https hosts through the same check before the TLS handshake', async () => {
+    const asked: string[] = [];
+    const { http } = helper([], async (name) => {
+      asked.push(name);
+      return [{ address: '10.1.2.3', family: 4 }];
+    });
+    const { refusal, stage } = await refusalOf(http.request('https://hooks.internal.example/in'));
+    expect([refusal, stage, asked]).toEqual([{ host: 'hooks.internal.example', address: '10.1.2.3', rule: 'private' }, 'connect', ['hooks.internal.example']]);
   });
 
   it('does not follow redirects: the 3xx is the answer', async () => {
