@@ -48,6 +48,8 @@ export interface CrmNotification {
   entity: string;
   changeType: CrmChange['changeType'];
   occurredAt: string;
+  /** Where the provider's body states occurredAt, so a refusal names the field the sender wrote. */
+  occurredAtField: string;
   changes: CrmChange[];
 }
 

@@ -35,7 +35,7 @@ export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: Crm
     const { provider } = request.params;
     const notifications = translateNotification[provider](request.body);
     const { tenantId, now } = commandMetadata(request, ctx.now);
-    refuseFutureNotifications(provider, request.body, notifications, now, ctx.clockSkewMs);
+    refuseFutureNotifications(notifications, now, ctx.clockSkewMs);
     const recorded = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
       const rows = [];
       for (const notification of notifications) rows.push(await recordNotification(client, tenantId, provider, notification));

@@ -53,7 +53,10 @@ describe('salesforce adapter', () => {
     const options = { changeType: 'UPDATE', recordIds: ['00Q5g00000AbCdEAAA'], payload: { Name: { FirstName: 'A' }, Title: 'CTO' }, nulledFields: ['Phone'] };
     const relay = salesforceCdcEvent(options);
     const appFlow = { ...salesforceAppFlowEvent(options), id: relay.id, detail: relay.detail.payload };
-    expect(translateNotification.salesforce(appFlow)).toEqual(translateNotification.salesforce(relay));
+    const [fromAppFlow] = translateNotification.salesforce(appFlow);
+    const [fromRelay] = translateNotification.salesforce(relay);
+    expect({ ...fromAppFlow, occurredAtField: 'detail.payload.ChangeEventHeader.commitTimestamp' }).toEqual(fromRelay);
+    expect(fromAppFlow!.occurredAtField).toBe('detail.ChangeEventHeader.commitTimestamp');
     expect(translateNotification.salesforce(appFlow)[0]!.changes[0]!.fields).toEqual({ firstName: 'A', jobTitle: 'CTO', phone: null });
   });
 
@@ -61,7 +64,7 @@ describe('salesforce adapter', () => {
     const [n] = translateNotification.salesforce(awsAppFlowSample);
     expect(n).toEqual({
       externalEventId: '5c42b99e-e005-43b3-c744-07990c50d2cc', eventType: 'AccountChangeEvent', entity: 'Account',
-      changeType: 'update', occurredAt: '2020-08-20T18:25:35.000Z', changes: [],
+      changeType: 'update', occurredAt: '2020-08-20T18:25:35.000Z', occurredAtField: 'detail.ChangeEventHeader.commitTimestamp', changes: [],
     });
   });
 

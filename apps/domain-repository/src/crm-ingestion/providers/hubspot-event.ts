@@ -51,7 +51,7 @@ function hubspotStage(status: string | null): CrmFields['stage'] {
 
 /** Each event of the batch is its own notification (HubSpot may retry them separately). */
 export function translateHubspot(body: unknown): CrmNotification[] {
-  return parseBody('HubSpot webhook', hubspotWebhookBody, body).map((event) => {
+  return parseBody('HubSpot webhook', hubspotWebhookBody, body).map((event, index) => {
     const changeType: CrmChange['changeType'] = SUBSCRIPTIONS[event.subscriptionType];
     const fields = event.propertyName !== undefined ? hubspotFields({ [event.propertyName]: event.propertyValue ?? null }) : {};
     return {
@@ -60,6 +60,7 @@ export function translateHubspot(body: unknown): CrmNotification[] {
       entity: 'contact',
       changeType,
       occurredAt: new Date(event.occurredAt).toISOString(),
+      occurredAtField: `${index}.occurredAt`,
       // Creation and restore events carry only the id: the contact is read from the CRM API.
       changes: [{ target: 'lead', entity: 'contact', externalId: String(event.objectId), changeType, fields, refetch: changeType === 'create' }],
     };

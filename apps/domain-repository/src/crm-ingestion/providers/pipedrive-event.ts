@@ -52,6 +52,7 @@ export function translatePipedrive(body: unknown): CrmNotification[] {
     entity: 'person',
     changeType,
     occurredAt: new Date(meta.timestamp).toISOString(),
+    occurredAtField: 'meta.timestamp',
     changes: [{ target: 'lead', entity: 'person', externalId: meta.entity_id, changeType, fields, refetch: changeType !== 'delete' && !data }],
   }];
 }

@@ -65,10 +65,10 @@ const isEventRelay = (body: unknown) =>
 function parseSalesforce(body: unknown) {
   if (isEventRelay(body)) {
     const event = parseBody('Salesforce EventBridge (Event Relay)', salesforceEventRelayEvent, body);
-    return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail.payload };
+    return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail.payload, at: 'detail.payload' };
   }
   const event = parseBody('Salesforce EventBridge (AppFlow)', salesforceAppFlowEvent, body);
-  return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail };
+  return { id: event.id, detailType: event['detail-type'], changeEvent: event.detail, at: 'detail' };
 }
 
 /** Lead and Contact fields as CDC payloads and REST records carry them (CDC nests the compound Name). */
@@ -101,7 +101,7 @@ function salesforceStage(status: string | null): CrmFields['stage'] {
 }
 
 export function translateSalesforce(body: unknown): CrmNotification[] {
-  const { id, detailType, changeEvent } = parseSalesforce(body);
+  const { id, detailType, changeEvent, at } = parseSalesforce(body);
   const { ChangeEventHeader: header, ...record } = changeEvent;
   const gap = header.changeType.startsWith('GAP_');
   const base = header.changeType.replace(/^GAP_/, '');
@@ -116,6 +116,7 @@ export function translateSalesforce(body: unknown): CrmNotification[] {
     entity: header.entityName,
     changeType,
     occurredAt: new Date(header.commitTimestamp).toISOString(),
+    occurredAtField: `${at}.ChangeEventHeader.commitTimestamp`,
     // An object not ingested here (Account, Opportunity, ...) is logged with no changes: skipped.
     changes: target ? header.recordIds.map((externalId) => ({ target, entity: header.entityName, externalId, changeType, fields, refetch })) : [],
   }];
