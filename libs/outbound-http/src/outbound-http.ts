@@ -51,10 +51,11 @@ export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
       callback(new OutboundAddressRefusedError(refusal, 'connect'), null);
     },
   });
+  const checkUrl = rememberedUrlChecks(options.policy);
   return {
     dispatcher: agent,
     async request(url, requestOptions = {}) {
-      const refusal = urlRefusal(url, options.policy);
+      const refusal = checkUrl(url);
       if (refusal) {
         onRefused(refusal, 'url');
         throw new OutboundAddressRefusedError(refusal, 'url');
@@ -62,5 +63,22 @@ export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
       return request(url, { ...requestOptions, dispatcher: agent });
     },
     close: () => agent.close(),
+  };
+}
+
+/**
+ * urlRefusal remembered per URL string: a verdict depends only on the URL and the (immutable)
+ * policy, and a webhook URL is called again and again. Bounded: forgotten all at once when full.
+ */
+function rememberedUrlChecks(policy: AddressPolicy, capacity = 10_000): (url: string | URL) => UrlRefusal | null {
+  const verdicts = new Map<string, UrlRefusal | null>();
+  return (url) => {
+    const key = String(url);
+    const known = verdicts.get(key);
+    if (known !== undefined) return known;
+    const verdict = urlRefusal(key, policy);
+    if (verdicts.size >= capacity) verdicts.clear();
+    verdicts.set(key, verdict);
+    return verdict;
   };
 }
