@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { metricValue } from '../../apps/api-gateway/src/test-support/gateway-fixture.ts';
+import { metricValue } from '@bizosaas/service-kit/testing';
 import { eventually, freePort, getJson, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createRedis } from '@bizosaas/messaging';
 import { deleteNamespace } from '@bizosaas/messaging/testing';
-import { echoService, metricValue, startTestGateway, type EchoService, type TestGateway } from '../test-support/gateway-fixture.ts';
+import { metricValue } from '@bizosaas/service-kit/testing';
+import { echoService, startTestGateway, type EchoService, type TestGateway } from '../test-support/gateway-fixture.ts';
 
 let gw: TestGateway;
 let users: EchoService;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { waitFor } from '@bizosaas/messaging/testing';
-import { metricValue, startTestGateway, type TestGateway } from '../test-support/gateway-fixture.ts';
+import { metricValue } from '@bizosaas/service-kit/testing';
+import { startTestGateway, type TestGateway } from '../test-support/gateway-fixture.ts';
 
 // An upstream that can be stopped and started again on the same port; it answers with the
 // status the test sets.

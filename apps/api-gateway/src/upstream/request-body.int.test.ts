@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue, startTestGateway, type TestGateway } from '../test-support/gateway-fixture.ts';
+import { metricValue } from '@bizosaas/service-kit/testing';
+import { startTestGateway, type TestGateway } from '../test-support/gateway-fixture.ts';
 
 // A real upstream over HTTP: /api/v1/events/stream answers an event, stays silent past the
 // upstream timeout and answers another; /api/v1/funnels/hang-up reads a little of the body
