@@ -29,6 +29,9 @@ export async function buildApp({ config, verifier, redis, table = routeTable, pu
     bodyLimit: config.BODY_LIMIT_BYTES,
     healthRoute: false,
     requestLogging: false,
+    // text/event-stream responses stay open with no bytes between events; requestTimeout still
+    // bounds how long a request may take to arrive, keep-alive how long an idle socket stays.
+    timeouts: { connectionMs: 0 },
     ...(config.TRUST_PROXY_HOPS > 0 && { trustProxy: config.TRUST_PROXY_HOPS }),
     docsUrls: Object.keys(upstreams).map((name) => ({ name, url: `/docs/services/${name}/json` })),
   });

@@ -12,6 +12,7 @@ import { registerMetrics } from './metrics.ts';
 import { documentOptions } from './openapi-document.ts';
 import type { RouteAuth } from './openapi-operation.ts';
 import { registerProbes, type ReadinessCheck } from './probes.ts';
+import { serverTimeoutOptions, type ServerTimeouts } from './server-timeouts.ts';
 import { assertStrictInput } from './strict-input.ts';
 
 export type ServiceApp = FastifyInstance<
@@ -54,6 +55,8 @@ export interface ServiceOptions {
    * addresses/CIDRs). Default: nobody. Only an edge behind a load balancer sets it.
    */
   trustProxy?: number | string | string[];
+  /** Socket, request and keep-alive timeouts; defaults in DEFAULT_SERVER_TIMEOUTS. */
+  timeouts?: ServerTimeouts;
 }
 
 declare module 'fastify' {
@@ -97,6 +100,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       disableRequestLogging: options.requestLogging === false,
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    ...serverTimeoutOptions(options.timeouts),
     ...(options.trustProxy !== undefined && { trustProxy: trustProxyOption(options.trustProxy) }),
   }).withTypeProvider<ZodTypeProvider>();
 

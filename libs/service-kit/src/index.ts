@@ -1,4 +1,5 @@
 export * from './create-service.ts';
+export { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from './server-timeouts.ts';
 export * from './start-service.ts';
 export * from './error-response.ts';
 export { mapError } from './error-handler.ts';
