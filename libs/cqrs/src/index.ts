@@ -9,8 +9,7 @@ export { composeMiddleware, type CommandMiddleware, type Next } from './command/
 export { createCommandBus, type CommandBus, type CommandBusOptions } from './command/command-bus.ts';
 export { validateCommand } from './validation/validate-command.ts';
 export { validateWith } from './validation/validate-with.ts';
-export { isTransientError } from './retry/transient-errors.ts';
-export { retryTransient, transientRetryPolicy, type TransientRetryOptions } from './retry/retry-transient.ts';
+export { isRetriableCommandFailure, retryTransient, transientRetryPolicy, type TransientRetryOptions } from './retry/retry-transient.ts';
 export { retryOnConcurrency, type ConcurrencyRetryOptions } from './retry/retry-on-concurrency.ts';
 export type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency/idempotency-store.ts';
 export { createInMemoryIdempotencyStore } from './idempotency/in-memory-idempotency-store.ts';

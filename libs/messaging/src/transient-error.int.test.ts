@@ -1,36 +1,46 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction, scratchTables, type ScratchTables } from '../pg-test-support.ts';
-import { isTransientError } from './transient-errors.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisUrl } from './test-support.ts';
+import { isTransientError } from './transient-error.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let scratch: ScratchTables;
+// Errors raised by the real drivers, not hand-made look-alikes: a driver upgrade that changes a
+// code or a message shows up here.
+const schema = `transient_${process.pid}`;
+let owner: pg.Pool;
 
 beforeAll(async () => {
-  scratch = await scratchTables('transient', 4);
+  owner = new pg.Pool({ connectionString: inject('ownerDatabaseUrl'), max: 3 });
+  await owner.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.counters (id int PRIMARY KEY, value int NOT NULL);
+    INSERT INTO ${schema}.counters VALUES (1, 0), (2, 0)`);
 });
 afterAll(async () => {
-  await scratch.drop();
+  await owner.query(`DROP SCHEMA ${schema} CASCADE`);
+  await owner.end();
 });
 
 const failureOf = (run: () => Promise<unknown>) => run().then(() => undefined, (error: unknown) => error);
 
 /** Two transactions that each hold one counter and then want the other's. */
 async function deadlock(): Promise<unknown[]> {
-  const counters = `"${scratch.schema}".counters`;
   let holds = 0;
   let bothHold: () => void = () => undefined;
   const barrier = new Promise<void>((resolve) => (bothHold = resolve));
-  const cross = (first: number, second: number) =>
-    failureOf(() =>
-      inTransaction(scratch.app, 'READ COMMITTED', async (client) => {
-        await client.query(`UPDATE ${counters} SET value = value + 1 WHERE id = $1`, [first]);
+  const cross = async (first: number, second: number) => {
+    const client = await owner.connect();
+    try {
+      return await failureOf(async () => {
+        await client.query('BEGIN');
+        await client.query(`UPDATE ${schema}.counters SET value = value + 1 WHERE id = $1`, [first]);
         if (++holds === 2) bothHold();
         await barrier;
-        await client.query(`UPDATE ${counters} SET value = value + 1 WHERE id = $1`, [second]);
-      }),
-    );
+        await client.query(`UPDATE ${schema}.counters SET value = value + 1 WHERE id = $1`, [second]);
+      });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  };
   return Promise.all([cross(1, 2), cross(2, 1)]);
 }
 
@@ -48,7 +58,7 @@ describe('isTransientError on errors raised by the real drivers', () => {
       await client.connect();
     });
     expect(isTransientError(refused)).toBe(true);
-    const duplicate = await failureOf(() => scratch.app.query(`INSERT INTO "${scratch.schema}".counters VALUES (1, 0)`));
+    const duplicate = await failureOf(() => owner.query(`INSERT INTO ${schema}.counters VALUES (1, 0)`));
     expect((duplicate as { code?: string }).code).toBe('23505');
     expect(isTransientError(duplicate)).toBe(false);
   });
@@ -57,12 +67,12 @@ describe('isTransientError on errors raised by the real drivers', () => {
     const redis = new Redis(redisUrl, { lazyConnect: true });
     await redis.connect();
     redis.disconnect();
-    const closed = await failureOf(() => redis.get('cqrs:test:any'));
+    const closed = await failureOf(() => redis.get('messaging:test:any'));
     expect(isTransientError(closed)).toBe(true);
 
     const unreachable = new Redis({ host: '127.0.0.1', port: 1, maxRetriesPerRequest: 1, retryStrategy: () => 5 });
     unreachable.on('error', () => undefined);
-    const gaveUp = await failureOf(() => unreachable.get('cqrs:test:any'));
+    const gaveUp = await failureOf(() => unreachable.get('messaging:test:any'));
     unreachable.disconnect();
     expect((gaveUp as Error).name).toBe('MaxRetriesPerRequestError');
     expect(isTransientError(gaveUp)).toBe(true);
