@@ -1,4 +1,4 @@
-import { trimSafely } from '@bizosaas/event-store';
+import { trimSafely } from '@bizosaas/messaging';
 import { eventStreamKey, highPriorityStreamKey } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import { catalogueAggregateTypes } from './archive/archive-events.ts';

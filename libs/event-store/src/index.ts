@@ -47,5 +47,7 @@ export { writeSideReadiness } from './readiness/write-side-readiness.ts';
 export { createInboxBatchHandler, createInboxHandler, type InboxHandlerOptions, type InboxRetryOptions } from './inbox/inbox-handler.ts';
 export { pruneProcessedRecords, type PruneOptions, type PruneResult } from './retention/prune-processed-records.ts';
 export { createPgIdempotencyStore, type PgIdempotencyStoreOptions } from './idempotency/pg-idempotency-store.ts';
-export { trimSafely, type TrimResult, type TrimSafelyOptions } from './retention/trim-safely.ts';
+export type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency/idempotency-store.ts';
+export { withIdempotency } from './idempotency/with-idempotency.ts';
+export { fingerprint } from './idempotency/fingerprint.ts';
 export { replayFromStore, type ReplayFromStoreOptions, type ReplayResult } from './retention/replay-from-store.ts';

@@ -15,4 +15,5 @@ export { claimStale, countDeliveries, type ClaimedEntry, type ClaimInput } from 
 export { type BatchItem, type ConsumerSignal, type Delivery, type EventBatchHandler, type EventHandler } from './deliver.ts';
 export { createConsumer, type Consumer, type ConsumerOptions, type ConsumerStatus } from './consumer.ts';
 export { isTransientError } from './transient-error.ts';
+export { trimSafely, type TrimResult, type TrimSafelyOptions } from './trim-safely.ts';
 export { groupStats, type GroupStats } from './group-stats.ts';

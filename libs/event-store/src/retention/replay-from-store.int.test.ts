@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@bizosaas/event-schemas';
-import { createConsumer, eventStreamKey } from '@bizosaas/messaging';
+import { createConsumer, eventStreamKey, trimSafely } from '@bizosaas/messaging';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutboxRelay } from '../outbox/outbox-relay.ts';
 import {
@@ -10,7 +10,6 @@ import {
 import { createEventStore } from '../store/create-event-store.ts';
 import { inTenantTransaction } from '../store/transaction.ts';
 import { replayFromStore } from './replay-from-store.ts';
-import { trimSafely } from './trim-safely.ts';
 
 const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
 const redis = testRedis('replay');

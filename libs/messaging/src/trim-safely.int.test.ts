@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteNamespace, testRedis, uniqueNamespace } from '../outbox/test-support.ts';
+import { deleteNamespace, testRedis, uniqueNamespace } from './test-support.ts';
 import { trimSafely } from './trim-safely.ts';
 
 const redis = testRedis('trim-safely');
