@@ -5,6 +5,9 @@
 #   Redis:      REDIS_URL if set; else 127.0.0.1:6379; else docker compose; else redis-server on PATH.
 set -euo pipefail
 cd "$(dirname "$0")"
+# Node 24 comes from the `node` dev dependency (the machine's own node may be older): with
+# node_modules/.bin first on PATH, every `node`, nx and tsx below runs it, as npm scripts do.
+PATH="$PWD/node_modules/.bin:$PATH"
 START_EPOCH_MS=$(($(date +%s%N) / 1000000))
 export START_EPOCH_MS NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
 unset PORT # each service listens on its own default port
@@ -46,6 +49,8 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   echo "Installing dependencies (npm ci)..."
   npm ci --no-audit --no-fund
 fi
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' || {
+  echo "Node >= 24 is required; node here is $(node --version) (the node dev dependency provides 24: npm ci)." >&2; exit 1; }
 
 if [[ -n "${MIGRATION_DATABASE_URL:-}" ]]; then
   echo "PostgreSQL: MIGRATION_DATABASE_URL from the environment"
@@ -105,8 +110,10 @@ npm run --silent db:migrate
 echo "Building..."
 npm run --silent build
 
+# nx itself, not through npx, and each serve target runs `node dist/main.js` from nx (nx.json):
+# no npm or shell process stays resident beside a service.
 echo "Starting the nine services (nx run-many -t serve)..."
-spawn .dev/services.log npx nx run-many -t serve --parallel=9 --outputStyle=stream
+spawn .dev/services.log nx run-many -t serve --parallel=9 --outputStyle=stream
 services_pid=${started_pids[-1]}
 if ! node tools/dev/wait-ready.mjs; then
   echo "See .dev/services.log for the service logs." >&2
