@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLOSED_URL, echoService, startTestGateway, type EchoService, type TestGateway } from './test-support/gateway-fixture.ts';
+import {
+  CLOSED_URL,
+  echoService,
+  startTestGateway,
+  type EchoService,
+  type TestGateway,
+} from './test-support/gateway-fixture.ts';
 
 let gw: TestGateway;
 let upstreams: EchoService[];
@@ -33,7 +39,11 @@ describe('api-gateway forwarding', () => {
     const headers = await gw.bearer();
     const res = await gw.gateway.inject({ url: '/api/v1/leads/42?status=qualified&page=2', headers });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ service: 'domain-repository', method: 'GET', url: '/api/v1/leads/42?status=qualified&page=2' });
+    expect(res.json()).toMatchObject({
+      service: 'domain-repository',
+      method: 'GET',
+      url: '/api/v1/leads/42?status=qualified&page=2',
+    });
     const other = await gw.gateway.inject({ url: '/api/v1/analytics/kpis', headers });
     expect(other.json().service).toBe('analytics');
   });
@@ -73,13 +83,21 @@ describe('api-gateway forwarding', () => {
   it('answers unknown paths with NOT_FOUND in the error shape, token or not', async () => {
     const res = await gw.gateway.inject({ url: '/api/v1/nowhere' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'NOT_FOUND', message: 'No route for GET /api/v1/nowhere', details: { path: '/api/v1/nowhere' } });
+    expect(res.json()).toEqual({
+      error: 'NOT_FOUND',
+      message: 'No route for GET /api/v1/nowhere',
+      details: { path: '/api/v1/nowhere' },
+    });
   });
 
   it('names the service when its upstream is down', async () => {
     const res = await gw.gateway.inject({ url: '/api/v1/events/history', headers: await gw.bearer() });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ error: 'SERVICE_UNAVAILABLE', message: 'event-bus is unavailable', details: { service: 'event-bus', reason: 'ECONNREFUSED' } });
+    expect(res.json()).toMatchObject({
+      error: 'SERVICE_UNAVAILABLE',
+      message: 'event-bus is unavailable',
+      details: { service: 'event-bus', reason: 'ECONNREFUSED' },
+    });
   });
 
   it('gives up on a slow upstream after the route timeout', async () => {
@@ -93,9 +111,17 @@ describe('api-gateway forwarding', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.status).toBe('degraded');
-    expect(Object.keys(body.services).sort()).toEqual(
-      ['ai-agents', 'analytics', 'api-gateway', 'campaign', 'domain-repository', 'event-bus', 'integration', 'notification', 'user-management'],
-    );
+    expect(Object.keys(body.services).sort()).toEqual([
+      'ai-agents',
+      'analytics',
+      'api-gateway',
+      'campaign',
+      'domain-repository',
+      'event-bus',
+      'integration',
+      'notification',
+      'user-management',
+    ]);
     expect(body.services['domain-repository'].status).toBe('up');
     expect(body.services.analytics.status).toBe('up');
     expect(body.services['event-bus']).toMatchObject({ status: 'down', url: CLOSED_URL });
@@ -110,6 +136,7 @@ describe('api-gateway forwarding', () => {
     const own = (await gw.gateway.inject({ url: '/docs/json' })).json();
     expect(own.info.title).toBe('api-gateway API');
     expect(own.paths['/health']).toBeDefined();
-    for (const url of ['/ready', '/metrics', '/docs/']) expect((await gw.gateway.inject({ url })).statusCode, url).toBe(200);
+    for (const url of ['/ready', '/metrics', '/docs/'])
+      expect((await gw.gateway.inject({ url })).statusCode, url).toBe(200);
   });
 });

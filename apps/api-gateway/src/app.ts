@@ -20,11 +20,18 @@ export interface GatewayDeps {
   publicRoutes?: readonly PublicRoute[];
 }
 
-export async function buildApp({ config, verifier, redis, table = routeTable, publicRoutes = defaultPublicRoutes }: GatewayDeps): Promise<ServiceApp> {
+export async function buildApp({
+  config,
+  verifier,
+  redis,
+  table = routeTable,
+  publicRoutes = defaultPublicRoutes,
+}: GatewayDeps): Promise<ServiceApp> {
   const upstreams = upstreamsFrom(config);
   const app = await createService({
     name: 'api-gateway',
-    description: 'The only public entry: verifies tokens, limits rates and routes /api/v1 to the services by a route table.',
+    description:
+      'The only public entry: verifies tokens, limits rates and routes /api/v1 to the services by a route table.',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     healthRoute: false,

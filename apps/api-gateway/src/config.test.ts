@@ -18,7 +18,11 @@ describe('gateway configuration', () => {
   });
 
   it('names a bad limit or breaker setting', () => {
-    expect(() => loadConfig(configSchema, { RATE_LIMIT_STARTER: 'lots' })).toThrowError(/RATE_LIMIT_STARTER is invalid/);
-    expect(() => loadConfig(configSchema, { BREAKER_FAILURE_THRESHOLD: '0' })).toThrowError(/BREAKER_FAILURE_THRESHOLD is invalid/);
+    expect(() => loadConfig(configSchema, { RATE_LIMIT_STARTER: 'lots' })).toThrowError(
+      /RATE_LIMIT_STARTER is invalid/,
+    );
+    expect(() => loadConfig(configSchema, { BREAKER_FAILURE_THRESHOLD: '0' })).toThrowError(
+      /BREAKER_FAILURE_THRESHOLD is invalid/,
+    );
   });
 });

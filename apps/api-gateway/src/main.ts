@@ -11,7 +11,11 @@ const config = loadConfigOrExit(configSchema);
 const redis = createRedis(config.REDIS_URL, {
   connectionName: 'api-gateway:ratelimit',
   onError: () => {},
-  redisOptions: { enableOfflineQueue: false, commandTimeout: config.RATE_LIMIT_REDIS_TIMEOUT_MS, enableAutoPipelining: true },
+  redisOptions: {
+    enableOfflineQueue: false,
+    commandTimeout: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+    enableAutoPipelining: true,
+  },
 });
 const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
 const app = await buildApp({ config, verifier, redis });

@@ -67,7 +67,11 @@ function admission(options: ProxyOptions) {
     const publicRoute = matchPublicRoute(request.method, path);
     const route = matchRoute(options.table, path);
     if (publicRoute || !route) {
-      await options.rateLimits.check(request, reply, publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip']);
+      await options.rateLimits.check(
+        request,
+        reply,
+        publicRoute?.limit === 'credentials' ? ['ip', 'credentials'] : ['ip'],
+      );
       if (!route) throw new NotFoundError(`No route for ${request.method} ${path}`, { path });
       request.gatewayRoute = route;
       return;
@@ -110,13 +114,18 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
       api.addHook('onRequest', admission(options));
       const byRouteTable = async (request: FastifyRequest, reply: FastifyReply) => {
         const route = request.gatewayRoute!;
-        return forward(request, reply, {
-          upstream: upstreams[route.service],
-          path: request.url,
-          timeoutMs: route.timeoutMs ?? options.timeoutMs,
-          bodyLimit: options.bodyLimit,
-          stream: route.stream === true || acceptsEventStream(request.headers.accept),
-        }, options.metrics);
+        return forward(
+          request,
+          reply,
+          {
+            upstream: upstreams[route.service],
+            path: request.url,
+            timeoutMs: route.timeoutMs ?? options.timeoutMs,
+            bodyLimit: options.bodyLimit,
+            stream: route.stream === true || acceptsEventStream(request.headers.accept),
+          },
+          options.metrics,
+        );
       };
       api.all('/api/v1/*', { schema: { hide: true } }, byRouteTable);
       api.all('/.well-known/*', { schema: { hide: true } }, byRouteTable);
@@ -130,7 +139,13 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
         if (!Object.hasOwn(upstreams, service)) throw new NotFoundError(`No service named ${service}`, { service });
         const upstream = upstreams[service as ServiceName];
         request.gatewayRoute = { prefix: '/docs/json', service: upstream.name as ServiceName };
-        const target = { upstream, path: '/docs/json', timeoutMs: options.timeoutMs, bodyLimit: options.bodyLimit, stream: false };
+        const target = {
+          upstream,
+          path: '/docs/json',
+          timeoutMs: options.timeoutMs,
+          bodyLimit: options.bodyLimit,
+          stream: false,
+        };
         return forward(request, reply, target, options.metrics);
       },
     );

@@ -40,7 +40,15 @@ describe('publicRouteMatcher', () => {
     const webhook = '/api/v1/webhooks/:provider/:connectionId';
     expect(matchPublicRoute('POST', '/api/v1/webhooks/stripe/c0ffee')?.path).toBe(webhook);
     expect(matchPublicRoute('POST', '/api/v1/webhooks/stripe%2Fx/c0ffee')?.path).toBe(webhook);
-    for (const path of ['/api/v1/webhooks/stripe', '/api/v1/webhooks/stripe/', '/api/v1/webhooks//c0ffee', '/api/v1/webhooks/stripe/c0ffee/', '/api/v1/webhooks/stripe/c0ffee/more', '/api/v1/webhooks/../c0ffee', '/api/v1/webhooks/stripe/.']) {
+    for (const path of [
+      '/api/v1/webhooks/stripe',
+      '/api/v1/webhooks/stripe/',
+      '/api/v1/webhooks//c0ffee',
+      '/api/v1/webhooks/stripe/c0ffee/',
+      '/api/v1/webhooks/stripe/c0ffee/more',
+      '/api/v1/webhooks/../c0ffee',
+      '/api/v1/webhooks/stripe/.',
+    ]) {
       expect(matchPublicRoute('POST', path), path).toBeUndefined();
     }
     expect(matchPublicRoute('GET', '/api/v1/webhooks/stripe/c0ffee')).toBeUndefined();
@@ -62,7 +70,13 @@ describe('publicRouteMatcher', () => {
   });
 
   it('lists only forwarded paths, each to the service that owns it', () => {
-    const owner = { auth: 'user-management', '.well-known': 'user-management', webhooks: 'integration', integrations: 'integration', notifications: 'notification' };
+    const owner = {
+      auth: 'user-management',
+      '.well-known': 'user-management',
+      webhooks: 'integration',
+      integrations: 'integration',
+      notifications: 'notification',
+    };
     for (const route of publicRoutes) {
       const sample = route.path.replaceAll(/:[^/]+/g, 'x');
       const segment = sample.split('/').find((s) => s in owner) as keyof typeof owner;

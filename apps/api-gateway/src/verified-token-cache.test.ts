@@ -29,7 +29,10 @@ describe('cachingVerifier', () => {
     const token = await signTestToken(key, testClaims());
     await verifier.verify(token);
     advance(301_000);
-    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'expired' } });
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      details: { reason: 'expired' },
+    });
   });
 
   it('never remembers a failure, and forgets the oldest token beyond its size', async () => {

@@ -14,7 +14,12 @@ beforeAll(async () => {
   leads = await echoService('domain-repository');
   gw = await startTestGateway({
     upstreams: { USER_MANAGEMENT_URL: users.url, DOMAIN_REPOSITORY_URL: leads.url },
-    env: { RATE_LIMIT_FREE: '3', RATE_LIMIT_STARTER: '5', RATE_LIMIT_CREDENTIALS_PER_IP: '2', RATE_LIMIT_WINDOW_MS: '60000' },
+    env: {
+      RATE_LIMIT_FREE: '3',
+      RATE_LIMIT_STARTER: '5',
+      RATE_LIMIT_CREDENTIALS_PER_IP: '2',
+      RATE_LIMIT_WINDOW_MS: '60000',
+    },
   });
 });
 
@@ -56,7 +61,9 @@ describe('per-tenant limits by plan', () => {
 
     // The counter is in Redis, under this gateway's prefix, shared by every replica: counts made
     // here reach it within RATE_LIMIT_SYNC_MS (default 50).
-    await expect.poll(async () => Number(await gw.redis.get(`${gw.prefix}tenant:${tenantA}`)), { timeout: 2_000 }).toBe(4);
+    await expect
+      .poll(async () => Number(await gw.redis.get(`${gw.prefix}tenant:${tenantA}`)), { timeout: 2_000 })
+      .toBe(4);
 
     const other = await gw.gateway.inject({ url: '/api/v1/leads', headers: await gw.bearer() });
     expect(other.statusCode).toBe(200);
@@ -77,7 +84,12 @@ describe('per-tenant limits by plan', () => {
 describe('per-address limits', () => {
   it('limits login attempts per client address, other addresses unaffected', async () => {
     const login = (remoteAddress: string) =>
-      gw.gateway.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@example.com', password: 'x' }, remoteAddress });
+      gw.gateway.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'a@example.com', password: 'x' },
+        remoteAddress,
+      });
     expect(await statuses(3, () => login('203.0.113.7'))).toEqual([200, 200, 429]);
     const limited = await login('203.0.113.7');
     expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED', details: { scope: 'credentials', limit: 2 } });
@@ -87,7 +99,10 @@ describe('per-address limits', () => {
   });
 
   it('counts requests with a bad token against their address, and answers an address over its limit 429 before 401', async () => {
-    const strict = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_PER_IP: '2' } });
+    const strict = await startTestGateway({
+      upstreams: { DOMAIN_REPOSITORY_URL: leads.url },
+      env: { RATE_LIMIT_PER_IP: '2' },
+    });
     try {
       const get = (remoteAddress: string, headers: Record<string, string>) =>
         strict.gateway.inject({ url: '/api/v1/leads', headers, remoteAddress });
@@ -108,7 +123,10 @@ describe('per-address limits', () => {
 
 describe('counts kept in the replica between syncs', () => {
   it('are sent to Redis when the gateway closes', async () => {
-    const slow = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_SYNC_MS: '10000' } });
+    const slow = await startTestGateway({
+      upstreams: { DOMAIN_REPOSITORY_URL: leads.url },
+      env: { RATE_LIMIT_SYNC_MS: '10000' },
+    });
     const tenantId = randomUUID();
     const headers = await slow.bearer({ tenant_id: tenantId });
     expect(await statuses(3, () => slow.gateway.inject({ url: '/api/v1/leads', headers }))).toEqual([200, 200, 200]);
@@ -121,7 +139,10 @@ describe('counts kept in the replica between syncs', () => {
   });
 
   it('are all asked of Redis with RATE_LIMIT_SYNC_MS=0', async () => {
-    const exact = await startTestGateway({ upstreams: { DOMAIN_REPOSITORY_URL: leads.url }, env: { RATE_LIMIT_SYNC_MS: '0' } });
+    const exact = await startTestGateway({
+      upstreams: { DOMAIN_REPOSITORY_URL: leads.url },
+      env: { RATE_LIMIT_SYNC_MS: '0' },
+    });
     try {
       const tenantId = randomUUID();
       const headers = await exact.bearer({ tenant_id: tenantId });
@@ -153,7 +174,15 @@ describe('when Redis goes away after a window started', () => {
       client.disconnect();
       expect(await statuses(2, () => lost.gateway.inject({ url: '/api/v1/leads', headers }))).toEqual([200, 429]);
       await expect
-        .poll(async () => metricValue((await lost.gateway.inject({ url: '/metrics' })).body, 'gateway_rate_limit_sync_failures_total', { scope: 'tenant' }), { timeout: 2_000 })
+        .poll(
+          async () =>
+            metricValue(
+              (await lost.gateway.inject({ url: '/metrics' })).body,
+              'gateway_rate_limit_sync_failures_total',
+              { scope: 'tenant' },
+            ),
+          { timeout: 2_000 },
+        )
         .toBeGreaterThanOrEqual(1);
     } finally {
       await lost.close();

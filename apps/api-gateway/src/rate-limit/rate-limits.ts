@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { SubscriptionPlan } from '@bizosaas/auth';
 import { RateLimitedError } from '@bizosaas/ddd-kernel';
@@ -53,8 +53,13 @@ async function createLimiter(
   return limiter!;
 }
 
-// The plugin constructs its store itself (`new Store(options)`); a constructor that returns an object yields it.
-const constructing = (store: SyncedRedisStore) => function existingStore() { return store; } as unknown as FastifyRateLimitStoreCtor;
+// The plugin constructs its store itself (`new Store(options)`); each instance hands its calls to the one store.
+const constructing = (store: SyncedRedisStore): FastifyRateLimitStoreCtor =>
+  class ExistingStore implements FastifyRateLimitStore {
+    incr: FastifyRateLimitStore['incr'] = (key, callback, timeWindow, max) =>
+      store.incr(key, callback, timeWindow, max);
+    child: FastifyRateLimitStore['child'] = (routeOptions) => store.child(routeOptions);
+  };
 
 /**
  * Per-address limits (every forwarded request, and a small budget for credential routes) and
@@ -78,37 +83,57 @@ export async function createRateLimits(app: FastifyInstance, options: RateLimitO
   };
   // The busy budgets count here between syncs; login attempts always ask Redis (exact across replicas).
   const syncedStore = (scope: LimitScope) =>
-    options.syncMs === 0 ? undefined : syncedRedisStore({
-      redis,
-      prefix: `${prefix}${scope}:`,
-      syncMs: options.syncMs,
-      onSyncError: (err) => {
-        metrics.rateLimitSyncFailed(scope);
-        warn(app.log, err, scope, 'rate limit counts not synced to Redis; counting in this replica only');
-      },
-    });
+    options.syncMs === 0
+      ? undefined
+      : syncedRedisStore({
+          redis,
+          prefix: `${prefix}${scope}:`,
+          syncMs: options.syncMs,
+          onSyncError: (err) => {
+            metrics.rateLimitSyncFailed(scope);
+            warn(app.log, err, scope, 'rate limit counts not synced to Redis; counting in this replica only');
+          },
+        });
   const limiters: Record<LimitScope, Limiter> = {
-    ip: await createLimiter(app, redis, `${prefix}ip:`, { max: options.perIp, timeWindow: windowMs }, syncedStore('ip')),
+    ip: await createLimiter(
+      app,
+      redis,
+      `${prefix}ip:`,
+      { max: options.perIp, timeWindow: windowMs },
+      syncedStore('ip'),
+    ),
     credentials: await createLimiter(app, redis, `${prefix}credentials:`, {
       max: options.credentialsPerIp,
       timeWindow: windowMs,
     }),
-    tenant: await createLimiter(app, redis, `${prefix}tenant:`, {
-      max: (request: FastifyRequest) => options.planLimits[request.principal?.plan ?? 'free'],
-      timeWindow: windowMs,
-      keyGenerator: (request: FastifyRequest) => request.principal?.tenantId ?? 'anonymous',
-    }, syncedStore('tenant')),
+    tenant: await createLimiter(
+      app,
+      redis,
+      `${prefix}tenant:`,
+      {
+        max: (request: FastifyRequest) => options.planLimits[request.principal?.plan ?? 'free'],
+        timeWindow: windowMs,
+        keyGenerator: (request: FastifyRequest) => request.principal?.tenantId ?? 'anonymous',
+      },
+      syncedStore('tenant'),
+    ),
   };
 
   return {
     async check(request, reply, scopes) {
       // Every scope is counted at once: the Redis client pipelines commands of one tick, so the
       // budgets that ask Redis cost one round trip. A refused request has been counted against each.
-      const results = await Promise.all(scopes.map((scope) =>
-        limiters[scope](request).then((counted) => ({ scope, counted }), (err: unknown) => {
-          failOpen(request, scope, err);
-          return { scope, counted: undefined };
-        })));
+      const results = await Promise.all(
+        scopes.map((scope) =>
+          limiters[scope](request).then(
+            (counted) => ({ scope, counted }),
+            (err: unknown) => {
+              failOpen(request, scope, err);
+              return { scope, counted: undefined };
+            },
+          ),
+        ),
+      );
       let tightest: Counted | undefined;
       for (const { scope, counted } of results) {
         if (!counted || counted.isAllowed) continue;

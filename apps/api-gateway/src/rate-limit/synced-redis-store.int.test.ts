@@ -22,7 +22,8 @@ const store = (options: Partial<SyncedStoreOptions> = {}) =>
 type Store = ReturnType<typeof store>;
 const incr = (into: Store, key: string, windowMs = WINDOW) =>
   new Promise<{ current: number; ttl: number }>((resolve, reject) =>
-    into.incr(key, (error, result) => (error ? reject(error) : resolve(result!)), windowMs, 100));
+    into.incr(key, (error, result) => (error ? reject(error) : resolve(result!)), windowMs, 100),
+  );
 const counts = async (into: Store, key: string, times: number, windowMs = WINDOW) => {
   const seen: number[] = [];
   for (let i = 0; i < times; i += 1) seen.push((await incr(into, key, windowMs)).current);
@@ -50,7 +51,7 @@ describe('syncedRedisStore', () => {
     await expect.poll(() => inRedis('tenant-b'), { timeout: 2_000 }).toBe(4);
   });
 
-  it('shares one budget between replicas: each learns the others\' counts when it syncs', async () => {
+  it("shares one budget between replicas: each learns the others' counts when it syncs", async () => {
     const a = store();
     const b = store();
     await counts(a, 'shared', 3);
@@ -90,7 +91,12 @@ describe('syncedRedisStore', () => {
     const failures: unknown[] = [];
     try {
       await flaky.ping().catch(() => sleep(200).then(() => flaky.ping()));
-      const one = syncedRedisStore({ redis: flaky, prefix, syncMs: 10_000, onSyncError: (error) => failures.push(error) });
+      const one = syncedRedisStore({
+        redis: flaky,
+        prefix,
+        syncMs: 10_000,
+        onSyncError: (error) => failures.push(error),
+      });
       expect(await counts(one, 'flaky', 2)).toEqual([1, 2]);
       flaky.disconnect();
       expect(await counts(one, 'flaky', 2)).toEqual([3, 4]);
@@ -103,7 +109,7 @@ describe('syncedRedisStore', () => {
     }
   });
 
-  it('refuses a key\'s first request of a window when Redis cannot be asked', async () => {
+  it("refuses a key's first request of a window when Redis cannot be asked", async () => {
     const down = createRedis('redis://127.0.0.1:1', { onError: () => {}, redisOptions: { enableOfflineQueue: false } });
     try {
       const one = syncedRedisStore({ redis: down, prefix, syncMs: 10_000, onSyncError: () => {} });

@@ -14,6 +14,10 @@ return {current, ttl}`;
 
 type CountBy = (key: string, delta: number, windowMs: number) => Promise<[number, number]>;
 
+// ioredis adds a command made by defineCommand to the client as a method answering the script's reply.
+const definesCountBy = (redis: Redis): redis is Redis & { rateLimitCountBy: CountBy } =>
+  'rateLimitCountBy' in redis && typeof redis.rateLimitCountBy === 'function';
+
 interface Window {
   /** Redis's total for the key at its latest answer (every replica's counts). */
   counted: number;
@@ -51,10 +55,10 @@ export interface SyncedRedisStore extends FastifyRateLimitStore {
  */
 export function syncedRedisStore(options: SyncedStoreOptions): SyncedRedisStore {
   const { prefix, syncMs, onSyncError } = options;
-  const redis = options.redis as Redis & { rateLimitCountBy?: unknown };
-  if (!redis.rateLimitCountBy) redis.defineCommand('rateLimitCountBy', { numberOfKeys: 1, lua: COUNT_BY });
-  const countBy: CountBy = (key, delta, windowMs) =>
-    (redis as unknown as { rateLimitCountBy: CountBy }).rateLimitCountBy(prefix + key, delta, windowMs);
+  const { redis } = options;
+  if (!definesCountBy(redis)) redis.defineCommand('rateLimitCountBy', { numberOfKeys: 1, lua: COUNT_BY });
+  if (!definesCountBy(redis)) throw new Error('ioredis did not define the rateLimitCountBy command');
+  const countBy: CountBy = (key, delta, windowMs) => redis.rateLimitCountBy(prefix + key, delta, windowMs);
 
   const windows = new Map<string, Window>();
   const dirty = new Set<string>();
@@ -121,10 +125,13 @@ export function syncedRedisStore(options: SyncedStoreOptions): SyncedRedisStore 
         callback(null, { current: window.counted + window.sending + window.unsent, ttl: window.resetAt - now });
         return;
       }
-      countBy(key, 1, timeWindow).then(([current, ttl]) => {
-        learn(key, current, ttl, timeWindow);
-        callback(null, { current, ttl });
-      }, (error: Error) => callback(error));
+      countBy(key, 1, timeWindow).then(
+        ([current, ttl]) => {
+          learn(key, current, ttl, timeWindow);
+          callback(null, { current, ttl });
+        },
+        (error: Error) => callback(error),
+      );
     },
     child() {
       throw new Error('syncedRedisStore has no per-route children; create one store per limiter');

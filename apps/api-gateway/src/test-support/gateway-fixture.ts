@@ -37,7 +37,13 @@ export async function echoService(name: string, extend?: (app: ServiceApp) => vo
   const app = await createService({ name, logLevel: 'silent' });
   const echo = async (request: { method: string; url: string; headers: unknown; body?: unknown }) => {
     hits += 1;
-    return { service: name, method: request.method, url: request.url, headers: request.headers, body: request.body ?? null };
+    return {
+      service: name,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body ?? null,
+    };
   };
   app.all('/api/v1/*', echo);
   app.get('/.well-known/jwks.json', echo);

@@ -13,7 +13,9 @@ let answerStatus = 200;
 
 async function listen(): Promise<void> {
   server = createServer((_request, response) => {
-    response.writeHead(answerStatus, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: answerStatus < 500 }));
+    response
+      .writeHead(answerStatus, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: answerStatus < 500 }));
   });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
@@ -44,7 +46,9 @@ afterAll(async () => {
 
 const call = async () => gw.gateway.inject({ url: '/api/v1/funnels/1', headers: await gw.bearer() });
 const breakerState = async () =>
-  metricValue((await gw.gateway.inject({ url: '/metrics' })).body, 'gateway_circuit_breaker_state', { upstream: 'campaign' });
+  metricValue((await gw.gateway.inject({ url: '/metrics' })).body, 'gateway_circuit_breaker_state', {
+    upstream: 'campaign',
+  });
 
 describe('circuit breaker per upstream', () => {
   it('opens when the upstream stops, answers 503 CIRCUIT_OPEN at once, and closes when it is back', async () => {
@@ -69,12 +73,19 @@ describe('circuit breaker per upstream', () => {
 
     await listen();
     let last = 0;
-    await waitFor(async () => (last = (await call()).statusCode) === 200, 'the breaker to close after the upstream is back');
+    await waitFor(
+      async () => (last = (await call()).statusCode) === 200,
+      'the breaker to close after the upstream is back',
+    );
     expect(last).toBe(200);
     expect(await breakerState()).toBe(0);
     const text = (await gw.gateway.inject({ url: '/metrics' })).body;
-    expect(metricValue(text, 'gateway_upstream_requests_total', { upstream: 'campaign', status_class: 'circuit_open' })).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'gateway_upstream_requests_total', { upstream: 'campaign', status_class: 'error' })).toBe(3);
+    expect(
+      metricValue(text, 'gateway_upstream_requests_total', { upstream: 'campaign', status_class: 'circuit_open' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'gateway_upstream_requests_total', { upstream: 'campaign', status_class: 'error' })).toBe(
+      3,
+    );
   });
 
   it('counts 5xx answers as failures but still forwards them', async () => {

@@ -1,4 +1,11 @@
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { ServiceUnavailableError } from '@bizosaas/ddd-kernel';
 import type { BreakerStateValue, GatewayMetrics } from '../gateway-metrics.ts';
 
@@ -51,9 +58,15 @@ const exported: Record<CircuitState, BreakerStateValue> = {
  * One cockatiel breaker for a service: consecutive-failure counting, half-open after a fixed
  * delay; while half-open one request probes and the others wait for its outcome.
  */
-export function createUpstreamBreaker(service: string, options: BreakerOptions, metrics: GatewayMetrics): UpstreamBreaker {
+export function createUpstreamBreaker(
+  service: string,
+  options: BreakerOptions,
+  metrics: GatewayMetrics,
+): UpstreamBreaker {
   const policy: CircuitBreakerPolicy = circuitBreaker(
-    handleWhen((error) => !(error instanceof RequestBodyFailure)).orWhenResult((result) => (result as { statusCode: number }).statusCode >= 500),
+    handleWhen((error) => !(error instanceof RequestBodyFailure)).orWhenResult(
+      (result) => (result as { statusCode: number }).statusCode >= 500,
+    ),
     { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failureThreshold) },
   );
   let openedAt = 0;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { clientResponseHeaders, upstreamRequestHeaders, type ForwardedFrom } from './forward-headers.ts';
 
-const from: ForwardedFrom = { correlationId: 'corr-9', clientIp: '198.51.100.4', protocol: 'https', host: 'api.example.com', principal: undefined };
+const from: ForwardedFrom = {
+  correlationId: 'corr-9',
+  clientIp: '198.51.100.4',
+  protocol: 'https',
+  host: 'api.example.com',
+  principal: undefined,
+};
 
 describe('upstream request headers', () => {
   it('drops hop-by-hop fields, those the Connection header lists, and client identity', () => {
@@ -34,15 +40,28 @@ describe('upstream request headers', () => {
 
   it('sets identity from the verified principal and extends X-Forwarded-For', () => {
     const principal = { tenantId: 't-1', userId: 'u-1' } as ForwardedFrom['principal'];
-    const out = upstreamRequestHeaders({ 'x-forwarded-for': '203.0.113.1', 'x-tenant-id': 'forged' }, { ...from, principal });
-    expect(out).toMatchObject({ 'x-tenant-id': 't-1', 'x-user-id': 'u-1', 'x-forwarded-for': '203.0.113.1, 198.51.100.4' });
+    const out = upstreamRequestHeaders(
+      { 'x-forwarded-for': '203.0.113.1', 'x-tenant-id': 'forged' },
+      { ...from, principal },
+    );
+    expect(out).toMatchObject({
+      'x-tenant-id': 't-1',
+      'x-user-id': 'u-1',
+      'x-forwarded-for': '203.0.113.1, 198.51.100.4',
+    });
   });
 });
 
 describe('client response headers', () => {
   it('keeps end-to-end fields, repeated ones included, and drops hop-by-hop ones', () => {
     expect(
-      clientResponseHeaders({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], connection: 'keep-alive', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked' }),
+      clientResponseHeaders({
+        'content-type': 'application/json',
+        'set-cookie': ['a=1', 'b=2'],
+        connection: 'keep-alive',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+      }),
     ).toEqual({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
   });
 });

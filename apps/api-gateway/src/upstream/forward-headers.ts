@@ -26,7 +26,12 @@ export type HeaderMap = Record<string, string | string[]>;
 function connectionListed(connection: string | string[] | undefined): Set<string> | undefined {
   if (connection === undefined) return undefined;
   const value = Array.isArray(connection) ? connection.join(',') : connection;
-  return new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function copyEndToEnd(headers: Record<string, string | string[] | undefined>, drop?: Set<string>): HeaderMap {

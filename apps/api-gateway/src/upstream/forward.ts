@@ -58,11 +58,16 @@ async function call(pool: Pool, options: Dispatcher.RequestOptions, body: Forwar
  * Bodies are streamed both ways, never buffered. Errors are thrown as kernel errors (413
  * PAYLOAD_TOO_LARGE, 503 SERVICE_UNAVAILABLE, 504 UPSTREAM_TIMEOUT) for the one error handler.
  */
-export async function forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, metrics: GatewayMetrics): Promise<FastifyReply> {
+export async function forward(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: ForwardTarget,
+  metrics: GatewayMetrics,
+): Promise<FastifyReply> {
   const { upstream } = target;
   const body = forwardedBody(request.raw, request.body, target.bodyLimit);
   const options: Dispatcher.RequestOptions = {
-    method: request.method as Dispatcher.HttpMethod,
+    method: request.method,
     path: target.path,
     headers: upstreamRequestHeaders(request.headers, {
       correlationId: request.id,
@@ -97,7 +102,11 @@ function failed(reply: FastifyReply, service: string, err: unknown, metrics: Gat
   metrics.upstreamAnswered(service, 'error');
   if (err instanceof RequestBodyFailure) {
     const reason = errorCode(err.failure) ?? 'UPSTREAM_ERROR';
-    return new ServiceUnavailableError(`${service} closed the connection while receiving the request body`, { service, reason, stage: 'request_body' });
+    return new ServiceUnavailableError(`${service} closed the connection while receiving the request body`, {
+      service,
+      reason,
+      stage: 'request_body',
+    });
   }
   return upstreamError(service, err);
 }

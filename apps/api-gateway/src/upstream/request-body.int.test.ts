@@ -51,7 +51,10 @@ afterAll(async () => {
 
 describe('forwarded bodies and streams', () => {
   it('does not cut the answer of a stream route between its chunks, with no Accept header', async () => {
-    const res = await request(`${base}/api/v1/events/stream`, { headers: await gw.bearer(), signal: AbortSignal.timeout(10_000) });
+    const res = await request(`${base}/api/v1/events/stream`, {
+      headers: await gw.bearer(),
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toBe('data: one\n\ndata: two\n\n');
   });
@@ -59,9 +62,17 @@ describe('forwarded bodies and streams', () => {
   it('answers 503 when the service drops the connection under the body, without opening its breaker', async () => {
     const headers = { ...(await gw.bearer()), 'content-type': 'application/octet-stream' };
     for (let i = 0; i < 3; i += 1) {
-      const res = await request(`${base}/api/v1/funnels/hang-up`, { method: 'POST', headers, body: Buffer.alloc(512 * 1024), signal: AbortSignal.timeout(10_000) });
+      const res = await request(`${base}/api/v1/funnels/hang-up`, {
+        method: 'POST',
+        headers,
+        body: Buffer.alloc(512 * 1024),
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(res.statusCode).toBe(503);
-      expect(await res.body.json()).toMatchObject({ error: 'SERVICE_UNAVAILABLE', details: { service: 'campaign', stage: 'request_body' } });
+      expect(await res.body.json()).toMatchObject({
+        error: 'SERVICE_UNAVAILABLE',
+        details: { service: 'campaign', stage: 'request_body' },
+      });
     }
     const after = await request(`${base}/api/v1/funnels/1`, { headers, signal: AbortSignal.timeout(10_000) });
     expect(after.statusCode).toBe(200);
