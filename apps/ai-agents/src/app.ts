@@ -10,7 +10,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   buildApp: (config, deps) =>
     createService({
       name: 'ai-agents',
-      description: 'Agent task orchestration: lead scoring, campaign optimisation, content/SEO analysis and digital-presence audits by crews of agents over a pluggable LLM provider.',
+      description:
+        'Agent task orchestration: lead scoring, campaign optimisation, content/SEO analysis and digital-presence audits by crews of agents over a pluggable LLM provider.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
