@@ -10,7 +10,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   buildApp: (config, deps) =>
     createService({
       name: 'analytics',
-      description: 'Projections of every event into metrics, KPIs and time series; dashboards; reports built in the background.',
+      description:
+        'Projections of every event into metrics, KPIs and time series; dashboards; reports built in the background.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
