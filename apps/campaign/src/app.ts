@@ -10,7 +10,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   buildApp: (config, deps) =>
     createService({
       name: 'campaign',
-      description: 'Campaign operations while a campaign runs: channel executions, sales funnels, pacing against budget, performance tracking and the optimisation loop with ai-agents.',
+      description:
+        'Campaign operations while a campaign runs: channel executions, sales funnels, pacing against budget, performance tracking and the optimisation loop with ai-agents.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
