@@ -10,7 +10,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   buildApp: (config, deps) =>
     createService({
       name: 'integration',
-      description: 'Connectors to ads platforms, CRMs and payments: encrypted credentials, OAuth token refresh, signed inbound webhooks, sync jobs and circuit breakers.',
+      description:
+        'Connectors to ads platforms, CRMs and payments: encrypted credentials, OAuth token refresh, signed inbound webhooks, sync jobs and circuit breakers.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
