@@ -10,7 +10,8 @@ export const definition: PlatformService<typeof configSchema, PrismaClient> = {
   buildApp: (config, deps) =>
     createService({
       name: 'notification',
-      description: 'Email, SMS, push and in-app notifications: templates, per-user preferences, delivery tracking and retries.',
+      description:
+        'Email, SMS, push and in-app notifications: templates, per-user preferences, delivery tracking and retries.',
       logLevel: config.LOG_LEVEL,
       bodyLimit: config.BODY_LIMIT_BYTES,
       auth: deps.verifier,
