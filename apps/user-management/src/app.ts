@@ -1,4 +1,11 @@
-import { createService, platformReadiness, type PlatformDependencies, type PlatformService, type ReadinessCheck, type ServiceApp } from '@bizosaas/service-kit';
+import {
+  createService,
+  platformReadiness,
+  type PlatformDependencies,
+  type PlatformService,
+  type ReadinessCheck,
+  type ServiceApp,
+} from '@bizosaas/service-kit';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { configSchema, type Config } from './config.ts';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
@@ -23,7 +30,11 @@ export interface BuildOptions {
  * The identity service. It verifies bearer tokens with its own key ring (read from PostgreSQL),
  * not with `deps.verifier`, which would fetch the JWKS from itself over HTTP.
  */
-export async function buildIdentityApp(config: Config, deps: PlatformDependencies<PrismaClient>, options: BuildOptions = {}): Promise<ServiceApp> {
+export async function buildIdentityApp(
+  config: Config,
+  deps: PlatformDependencies<PrismaClient>,
+  options: BuildOptions = {},
+): Promise<ServiceApp> {
   const now = options.now ?? (() => new Date());
   const ring = createKeyRing({
     prisma: deps.prisma,
@@ -38,7 +49,8 @@ export async function buildIdentityApp(config: Config, deps: PlatformDependencie
   const readiness: Record<string, ReadinessCheck> = platformReadiness(deps);
   const app = await createService({
     name: 'user-management',
-    description: 'Tenants, users, roles and permissions (RBAC), JWT access and refresh tokens, sessions and API keys; publishes the JWKS every service verifies with.',
+    description:
+      'Tenants, users, roles and permissions (RBAC), JWT access and refresh tokens, sessions and API keys; publishes the JWKS every service verifies with.',
     tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -46,7 +58,10 @@ export async function buildIdentityApp(config: Config, deps: PlatformDependencie
     readiness,
     ...(config.TRUST_PROXY_HOPS > 0 && { trustProxy: config.TRUST_PROXY_HOPS }),
   });
-  const { notifier, readiness: outboxReadiness } = attachOutboxRelay(app, { workerDatabaseUrl: config.WORKER_DATABASE_URL, redis: deps.redis });
+  const { notifier, readiness: outboxReadiness } = attachOutboxRelay(app, {
+    workerDatabaseUrl: config.WORKER_DATABASE_URL,
+    redis: deps.redis,
+  });
   // /ready reads this record at each request: the outbox check joins once its pool exists.
   Object.assign(readiness, outboxReadiness);
   const limiter = createLoginLimiter({

@@ -38,13 +38,23 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const config = testConfig(env);
-  const prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 4, schema: 'user_management' }) });
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'user-management:test' });
+  const prisma = new PrismaClient({
+    adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 4, schema: 'user_management' }),
+  });
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    connectionName: 'user-management:test',
+  });
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const app = await buildIdentityApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: { keys: [] } }) }, options);
+  const app = await buildIdentityApp(
+    config,
+    { prisma, redis, verifier: createJwksVerifier({ jwks: { keys: [] } }) },
+    options,
+  );
   await app.ready();
   return {
-    app, prisma, config,
+    app,
+    prisma,
+    config,
     async close() {
       await app.close();
       await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
@@ -64,15 +74,23 @@ export const STRONG_PASSWORD = 'correct horse battery staple';
 /** Registers a fresh tenant through the API and answers its body (tenant, user, tokens). */
 export async function registerTenant(app: ServiceApp, overrides: Record<string, string> = {}) {
   const res = await app.inject({
-    method: 'POST', url: '/api/v1/auth/register',
-    payload: { tenantName: `Acme ${randomUUID().slice(0, 6)}`, email: uniqueEmail('owner'), password: STRONG_PASSWORD, ...overrides },
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: {
+      tenantName: `Acme ${randomUUID().slice(0, 6)}`,
+      email: uniqueEmail('owner'),
+      password: STRONG_PASSWORD,
+      ...overrides,
+    },
   });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
-  return res.json() as {
+  return res.json<{
     tenant: { id: string; slug: string; plan: string };
     user: { id: string; email: string; role: string };
-    accessToken: string; refreshToken: string; expiresIn: number;
-  };
+    accessToken: string;
+    refreshToken: string;
+    expiresIn: number;
+  }>();
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

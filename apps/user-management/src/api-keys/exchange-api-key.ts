@@ -9,7 +9,10 @@ import { parseApiKey, sameHash } from '../tokens/opaque-token.ts';
 const invalid = () => new UnauthenticatedError('Invalid API key', { reason: 'invalid_api_key' });
 
 /** A live key becomes a short access token (roles ['api-key']) carrying only the key's permissions. */
-export async function exchangeApiKey(ctx: IdentityContext, apiKey: string): Promise<{ accessToken: string; expiresIn: number; tokenType: 'Bearer' }> {
+export async function exchangeApiKey(
+  ctx: IdentityContext,
+  apiKey: string,
+): Promise<{ accessToken: string; expiresIn: number; tokenType: 'Bearer' }> {
   const parsed = parseApiKey(apiKey);
   if (parsed === undefined) throw invalid();
   const now = ctx.now();
@@ -22,8 +25,13 @@ export async function exchangeApiKey(ctx: IdentityContext, apiKey: string): Prom
   });
   if (found === undefined) throw invalid();
   const { token, expiresIn } = await signAccessToken(ctx.ring, {
-    subject: found.key.id, tenantId: parsed.tenantId, roles: [API_KEY_ROLE], permissions: found.key.permissions,
-    plan: found.plan as SubscriptionPlan, ttlSeconds: ctx.config.API_KEY_TOKEN_TTL_SECONDS, now,
+    subject: found.key.id,
+    tenantId: parsed.tenantId,
+    roles: [API_KEY_ROLE],
+    permissions: found.key.permissions,
+    plan: found.plan as SubscriptionPlan,
+    ttlSeconds: ctx.config.API_KEY_TOKEN_TTL_SECONDS,
+    now,
   });
   return { accessToken: token, expiresIn, tokenType: 'Bearer' };
 }

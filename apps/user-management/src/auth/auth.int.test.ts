@@ -14,7 +14,13 @@ describe('register, login, me', () => {
     const body = await registerTenant(t.app, { tenantName: 'Société Générale & Co', firstName: 'Ada' });
     expect(body.tenant).toMatchObject({ plan: 'free', billingCycle: 'monthly' });
     expect(body.tenant.slug).toMatch(/^societe-generale-co(-[0-9a-f]{6})?$/);
-    expect(body.user).toMatchObject({ role: 'owner', status: 'active', firstName: 'Ada', lastName: null, tenantId: body.tenant.id });
+    expect(body.user).toMatchObject({
+      role: 'owner',
+      status: 'active',
+      firstName: 'Ada',
+      lastName: null,
+      tenantId: body.tenant.id,
+    });
     expect(body.expiresIn).toBe(900);
     expect(body.refreshToken.startsWith(`${body.tenant.id}.`)).toBe(true);
     const me = await t.app.inject({ url: '/api/v1/users/me', headers: bearer(body.accessToken) });
@@ -34,7 +40,9 @@ describe('register, login, me', () => {
     const res = await post('/api/v1/auth/register', { tenantName: 'Weak', email, password: email });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('VALIDATION_ERROR');
-    expect(res.json().details.issues.map((i: { message: string }) => i.message)).toContain('must not be the e-mail address');
+    expect(res.json().details.issues.map((i: { message: string }) => i.message)).toContain(
+      'must not be the e-mail address',
+    );
   });
 
   it('signs in with the password and answers a wrong password exactly like an unknown e-mail', async () => {
@@ -49,7 +57,11 @@ describe('register, login, me', () => {
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
-    expect(wrong.json()).toEqual({ error: 'UNAUTHENTICATED', message: 'Invalid email or password', details: { reason: 'invalid_credentials' } });
+    expect(wrong.json()).toEqual({
+      error: 'UNAUTHENTICATED',
+      message: 'Invalid email or password',
+      details: { reason: 'invalid_credentials' },
+    });
   });
 
   it('asks which tenant when the e-mail and password match in several, listing only those', async () => {
@@ -61,7 +73,10 @@ describe('register, login, me', () => {
     const res = await post('/api/v1/auth/login', { email, password: STRONG_PASSWORD });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toBe('TENANT_SELECTION_REQUIRED');
-    expect(res.json().details.tenants).toEqual([{ id: a.tenant.id, name: 'Multi A' }, { id: b.tenant.id, name: 'Multi B' }]);
+    expect(res.json().details.tenants).toEqual([
+      { id: a.tenant.id, name: 'Multi A' },
+      { id: b.tenant.id, name: 'Multi B' },
+    ]);
     const chosen = await post('/api/v1/auth/login', { email, password: STRONG_PASSWORD, tenantId: b.tenant.id });
     expect(chosen.statusCode).toBe(200);
     const me = await t.app.inject({ url: '/api/v1/users/me', headers: bearer(chosen.json().accessToken) });
@@ -71,7 +86,10 @@ describe('register, login, me', () => {
   it('refuses requests without a token, and with an X-Tenant-ID of another tenant', async () => {
     const reg = await registerTenant(t.app);
     expect((await t.app.inject({ url: '/api/v1/users/me' })).statusCode).toBe(401);
-    const other = await t.app.inject({ url: '/api/v1/users/me', headers: { ...bearer(reg.accessToken), 'x-tenant-id': '00000000-0000-4000-8000-000000000000' } });
+    const other = await t.app.inject({
+      url: '/api/v1/users/me',
+      headers: { ...bearer(reg.accessToken), 'x-tenant-id': '00000000-0000-4000-8000-000000000000' },
+    });
     expect(other.statusCode).toBe(403);
     expect(other.json().details.reason).toBe('tenant_mismatch');
   });
@@ -84,7 +102,9 @@ describe('refresh and logout', () => {
     expect(first.statusCode).toBe(200);
     const second = first.json().refreshToken as string;
     expect(second).not.toBe(reg.refreshToken);
-    expect((await t.app.inject({ url: '/api/v1/users/me', headers: bearer(first.json().accessToken) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: '/api/v1/users/me', headers: bearer(first.json().accessToken) })).statusCode,
+    ).toBe(200);
 
     const reuse = await post('/api/v1/auth/refresh', { refreshToken: reg.refreshToken });
     expect(reuse.statusCode).toBe(401);
@@ -99,7 +119,9 @@ describe('refresh and logout', () => {
     expect((await post('/api/v1/auth/refresh', { refreshToken: 'nope' })).statusCode).toBe(401);
     const reg = await registerTenant(t.app);
     const forged = `${reg.tenant.id}.${'A'.repeat(43)}`;
-    expect((await post('/api/v1/auth/refresh', { refreshToken: forged })).json().details.reason).toBe('invalid_refresh_token');
+    expect((await post('/api/v1/auth/refresh', { refreshToken: forged })).json().details.reason).toBe(
+      'invalid_refresh_token',
+    );
   });
 
   it('logout ends the caller session only', async () => {
@@ -116,7 +138,7 @@ describe('JWKS', () => {
   it('serves the signing keys with kid, alg and use, and only public parts', async () => {
     const res = await t.app.inject({ url: '/.well-known/jwks.json' });
     expect(res.statusCode).toBe(200);
-    const { keys } = res.json() as { keys: Record<string, string>[] };
+    const { keys } = res.json<{ keys: Record<string, string>[] }>();
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });

@@ -29,7 +29,9 @@ export function requireUserCaller(request: FastifyRequest): UserCaller {
 
 /** The event actor for a caller: a user, or the API key acting as a service. */
 export function actorOf(principal: Principal): Actor {
-  return principal.roles.includes(API_KEY_ROLE) ? { type: 'service', id: `api-key-${principal.userId}` } : { type: 'user', id: principal.userId };
+  return principal.roles.includes(API_KEY_ROLE)
+    ? { type: 'service', id: `api-key-${principal.userId}` }
+    : { type: 'user', id: principal.userId };
 }
 
 export function requestMeta(request: FastifyRequest): RequestMeta {

@@ -24,7 +24,13 @@ export interface LoginLimiter {
  * account stays locked until the window that reached the limit ends. E-mails are hashed in the
  * key names, so Redis holds no addresses.
  */
-export function createLoginLimiter({ redis, prefix, maxPerAccount, maxPerIp, windowSeconds }: LoginLimiterOptions): LoginLimiter {
+export function createLoginLimiter({
+  redis,
+  prefix,
+  maxPerAccount,
+  maxPerIp,
+  windowSeconds,
+}: LoginLimiterOptions): LoginLimiter {
   const accountKey = (email: string) => `${prefix}:account:${sha256(email.toLowerCase())}`;
   const ipKey = (ip: string) => `${prefix}:ip:${ip}`;
 
@@ -32,14 +38,25 @@ export function createLoginLimiter({ redis, prefix, maxPerAccount, maxPerIp, win
     async assertAllowed(email, ip) {
       const keys = [accountKey(email), ipKey(ip)];
       const reply = await redis.multi().get(keys[0]!).pttl(keys[0]!).get(keys[1]!).pttl(keys[1]!).exec();
-      const [accountCount, accountTtl, ipCount, ipTtl] = (reply ?? []).map(([, value]) => value) as [string | null, number, string | null, number];
+      const [accountCount, accountTtl, ipCount, ipTtl] = (reply ?? []).map(([, value]) => value) as [
+        string | null,
+        number,
+        string | null,
+        number,
+      ];
       if (Number(accountCount ?? 0) >= maxPerAccount) throw locked(accountTtl, 'account');
       if (Number(ipCount ?? 0) >= maxPerIp) throw locked(ipTtl, 'ip');
     },
     async recordFailure(email, ip) {
       const account = accountKey(email);
       const client = ipKey(ip);
-      await redis.multi().incr(account).expire(account, windowSeconds, 'NX').incr(client).expire(client, windowSeconds, 'NX').exec();
+      await redis
+        .multi()
+        .incr(account)
+        .expire(account, windowSeconds, 'NX')
+        .incr(client)
+        .expire(client, windowSeconds, 'NX')
+        .exec();
     },
     async clear(email) {
       await redis.del(accountKey(email));

@@ -19,7 +19,8 @@ interface Candidate {
 }
 
 /** One answer for every wrong e-mail/password/tenant combination: nothing tells which part was wrong. */
-export const invalidCredentials = () => new UnauthenticatedError('Invalid email or password', { reason: 'invalid_credentials' });
+export const invalidCredentials = () =>
+  new UnauthenticatedError('Invalid email or password', { reason: 'invalid_credentials' });
 
 /**
  * Sign-in by e-mail across tenants. The lookup is the SECURITY DEFINER function
@@ -31,7 +32,8 @@ export async function login(ctx: IdentityContext, input: LoginInput, meta: Reque
   const email = input.email.toLowerCase();
   await ctx.limiter.assertAllowed(email, meta.ip);
   const rows = await ctx.prisma.$queryRaw<Candidate[]>`SELECT * FROM login_candidates(${email})`;
-  const candidates = input.tenantId === undefined ? rows : rows.filter((row) => row.tenant_id === input.tenantId!.toLowerCase());
+  const candidates =
+    input.tenantId === undefined ? rows : rows.filter((row) => row.tenant_id === input.tenantId!.toLowerCase());
   const matches: Candidate[] = [];
   if (candidates.length === 0) await verifyPassword(await dummyHash(), input.password);
   for (const candidate of candidates) {
@@ -44,9 +46,14 @@ export async function login(ctx: IdentityContext, input: LoginInput, meta: Reque
     throw invalidCredentials();
   }
   if (active.length > 1) {
-    throw new AppError('TENANT_SELECTION_REQUIRED', 409, 'The account exists in several tenants: sign in again with tenantId', {
-      tenants: active.map((match) => ({ id: match.tenant_id, name: match.tenant_name })),
-    });
+    throw new AppError(
+      'TENANT_SELECTION_REQUIRED',
+      409,
+      'The account exists in several tenants: sign in again with tenantId',
+      {
+        tenants: active.map((match) => ({ id: match.tenant_id, name: match.tenant_name })),
+      },
+    );
   }
   await ctx.limiter.clear(email);
   const { user_id: userId, tenant_id: tenantId } = active[0]!;

@@ -34,24 +34,47 @@ export async function register(
     const slug = await insertTenant(tx, tenantId, input.tenantName.trim(), now);
     const user = await tx.user.create({
       data: {
-        id: userId, tenantId, email, passwordHash, role: 'owner', status: 'active',
-        firstName: input.firstName ?? null, lastName: input.lastName ?? null, createdAt: now, updatedAt: now,
+        id: userId,
+        tenantId,
+        email,
+        passwordHash,
+        role: 'owner',
+        status: 'active',
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
+        createdAt: now,
+        updatedAt: now,
       },
     });
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { tenantId } });
     const common = { tenantId, actor: { type: 'user' as const, id: userId }, correlationId: meta.correlationId };
     await recordEvents(tx, [
-      createEvent({ ...common, type: 'tenant.created', aggregateId: tenantId, aggregateVersion: 1,
-        data: { name: tenant.name, slug, plan: 'free', ownerUserId: userId, ownerEmail: email } }),
-      createEvent({ ...common, type: 'user.created', aggregateId: userId, aggregateVersion: 1,
-        data: { email, firstName: user.firstName, lastName: user.lastName, roles: ['owner'], status: 'active' } }),
+      createEvent({
+        ...common,
+        type: 'tenant.created',
+        aggregateId: tenantId,
+        aggregateVersion: 1,
+        data: { name: tenant.name, slug, plan: 'free', ownerUserId: userId, ownerEmail: email },
+      }),
+      createEvent({
+        ...common,
+        type: 'user.created',
+        aggregateId: userId,
+        aggregateVersion: 1,
+        data: { email, firstName: user.firstName, lastName: user.lastName, roles: ['owner'], status: 'active' },
+      }),
     ]);
     const session = await openSession(tx, ctx, { tenantId, userId, meta });
     return { tenant, user, session };
   });
   ctx.notifier.notify();
   const tokens = await tokenPair(ctx, {
-    userId, tenantId, role: 'owner', plan: created.tenant.plan, sessionId: created.session.sessionId, refreshToken: created.session.refreshToken,
+    userId,
+    tenantId,
+    role: 'owner',
+    plan: created.tenant.plan,
+    sessionId: created.session.sessionId,
+    refreshToken: created.session.refreshToken,
   });
   return { tenant: toTenantView(created.tenant), user: toUserView(created.user), ...tokens };
 }

@@ -27,12 +27,17 @@ const releaseRelays = () => owner.query(`SELECT pg_advisory_unlock(${RELAY_LOCK}
 
 async function outboxOf(correlationId: string) {
   const { rows } = await owner.query<{ stream_key: string; envelope: Record<string, any> }>(
-    `SELECT stream_key, envelope FROM ${EVENT_STORE_SCHEMA}.outbox WHERE envelope->>'correlationId' = $1 ORDER BY position`, [correlationId]);
+    `SELECT stream_key, envelope FROM ${EVENT_STORE_SCHEMA}.outbox WHERE envelope->>'correlationId' = $1 ORDER BY position`,
+    [correlationId],
+  );
   return rows;
 }
 
 async function streamEvents(aggregateType: string, correlationId: string) {
-  const entries = (await redis.xrevrange(eventStreamKey(aggregateType), '+', '-', 'COUNT', 2000)) as [string, string[]][];
+  const entries = (await redis.xrevrange(eventStreamKey(aggregateType), '+', '-', 'COUNT', 2000)) as [
+    string,
+    string[],
+  ][];
   return entries
     .map(([, fields]) => JSON.parse(fieldValue(fields, 'envelope') ?? '{}') as Record<string, any>)
     .filter((event) => event.correlationId === correlationId)
@@ -47,7 +52,9 @@ describe('events through the outbox', () => {
     let res;
     try {
       res = await t.app.inject({
-        method: 'POST', url: '/api/v1/auth/register', headers: { 'x-correlation-id': correlationId },
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        headers: { 'x-correlation-id': correlationId },
         payload: { tenantName: 'Evented Inc', email, password: STRONG_PASSWORD, firstName: 'Eve' },
       });
       expect(res.statusCode).toBe(201);
@@ -64,11 +71,17 @@ describe('events through the outbox', () => {
     const [tenantCreated] = await streamEvents('tenant', correlationId);
     const [userCreated] = await streamEvents('user', correlationId);
     expect(tenantCreated).toMatchObject({
-      type: 'tenant.created', tenantId: tenant.id, aggregateId: tenant.id, aggregateVersion: 1, actor: { type: 'user', id: user.id },
+      type: 'tenant.created',
+      tenantId: tenant.id,
+      aggregateId: tenant.id,
+      aggregateVersion: 1,
+      actor: { type: 'user', id: user.id },
       data: { name: 'Evented Inc', slug: tenant.slug, plan: 'free', ownerUserId: user.id, ownerEmail: email },
     });
     expect(userCreated).toMatchObject({
-      type: 'user.created', tenantId: tenant.id, aggregateId: user.id,
+      type: 'user.created',
+      tenantId: tenant.id,
+      aggregateId: user.id,
       data: { email, firstName: 'Eve', lastName: null, roles: ['owner'], status: 'active' },
     });
     const text = JSON.stringify([tenantCreated, userCreated]);
@@ -77,22 +90,48 @@ describe('events through the outbox', () => {
   });
 
   it('relays user.updated, user.deactivated and tenant.subscription_changed with the request correlation id', async () => {
-    const reg = (await t.app.inject({
-      method: 'POST', url: '/api/v1/auth/register', payload: { tenantName: 'Lifecycle', email: uniqueEmail(), password: STRONG_PASSWORD },
-    })).json();
+    const reg = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { tenantName: 'Lifecycle', email: uniqueEmail(), password: STRONG_PASSWORD },
+      })
+    ).json();
     const correlationId = `um-lifecycle-${Date.now()}`;
     const headers = { ...bearer(reg.accessToken), 'x-correlation-id': correlationId };
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers, payload: { email: uniqueEmail(), role: 'member' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers,
+      payload: { email: uniqueEmail(), role: 'member' },
+    });
     const id = created.json().user.id;
-    await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${id}`, headers, payload: { role: 'viewer', firstName: 'Vic' } });
-    await t.app.inject({ method: 'POST', url: `/api/v1/users/${id}/deactivate`, headers, payload: { reason: 'security', note: 'lost laptop' } });
-    await t.app.inject({ method: 'POST', url: '/api/v1/tenants/current/subscription', headers, payload: { plan: 'starter', billingCycle: 'monthly' } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${id}`,
+      headers,
+      payload: { role: 'viewer', firstName: 'Vic' },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${id}/deactivate`,
+      headers,
+      payload: { reason: 'security', note: 'lost laptop' },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants/current/subscription',
+      headers,
+      payload: { plan: 'starter', billingCycle: 'monthly' },
+    });
 
     await waitFor(async () => (await streamEvents('user', correlationId)).length === 3, 'three user events');
     await waitFor(async () => (await streamEvents('tenant', correlationId)).length === 1, 'the subscription event');
     const userEvents = await streamEvents('user', correlationId);
     expect(userEvents.map((e) => [e.type, e.aggregateId, e.aggregateVersion])).toEqual([
-      ['user.created', id, 1], ['user.updated', id, 2], ['user.deactivated', id, 3],
+      ['user.created', id, 1],
+      ['user.updated', id, 2],
+      ['user.deactivated', id, 3],
     ]);
     expect(userEvents[0]!.data).toMatchObject({ status: 'invited', roles: ['member'] });
     expect(userEvents[1]!.data).toEqual({ changes: { firstName: 'Vic', roles: ['viewer'] } });
@@ -100,20 +139,28 @@ describe('events through the outbox', () => {
     expect(JSON.stringify(userEvents)).not.toContain(created.json().invitationToken);
     const [subscription] = await streamEvents('tenant', correlationId);
     expect(subscription).toMatchObject({
-      type: 'tenant.subscription_changed', aggregateId: reg.tenant.id, aggregateVersion: 2,
+      type: 'tenant.subscription_changed',
+      aggregateId: reg.tenant.id,
+      aggregateVersion: 2,
       data: { previousPlan: 'free', newPlan: 'starter', billingCycle: 'monthly', price: '49.00', currency: 'USD' },
     });
   });
 
   it('writes no event when the change fails', async () => {
-    const reg = (await t.app.inject({
-      method: 'POST', url: '/api/v1/auth/register', payload: { tenantName: 'No Event', email: uniqueEmail(), password: STRONG_PASSWORD },
-    })).json();
+    const reg = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { tenantName: 'No Event', email: uniqueEmail(), password: STRONG_PASSWORD },
+      })
+    ).json();
     const correlationId = `um-failed-${Date.now()}`;
     await holdRelays();
     try {
       const dup = await t.app.inject({
-        method: 'POST', url: '/api/v1/users', headers: { ...bearer(reg.accessToken), 'x-correlation-id': correlationId },
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: { ...bearer(reg.accessToken), 'x-correlation-id': correlationId },
         payload: { email: reg.user.email, role: 'member', password: STRONG_PASSWORD },
       });
       expect(dup.statusCode).toBe(409);

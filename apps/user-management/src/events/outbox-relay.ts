@@ -1,7 +1,12 @@
 import pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
-import { createOutboxNotifier, createOutboxRelay, writeSideReadiness, type OutboxNotifier } from '@bizosaas/event-store';
+import {
+  createOutboxNotifier,
+  createOutboxRelay,
+  writeSideReadiness,
+  type OutboxNotifier,
+} from '@bizosaas/event-store';
 import { EVENT_STORE_SCHEMA } from './record-events.ts';
 
 /**
@@ -17,8 +22,14 @@ export function attachOutboxRelay(
   pool.on('error', (error) => app.log.warn({ err: error }, 'worker pool connection error'));
   const onError = (error: unknown) => app.log.warn({ err: error }, 'outbox relay error');
   const notifier = createOutboxNotifier({ pool, schema: EVENT_STORE_SCHEMA, onError });
-  const relay = createOutboxRelay({ pool, schema: EVENT_STORE_SCHEMA, redis: options.redis, metrics: app.metricsRegistry, onError });
-  notifier.subscribe(relay.wake);
+  const relay = createOutboxRelay({
+    pool,
+    schema: EVENT_STORE_SCHEMA,
+    redis: options.redis,
+    metrics: app.metricsRegistry,
+    onError,
+  });
+  notifier.subscribe(() => relay.wake());
   app.addHook('onReady', async () => {
     await relay.start();
   });

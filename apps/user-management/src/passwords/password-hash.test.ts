@@ -9,18 +9,25 @@ const cheap: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
 describe('password hash', () => {
   it('verifies the password it was made from and no other', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), async (p, q) => {
-        fc.pre(p.normalize('NFKC') !== q.normalize('NFKC'));
-        const hash = await hashPassword(p, cheap);
-        expect(await verifyPassword(hash, p)).toBe(true);
-        expect(await verifyPassword(hash, q)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        async (p, q) => {
+          fc.pre(p.normalize('NFKC') !== q.normalize('NFKC'));
+          const hash = await hashPassword(p, cheap);
+          expect(await verifyPassword(hash, p)).toBe(true);
+          expect(await verifyPassword(hash, q)).toBe(false);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('keeps parameters and salt in the string and salts every hash', async () => {
-    const [a, b] = await Promise.all([hashPassword('correct horse battery', cheap), hashPassword('correct horse battery', cheap)]);
+    const [a, b] = await Promise.all([
+      hashPassword('correct horse battery', cheap),
+      hashPassword('correct horse battery', cheap),
+    ]);
     expect(a).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(a).not.toBe(b);
   });

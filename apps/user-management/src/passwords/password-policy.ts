@@ -10,6 +10,9 @@ export function assertPasswordPolicy(password: string, email: string, path = 'pa
   const address = email.toLowerCase();
   if (lower === address || lower === address.split('@')[0]) problems.push('must not be the e-mail address');
   if (problems.length > 0) {
-    throw new ValidationError('Password does not meet the policy', problems.map((message) => ({ path, message, location: 'body' })));
+    throw new ValidationError(
+      'Password does not meet the policy',
+      problems.map((message) => ({ path, message, location: 'body' })),
+    );
   }
 }

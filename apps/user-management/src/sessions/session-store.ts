@@ -41,13 +41,23 @@ export async function openSession(
 /** The next token of a family; only its hash is kept. */
 export async function addRefreshToken(tx: Tx, tenantId: string, sessionId: string, now: Date): Promise<string> {
   const token = newOpaqueToken(tenantId);
-  await tx.refreshToken.create({ data: { id: randomUUID(), tenantId, sessionId, tokenHash: sha256(token), createdAt: now } });
+  await tx.refreshToken.create({
+    data: { id: randomUUID(), tenantId, sessionId, tokenHash: sha256(token), createdAt: now },
+  });
   return token;
 }
 
 /** Ends families: no refresh token of theirs works again. Returns how many were active. */
-export async function revokeSessions(tx: Tx, where: { id?: string; userId?: string }, reason: string, now: Date): Promise<number> {
-  const { count } = await tx.session.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+export async function revokeSessions(
+  tx: Tx,
+  where: { id?: string; userId?: string },
+  reason: string,
+  now: Date,
+): Promise<number> {
+  const { count } = await tx.session.updateMany({
+    where: { ...where, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
   return count;
 }
 

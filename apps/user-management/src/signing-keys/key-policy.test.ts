@@ -14,7 +14,10 @@ describe('signing key policy', () => {
   });
 
   it('publishes a new key for the lead time before it signs', () => {
-    const keys = [{ kid: 'b', createdAt: at(30 * DAY) }, { kid: 'a', createdAt: t0 }];
+    const keys = [
+      { kid: 'b', createdAt: at(30 * DAY) },
+      { kid: 'a', createdAt: t0 },
+    ];
     expect(activeKey(keys, at(30 * DAY + 59_000), policy)?.kid).toBe('a');
     expect(activeKey(keys, at(30 * DAY + 60_000), policy)?.kid).toBe('b');
   });
@@ -27,7 +30,11 @@ describe('signing key policy', () => {
   });
 
   it('drops a key only after every token it signed has expired', () => {
-    const keys = [{ kid: 'a', createdAt: t0 }, { kid: 'b', createdAt: at(30 * DAY) }, { kid: 'c', createdAt: at(60 * DAY) }];
+    const keys = [
+      { kid: 'a', createdAt: t0 },
+      { kid: 'b', createdAt: at(30 * DAY) },
+      { kid: 'c', createdAt: at(60 * DAY) },
+    ];
     const retiredA = 30 * DAY + 60_000;
     expect(droppableKeys(keys, at(retiredA + 900_000 + 59_999), policy)).toEqual([]);
     expect(droppableKeys(keys, at(retiredA + 900_000 + 60_000), policy).map((k) => k.kid)).toEqual(['a']);

@@ -16,7 +16,8 @@ const DAY_MS = 86_400_000;
 /** Verifiers accept 5 s of clock skew; a minute more keeps a retiring key safely past the last token. */
 const DROP_MARGIN_MS = 60_000;
 
-const byAge = <K extends KeyAge>(keys: readonly K[]) => [...keys].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+const byAge = <K extends KeyAge>(keys: readonly K[]) =>
+  [...keys].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 
 /**
  * The key that signs now: the newest one published for at least the lead time. The very first

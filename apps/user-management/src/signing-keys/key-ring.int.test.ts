@@ -18,7 +18,9 @@ const started = new Date();
 let prisma: PrismaClient;
 
 beforeAll(() => {
-  prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 6, schema: 'user_management' }) });
+  prisma = new PrismaClient({
+    adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 6, schema: 'user_management' }),
+  });
 });
 afterAll(async () => {
   await prisma.signingKey.deleteMany({ where: { createdAt: { gt: new Date(started.getTime() + DAY) } } });
@@ -28,7 +30,14 @@ afterAll(async () => {
 const ringAt = (clock: () => Date) => createKeyRing({ prisma, kek, policy, now: clock, cacheMs: 0 });
 const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
 const tokenAt = (ring: ReturnType<typeof ringAt>, now: Date) =>
-  signAccessToken(ring, { subject: randomUUID(), tenantId: randomUUID(), roles: ['viewer'], plan: 'free', ttlSeconds: 900, now });
+  signAccessToken(ring, {
+    subject: randomUUID(),
+    tenantId: randomUUID(),
+    roles: ['viewer'],
+    plan: 'free',
+    ttlSeconds: 900,
+    now,
+  });
 
 describe('signing key ring', () => {
   it('rotates once across replicas, keeps verifying tokens of the old key, refuses unknown keys', async () => {
@@ -60,13 +69,18 @@ describe('signing key ring', () => {
     const stranger = await generateSigningKey('EdDSA');
     const iat = Math.floor(clock.getTime() / 1000);
     const forged = await signTestToken(stranger, testClaims({ iat, exp: iat + 300 }));
-    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'unknown_key' } });
+    await expect(verifier.verify(forged)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      details: { reason: 'unknown_key' },
+    });
   });
 
   it('drops a retired key once every token it signed has expired', async () => {
     const insert = async (kid: string, createdAt: Date) => {
       const { publicJwk } = await generateSigningKey('EdDSA', kid);
-      await prisma.signingKey.create({ data: { kid, alg: 'EdDSA', publicJwk: { ...publicJwk }, privateKeyEncrypted: 'v1.unused', createdAt } });
+      await prisma.signingKey.create({
+        data: { kid, alg: 'EdDSA', publicJwk: { ...publicJwk }, privateKeyEncrypted: 'v1.unused', createdAt },
+      });
     };
     const retired = `ed25519-test-${randomUUID()}`;
     const successor = `ed25519-test-${randomUUID()}`;

@@ -39,14 +39,23 @@ interface StoredKey {
 const ROTATION_LOCK = 'user_management:signing-key-rotation';
 
 /** Signing keys in PostgreSQL, shared by every replica; the private halves encrypted at rest. */
-export function createKeyRing({ prisma, kek, policy, now = () => new Date(), cacheMs = 60_000 }: KeyRingOptions): KeyRing {
+export function createKeyRing({
+  prisma,
+  kek,
+  policy,
+  now = () => new Date(),
+  cacheMs = 60_000,
+}: KeyRingOptions): KeyRing {
   let keys: StoredKey[] = [];
   let loadedAt = -Infinity;
   let loading: Promise<void> | undefined;
   const decrypted = new Map<string, KeyObject>();
 
   const read = async () =>
-    (await prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } })).map((row) => ({ ...row, publicJwk: row.publicJwk as JWK }));
+    (await prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } })).map((row) => ({
+      ...row,
+      publicJwk: row.publicJwk as JWK,
+    }));
 
   async function maintain(current: StoredKey[]): Promise<boolean> {
     const clock = now();
@@ -83,7 +92,11 @@ export function createKeyRing({ prisma, kek, policy, now = () => new Date(), cac
       if (key === undefined) throw new Error('no signing key');
       let privateKey = decrypted.get(key.kid);
       if (privateKey === undefined) {
-        privateKey = createPrivateKey({ key: decryptPrivateKey(kek, key.kid, key.privateKeyEncrypted), format: 'der', type: 'pkcs8' });
+        privateKey = createPrivateKey({
+          key: decryptPrivateKey(kek, key.kid, key.privateKeyEncrypted),
+          format: 'der',
+          type: 'pkcs8',
+        });
         decrypted.set(key.kid, privateKey);
       }
       return { kid: key.kid, alg: 'EdDSA', privateKey };

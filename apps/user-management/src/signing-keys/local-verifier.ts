@@ -7,7 +7,10 @@ import type { KeyRing } from './key-ring.ts';
  * naming a key not in the cached set forces a re-read, at most once per `cooldownMs`, so junk
  * key ids cannot hammer the database.
  */
-export function createLocalVerifier(ring: KeyRing, options: { cooldownMs?: number; now?: () => Date } = {}): TokenVerifier {
+export function createLocalVerifier(
+  ring: KeyRing,
+  options: { cooldownMs?: number; now?: () => Date } = {},
+): TokenVerifier {
   const cooldownMs = options.cooldownMs ?? 5_000;
   let forcedAt = -Infinity;
   let verifier: TokenVerifier | undefined;

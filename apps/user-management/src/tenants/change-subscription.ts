@@ -19,32 +19,50 @@ export interface SubscriptionResult {
  * plan and cycle again changes nothing and emits nothing.
  */
 export async function changeSubscription(
-  ctx: IdentityContext, caller: Principal,
-  input: { plan: SubscriptionPlan; billingCycle: 'monthly' | 'annual' }, correlationId: string,
+  ctx: IdentityContext,
+  caller: Principal,
+  input: { plan: SubscriptionPlan; billingCycle: 'monthly' | 'annual' },
+  correlationId: string,
 ): Promise<SubscriptionResult> {
   const result = await withTenant(ctx.prisma, caller.tenantId, async (tx) => {
     const [current] = await tx.$queryRaw<{ plan: string; billing_cycle: string }[]>`
       SELECT plan, billing_cycle FROM tenants WHERE tenant_id = ${caller.tenantId}::uuid FOR UPDATE`;
     if (current === undefined) throw new NotFoundError('Tenant not found');
-    const price = await tx.planPrice.findUnique({ where: { plan_billingCycle: { plan: input.plan, billingCycle: input.billingCycle } } });
+    const price = await tx.planPrice.findUnique({
+      where: { plan_billingCycle: { plan: input.plan, billingCycle: input.billingCycle } },
+    });
     if (price === null) throw new NotFoundError('No price for this plan and billing cycle', input);
     const amount = price.price.toFixed(2);
     if (current.plan === input.plan && current.billing_cycle === input.billingCycle) {
-      return { tenant: await tx.tenant.findUniqueOrThrow({ where: { tenantId: caller.tenantId } }), price: amount, currency: price.currency };
+      return {
+        tenant: await tx.tenant.findUniqueOrThrow({ where: { tenantId: caller.tenantId } }),
+        price: amount,
+        currency: price.currency,
+      };
     }
     const now = ctx.now();
     const tenant = await tx.tenant.update({
       where: { tenantId: caller.tenantId },
       data: { plan: input.plan, billingCycle: input.billingCycle, version: { increment: 1 }, updatedAt: now },
     });
-    await recordEvents(tx, [createEvent({
-      type: 'tenant.subscription_changed', tenantId: caller.tenantId, actor: actorOf(caller), correlationId,
-      aggregateId: caller.tenantId, aggregateVersion: tenant.version,
-      data: {
-        previousPlan: current.plan as SubscriptionPlan, newPlan: input.plan, billingCycle: input.billingCycle,
-        price: amount, currency: price.currency, effectiveFrom: now.toISOString(),
-      },
-    })]);
+    await recordEvents(tx, [
+      createEvent({
+        type: 'tenant.subscription_changed',
+        tenantId: caller.tenantId,
+        actor: actorOf(caller),
+        correlationId,
+        aggregateId: caller.tenantId,
+        aggregateVersion: tenant.version,
+        data: {
+          previousPlan: current.plan as SubscriptionPlan,
+          newPlan: input.plan,
+          billingCycle: input.billingCycle,
+          price: amount,
+          currency: price.currency,
+          effectiveFrom: now.toISOString(),
+        },
+      }),
+    ]);
     return { tenant, price: amount, currency: price.currency };
   });
   ctx.notifier.notify();

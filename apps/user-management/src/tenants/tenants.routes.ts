@@ -14,34 +14,66 @@ const patchBody = z.strictObject({
   settings: z.record(z.string(), z.unknown()).optional().describe('replaces the settings object'),
 });
 const subscriptionBody = z.strictObject({ plan: z.enum(SUBSCRIPTION_PLANS), billingCycle: z.enum(BILLING_CYCLES) });
-const subscriptionResponse = z.object({ tenant: tenantView, price: z.string().describe('decimal, per billing cycle'), currency: z.string() });
+const subscriptionResponse = z.object({
+  tenant: tenantView,
+  price: z.string().describe('decimal, per billing cycle'),
+  currency: z.string(),
+});
 
 export function tenantsRoutes(app: ServiceApp, ctx: IdentityContext): void {
-  app.get('/api/v1/tenants/current', {
-    onRequest: requirePermission('users:read'),
-    schema: { tags, summary: "The caller's tenant", response: { 200: tenantView, 404: errorResponseSchema } },
-  }, async (request) => {
-    const { tenantId } = requirePrincipal(request);
-    const tenant = await withTenant(ctx.prisma, tenantId, (tx) => tx.tenant.findUnique({ where: { tenantId } }));
-    if (tenant === null) throw new NotFoundError('Tenant not found');
-    return toTenantView(tenant);
-  });
+  app.get(
+    '/api/v1/tenants/current',
+    {
+      onRequest: requirePermission('users:read'),
+      schema: { tags, summary: "The caller's tenant", response: { 200: tenantView, 404: errorResponseSchema } },
+    },
+    async (request) => {
+      const { tenantId } = requirePrincipal(request);
+      const tenant = await withTenant(ctx.prisma, tenantId, (tx) => tx.tenant.findUnique({ where: { tenantId } }));
+      if (tenant === null) throw new NotFoundError('Tenant not found');
+      return toTenantView(tenant);
+    },
+  );
 
-  app.patch('/api/v1/tenants/current', {
-    onRequest: requirePermission('tenant:manage'),
-    schema: { tags, summary: 'Rename the tenant or replace its settings', body: patchBody, response: { 200: tenantView } },
-  }, async (request) => {
-    const { tenantId } = requirePrincipal(request);
-    const { name, settings } = request.body;
-    const tenant = await withTenant(ctx.prisma, tenantId, (tx) => tx.tenant.update({
-      where: { tenantId },
-      data: { ...(name && { name }), ...(settings && { settings: settings as Prisma.InputJsonObject }), updatedAt: ctx.now() },
-    }));
-    return toTenantView(tenant);
-  });
+  app.patch(
+    '/api/v1/tenants/current',
+    {
+      onRequest: requirePermission('tenant:manage'),
+      schema: {
+        tags,
+        summary: 'Rename the tenant or replace its settings',
+        body: patchBody,
+        response: { 200: tenantView },
+      },
+    },
+    async (request) => {
+      const { tenantId } = requirePrincipal(request);
+      const { name, settings } = request.body;
+      const tenant = await withTenant(ctx.prisma, tenantId, (tx) =>
+        tx.tenant.update({
+          where: { tenantId },
+          data: {
+            ...(name && { name }),
+            ...(settings && { settings: settings as Prisma.InputJsonObject }),
+            updatedAt: ctx.now(),
+          },
+        }),
+      );
+      return toTenantView(tenant);
+    },
+  );
 
-  app.post('/api/v1/tenants/current/subscription', {
-    onRequest: requirePermission('tenant:manage'),
-    schema: { tags, summary: 'Change plan and billing cycle', body: subscriptionBody, response: { 200: subscriptionResponse, 404: errorResponseSchema } },
-  }, async (request) => changeSubscription(ctx, requirePrincipal(request), request.body, request.id));
+  app.post(
+    '/api/v1/tenants/current/subscription',
+    {
+      onRequest: requirePermission('tenant:manage'),
+      schema: {
+        tags,
+        summary: 'Change plan and billing cycle',
+        body: subscriptionBody,
+        response: { 200: subscriptionResponse, 404: errorResponseSchema },
+      },
+    },
+    async (request) => changeSubscription(ctx, requirePrincipal(request), request.body, request.id),
+  );
 }

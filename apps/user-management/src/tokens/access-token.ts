@@ -17,7 +17,10 @@ export interface AccessTokenInput {
 }
 
 /** Signs an access token with the ring's active key; claims as libs/auth `accessTokenClaimsSchema`, plus `sid`. */
-export async function signAccessToken(ring: KeyRing, input: AccessTokenInput): Promise<{ token: string; expiresIn: number }> {
+export async function signAccessToken(
+  ring: KeyRing,
+  input: AccessTokenInput,
+): Promise<{ token: string; expiresIn: number }> {
   const key = await ring.signingKey();
   const iat = Math.floor(input.now.getTime() / 1000);
   const claims = {

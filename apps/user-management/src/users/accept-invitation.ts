@@ -20,7 +20,8 @@ export async function acceptInvitation(
   const now = ctx.now();
   const invitationHash = sha256(input.token);
   const invited = await withTenant(ctx.prisma, tenantId, (tx) =>
-    tx.user.findFirst({ where: { invitationHash, status: 'invited', invitationExpiresAt: { gt: now } } }));
+    tx.user.findFirst({ where: { invitationHash, status: 'invited', invitationExpiresAt: { gt: now } } }),
+  );
   if (invited === null) throw invalid();
   assertPasswordPolicy(input.password, invited.email);
   const passwordHash = await hashPassword(input.password);
@@ -28,7 +29,14 @@ export async function acceptInvitation(
     // Guarded by the hash and status: two concurrent acceptances, only one updates.
     const { count } = await tx.user.updateMany({
       where: { id: invited.id, invitationHash, status: 'invited' },
-      data: { passwordHash, status: 'active', invitationHash: null, invitationExpiresAt: null, updatedAt: now, version: { increment: 1 } },
+      data: {
+        passwordHash,
+        status: 'active',
+        invitationHash: null,
+        invitationExpiresAt: null,
+        updatedAt: now,
+        version: { increment: 1 },
+      },
     });
     if (count === 0) return undefined;
     const user = await tx.user.findUniqueOrThrow({ where: { id: invited.id } });

@@ -36,7 +36,9 @@ export async function createUser(
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const now = ctx.now();
   const invitationToken = passwordHash === null ? newOpaqueToken(caller.tenantId) : undefined;
-  const invitationExpiresAt = invitationToken ? new Date(now.getTime() + ctx.config.INVITATION_TTL_HOURS * 3_600_000) : null;
+  const invitationExpiresAt = invitationToken
+    ? new Date(now.getTime() + ctx.config.INVITATION_TTL_HOURS * 3_600_000)
+    : null;
   const status = passwordHash === null ? 'invited' : 'active';
   const id = randomUUID();
   const user = await withTenant(ctx.prisma, caller.tenantId, async (tx) => {
@@ -45,12 +47,20 @@ export async function createUser(
       VALUES (${id}::uuid, ${caller.tenantId}::uuid, ${email}, ${passwordHash}, ${input.firstName ?? null}, ${input.lastName ?? null}, ${input.role},
         ${status}, ${invitationToken ? sha256(invitationToken) : null}, ${invitationExpiresAt}, ${now}, ${now})
       ON CONFLICT (tenant_id, email) DO NOTHING`;
-    if (inserted === 0) throw new AppError('CONFLICT', 409, 'A user with this e-mail already exists in the tenant', { field: 'email' });
+    if (inserted === 0)
+      throw new AppError('CONFLICT', 409, 'A user with this e-mail already exists in the tenant', { field: 'email' });
     const row = await tx.user.findUniqueOrThrow({ where: { id } });
-    await recordEvents(tx, [createEvent({
-      type: 'user.created', tenantId: caller.tenantId, actor: actorOf(caller), correlationId, aggregateId: id, aggregateVersion: 1,
-      data: { email, firstName: row.firstName, lastName: row.lastName, roles: [row.role], status },
-    })]);
+    await recordEvents(tx, [
+      createEvent({
+        type: 'user.created',
+        tenantId: caller.tenantId,
+        actor: actorOf(caller),
+        correlationId,
+        aggregateId: id,
+        aggregateVersion: 1,
+        data: { email, firstName: row.firstName, lastName: row.lastName, roles: [row.role], status },
+      }),
+    ]);
     return row;
   });
   ctx.notifier.notify();

@@ -15,8 +15,14 @@ export function assertCanManage(callerRoles: readonly string[], target: { role: 
 }
 
 /** A tenant always keeps one active owner: the last cannot be demoted or deactivated. */
-export function assertOwnerRemains(target: { role: string; status: string }, activeOwners: number, losesOwnership: boolean): void {
+export function assertOwnerRemains(
+  target: { role: string; status: string },
+  activeOwners: number,
+  losesOwnership: boolean,
+): void {
   if (losesOwnership && target.role === 'owner' && target.status === 'active' && activeOwners <= 1) {
-    throw new BusinessRuleViolation('last_owner', 'The last owner of a tenant cannot be demoted or deactivated', { activeOwners });
+    throw new BusinessRuleViolation('last_owner', 'The last owner of a tenant cannot be demoted or deactivated', {
+      activeOwners,
+    });
   }
 }

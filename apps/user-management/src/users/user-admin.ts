@@ -27,7 +27,13 @@ async function lockTarget(tx: Tx, tenantId: string, userId: string) {
   return { user, activeOwners };
 }
 
-export async function updateUser(ctx: IdentityContext, caller: Principal, userId: string, input: UpdateUserInput, correlationId: string): Promise<UserView> {
+export async function updateUser(
+  ctx: IdentityContext,
+  caller: Principal,
+  userId: string,
+  input: UpdateUserInput,
+  correlationId: string,
+): Promise<UserView> {
   const updated = await withTenant(ctx.prisma, caller.tenantId, async (tx) => {
     const { user, activeOwners } = await lockTarget(tx, caller.tenantId, userId);
     assertCanManage(caller.roles, user);
@@ -42,12 +48,25 @@ export async function updateUser(ctx: IdentityContext, caller: Principal, userId
     if (Object.keys(changes).length === 0) return user;
     const row = await tx.user.update({
       where: { id: userId },
-      data: { firstName: changes.firstName, lastName: changes.lastName, role: changes.roles?.[0], version: { increment: 1 }, updatedAt: ctx.now() },
+      data: {
+        firstName: changes.firstName,
+        lastName: changes.lastName,
+        role: changes.roles?.[0],
+        version: { increment: 1 },
+        updatedAt: ctx.now(),
+      },
     });
-    await recordEvents(tx, [createEvent({
-      type: 'user.updated', tenantId: caller.tenantId, actor: actorOf(caller), correlationId,
-      aggregateId: userId, aggregateVersion: row.version, data: { changes },
-    })]);
+    await recordEvents(tx, [
+      createEvent({
+        type: 'user.updated',
+        tenantId: caller.tenantId,
+        actor: actorOf(caller),
+        correlationId,
+        aggregateId: userId,
+        aggregateVersion: row.version,
+        data: { changes },
+      }),
+    ]);
     return row;
   });
   ctx.notifier.notify();
@@ -56,8 +75,11 @@ export async function updateUser(ctx: IdentityContext, caller: Principal, userId
 
 /** Deactivation ends every session of the user at once (their refresh tokens stop working). */
 export async function deactivateUser(
-  ctx: IdentityContext, caller: Principal, userId: string,
-  input: { reason: 'left_company' | 'security' | 'admin_request' | 'tenant_closed' | 'other'; note: string | null }, correlationId: string,
+  ctx: IdentityContext,
+  caller: Principal,
+  userId: string,
+  input: { reason: 'left_company' | 'security' | 'admin_request' | 'tenant_closed' | 'other'; note: string | null },
+  correlationId: string,
 ): Promise<UserView> {
   const updated = await withTenant(ctx.prisma, caller.tenantId, async (tx) => {
     const { user, activeOwners } = await lockTarget(tx, caller.tenantId, userId);
@@ -67,13 +89,26 @@ export async function deactivateUser(
     const now = ctx.now();
     const row = await tx.user.update({
       where: { id: userId },
-      data: { status: 'deactivated', invitationHash: null, invitationExpiresAt: null, version: { increment: 1 }, updatedAt: now },
+      data: {
+        status: 'deactivated',
+        invitationHash: null,
+        invitationExpiresAt: null,
+        version: { increment: 1 },
+        updatedAt: now,
+      },
     });
     await revokeSessions(tx, { userId }, 'user_deactivated', now);
-    await recordEvents(tx, [createEvent({
-      type: 'user.deactivated', tenantId: caller.tenantId, actor: actorOf(caller), correlationId,
-      aggregateId: userId, aggregateVersion: row.version, data: input,
-    })]);
+    await recordEvents(tx, [
+      createEvent({
+        type: 'user.deactivated',
+        tenantId: caller.tenantId,
+        actor: actorOf(caller),
+        correlationId,
+        aggregateId: userId,
+        aggregateVersion: row.version,
+        data: input,
+      }),
+    ]);
     return row;
   });
   ctx.notifier.notify();
@@ -87,9 +122,14 @@ export async function reactivateUser(ctx: IdentityContext, caller: Principal, us
     assertCanManage(caller.roles, user);
     if (user.status === 'active') return toUserView(user);
     if (user.passwordHash === null) {
-      throw new BusinessRuleViolation('no_password', 'The user never accepted the invitation', { currentStatus: user.status });
+      throw new BusinessRuleViolation('no_password', 'The user never accepted the invitation', {
+        currentStatus: user.status,
+      });
     }
-    const row = await tx.user.update({ where: { id: userId }, data: { status: 'active', version: { increment: 1 }, updatedAt: ctx.now() } });
+    const row = await tx.user.update({
+      where: { id: userId },
+      data: { status: 'active', version: { increment: 1 }, updatedAt: ctx.now() },
+    });
     return toUserView(row);
   });
 }

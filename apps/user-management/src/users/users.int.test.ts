@@ -14,7 +14,11 @@ async function userWithRole(ownerToken: string, role: string) {
   const email = uniqueEmail(role);
   const created = await call('POST', '/api/v1/users', ownerToken, { email, role, password: STRONG_PASSWORD });
   expect(created.statusCode, created.body).toBe(201);
-  const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: STRONG_PASSWORD } });
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: STRONG_PASSWORD },
+  });
   return { id: created.json().user.id as string, email, token: login.json().accessToken as string };
 }
 
@@ -22,7 +26,11 @@ describe('user administration', () => {
   it('a viewer cannot create users', async () => {
     const owner = await registerTenant(t.app);
     const viewer = await userWithRole(owner.accessToken, 'viewer');
-    const res = await call('POST', '/api/v1/users', viewer.token, { email: uniqueEmail(), role: 'member', password: STRONG_PASSWORD });
+    const res = await call('POST', '/api/v1/users', viewer.token, {
+      email: uniqueEmail(),
+      role: 'member',
+      password: STRONG_PASSWORD,
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'FORBIDDEN', details: { required: 'users:manage' } });
     expect((await call('GET', '/api/v1/users', viewer.token)).statusCode).toBe(200);
@@ -43,29 +51,53 @@ describe('user administration', () => {
     const off = await call('POST', `/api/v1/users/${member.id}/deactivate`, admin.token, { reason: 'left_company' });
     expect(off.statusCode).toBe(200);
     expect(off.json().status).toBe('deactivated');
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: member.email, password: STRONG_PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: member.email, password: STRONG_PASSWORD },
+    });
     expect(login.statusCode).toBe(401);
     expect((await call('GET', '/api/v1/users?status=deactivated', admin.token)).json().total).toBe(1);
 
     const on = await call('POST', `/api/v1/users/${member.id}/reactivate`, admin.token);
     expect(on.json().status).toBe('active');
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: member.email, password: STRONG_PASSWORD } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: member.email, password: STRONG_PASSWORD },
+    });
     expect(again.statusCode).toBe(200);
   });
 
   it('deactivation ends the user sessions', async () => {
     const owner = await registerTenant(t.app);
     const email = uniqueEmail();
-    const created = await call('POST', '/api/v1/users', owner.accessToken, { email, role: 'member', password: STRONG_PASSWORD });
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: STRONG_PASSWORD } });
+    const created = await call('POST', '/api/v1/users', owner.accessToken, {
+      email,
+      role: 'member',
+      password: STRONG_PASSWORD,
+    });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: STRONG_PASSWORD },
+    });
     await call('POST', `/api/v1/users/${created.json().user.id}/deactivate`, owner.accessToken);
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: login.json().refreshToken } });
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: login.json().refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 
   it('refuses a duplicate e-mail in the tenant', async () => {
     const owner = await registerTenant(t.app);
-    const res = await call('POST', '/api/v1/users', owner.accessToken, { email: owner.user.email, role: 'member', password: STRONG_PASSWORD });
+    const res = await call('POST', '/api/v1/users', owner.accessToken, {
+      email: owner.user.email,
+      role: 'member',
+      password: STRONG_PASSWORD,
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toBe('CONFLICT');
   });
@@ -73,7 +105,11 @@ describe('user administration', () => {
   it('an admin cannot grant owner nor change an owner; the last owner stays', async () => {
     const owner = await registerTenant(t.app);
     const admin = await userWithRole(owner.accessToken, 'admin');
-    const grant = await call('POST', '/api/v1/users', admin.token, { email: uniqueEmail(), role: 'owner', password: STRONG_PASSWORD });
+    const grant = await call('POST', '/api/v1/users', admin.token, {
+      email: uniqueEmail(),
+      role: 'owner',
+      password: STRONG_PASSWORD,
+    });
     expect(grant.statusCode).toBe(403);
     const promote = await call('PATCH', `/api/v1/users/${admin.id}`, admin.token, { role: 'owner' });
     expect(promote.statusCode).toBe(403);
@@ -81,11 +117,17 @@ describe('user administration', () => {
 
     const demote = await call('PATCH', `/api/v1/users/${owner.user.id}`, owner.accessToken, { role: 'admin' });
     expect(demote.statusCode).toBe(422);
-    expect(demote.json()).toMatchObject({ error: 'BUSINESS_RULE_VIOLATION', details: { rule: 'last_owner', activeOwners: 1 } });
+    expect(demote.json()).toMatchObject({
+      error: 'BUSINESS_RULE_VIOLATION',
+      details: { rule: 'last_owner', activeOwners: 1 },
+    });
     expect((await call('POST', `/api/v1/users/${owner.user.id}/deactivate`, owner.accessToken)).statusCode).toBe(422);
 
     const second = await userWithRole(owner.accessToken, 'owner');
-    const nowOk = await call('PATCH', `/api/v1/users/${owner.user.id}`, second.token, { role: 'admin', lastName: 'Former' });
+    const nowOk = await call('PATCH', `/api/v1/users/${owner.user.id}`, second.token, {
+      role: 'admin',
+      lastName: 'Former',
+    });
     expect(nowOk.statusCode).toBe(200);
     expect(nowOk.json()).toMatchObject({ role: 'admin', lastName: 'Former' });
   });
@@ -116,21 +158,40 @@ describe('invitations', () => {
     const token = res.json().invitationToken as string;
     expect(token.startsWith(`${owner.tenant.id}.`)).toBe(true);
     // No password yet: the invited user cannot sign in.
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: STRONG_PASSWORD } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: STRONG_PASSWORD } }))
+        .statusCode,
+    ).toBe(401);
     // The invitation token is never served again.
     const listed = await call('GET', `/api/v1/users/${res.json().user.id}`, owner.accessToken);
     expect(listed.json()).not.toHaveProperty('invitationToken');
 
-    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept-invitation', payload: { token, password: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/accept-invitation',
+      payload: { token, password: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
-    const accept = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept-invitation', payload: { token, password: STRONG_PASSWORD } });
+    const accept = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/accept-invitation',
+      payload: { token, password: STRONG_PASSWORD },
+    });
     expect(accept.statusCode).toBe(200);
     expect(accept.json().user).toMatchObject({ email, status: 'active', firstName: 'Ivy' });
     const me = await t.app.inject({ url: '/api/v1/users/me', headers: bearer(accept.json().accessToken) });
     expect(me.json().role).toBe('manager');
-    const twice = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept-invitation', payload: { token, password: STRONG_PASSWORD } });
+    const twice = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/accept-invitation',
+      payload: { token, password: STRONG_PASSWORD },
+    });
     expect(twice.statusCode).toBe(401);
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: STRONG_PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: STRONG_PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
   });
 });
