@@ -71,7 +71,11 @@ describe('authPlugin', () => {
 
   it('puts the verified principal on the request', async () => {
     const claims = testClaims({ roles: ['viewer'], permissions: permissionsForRoles(['viewer']) });
-    const response = await app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(await signTestToken(key, claims)) });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: bearer(await signTestToken(key, claims)),
+    });
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -119,7 +123,11 @@ describe('authPlugin', () => {
   it('protects routes of encapsulated child plugins too', async () => {
     const claims = testClaims();
     expect((await app.inject({ method: 'GET', url: '/api/v1/nested' })).statusCode).toBe(401);
-    const response = await app.inject({ method: 'GET', url: '/api/v1/nested', headers: bearer(await signTestToken(key, claims)) });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/nested',
+      headers: bearer(await signTestToken(key, claims)),
+    });
     expect(response.json()).toEqual({ tenantId: claims.tenant_id });
   });
 
@@ -143,7 +151,11 @@ describe('authPlugin', () => {
   it('on optional routes serves anonymous callers but still refuses a bad token', async () => {
     const claims = testClaims();
     const anonymous = await app.inject({ method: 'GET', url: '/api/v1/feed' });
-    const known = await app.inject({ method: 'GET', url: '/api/v1/feed', headers: bearer(await signTestToken(key, claims)) });
+    const known = await app.inject({
+      method: 'GET',
+      url: '/api/v1/feed',
+      headers: bearer(await signTestToken(key, claims)),
+    });
     const bad = await app.inject({ method: 'GET', url: '/api/v1/feed', headers: bearer('not-a-jwt') });
 
     expect(anonymous.json()).toEqual({ userId: null });
@@ -158,7 +170,12 @@ describe('authPlugin', () => {
 
 describe('requirePermission', () => {
   const createLead = async (claims: Partial<AccessTokenClaims>) =>
-    app.inject({ method: 'POST', url: '/api/v1/leads', headers: bearer(await tokenFor(claims)), payload: { name: 'Acme' } });
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/leads',
+      headers: bearer(await tokenFor(claims)),
+      payload: { name: 'Acme' },
+    });
 
   it('answers 403 naming the permission when the token lacks it', async () => {
     const response = await createLead({ roles: ['viewer'], permissions: permissionsForRoles(['viewer']) });
@@ -173,7 +190,12 @@ describe('requirePermission', () => {
 
   it('decides before the body is read: a viewer sending an invalid body gets 403, not a list of the schema', async () => {
     const claims = { roles: ['viewer'], permissions: permissionsForRoles(['viewer']) };
-    const response = await app.inject({ method: 'POST', url: '/api/v1/leads', headers: bearer(await tokenFor(claims)), payload: { name: 42 } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/leads',
+      headers: bearer(await tokenFor(claims)),
+      payload: { name: 42 },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.json().details).toEqual({ required: 'leads:write' });
   });

@@ -91,9 +91,7 @@ describe('createJwksVerifier with a remote JWKS', () => {
 
   it('refuses HS256, even keyed with the published public key (algorithm confusion)', async () => {
     const secret = new TextEncoder().encode(JSON.stringify(edKey.publicJwk));
-    const token = await new SignJWT(testClaims())
-      .setProtectedHeader({ alg: 'HS256', kid: edKey.kid })
-      .sign(secret);
+    const token = await new SignJWT(testClaims()).setProtectedHeader({ alg: 'HS256', kid: edKey.kid }).sign(secret);
 
     await expectRejected(verifier.verify(token), { reason: 'algorithm_not_allowed' });
   });

@@ -46,7 +46,11 @@ describe('ROLE_PERMISSIONS', () => {
         for (const role of ROLES.filter((r) => roles.includes(r))) {
           expect(granted).toEqual(expect.arrayContaining([...ROLE_PERMISSIONS[role]]));
         }
-        expect(granted.every((permission) => ROLES.some((r) => roles.includes(r) && ROLE_PERMISSIONS[r].includes(permission)))).toBe(true);
+        expect(
+          granted.every((permission) =>
+            ROLES.some((r) => roles.includes(r) && ROLE_PERMISSIONS[r].includes(permission)),
+          ),
+        ).toBe(true);
         expect(new Set(granted).size).toBe(granted.length);
       }),
     );
