@@ -4,13 +4,16 @@ import { z } from 'zod';
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 export const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
-    } catch {
-      return false;
-    }
-  }, `must be a ${protocols.join(' or ')} URL`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    `must be a ${protocols.join(' or ')} URL`,
+  );
 
 export const baseServiceEnv = {
   HOST: z.string().default('0.0.0.0'),
