@@ -19,7 +19,11 @@ export interface CommandMetadata {
 }
 
 /** An imperative request to change one aggregate (`lead.qualify`), routed by `type`. */
-export interface Command<Type extends string = string, Data = unknown, Metadata extends CommandMetadata = CommandMetadata> {
+export interface Command<
+  Type extends string = string,
+  Data = unknown,
+  Metadata extends CommandMetadata = CommandMetadata,
+> {
   readonly type: Type;
   readonly data: Data;
   readonly metadata: Metadata;

@@ -70,7 +70,10 @@ export class BusinessRuleViolation extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number, details: ErrorDetails = {}) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    details: ErrorDetails = {},
+  ) {
     super('RATE_LIMITED', 429, 'Too many requests', { retryAfterSeconds, ...details });
   }
 }

@@ -21,7 +21,8 @@ const ticket: Decider<TicketCommand, Ticket, TicketEvent> = {
       return [{ type: 'ticket.opened', data: { ticketId: command.data.ticketId, at } }];
     }
     if (state.status === 'none') throw new NotFoundError('No such ticket');
-    if (state.status === 'closed') throw new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', { currentStatus: 'closed' });
+    if (state.status === 'closed')
+      throw new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', { currentStatus: 'closed' });
     return [{ type: 'ticket.closed', data: { reason: command.data.reason, at } }];
   },
   evolve(state, event) {
@@ -50,7 +51,9 @@ describe('deciderSpec', () => {
   });
 
   it('matches a thrown kernel error by class, message, code and details', () => {
-    givenEvents(opened, closed).when(close).then(new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', { currentStatus: 'closed' }));
+    givenEvents(opened, closed)
+      .when(close)
+      .then(new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', { currentStatus: 'closed' }));
     givenEvents().when(close).thenThrows(NotFoundError);
   });
 
@@ -61,8 +64,13 @@ describe('deciderSpec', () => {
   });
 
   it('fails when the error differs in class, message or details, or nothing is thrown', () => {
-    const expect422 = (details: Record<string, unknown>) => new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', details);
-    expect(() => givenEvents(opened, closed).when(close).then(expect422({ currentStatus: 'open' }))).toThrow(AssertionError);
+    const expect422 = (details: Record<string, unknown>) =>
+      new BusinessRuleViolation('ticket.close.requires_open', 'Ticket is closed', details);
+    expect(() =>
+      givenEvents(opened, closed)
+        .when(close)
+        .then(expect422({ currentStatus: 'open' })),
+    ).toThrow(AssertionError);
     expect(() => givenEvents(opened, closed).when(close).thenThrows(NotFoundError)).toThrow(AssertionError);
     expect(() => givenEvents().when(close).thenThrows(new NotFoundError('Other message'))).toThrow(AssertionError);
     expect(() => givenEvents().when(open).thenThrows(NotFoundError)).toThrow(/did not throw/);
@@ -73,7 +81,12 @@ describe('deciderSpec', () => {
   });
 
   it('checks that evolve accepts the events decide returned', () => {
-    const broken = { ...ticket, evolve: () => { throw new Error('evolve rejects it'); } };
+    const broken = {
+      ...ticket,
+      evolve: () => {
+        throw new Error('evolve rejects it');
+      },
+    };
     expect(() => deciderSpec(broken).givenEvents().when(open).then([opened])).toThrow('evolve rejects it');
   });
 });

@@ -78,10 +78,17 @@ function assertMatches(thrown: unknown, expected: Error | ErrorClass): void {
     return;
   }
   assert.ok(thrown instanceof Error, `expected ${expected.name}, got ${String(thrown)}`);
-  assert.equal(thrown.constructor, expected.constructor, `expected ${expected.name}, got ${thrown.name}: ${thrown.message}`);
+  assert.equal(
+    thrown.constructor,
+    expected.constructor,
+    `expected ${expected.name}, got ${thrown.name}: ${thrown.message}`,
+  );
   assert.equal(thrown.message, expected.message);
   if (expected instanceof AppError && thrown instanceof AppError) {
-    assert.deepStrictEqual({ code: thrown.code, details: thrown.details }, { code: expected.code, details: expected.details });
+    assert.deepStrictEqual(
+      { code: thrown.code, details: thrown.details },
+      { code: expected.code, details: expected.details },
+    );
   }
 }
 

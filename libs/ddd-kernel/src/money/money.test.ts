@@ -58,7 +58,7 @@ describe('Money', () => {
     expect(Money.add(Money.of('0.1', 'USD'), Money.of('0.2', 'USD')).amount).toBe('0.30');
   });
 
-  it('multiplies by decimal factors with banker\'s rounding at 4 digits, by integers exactly', () => {
+  it("multiplies by decimal factors with banker's rounding at 4 digits, by integers exactly", () => {
     expect(Money.multiply(Money.of('100.00', 'USD'), '0.15').amount).toBe('15.00');
     expect(Money.multiply(Money.of('0.0001', 'USD'), '0.5').amount).toBe('0.00');
     expect(Money.multiply(Money.of('0.0003', 'USD'), '0.5').amount).toBe('0.0002');
@@ -79,7 +79,11 @@ describe('Money', () => {
   });
 
   it('allocates parts that always add up to the whole, each within one step of its share', () => {
-    expect(Money.allocate(Money.of('100.00', 'USD'), [1, 1, 1]).map((m) => m.amount)).toEqual(['33.34', '33.33', '33.33']);
+    expect(Money.allocate(Money.of('100.00', 'USD'), [1, 1, 1]).map((m) => m.amount)).toEqual([
+      '33.34',
+      '33.33',
+      '33.33',
+    ]);
     expect(Money.allocate(Money.of('0.05', 'USD'), [0, 3, 7]).map((m) => m.amount)).toEqual(['0.00', '0.02', '0.03']);
     fc.assert(
       fc.property(units, fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 8 }), (a, ratios) => {
@@ -101,6 +105,9 @@ describe('Money', () => {
     expect(Money.compare(Money.of('1.50', 'USD'), Money.of('1.5', 'USD'))).toBe(0);
     expect(Money.compare(Money.of('-2', 'USD'), Money.of('1', 'USD'))).toBe(-1);
     expect(Money.equals(Money.of('1', 'USD'), Money.of('1', 'EUR'))).toBe(false);
-    expect([Money.isZero(Money.zero('USD')), Money.isNegative(Money.negate(Money.of('1', 'USD')))]).toEqual([true, true]);
+    expect([Money.isZero(Money.zero('USD')), Money.isNegative(Money.negate(Money.of('1', 'USD')))]).toEqual([
+      true,
+      true,
+    ]);
   });
 });

@@ -12,7 +12,8 @@ export type Money = { readonly amount: string; readonly currency: string } & { r
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-const make = (units: bigint, currency: string): Money => Object.freeze({ amount: formatUnits(units), currency }) as Money;
+const make = (units: bigint, currency: string): Money =>
+  Object.freeze({ amount: formatUnits(units), currency }) as Money;
 
 function unitsOf(money: Money): bigint {
   const units = parseUnits(money.amount, false);
@@ -33,8 +34,10 @@ function sameCurrency(a: Money, b: Money, operation: string): string {
 function of(amount: string, currency: string): Money {
   const units = typeof amount === 'string' ? parseUnits(amount) : undefined;
   const issues: FieldIssue[] = [];
-  if (units === undefined) issues.push({ path: 'amount', message: 'must be a decimal string with up to 4 fraction digits, e.g. "5000.00"' });
-  if (typeof currency !== 'string' || !CURRENCY.test(currency)) issues.push({ path: 'currency', message: 'must be an ISO 4217 code such as "USD"' });
+  if (units === undefined)
+    issues.push({ path: 'amount', message: 'must be a decimal string with up to 4 fraction digits, e.g. "5000.00"' });
+  if (typeof currency !== 'string' || !CURRENCY.test(currency))
+    issues.push({ path: 'currency', message: 'must be an ISO 4217 code such as "USD"' });
   if (units === undefined || issues.length > 0) throw new ValidationError('Invalid money', issues);
   return make(units, currency);
 }
@@ -44,7 +47,10 @@ const add = (a: Money, b: Money): Money => make(unitsOf(a) + unitsOf(b), sameCur
 /** `money` times `factor` ("0.15", "1.075", or a safe integer), rounded to 4 fraction digits. */
 function multiply(money: Money, factor: string | number, rounding: Rounding = 'half-even'): Money {
   const ratio = parseFactor(factor);
-  if (!ratio) throw new ValidationError('Invalid factor', [{ path: 'factor', message: 'must be a decimal string or a safe integer' }]);
+  if (!ratio)
+    throw new ValidationError('Invalid factor', [
+      { path: 'factor', message: 'must be a decimal string or a safe integer' },
+    ]);
   return make(divideRounded(unitsOf(money) * ratio.numerator, ratio.denominator, rounding), money.currency);
 }
 
@@ -75,7 +81,8 @@ export const Money = {
   add,
   subtract: (a: Money, b: Money): Money => make(unitsOf(a) - unitsOf(b), sameCurrency(a, b, 'subtract')),
   negate: (money: Money): Money => make(-unitsOf(money), money.currency),
-  sum: (currency: string, amounts: Iterable<Money>): Money => [...amounts].reduce((total, m) => add(total, m), of('0', currency)),
+  sum: (currency: string, amounts: Iterable<Money>): Money =>
+    [...amounts].reduce((total, m) => add(total, m), of('0', currency)),
   multiply,
   round,
   allocate,

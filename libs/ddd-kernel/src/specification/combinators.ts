@@ -34,7 +34,8 @@ export function not<T>(inner: Specification<T>): Specification<T> {
   return {
     rule,
     isSatisfiedBy: (candidate) => !inner.isSatisfiedBy(candidate),
-    explain: (candidate) => (inner.isSatisfiedBy(candidate) ? [{ rule, reason: `must not satisfy ${inner.rule}` }] : []),
+    explain: (candidate) =>
+      inner.isSatisfiedBy(candidate) ? [{ rule, reason: `must not satisfy ${inner.rule}` }] : [],
   };
 }
 

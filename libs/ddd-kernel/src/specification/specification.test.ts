@@ -7,10 +7,14 @@ import { specification, type Specification } from './specification.ts';
 
 type Lead = { status: 'new' | 'qualified' | 'converted'; email: string | null; phone: string | null };
 
-const isQualified = specification<Lead>('lead.is_qualified', (l) => l.status === 'qualified', (l) => ({
-  reason: `lead is ${l.status}, not qualified`,
-  details: { currentStatus: l.status },
-}));
+const isQualified = specification<Lead>(
+  'lead.is_qualified',
+  (l) => l.status === 'qualified',
+  (l) => ({
+    reason: `lead is ${l.status}, not qualified`,
+    details: { currentStatus: l.status },
+  }),
+);
 const hasEmail = specification<Lead>('lead.has_email', (l) => l.email !== null, 'lead has no email');
 const hasPhone = specification<Lead>('lead.has_phone', (l) => l.phone !== null, 'lead has no phone');
 const lead = (over: Partial<Lead> = {}): Lead => ({ status: 'new', email: null, phone: null, ...over });
@@ -49,7 +53,11 @@ describe('specifications', () => {
     ]);
     const contactable = named(reachable, 'lead.contactable', 'needs an email or a phone');
     expect(contactable.explain(lead())).toEqual([
-      { rule: 'lead.contactable', reason: 'needs an email or a phone', details: { because: reachable.explain(lead()) } },
+      {
+        rule: 'lead.contactable',
+        reason: 'needs an email or a phone',
+        details: { because: reachable.explain(lead()) },
+      },
     ]);
     expect(not(isQualified).explain(lead({ status: 'qualified' }))).toEqual([
       { rule: 'not lead.is_qualified', reason: 'must not satisfy lead.is_qualified' },
@@ -87,7 +95,9 @@ describe('specifications', () => {
 
 describe('rule violations', () => {
   it('one failure: BUSINESS_RULE_VIOLATION naming the rule and the current state', () => {
-    const error = ruleViolation([{ rule: 'lead.is_qualified', reason: 'lead is new', details: { currentStatus: 'new' } }]);
+    const error = ruleViolation([
+      { rule: 'lead.is_qualified', reason: 'lead is new', details: { currentStatus: 'new' } },
+    ]);
     expect([error.code, error.status, error.message]).toEqual(['BUSINESS_RULE_VIOLATION', 422, 'lead is new']);
     expect(error.details).toEqual({
       rule: 'lead.is_qualified',
@@ -108,7 +118,11 @@ describe('rule violations', () => {
     expect(error).toBeInstanceOf(BusinessRuleViolation);
     const details = (error as BusinessRuleViolation).details;
     expect(details.rule).toBe('lead.is_qualified');
-    expect((details.violations as { rule: string }[]).map((v) => v.rule)).toEqual(['lead.is_qualified', 'lead.has_email', 'lead.has_phone']);
+    expect((details.violations as { rule: string }[]).map((v) => v.rule)).toEqual([
+      'lead.is_qualified',
+      'lead.has_email',
+      'lead.has_phone',
+    ]);
     expect(() => assertSatisfies(canConvert, lead({ status: 'qualified', email: 'a@b.co', phone: '1' }))).not.toThrow();
   });
 });

@@ -19,8 +19,7 @@ export interface Specification<T> {
 
 /** How a failure is described: a fixed reason, or one built from the candidate (with details). */
 export type FailureDescription<T> =
-  | string
-  | ((candidate: T) => string | { readonly reason: string; readonly details?: ErrorDetails });
+  string | ((candidate: T) => string | { readonly reason: string; readonly details?: ErrorDetails });
 
 /** A leaf specification: `specification('lead.is_qualified', (l) => l.status === 'qualified', (l) => ...)`. */
 export function specification<T>(

@@ -11,7 +11,9 @@ export interface IssueContext {
 export function fieldIssuesOf(error: z.ZodError, context: IssueContext = {}): FieldIssue[] {
   return error.issues.map((issue) => {
     const path = [...(context.path ? [context.path] : []), ...issue.path.map(String)].join('.');
-    return context.location ? { path, message: issue.message, location: context.location } : { path, message: issue.message };
+    return context.location
+      ? { path, message: issue.message, location: context.location }
+      : { path, message: issue.message };
   });
 }
 

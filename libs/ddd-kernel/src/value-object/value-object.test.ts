@@ -28,7 +28,9 @@ describe('valueObject', () => {
   });
 
   it('rejects bad input with a ValidationError listing every issue under the given path', () => {
-    const error = validationErrorOf(() => Address.create({ street: '', lines: ['a', 'b', 'c'] }, { path: 'contact.address', location: 'body' }));
+    const error = validationErrorOf(() =>
+      Address.create({ street: '', lines: ['a', 'b', 'c'] }, { path: 'contact.address', location: 'body' }),
+    );
     expect(error.code).toBe('VALIDATION_ERROR');
     expect(error.details.issues).toEqual([
       { path: 'contact.address.street', message: expect.any(String), location: 'body' },
@@ -36,7 +38,9 @@ describe('valueObject', () => {
       { path: 'contact.address.lines', message: expect.any(String), location: 'body' },
     ]);
     expect(error.message).toMatch(/^Invalid Address: contact\.address\.street: /);
-    expect(validationErrorOf(() => Email.create('not-an-email')).details.issues).toEqual([{ path: '', message: expect.any(String) }]);
+    expect(validationErrorOf(() => Email.create('not-an-email')).details.issues).toEqual([
+      { path: '', message: expect.any(String) },
+    ]);
   });
 
   it('freezes objects all the way down and compares by value', () => {

@@ -19,7 +19,8 @@ export interface ValueObjectType<Name extends string, Value> {
 }
 
 /** The value type a value object definition creates: `type Email = ValueOf<typeof Email>`. */
-export type ValueOf<T> = T extends ValueObjectType<infer Name, infer Value> ? Branded<DeepReadonly<Value>, Name> : never;
+export type ValueOf<T> =
+  T extends ValueObjectType<infer Name, infer Value> ? Branded<DeepReadonly<Value>, Name> : never;
 
 /**
  * Defines a value object from a zod schema: `const Email = valueObject('Email', z.email())`,
