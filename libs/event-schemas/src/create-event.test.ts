@@ -126,7 +126,11 @@ describe('createEvent -> JSON -> parseEvent', () => {
         actor,
         aggregateId: fc.option(fc.uuid({ version: 4 }), { nil: undefined }),
         aggregateVersion: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
-        at: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
+        at: fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2100-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         replay: fc.option(fc.boolean(), { nil: undefined }),
       }),
     );

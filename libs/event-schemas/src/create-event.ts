@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { eventCatalogue, type PlatformCatalogue } from './catalogue/catalogue.ts';
+import { eventCatalogue, type EventType, type PlatformCatalogue } from './catalogue/catalogue.ts';
 import { findDefinition, type EventCatalogue } from './define-catalogue.ts';
 import type { Actor, EventEnvelope } from './envelope.ts';
 import { UnknownEventTypeError } from './errors.ts';
@@ -37,13 +37,18 @@ export interface CreateEventOptions<C extends EventCatalogue> {
  *
  * @throws InvalidEventError listing every issue; UnknownEventTypeError for a type not in the catalogue.
  */
-export function createEvent<
-  T extends keyof C & string,
-  C extends EventCatalogue = PlatformCatalogue,
->(
+export function createEvent<T extends EventType>(
+  input: CreateEventInput<T, z.input<PlatformCatalogue[T]['data']>>,
+  options?: CreateEventOptions<PlatformCatalogue>,
+): EventEnvelope<T, z.output<PlatformCatalogue[T]['data']>>;
+export function createEvent<T extends keyof C & string, C extends EventCatalogue>(
   input: CreateEventInput<T, z.input<C[T]['data']>>,
-  { catalogue = eventCatalogue as unknown as C, now = () => new Date(), newId = uuidv7 }: CreateEventOptions<C> = {},
-): EventEnvelope<T, z.output<C[T]['data']>> {
+  options: CreateEventOptions<C> & { catalogue: C },
+): EventEnvelope<T, z.output<C[T]['data']>>;
+export function createEvent(
+  input: CreateEventInput<string, unknown>,
+  { catalogue = eventCatalogue, now = () => new Date(), newId = uuidv7 }: CreateEventOptions<EventCatalogue> = {},
+): EventEnvelope<string, unknown> {
   const definition = findDefinition(catalogue, input.type);
   if (definition === undefined) throw new UnknownEventTypeError(input.type);
   const id = newId();
@@ -62,5 +67,5 @@ export function createEvent<
     ...(input.metadata ? { metadata: input.metadata } : {}),
     data: input.data,
   };
-  return parseEvent(raw, catalogue) as EventEnvelope<T, z.output<C[T]['data']>>;
+  return parseEvent(raw, catalogue);
 }

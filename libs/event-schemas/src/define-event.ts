@@ -37,9 +37,7 @@ export interface EventSpec<T extends string, S extends z.ZodType> {
 }
 
 /** Checks an event spec once, at module load, and derives its sensitive paths. */
-export function defineEvent<const T extends string, S extends z.ZodType>(
-  spec: EventSpec<T, S>,
-): EventDefinition<T, S> {
+export function defineEvent<const T extends string, S extends z.ZodType>(spec: EventSpec<T, S>): EventDefinition<T, S> {
   const upcasters = spec.upcasters ?? [];
   const schemaVersion = spec.schemaVersion ?? 1;
   const problems = [
@@ -62,9 +60,6 @@ export function defineEvent<const T extends string, S extends z.ZodType>(
  * An upcaster that validates the old version's data with `from` before mapping it, so a
  * malformed stored event fails with field paths instead of a TypeError.
  */
-export function defineUpcaster<Old extends z.ZodType>(
-  from: Old,
-  to: (old: z.output<Old>) => unknown,
-): Upcaster {
+export function defineUpcaster<Old extends z.ZodType>(from: Old, to: (old: z.output<Old>) => unknown): Upcaster {
   return (data) => to(from.parse(data));
 }

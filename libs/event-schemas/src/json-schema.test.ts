@@ -16,7 +16,7 @@ const exampleEvent = (type: EventType) =>
   JSON.parse(
     JSON.stringify(
       createEvent(
-        { type, tenantId, actor: userActor, data: eventCatalogue[type].example as never },
+        { type, tenantId, actor: userActor, data: eventCatalogue[type].example },
         { now: fixedClock, newId: nextTestId },
       ),
     ),

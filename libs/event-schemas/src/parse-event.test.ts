@@ -118,7 +118,9 @@ describe('sealed sensitive fields', () => {
 
   it('reports a value that is neither plaintext nor sealed with the plaintext rule', () => {
     const event = leadCreated();
-    const error = failure(() => parseEvent({ ...event, data: { ...event.data, contact: { ...event.data.contact, email: 'enc:v2:nope' } } }));
+    const error = failure(() =>
+      parseEvent({ ...event, data: { ...event.data, contact: { ...event.data.contact, email: 'enc:v2:nope' } } }),
+    );
     expect(error.issues).toEqual([{ path: 'data.contact.email', message: 'Invalid email address' }]);
   });
 });

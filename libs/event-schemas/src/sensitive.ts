@@ -10,7 +10,8 @@ export const SENSITIVE_KEYWORD = 'x-sensitive';
  */
 export const SEALED_VALUE_PATTERN = /^enc:v1:([1-9][0-9]{0,8}):([A-Za-z0-9+/]+={0,2})$/;
 
-export const isSealedValue = (value: unknown): value is string => typeof value === 'string' && SEALED_VALUE_PATTERN.test(value);
+export const isSealedValue = (value: unknown): value is string =>
+  typeof value === 'string' && SEALED_VALUE_PATTERN.test(value);
 
 const sealedValue = z.string().regex(SEALED_VALUE_PATTERN);
 

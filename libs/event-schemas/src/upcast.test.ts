@@ -74,9 +74,7 @@ describe('upcasting on read', () => {
       throw new Error('expected failure');
     })();
     expect(error).toBeInstanceOf(InvalidEventError);
-    expect(error.issues).toEqual([
-      { path: 'data.text', message: expect.stringContaining('(upcasting v1 -> v2)') },
-    ]);
+    expect(error.issues).toEqual([{ path: 'data.text', message: expect.stringContaining('(upcasting v1 -> v2)') }]);
   });
 
   it('validates the upcast result against the current schema', () => {
@@ -105,7 +103,13 @@ describe('upcasting on read', () => {
   it('refuses two definitions of one type and an example that does not fit', () => {
     expect(() => defineCatalogue([noteAdded, noteAdded])).toThrowError(/defined twice/);
     expect(() =>
-      defineEvent({ type: 'lead.x', aggregateType: 'lead', description: 'x', data: z.object({ a: z.string() }), example: { a: 1 } as never }),
+      defineEvent({
+        type: 'lead.x',
+        aggregateType: 'lead',
+        description: 'x',
+        data: z.object({ a: z.string() }),
+        example: { a: 1 } as never,
+      }),
     ).toThrowError(/example does not match/);
   });
 });

@@ -43,7 +43,10 @@ describe('campaign events', () => {
 
   it('campaign.completed names why the campaign ended', () => {
     expect(() => parseEvent(stored('campaign.completed', { reason: 'bored', note: null }))).toThrow(InvalidEventError);
-    expect(parseEvent(stored('campaign.completed', { reason: 'schedule_ended', note: null })).data).toEqual({ reason: 'schedule_ended', note: null });
+    expect(parseEvent(stored('campaign.completed', { reason: 'schedule_ended', note: null })).data).toEqual({
+      reason: 'schedule_ended',
+      note: null,
+    });
   });
 
   it('campaign.scheduled requires UTC instants', () => {

@@ -74,7 +74,7 @@ export const eventCatalogue = defineCatalogue([
 ]);
 
 export type PlatformCatalogue = typeof eventCatalogue;
-export type EventType = keyof PlatformCatalogue & string;
+export type EventType = keyof PlatformCatalogue;
 /** Any platform event, discriminated by `type` (switch on it to narrow `data`). */
 export type DomainEvent = EventOf<PlatformCatalogue>;
 export type EventData<T extends EventType> = z.output<PlatformCatalogue[T]['data']>;

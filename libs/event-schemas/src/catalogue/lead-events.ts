@@ -129,7 +129,14 @@ export const leadContactUpdated = defineEvent({
   description: "An open lead's contact details changed (by hand or synced from a CRM); carries the whole new contact.",
   data: z.object({ contact: leadContact }),
   example: {
-    contact: { email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe', phone: null, company: 'Example Corp', jobTitle: 'CMO' },
+    contact: {
+      email: 'john.doe@example.com',
+      firstName: 'John',
+      lastName: 'Doe',
+      phone: null,
+      company: 'Example Corp',
+      jobTitle: 'CMO',
+    },
   },
 });
 
