@@ -36,11 +36,20 @@ export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
  * reopen them.
  */
 export const METADATA_ADDRESSES: readonly string[] = [
-  '169.254.169.254', '169.254.170.2', '169.254.169.253', 'fd00:ec2::254', 'fd00:ec2::253', 'fd00:ec2::23', '100.100.100.200', '192.0.0.192',
+  '169.254.169.254',
+  '169.254.170.2',
+  '169.254.169.253',
+  'fd00:ec2::254',
+  'fd00:ec2::253',
+  'fd00:ec2::23',
+  '100.100.100.200',
+  '192.0.0.192',
 ];
 
 /** Ranges no configuration may open: nothing a tenant should reach lives there. */
-export const NEVER_ALLOWED: Readonly<Record<'link-local' | 'unspecified' | 'multicast' | 'broadcast', readonly string[]>> = {
+export const NEVER_ALLOWED: Readonly<
+  Record<'link-local' | 'unspecified' | 'multicast' | 'broadcast', readonly string[]>
+> = {
   'link-local': ['169.254.0.0/16', 'fe80::/10'],
   unspecified: ['0.0.0.0/8', '::/128'],
   multicast: ['224.0.0.0/4', 'ff00::/8'],
@@ -48,7 +57,10 @@ export const NEVER_ALLOWED: Readonly<Record<'link-local' | 'unspecified' | 'mult
 };
 
 const RULE_OF_RANGE: Readonly<Record<string, AddressRule>> = {
-  loopback: 'loopback', private: 'private', carrierGradeNat: 'carrier-grade-nat', uniqueLocal: 'unique-local',
+  loopback: 'loopback',
+  private: 'private',
+  carrierGradeNat: 'carrier-grade-nat',
+  uniqueLocal: 'unique-local',
 };
 
 // Global unicast IPv6 is 2000::/3; ipaddr.js calls everything it has no name for "unicast",
@@ -65,7 +77,8 @@ function rangeOf(address: ipaddr.IPv4 | ipaddr.IPv6): string {
 }
 
 const neverAllowed = Object.entries(NEVER_ALLOWED).flatMap(([rule, cidrs]) =>
-  cidrs.map((cidr) => ({ rule: rule as AddressRule, cidr: ipaddr.parseCIDR(cidr) })));
+  cidrs.map((cidr) => ({ rule: rule as AddressRule, cidr: ipaddr.parseCIDR(cidr) })),
+);
 
 /** True when the two CIDRs share an address: they agree on the shorter prefix. */
 export function overlaps([a, aBits]: Cidr, [b, bBits]: Cidr): boolean {

@@ -12,7 +12,10 @@ export const outboundAllowedCidrs = z
   .string()
   .default('')
   .transform((text, context) => {
-    const cidrs = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const cidrs = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
     for (const cidr of cidrs) {
       const problem = cidrProblem(cidr);
       if (problem) context.addIssue({ code: 'custom', message: `${cidr} ${problem}` });
@@ -24,9 +27,11 @@ function cidrProblem(cidr: string): string | null {
   if (!ipaddr.isValidCIDR(cidr)) return 'is not a CIDR (address/prefix length)';
   const parsed = ipaddr.parseCIDR(cidr);
   // Resolved addresses are judged unwrapped, so a mapped CIDR would never match anything.
-  if (parsed[0].kind() === 'ipv6' && (parsed[0] as ipaddr.IPv6).isIPv4MappedAddress()) return 'is IPv4-mapped IPv6: write the IPv4 CIDR';
+  if (parsed[0].kind() === 'ipv6' && (parsed[0] as ipaddr.IPv6).isIPv4MappedAddress())
+    return 'is IPv4-mapped IPv6: write the IPv4 CIDR';
   for (const [rule, cidrs] of Object.entries(NEVER_ALLOWED)) {
-    if (cidrs.some((never) => overlaps(parsed, ipaddr.parseCIDR(never)))) return `overlaps ${rule} addresses, which are never allowed`;
+    if (cidrs.some((never) => overlaps(parsed, ipaddr.parseCIDR(never))))
+      return `overlaps ${rule} addresses, which are never allowed`;
   }
   return null;
 }

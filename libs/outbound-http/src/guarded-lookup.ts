@@ -8,7 +8,9 @@ export type Resolve = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 export const systemResolve: Resolve = (hostname) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, order: 'verbatim' }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    dnsLookup(hostname, { all: true, order: 'verbatim' }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 
 /**
@@ -17,17 +19,29 @@ export const systemResolve: Resolve = (hostname) =>
  * a rebinding DNS server could answer differently). A name with no acceptable address fails with
  * OutboundAddressRefusedError naming the first refused one.
  */
-export function guardedLookup(policy: AddressPolicy, resolve: Resolve, onRefused: (refusal: Refusal) => void): LookupFunction {
+export function guardedLookup(
+  policy: AddressPolicy,
+  resolve: Resolve,
+  onRefused: (refusal: Refusal) => void,
+): LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === 4 || options.family === 6 ? options.family : undefined;
     resolve(hostname).then(
       (resolved) => {
-        const verdict = judge(policy, hostname, resolved.filter((entry) => family === undefined || entry.family === family));
+        const verdict = judge(
+          policy,
+          hostname,
+          resolved.filter((entry) => family === undefined || entry.family === family),
+        );
         if ('refusal' in verdict) {
           onRefused(verdict.refusal);
           callback(new OutboundAddressRefusedError(verdict.refusal, 'connect'), '', 0);
         } else if (verdict.accepted.length === 0) {
-          callback(Object.assign(new Error(`${hostname} has no IPv${family ?? ''} address`), { code: 'ENOTFOUND' }), '', 0);
+          callback(
+            Object.assign(new Error(`${hostname} has no IPv${family ?? ''} address`), { code: 'ENOTFOUND' }),
+            '',
+            0,
+          );
         } else if (options.all) callback(null, [...verdict.accepted]);
         else callback(null, verdict.accepted[0]!.address, verdict.accepted[0]!.family);
       },
@@ -37,7 +51,11 @@ export function guardedLookup(policy: AddressPolicy, resolve: Resolve, onRefused
 }
 
 /** The acceptable addresses, or the first refusal when addresses exist but none is acceptable. */
-function judge(policy: AddressPolicy, hostname: string, candidates: readonly LookupAddress[]): { accepted: readonly LookupAddress[] } | { refusal: Refusal } {
+function judge(
+  policy: AddressPolicy,
+  hostname: string,
+  candidates: readonly LookupAddress[],
+): { accepted: readonly LookupAddress[] } | { refusal: Refusal } {
   const refusals = candidates.map((entry) => policy.refusalOf(entry.address, hostname));
   const accepted = candidates.filter((_, index) => refusals[index] === null);
   const refusal = refusals.find((entry) => entry !== null);

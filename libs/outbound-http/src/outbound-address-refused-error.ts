@@ -14,7 +14,10 @@ export class OutboundAddressRefusedError extends AppError {
     readonly stage: RefusalStage,
   ) {
     super('OUTBOUND_ADDRESS_REFUSED', 422, `Outbound request to ${refusal.host} refused: ${describeRefusal(refusal)}`, {
-      host: refusal.host, address: refusal.address, rule: refusal.rule, stage,
+      host: refusal.host,
+      address: refusal.address,
+      rule: refusal.rule,
+      stage,
     });
   }
 }

@@ -31,26 +31,45 @@ afterEach(async () => {
 
 function helper(allowedCidrs: string[], resolve?: Resolve) {
   const refused: { refusal: UrlRefusal; stage: RefusalStage }[] = [];
-  const http = createOutboundHttp({ policy: createAddressPolicy({ allowedCidrs }), onRefused: (refusal, stage) => refused.push({ refusal, stage }), ...(resolve ? { resolve } : {}) });
+  const http = createOutboundHttp({
+    policy: createAddressPolicy({ allowedCidrs }),
+    onRefused: (refusal, stage) => refused.push({ refusal, stage }),
+    ...(resolve ? { resolve } : {}),
+  });
   opened.push(http);
   return { http, refused };
 }
-const resolvingTo = (...addresses: [string, 4 | 6][]): Resolve => async () => addresses.map(([address, family]) => ({ address, family }));
+const resolvingTo =
+  (...addresses: [string, 4 | 6][]): Resolve =>
+  async () =>
+    addresses.map(([address, family]) => ({ address, family }));
 const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(() => expect.unreachable('the request was sent'), (error: unknown) => {
-    expect(error).toBeInstanceOf(OutboundAddressRefusedError);
-    return { refusal: (error as OutboundAddressRefusedError).refusal, stage: (error as OutboundAddressRefusedError).stage };
-  });
+  promise.then(
+    () => expect.unreachable('the request was sent'),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(OutboundAddressRefusedError);
+      return {
+        refusal: (error as OutboundAddressRefusedError).refusal,
+        stage: (error as OutboundAddressRefusedError).stage,
+      };
+    },
+  );
 
 describe('createOutboundHttp', () => {
   it('refuses http://localhost when 127.0.0.0/8 is not allowed, and delivers when it is', async () => {
     const { http, refused } = helper([]);
     const loopback: Refusal = { host: 'localhost', address: 'localhost', rule: 'loopback' };
-    expect(await refusalOf(http.request(`http://localhost:${port}/hooks`, { method: 'POST', body: '{}' }))).toEqual({ refusal: loopback, stage: 'url' });
+    expect(await refusalOf(http.request(`http://localhost:${port}/hooks`, { method: 'POST', body: '{}' }))).toEqual({
+      refusal: loopback,
+      stage: 'url',
+    });
     expect(refused).toEqual([{ refusal: loopback, stage: 'url' }]);
     expect(received).toEqual([]);
 
-    const response = await helper(['127.0.0.0/8']).http.request(`http://localhost:${port}/hooks`, { method: 'POST', body: '{}' });
+    const response = await helper(['127.0.0.0/8']).http.request(`http://localhost:${port}/hooks`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect([response.statusCode, await response.body.text()]).toEqual([200, 'ok']);
     expect(received).toHaveLength(1);
   });
@@ -82,10 +101,14 @@ describe('createOutboundHttp', () => {
   it('checks IP literals at connect time too, for callers that use the dispatcher directly', async () => {
     const { http, refused } = helper([]);
     expect(await refusalOf(request(`http://127.0.0.1:${port}/hooks`, { dispatcher: http.dispatcher }))).toEqual({
-      refusal: { host: '127.0.0.1', address: '127.0.0.1', rule: 'loopback' }, stage: 'connect',
+      refusal: { host: '127.0.0.1', address: '127.0.0.1', rule: 'loopback' },
+      stage: 'connect',
     });
-    expect(await refusalOf(request(`http://[::ffff:127.0.0.1]:${port}/hooks`, { dispatcher: http.dispatcher }))).toEqual({
-      refusal: { host: '::ffff:7f00:1', address: '127.0.0.1', rule: 'loopback' }, stage: 'connect',
+    expect(
+      await refusalOf(request(`http://[::ffff:127.0.0.1]:${port}/hooks`, { dispatcher: http.dispatcher })),
+    ).toEqual({
+      refusal: { host: '::ffff:7f00:1', address: '127.0.0.1', rule: 'loopback' },
+      stage: 'connect',
     });
     expect(refused.map(({ stage }) => stage)).toEqual(['connect', 'connect']);
     expect(received).toEqual([]);
@@ -98,7 +121,11 @@ describe('createOutboundHttp', () => {
       return [{ address: '10.1.2.3', family: 4 }];
     });
     const { refusal, stage } = await refusalOf(http.request('https://hooks.internal.example/in'));
-    expect([refusal, stage, asked]).toEqual([{ host: 'hooks.internal.example', address: '10.1.2.3', rule: 'private' }, 'connect', ['hooks.internal.example']]);
+    expect([refusal, stage, asked]).toEqual([
+      { host: 'hooks.internal.example', address: '10.1.2.3', rule: 'private' },
+      'connect',
+      ['hooks.internal.example'],
+    ]);
   });
 
   it('does not follow redirects: the 3xx is the answer', async () => {

@@ -11,31 +11,67 @@ const ruleOf = (url: string, policy = strict) => urlRefusal(url, policy)?.rule ?
 
 describe('urlRefusal', () => {
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', 'metadata'], ['http://[::ffff:169.254.169.254]/', 'metadata'],
-    ['http://[::ffff:a9fe:a9fe]/', 'metadata'], ['http://[fd00:ec2::254]/', 'metadata'], ['http://metadata.google.internal/computeMetadata/v1/', 'metadata'],
-    ['http://METADATA.google.internal./', 'metadata'], ['http://127.0.0.1:8080/hooks', 'loopback'], ['http://[::1]/', 'loopback'],
-    ['http://[::ffff:7f00:1]/', 'loopback'], ['http://2130706433/', 'loopback'], ['http://0177.0.0.1/', 'loopback'], ['http://0x7f.1/', 'loopback'],
-    ['http://127.1/', 'loopback'], ['http://localhost:3000/', 'loopback'], ['http://LocalHost./', 'loopback'], ['http://api.localhost/', 'loopback'],
-    ['http://0/', 'unspecified'], ['http://0.0.0.0:8009/', 'unspecified'], ['http://10.0.0.1/', 'private'], ['https://192.168.0.10/', 'private'],
-    ['http://100.64.1.1/', 'carrier-grade-nat'], ['http://224.0.0.1/', 'multicast'], ['http://[ff02::1]/', 'multicast'], ['http://[fe80::1]/', 'link-local'],
-    ['ftp://example.com/', 'scheme'], ['file:///etc/passwd', 'scheme'], ['gopher://example.com/', 'scheme'], ['not a url', 'not-a-url'],
-    ['https://hooks.example.com/in', 'allowed'], ['http://8.8.8.8/', 'allowed'], ['https://[2606:4700:4700::1111]/', 'allowed'],
+    ['http://169.254.169.254/latest/meta-data/', 'metadata'],
+    ['http://[::ffff:169.254.169.254]/', 'metadata'],
+    ['http://[::ffff:a9fe:a9fe]/', 'metadata'],
+    ['http://[fd00:ec2::254]/', 'metadata'],
+    ['http://metadata.google.internal/computeMetadata/v1/', 'metadata'],
+    ['http://METADATA.google.internal./', 'metadata'],
+    ['http://127.0.0.1:8080/hooks', 'loopback'],
+    ['http://[::1]/', 'loopback'],
+    ['http://[::ffff:7f00:1]/', 'loopback'],
+    ['http://2130706433/', 'loopback'],
+    ['http://0177.0.0.1/', 'loopback'],
+    ['http://0x7f.1/', 'loopback'],
+    ['http://127.1/', 'loopback'],
+    ['http://localhost:3000/', 'loopback'],
+    ['http://LocalHost./', 'loopback'],
+    ['http://api.localhost/', 'loopback'],
+    ['http://0/', 'unspecified'],
+    ['http://0.0.0.0:8009/', 'unspecified'],
+    ['http://10.0.0.1/', 'private'],
+    ['https://192.168.0.10/', 'private'],
+    ['http://100.64.1.1/', 'carrier-grade-nat'],
+    ['http://224.0.0.1/', 'multicast'],
+    ['http://[ff02::1]/', 'multicast'],
+    ['http://[fe80::1]/', 'link-local'],
+    ['ftp://example.com/', 'scheme'],
+    ['file:///etc/passwd', 'scheme'],
+    ['gopher://example.com/', 'scheme'],
+    ['not a url', 'not-a-url'],
+    ['https://hooks.example.com/in', 'allowed'],
+    ['http://8.8.8.8/', 'allowed'],
+    ['https://[2606:4700:4700::1111]/', 'allowed'],
     ['http://localhost.example.com/', 'allowed'],
   ])('%s: %s', (url, rule) => {
     expect(ruleOf(url)).toBe(rule);
   });
 
   it('lets the allow-list open loopback names and literals, never metadata', () => {
-    expect(['http://localhost:3000/', 'http://127.0.0.1/', 'http://2130706433/'].map((url) => ruleOf(url, dev))).toEqual(['allowed', 'allowed', 'allowed']);
-    expect(['http://[::1]/', 'http://169.254.169.254/', 'http://metadata.google.internal/'].map((url) => ruleOf(url, dev)))
-      .toEqual(['loopback', 'metadata', 'metadata']);
+    expect(
+      ['http://localhost:3000/', 'http://127.0.0.1/', 'http://2130706433/'].map((url) => ruleOf(url, dev)),
+    ).toEqual(['allowed', 'allowed', 'allowed']);
+    expect(
+      ['http://[::1]/', 'http://169.254.169.254/', 'http://metadata.google.internal/'].map((url) => ruleOf(url, dev)),
+    ).toEqual(['loopback', 'metadata', 'metadata']);
   });
 
   it('judges decimal, hex and octal IPv4 hosts as the dotted address URL parsing makes of them', () => {
     const value = fc.nat(0xffff_ffff);
     const dotted = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
-    const forms = (n: number) => [String(n), `0x${n.toString(16)}`, dotted(n).split('.').map((octet) => `0${Number(octet).toString(8)}`).join('.')];
-    fc.assert(fc.property(value, (n) => forms(n).every((form) => ruleOf(`http://${form}/`) === (strict.refusalOf(dotted(n))?.rule ?? 'allowed'))));
+    const forms = (n: number) => [
+      String(n),
+      `0x${n.toString(16)}`,
+      dotted(n)
+        .split('.')
+        .map((octet) => `0${Number(octet).toString(8)}`)
+        .join('.'),
+    ];
+    fc.assert(
+      fc.property(value, (n) =>
+        forms(n).every((form) => ruleOf(`http://${form}/`) === (strict.refusalOf(dotted(n))?.rule ?? 'allowed')),
+      ),
+    );
   });
 });
 
@@ -63,7 +99,11 @@ describe('outboundAllowedCidrs', () => {
   const parse = (value?: string) => env.safeParse({ OUTBOUND_ALLOWED_CIDRS: value });
 
   it('reads a comma-separated list; unset is none', () => {
-    expect(parse(' 127.0.0.0/8, 10.0.0.0/8 ,fd00::/8').data?.OUTBOUND_ALLOWED_CIDRS).toEqual(['127.0.0.0/8', '10.0.0.0/8', 'fd00::/8']);
+    expect(parse(' 127.0.0.0/8, 10.0.0.0/8 ,fd00::/8').data?.OUTBOUND_ALLOWED_CIDRS).toEqual([
+      '127.0.0.0/8',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
     expect(parse().data?.OUTBOUND_ALLOWED_CIDRS).toEqual([]);
   });
 

@@ -4,7 +4,12 @@ import type { AddressPolicy, AddressRule, Refusal } from './address-policy.ts';
 
 /** Names that reach a cloud metadata service whatever they resolve to. */
 const METADATA_NAMES: ReadonlySet<string> = new Set([
-  'metadata', 'metadata.google.internal', 'metadata.goog', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal',
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.azure.internal',
+  'instance-data',
+  'instance-data.ec2.internal',
 ]);
 
 /** A URL refused before any connection: its scheme, or a host the policy refuses by address or by name. */
@@ -23,7 +28,8 @@ export function urlRefusal(url: string | URL, policy: AddressPolicy): UrlRefusal
   } catch {
     return { host: String(url), address: String(url), rule: 'not-a-url' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { host: parsed.host, address: parsed.protocol, rule: 'scheme' };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return { host: parsed.host, address: parsed.protocol, rule: 'scheme' };
   const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   if (isIP(host) !== 0) return policy.refusalOf(host);
   const name = host.toLowerCase().replace(/\.$/, '');
@@ -68,6 +74,7 @@ export function outboundUrl(policy: AddressPolicy) {
     .superRefine((value, context) => {
       const refusal = urlRefusal(value, policy);
       // z.url has already reported a bad scheme or an unparsable URL.
-      if (refusal && refusal.rule !== 'scheme' && refusal.rule !== 'not-a-url') context.addIssue({ code: 'custom', message: `must reach a public address: ${describeRefusal(refusal)}` });
+      if (refusal && refusal.rule !== 'scheme' && refusal.rule !== 'not-a-url')
+        context.addIssue({ code: 'custom', message: `must reach a public address: ${describeRefusal(refusal)}` });
     });
 }
