@@ -34,7 +34,9 @@ describe('the workspace', () => {
   const edges = projectDependencies(projects, imports, RULES).map((d) => `${d.from.name} -> ${d.to.name}`);
 
   it('sees the projects and the dependencies their sources create', () => {
-    expect(projects.map((p) => p.name)).toEqual(expect.arrayContaining(['@bizosaas/api-gateway', '@bizosaas/ddd-kernel']));
+    expect(projects.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['@bizosaas/api-gateway', '@bizosaas/ddd-kernel']),
+    );
     expect(edges).toEqual(expect.arrayContaining(['@bizosaas/analytics -> @bizosaas/service-kit']));
   });
 
@@ -140,7 +142,10 @@ describe('checkBoundaries', () => {
   });
 
   it('requires exactly one type and one scope tag per project', () => {
-    const untagged = [project('libs/loose', ['type:util', 'type:domain']), project('libs/bare', ['scope:shared', 'type:lib'])];
+    const untagged = [
+      project('libs/loose', ['type:util', 'type:domain']),
+      project('libs/bare', ['scope:shared', 'type:lib']),
+    ];
     expect(checkBoundaries(untagged, [], RULES)).toEqual([
       'libs/loose/package.json (@bizosaas/loose): needs exactly one type:* tag, has [type:util, type:domain]',
       'libs/loose/package.json (@bizosaas/loose): needs exactly one scope:* tag, has []',
