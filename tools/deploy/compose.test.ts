@@ -8,7 +8,15 @@ import { composeErrors, environmentOf, loadCompose, type ComposeService } from '
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const FILES = ['docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;
 /** What docker-compose.prod.yml requires from its env file. */
-const PROD_ENV = { BIZOSAAS_TAG: '0.0.0-test', POSTGRES_PASSWORD: 'x', APP_DB_PASSWORD: 'y', WORKER_DB_PASSWORD: 'w', REDIS_PASSWORD: 'z', SIGNING_KEY_ENCRYPTION_KEY: 'k', EVENTBUS_MASTER_KEYS: '{}' };
+const PROD_ENV = {
+  BIZOSAAS_TAG: '0.0.0-test',
+  POSTGRES_PASSWORD: 'x',
+  APP_DB_PASSWORD: 'y',
+  WORKER_DB_PASSWORD: 'w',
+  REDIS_PASSWORD: 'z',
+  SIGNING_KEY_ENCRYPTION_KEY: 'k',
+  EVENTBUS_MASTER_KEYS: '{}',
+};
 
 /** The container side of a ports entry: "127.0.0.1:8080:8080/tcp" -> 8080. */
 function containerPort(entry: NonNullable<ComposeService['ports']>[number]): number {
@@ -126,12 +134,15 @@ describe('docker-compose.dev.yml', () => {
   const services = loadCompose(`${repoRoot}docker-compose.dev.yml`).services;
 
   it('builds every app from the runtime stage and the migration from the migrate stage', () => {
-    for (const { name } of APPS) expect(services[name]?.build).toMatchObject({ dockerfile: 'Dockerfile', target: 'runtime' });
+    for (const { name } of APPS)
+      expect(services[name]?.build).toMatchObject({ dockerfile: 'Dockerfile', target: 'runtime' });
     expect(services.migrate?.build).toMatchObject({ dockerfile: 'Dockerfile', target: 'migrate' });
   });
 
   it('publishes every port on 127.0.0.1 only', () => {
-    const ports = Object.values(services).flatMap((s) => s.ports ?? []).map(String);
+    const ports = Object.values(services)
+      .flatMap((s) => s.ports ?? [])
+      .map(String);
     expect(ports.length).toBeGreaterThan(APPS.length);
     for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:/);
   });

@@ -36,6 +36,7 @@ interface ComposeLinter {
 
 // dclint validates against the compose-spec JSON schema it ships (the one Docker Compose uses)
 // before its rules; the style rules are off, the ones that catch real mistakes are errors.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- DCLinter has no type here (above); ComposeLinter states it
 const linter: ComposeLinter = new DCLinter({
   rules: {
     'no-build-and-image': 0,

@@ -32,7 +32,9 @@ function helpers(objects: () => K8sObject[]) {
     return found as unknown as T;
   };
   const appContainer = (name: string): IContainer => {
-    const container = one<IDeployment>('Deployment', name).spec?.template.spec?.containers.find((c) => c.name === 'app');
+    const container = one<IDeployment>('Deployment', name).spec?.template.spec?.containers.find(
+      (c) => c.name === 'app',
+    );
     if (!container) throw new Error(`Deployment ${name} has no container named app`);
     return container;
   };
@@ -53,7 +55,8 @@ function configRefs(value: unknown, found: Array<{ kind: 'ConfigMap' | 'Secret';
   else if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       const ref = inner as { name?: string; secretName?: string };
-      if (['configMap', 'configMapRef', 'configMapKeyRef'].includes(key)) found.push({ kind: 'ConfigMap', name: ref.name ?? '' });
+      if (['configMap', 'configMapRef', 'configMapKeyRef'].includes(key))
+        found.push({ kind: 'ConfigMap', name: ref.name ?? '' });
       if (['secretRef', 'secretKeyRef'].includes(key)) found.push({ kind: 'Secret', name: ref.name ?? '' });
       if (key === 'secret') found.push({ kind: 'Secret', name: ref.secretName ?? '' });
       configRefs(inner, found);
@@ -99,7 +102,10 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(container.readinessProbe?.httpGet?.path).toBe('/ready');
     expect(portNumber(container, container.readinessProbe?.httpGet?.port)).toBe(port);
     for (const bound of ['requests', 'limits'] as const) {
-      expect(container.resources?.[bound], `${bound} of ${name}`).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+      expect(container.resources?.[bound], `${bound} of ${name}`).toMatchObject({
+        cpu: expect.anything(),
+        memory: expect.anything(),
+      });
     }
     expect(pod?.spec?.securityContext?.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
@@ -167,7 +173,9 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
   it('gives the event-bus its master keys from the app Secret, and no other service', () => {
     for (const { name } of APPS) {
       const source = appContainer(name).env?.find((e) => e.name === 'EVENTBUS_MASTER_KEYS')?.valueFrom?.secretKeyRef;
-      expect(source, name).toEqual(name === 'event-bus' ? { name: 'bizosaas-app-secrets', key: 'EVENTBUS_MASTER_KEYS' } : undefined);
+      expect(source, name).toEqual(
+        name === 'event-bus' ? { name: 'bizosaas-app-secrets', key: 'EVENTBUS_MASTER_KEYS' } : undefined,
+      );
     }
   });
 
@@ -189,9 +197,15 @@ describe('k8s/overlays/dev specifics', () => {
 
   it('runs one replica of each service at first, image tag dev, debug logs', () => {
     for (const hpa of all<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler')) expect(hpa.spec?.minReplicas).toBe(1);
-    const images = all<IDeployment>('Deployment').flatMap((d) => d.spec?.template.spec?.containers.map((c) => c.image) ?? []);
-    expect(images.filter((image) => image?.startsWith('bizosaas/'))).toEqual(Array(APPS.length).fill('bizosaas/platform:dev'));
-    expect(all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data?.LOG_LEVEL).toBe('debug');
+    const images = all<IDeployment>('Deployment').flatMap(
+      (d) => d.spec?.template.spec?.containers.map((c) => c.image) ?? [],
+    );
+    expect(images.filter((image) => image?.startsWith('bizosaas/'))).toEqual(
+      Array(APPS.length).fill('bizosaas/platform:dev'),
+    );
+    expect(
+      all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data?.LOG_LEVEL,
+    ).toBe('debug');
   });
 
   it('brings its own PostgreSQL and Redis, behind the names the placeholder Secrets use', () => {

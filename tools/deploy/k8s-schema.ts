@@ -36,6 +36,6 @@ export function validateK8sObject(obj: K8sObject): void {
   try {
     new Model(obj as never).validate();
   } catch (error) {
-    throw new Error(`${id}: ${(error as Error).message}`);
+    throw new Error(`${id}: ${(error as Error).message}`, { cause: error });
   }
 }

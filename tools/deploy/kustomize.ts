@@ -33,8 +33,13 @@ export function renderKustomization(dir: string): K8sObject[] {
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').slice(0, 2000);
-      throw new Error(`\`${command} ${args.join(' ')} ${dir}\` failed (kustomize v5 needed):\n${stderr}`);
+      const stderr =
+        error instanceof Error && 'stderr' in error && typeof error.stderr === 'string'
+          ? error.stderr.slice(0, 2000)
+          : '';
+      throw new Error(`\`${command} ${args.join(' ')} ${dir}\` failed (kustomize v5 needed):\n${stderr}`, {
+        cause: error,
+      });
     }
     return parseAllDocuments(output)
       .map((doc) => doc.toJS() as K8sObject | null)
