@@ -7,7 +7,7 @@
 # dev dependencies (Prisma's schema engine), so it is built apart from the slim runtime.
 #   docker build --target migrate -t bizosaas/platform-migrate:dev .
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
@@ -26,6 +26,9 @@ RUN cd /src \
 
 # Install scripts are skipped: prisma's postinstall downloads engines, nx's and
 # embedded-postgres's are for developer machines; esbuild runs from its platform package.
+# The `node` dev dependency's preinstall downloads Node 24 for machines whose own Node is older;
+# skipped, it links no node_modules/.bin/node, so npm scripts here run the image's Node 24, and
+# --omit=dev leaves the package out of the runtime.
 FROM base AS deps
 COPY --from=manifests /app/ ./
 RUN npm ci --ignore-scripts

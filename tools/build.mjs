@@ -28,7 +28,7 @@ await Promise.all(
       outfile: join(root, 'apps', app, 'dist', 'main.js'),
       bundle: true,
       platform: 'node',
-      target: 'node20',
+      target: 'node24',
       format: 'esm',
       sourcemap: true,
       logLevel: 'warning',
