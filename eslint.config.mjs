@@ -14,6 +14,8 @@ const TEST_FILES = [
   '**/testing.ts',
   '**/fixtures/**',
   'tools/test/**',
+  // End-to-end journeys and the helpers that start their processes.
+  'tools/e2e/**',
 ];
 
 export default defineConfig(

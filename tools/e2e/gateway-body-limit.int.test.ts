@@ -30,22 +30,35 @@ let token = '';
 const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
 
 function startApp(app: string, port: number, env: Record<string, string>): void {
-  processes.push(start(process.execPath, [`${root}apps/${app}/dist/main.js`], {
-    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
-    DATABASE_URL: inject('appDatabaseUrl'), WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
-    JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json`, ...env,
-  }));
+  processes.push(
+    start(process.execPath, [`${root}apps/${app}/dist/main.js`], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+      DATABASE_URL: inject('appDatabaseUrl'),
+      WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+      JWKS_URL: `http://127.0.0.1:${ports.users}/.well-known/jwks.json`,
+      ...env,
+    }),
+  );
 }
 
 const gateway = (path: string) => `http://127.0.0.1:${ports.gateway}${path}`;
 const ready = (port: number) =>
-  eventually(async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined), 30_000,
-    `port ${port} ready\n${processes.map((p) => p.output()).join('\n')}`);
+  eventually(
+    async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined),
+    30_000,
+    `port ${port} ready\n${processes.map((p) => p.output()).join('\n')}`,
+  );
 
 /** POSTs `body` through the gateway on the one-connection agent; a hang fails by the signal. */
 async function post(path: string, body: Buffer | Readable) {
   const res = await request(gateway(path), {
-    method: 'POST', dispatcher: agent, body, signal: AbortSignal.timeout(15_000),
+    method: 'POST',
+    dispatcher: agent,
+    body,
+    signal: AbortSignal.timeout(15_000),
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
   });
   return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, any> };
@@ -53,21 +66,34 @@ async function post(path: string, body: Buffer | Readable) {
 
 /** The next request on the same agent: it must answer, and promptly (a hang fails at one second). */
 async function nextRequestAnswers(service: string) {
-  const res = await request(gateway(`/docs/services/${service}/json`), { dispatcher: agent, signal: AbortSignal.timeout(1_000) });
+  const res = await request(gateway(`/docs/services/${service}/json`), {
+    dispatcher: agent,
+    signal: AbortSignal.timeout(1_000),
+  });
   await res.body.dump();
   return res.statusCode;
 }
 
 function chunked(size: number): Readable {
   const chunk = Buffer.alloc(64 * 1024, 'a');
-  return Readable.from((function* () { for (let sent = 0; sent < size; sent += chunk.length) yield chunk; })());
+  return Readable.from(
+    (function* () {
+      for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
+    })(),
+  );
 }
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['tools/build.mjs', 'api-gateway', ...services], { cwd: root });
   for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
-  processes.push(start('redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']));
-  startApp('user-management', ports.users, { BODY_LIMIT_BYTES: String(USERS_LIMIT), SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK, LOGIN_LIMIT_KEY_PREFIX: `test:gw-body:${randomUUID().slice(0, 8)}` });
+  processes.push(
+    start('redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']),
+  );
+  startApp('user-management', ports.users, {
+    BODY_LIMIT_BYTES: String(USERS_LIMIT),
+    SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK,
+    LOGIN_LIMIT_KEY_PREFIX: `test:gw-body:${randomUUID().slice(0, 8)}`,
+  });
   startApp('campaign', ports.campaign, {});
   startApp('analytics', ports.analytics, {});
   startApp('event-bus', ports.bus, {
@@ -76,15 +102,24 @@ beforeAll(async () => {
   });
   const url = (port: number) => `http://127.0.0.1:${port}`;
   startApp('api-gateway', ports.gateway, {
-    USER_MANAGEMENT_URL: url(ports.users), CAMPAIGN_URL: url(ports.campaign), ANALYTICS_URL: url(ports.analytics), EVENT_BUS_URL: url(ports.bus),
-    ...Object.fromEntries(['AI_AGENTS_URL', 'INTEGRATION_URL', 'NOTIFICATION_URL', 'DOMAIN_REPOSITORY_URL'].map((v) => [v, 'http://127.0.0.1:9'])),
+    USER_MANAGEMENT_URL: url(ports.users),
+    CAMPAIGN_URL: url(ports.campaign),
+    ANALYTICS_URL: url(ports.analytics),
+    EVENT_BUS_URL: url(ports.bus),
+    ...Object.fromEntries(
+      ['AI_AGENTS_URL', 'INTEGRATION_URL', 'NOTIFICATION_URL', 'DOMAIN_REPOSITORY_URL'].map((v) => [
+        v,
+        'http://127.0.0.1:9',
+      ]),
+    ),
     BODY_LIMIT_BYTES: String(LIMIT),
     BREAKER_FAILURE_THRESHOLD: '2',
   });
   for (const port of [ports.users, ports.campaign, ports.analytics, ports.bus, ports.gateway]) await ready(port);
   const email = `gw.body.${randomUUID().slice(0, 8)}@example.test`;
   const registered = await fetch(gateway('/api/v1/auth/register'), {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ tenantName: 'Gateway body limit', email, password: 'a strong enough password' }),
   });
   expect(registered.status).toBe(201);
@@ -97,14 +132,21 @@ afterAll(async () => {
 });
 
 describe('bodies over the limit through the gateway', () => {
-  it.each(services)('refuses ten 2 MB POSTs to %s with 413, and the same connection answers right after', async (service) => {
-    for (let i = 0; i < 10; i += 1) {
-      const res = await post(target[service], Buffer.alloc(2 * LIMIT, 'a'));
-      expect(res.status, JSON.stringify(res.body)).toBe(413);
-      expect(res.body).toEqual({ error: 'PAYLOAD_TOO_LARGE', message: expect.any(String), details: { limit: LIMIT } });
-      expect(await nextRequestAnswers(service)).toBe(200);
-    }
-  });
+  it.each(services)(
+    'refuses ten 2 MB POSTs to %s with 413, and the same connection answers right after',
+    async (service) => {
+      for (let i = 0; i < 10; i += 1) {
+        const res = await post(target[service], Buffer.alloc(2 * LIMIT, 'a'));
+        expect(res.status, JSON.stringify(res.body)).toBe(413);
+        expect(res.body).toEqual({
+          error: 'PAYLOAD_TOO_LARGE',
+          message: expect.any(String),
+          details: { limit: LIMIT },
+        });
+        expect(await nextRequestAnswers(service)).toBe(200);
+      }
+    },
+  );
 
   it('counts a chunked body while streaming it and stops at the limit', async () => {
     const res = await post(target.campaign, chunked(2 * LIMIT));
@@ -125,7 +167,10 @@ describe('bodies over the limit through the gateway', () => {
   it('counts none of these against a breaker', async () => {
     const metrics = await (await fetch(gateway('/metrics'))).text();
     for (const upstream of services) {
-      expect(metricValue(metrics, 'gateway_upstream_requests_total', { upstream, status_class: 'error' }), upstream).toBeUndefined();
+      expect(
+        metricValue(metrics, 'gateway_upstream_requests_total', { upstream, status_class: 'error' }),
+        upstream,
+      ).toBeUndefined();
       expect(metricValue(metrics, 'gateway_circuit_breaker_state', { upstream }), upstream).toBe(0);
     }
   });

@@ -6,7 +6,15 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims, type TestJwksServer, type TestSigningKey } from '@bizosaas/auth/testing';
+import {
+  generateSigningKey,
+  jwksOf,
+  signTestToken,
+  startJwksServer,
+  testClaims,
+  type TestJwksServer,
+  type TestSigningKey,
+} from '@bizosaas/auth/testing';
 import { eventually, freePort, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +29,9 @@ const ports = { gateway: 0, redis: 0, upstream: 0 };
 async function listenUpstream(): Promise<void> {
   upstream = createServer((request, response) => {
     seen.push({ url: request.url ?? '', headers: request.headers });
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tenant: request.headers['x-tenant-id'] ?? null }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ tenant: request.headers['x-tenant-id'] ?? null }));
   });
   upstream.listen(ports.upstream, '127.0.0.1');
   await once(upstream, 'listening');
@@ -47,7 +57,16 @@ beforeAll(async () => {
   jwks = await startJwksServer(jwksOf(key));
   [ports.gateway, ports.redis, ports.upstream] = await Promise.all([freePort(), freePort(), freePort()]);
   await listenUpstream();
-  redis = start('redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  redis = start('redis-server', [
+    '--port',
+    String(ports.redis),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   const closed = 'http://127.0.0.1:9';
   gateway = start(process.execPath, [`${root}apps/api-gateway/dist/main.js`], {
     PORT: String(ports.gateway),
@@ -56,14 +75,32 @@ beforeAll(async () => {
     JWKS_URL: jwks.url,
     REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
     ...Object.fromEntries(
-      ['AI_AGENTS_URL', 'USER_MANAGEMENT_URL', 'ANALYTICS_URL', 'INTEGRATION_URL', 'NOTIFICATION_URL', 'EVENT_BUS_URL', 'DOMAIN_REPOSITORY_URL'].map((v) => [v, closed]),
+      [
+        'AI_AGENTS_URL',
+        'USER_MANAGEMENT_URL',
+        'ANALYTICS_URL',
+        'INTEGRATION_URL',
+        'NOTIFICATION_URL',
+        'EVENT_BUS_URL',
+        'DOMAIN_REPOSITORY_URL',
+      ].map((v) => [v, closed]),
     ),
     CAMPAIGN_URL: `http://127.0.0.1:${ports.upstream}`,
     RATE_LIMIT_FREE: '5',
     BREAKER_FAILURE_THRESHOLD: '2',
     BREAKER_HALF_OPEN_AFTER_MS: '300',
   });
-  await eventually(async () => ((await fetch(url('/ready')).then((r) => r.ok, () => false)) ? true : undefined), 20_000, `gateway ready\n${gateway.output()}`);
+  await eventually(
+    async () =>
+      (await fetch(url('/ready')).then(
+        (r) => r.ok,
+        () => false,
+      ))
+        ? true
+        : undefined,
+    20_000,
+    `gateway ready\n${gateway.output()}`,
+  );
 });
 
 afterAll(async () => {
@@ -91,7 +128,10 @@ describe('the built gateway at the edge', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ tenant: claims.tenant_id });
     expect(res.headers.get('x-correlation-id')).toBe('edge-e2e-1');
-    expect(seen.at(-1)).toMatchObject({ url: '/api/v1/funnels?page=1', headers: { 'x-correlation-id': 'edge-e2e-1', 'x-user-id': claims.sub } });
+    expect(seen.at(-1)).toMatchObject({
+      url: '/api/v1/funnels?page=1',
+      headers: { 'x-correlation-id': 'edge-e2e-1', 'x-user-id': claims.sub },
+    });
     expect(jwks.fetchCount()).toBe(1);
   });
 
@@ -101,7 +141,10 @@ describe('the built gateway at the edge', () => {
     for (let i = 0; i < 6; i += 1) statuses.push((await call('/api/v1/funnels', { headers })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const limited = await call('/api/v1/funnels', { headers });
-    expect(limited.body).toMatchObject({ error: 'RATE_LIMITED', details: { scope: 'tenant', limit: 5, windowMs: 60_000 } });
+    expect(limited.body).toMatchObject({
+      error: 'RATE_LIMITED',
+      details: { scope: 'tenant', limit: 5, windowMs: 60_000 },
+    });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('ratelimit-limit')).toBe('5');
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
@@ -111,17 +154,25 @@ describe('the built gateway at the edge', () => {
     await stopUpstream();
     // A big plan, so the polling below never meets the tenant limit.
     const headers = await bearer({ plan: 'enterprise' });
-    const open = await eventually(async () => {
-      const res = await call('/api/v1/funnels', { headers });
-      return res.body.details?.reason === 'CIRCUIT_OPEN' ? res : undefined;
-    }, 10_000, 'the breaker to open');
+    const open = await eventually(
+      async () => {
+        const res = await call('/api/v1/funnels', { headers });
+        return res.body.details?.reason === 'CIRCUIT_OPEN' ? res : undefined;
+      },
+      10_000,
+      'the breaker to open',
+    );
     expect(open.status).toBe(503);
     expect(open.headers.get('retry-after')).toBeTruthy();
     const metrics = await (await fetch(url('/metrics'))).text();
     expect(metrics).toMatch(/gateway_circuit_breaker_state\{[^}]*upstream="campaign"[^}]*\} 2/);
 
     await listenUpstream();
-    await eventually(async () => ((await call('/api/v1/funnels', { headers })).status === 200 ? true : undefined), 10_000, 'the breaker to close');
+    await eventually(
+      async () => ((await call('/api/v1/funnels', { headers })).status === 200 ? true : undefined),
+      10_000,
+      'the breaker to close',
+    );
   });
 
   it('keeps serving, unlimited, while Redis is down (fail open)', async () => {

@@ -9,7 +9,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims, type TestJwksServer, type TestSigningKey } from '@bizosaas/auth/testing';
+import {
+  generateSigningKey,
+  jwksOf,
+  signTestToken,
+  startJwksServer,
+  testClaims,
+  type TestJwksServer,
+  type TestSigningKey,
+} from '@bizosaas/auth/testing';
 import { eventually, freePort, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,15 +60,38 @@ beforeAll(async () => {
   gatewayPort = await freePort();
   const closed = 'http://127.0.0.1:9';
   gateway = start(process.execPath, [`${root}apps/api-gateway/dist/main.js`], {
-    PORT: String(gatewayPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWKS_URL: jwks.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', RATE_LIMIT_PREFIX: `test:gw-routes:${randomUUID().slice(0, 8)}:`,
-    ...Object.fromEntries(['AI_AGENTS_URL', 'USER_MANAGEMENT_URL', 'CAMPAIGN_URL', 'ANALYTICS_URL', 'EVENT_BUS_URL', 'DOMAIN_REPOSITORY_URL'].map((v) => [v, closed])),
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    JWKS_URL: jwks.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    RATE_LIMIT_PREFIX: `test:gw-routes:${randomUUID().slice(0, 8)}:`,
+    ...Object.fromEntries(
+      [
+        'AI_AGENTS_URL',
+        'USER_MANAGEMENT_URL',
+        'CAMPAIGN_URL',
+        'ANALYTICS_URL',
+        'EVENT_BUS_URL',
+        'DOMAIN_REPOSITORY_URL',
+      ].map((v) => [v, closed]),
+    ),
     INTEGRATION_URL: await listen('integration'),
     NOTIFICATION_URL: await listen('notification'),
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
     RATE_LIMIT_PER_IP: String(PER_IP),
   });
-  await eventually(async () => ((await fetch(url('/ready')).then((r) => r.ok, () => false)) ? true : undefined), 20_000, `gateway ready\n${gateway.output()}`);
+  await eventually(
+    async () =>
+      (await fetch(url('/ready')).then(
+        (r) => r.ok,
+        () => false,
+      ))
+        ? true
+        : undefined,
+    20_000,
+    `gateway ready\n${gateway.output()}`,
+  );
 });
 
 afterAll(async () => {
@@ -125,7 +156,8 @@ describe('server-sent events through the gateway', () => {
     });
     const client = new AbortController();
     const res = await fetch(url('/api/v1/notifications/stream'), {
-      headers: { authorization: await bearer(), accept: 'text/event-stream' }, signal: client.signal,
+      headers: { authorization: await bearer(), accept: 'text/event-stream' },
+      signal: client.signal,
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -139,7 +171,10 @@ describe('server-sent events through the gateway', () => {
 
   it('still answers 504 when the stream sends no headers within the timeout', async () => {
     streams.set('/api/v1/notifications/silent', (request) => request.resume());
-    const res = await send('GET', '/api/v1/notifications/silent', { authorization: await bearer(), accept: 'text/event-stream' });
+    const res = await send('GET', '/api/v1/notifications/silent', {
+      authorization: await bearer(),
+      accept: 'text/event-stream',
+    });
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: 'UPSTREAM_TIMEOUT', details: { service: 'notification' } });
   });

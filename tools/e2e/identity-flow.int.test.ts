@@ -21,7 +21,10 @@ const base = () => `http://127.0.0.1:${port}`;
 
 async function post(path: string, body: object, headers: Record<string, string> = {}) {
   const res = await fetch(`${base()}${path}`, {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(10_000),
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+    signal: AbortSignal.timeout(10_000),
   });
   return { status: res.status, body: res.status === 204 ? {} : ((await res.json()) as Record<string, any>) };
 }
@@ -30,12 +33,20 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['tools/build.mjs', 'user-management'], { cwd: root });
   port = await freePort();
   service = start(process.execPath, [`${root}apps/user-management/dist/main.js`], {
-    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-    DATABASE_URL: inject('appDatabaseUrl'), WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: inject('appDatabaseUrl'),
+    WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK, LOGIN_LIMIT_KEY_PREFIX: `test:um-e2e:${randomUUID().slice(0, 8)}`,
+    SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK,
+    LOGIN_LIMIT_KEY_PREFIX: `test:um-e2e:${randomUUID().slice(0, 8)}`,
   });
-  await eventually(async () => ((await getJson(`${base()}/ready`)).status === 200 ? true : undefined), 20_000, `user-management ready\n${service.output()}`);
+  await eventually(
+    async () => ((await getJson(`${base()}/ready`)).status === 200 ? true : undefined),
+    20_000,
+    `user-management ready\n${service.output()}`,
+  );
 });
 
 afterAll(async () => {
@@ -47,14 +58,23 @@ describe('identity flow against the running user-management process', () => {
   it('signs up, signs in, rotates and signs out; other services can verify its tokens by the JWKS', async () => {
     const email = `e2e.${randomUUID().slice(0, 8)}@example.test`;
     const correlationId = `e2e-identity-${randomUUID()}`;
-    const reg = await post('/api/v1/auth/register', { tenantName: 'E2E Identity', email, password: 'a strong enough password' }, { 'x-correlation-id': correlationId });
+    const reg = await post(
+      '/api/v1/auth/register',
+      { tenantName: 'E2E Identity', email, password: 'a strong enough password' },
+      { 'x-correlation-id': correlationId },
+    );
     expect(reg.status).toBe(201);
 
     const login = await post('/api/v1/auth/login', { email, password: 'a strong enough password' });
     expect(login.status).toBe(200);
     const verifier = createJwksVerifier({ jwksUrl: `${base()}/.well-known/jwks.json` });
     const principal = await verifier.verify(login.body.accessToken);
-    expect(principal).toMatchObject({ userId: reg.body.user.id, tenantId: reg.body.tenant.id, roles: ['owner'], plan: 'free' });
+    expect(principal).toMatchObject({
+      userId: reg.body.user.id,
+      tenantId: reg.body.tenant.id,
+      roles: ['owner'],
+      plan: 'free',
+    });
     expect(principal.permissions).toContain('tenant:manage');
 
     const me = await getJson(`${base()}/api/v1/users/me`, { authorization: `Bearer ${login.body.accessToken}` });
@@ -71,7 +91,9 @@ describe('identity flow against the running user-management process', () => {
 
     await waitFor(async () => {
       const entries = (await redis.xrevrange(eventStreamKey('user'), '+', '-', 'COUNT', 2000)) as [string, string[]][];
-      return entries.some(([, fields]) => JSON.parse(fieldValue(fields, 'envelope') ?? '{}').correlationId === correlationId);
+      return entries.some(
+        ([, fields]) => JSON.parse(fieldValue(fields, 'envelope') ?? '{}').correlationId === correlationId,
+      );
     }, 'user.created relayed by the process');
   });
 

@@ -7,14 +7,28 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims, type TestJwksServer, type TestSigningKey } from '@bizosaas/auth/testing';
+import {
+  generateSigningKey,
+  jwksOf,
+  signTestToken,
+  startJwksServer,
+  testClaims,
+  type TestJwksServer,
+  type TestSigningKey,
+} from '@bizosaas/auth/testing';
 import { openApiProblems } from '@bizosaas/service-kit/testing';
 import { eventually, freePort, getJson, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SERVICES = {
-  'ai-agents': 'AI_AGENTS_URL', 'user-management': 'USER_MANAGEMENT_URL', campaign: 'CAMPAIGN_URL', analytics: 'ANALYTICS_URL',
-  integration: 'INTEGRATION_URL', notification: 'NOTIFICATION_URL', 'event-bus': 'EVENT_BUS_URL', 'domain-repository': 'DOMAIN_REPOSITORY_URL',
+  'ai-agents': 'AI_AGENTS_URL',
+  'user-management': 'USER_MANAGEMENT_URL',
+  campaign: 'CAMPAIGN_URL',
+  analytics: 'ANALYTICS_URL',
+  integration: 'INTEGRATION_URL',
+  notification: 'NOTIFICATION_URL',
+  'event-bus': 'EVENT_BUS_URL',
+  'domain-repository': 'DOMAIN_REPOSITORY_URL',
 } as const;
 type Service = keyof typeof SERVICES;
 const names = Object.keys(SERVICES) as Service[];
@@ -23,7 +37,10 @@ const names = Object.keys(SERVICES) as Service[];
 const SERVICE_ENV: Partial<Record<Service, Record<string, string>>> = {
   'user-management': { SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 'bizosaas-test-kek').toString('base64') },
   'event-bus': {
-    EVENTBUS_MASTER_KEYS: JSON.stringify({ 'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=', 'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=' }),
+    EVENTBUS_MASTER_KEYS: JSON.stringify({
+      'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=',
+      'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=',
+    }),
     EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1',
   },
 };
@@ -36,12 +53,24 @@ const origin = (name: Service | 'gateway') => `http://127.0.0.1:${ports[name]}`;
 const output = () => processes.map((p) => p.output()).join('\n');
 
 function startApp(app: Service | 'api-gateway', port: number, env: Record<string, string>): void {
-  processes.push(start(process.execPath, [`${root}apps/${app}/dist/main.js`], {
-    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: `redis://127.0.0.1:${ports.redis}`, JWKS_URL: jwks.url, ...env,
-  }));
+  processes.push(
+    start(process.execPath, [`${root}apps/${app}/dist/main.js`], {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+      JWKS_URL: jwks.url,
+      ...env,
+    }),
+  );
 }
 
-const ready = (url: string) => eventually(async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined), 40_000, `${url} ready\n${output()}`);
+const ready = (url: string) =>
+  eventually(
+    async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined),
+    40_000,
+    `${url} ready\n${output()}`,
+  );
 const documentAt = async (url: string) => {
   const { status, body } = await getJson(url);
   expect(status, `${url}\n${output()}`).toBe(200);
@@ -54,7 +83,9 @@ beforeAll(async () => {
   jwks = await startJwksServer(jwksOf(key));
   for (const name of [...names, 'gateway', 'redis'] as const) ports[name] = await freePort();
   // A Redis of its own: the services' consumers and relays touch no other test's streams.
-  processes.push(start('redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']));
+  processes.push(
+    start('redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']),
+  );
   const databases = { DATABASE_URL: inject('appDatabaseUrl'), WORKER_DATABASE_URL: inject('workerDatabaseUrl') };
   for (const name of names) startApp(name, ports[name], { ...databases, ...SERVICE_ENV[name] });
   startApp('api-gateway', ports.gateway, Object.fromEntries(names.map((name) => [SERVICES[name], origin(name)])));
@@ -78,7 +109,11 @@ describe.each(names)('%s OpenAPI document', (name) => {
     const document = await documentAt(url);
     expect(await openApiProblems(document)).toEqual([]);
     expect(new URL(document.servers[0].url, url).origin).toBe(origin('gateway'));
-    expect(document.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(document.components.securitySchemes.bearerAuth).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
   });
 });
 
@@ -97,7 +132,10 @@ describe('the gateway', () => {
     const anonymous = await fetch(target, { signal: AbortSignal.timeout(5_000) });
     expect(anonymous.status).toBe(401);
     const token = await signTestToken(key, testClaims({ roles: ['viewer'] }));
-    const res = await fetch(target, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(target, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { schemas: unknown[] }).schemas.length).toBeGreaterThan(0);
   });
@@ -122,7 +160,9 @@ describe('the gateway', () => {
       await status.waitFor();
       expect((await status.innerText()).trim()).toBe('200');
       expect(await operation.locator('.request-url').innerText()).toContain(`${origin('gateway')}/api/v1/leads`);
-      expect(JSON.parse(await operation.locator('.live-responses-table .response-col_description pre').first().innerText())).toMatchObject({ items: [], total: 0 });
+      expect(
+        JSON.parse(await operation.locator('.live-responses-table .response-col_description pre').first().innerText()),
+      ).toMatchObject({ items: [], total: 0 });
     } finally {
       await browser.close();
     }

@@ -15,7 +15,16 @@ let redis: Started;
 const ports: Record<'gateway' | 'domain' | 'analytics', number> = { gateway: 0, domain: 0, analytics: 0 };
 
 function startRedis(): Started {
-  return start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  return start('redis-server', [
+    '--port',
+    String(redisPort),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
 }
 
 function startApp(app: string, port: number, env: Record<string, string> = {}): Started {
@@ -32,11 +41,17 @@ function startApp(app: string, port: number, env: Record<string, string> = {}): 
   return started;
 }
 
-const ready = (port: number) => async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined);
+const ready = (port: number) => async () =>
+  (await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['tools/build.mjs', 'api-gateway', 'domain-repository', 'analytics'], { cwd: root });
-  [redisPort, ports.gateway, ports.domain, ports.analytics] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  [redisPort, ports.gateway, ports.domain, ports.analytics] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   redis = startRedis();
   startApp('domain-repository', ports.domain);
   startApp('analytics', ports.analytics);
@@ -44,7 +59,14 @@ beforeAll(async () => {
     DOMAIN_REPOSITORY_URL: `http://127.0.0.1:${ports.domain}`,
     ANALYTICS_URL: `http://127.0.0.1:${ports.analytics}`,
     ...Object.fromEntries(
-      ['AI_AGENTS_URL', 'USER_MANAGEMENT_URL', 'CAMPAIGN_URL', 'INTEGRATION_URL', 'NOTIFICATION_URL', 'EVENT_BUS_URL'].map((v) => [v, closed]),
+      [
+        'AI_AGENTS_URL',
+        'USER_MANAGEMENT_URL',
+        'CAMPAIGN_URL',
+        'INTEGRATION_URL',
+        'NOTIFICATION_URL',
+        'EVENT_BUS_URL',
+      ].map((v) => [v, closed]),
     ),
   });
   for (const port of Object.values(ports)) {
@@ -88,14 +110,21 @@ describe('gateway and two services as real processes', () => {
   it('answers 503 naming redis while Redis is down, and recovers without a restart', async () => {
     const service = processes[0]!;
     await redis.stop('SIGKILL');
-    const down = await eventually(async () => {
-      const res = await getJson(`http://127.0.0.1:${ports.domain}/ready`);
-      return res.status === 503 ? res.body : undefined;
-    }, 10_000, '/ready to answer 503');
+    const down = await eventually(
+      async () => {
+        const res = await getJson(`http://127.0.0.1:${ports.domain}/ready`);
+        return res.status === 503 ? res.body : undefined;
+      },
+      10_000,
+      '/ready to answer 503',
+    );
     expect(down.error).toBe('NOT_READY');
     expect(down.details.down).toEqual(['redis']);
     const gatewayView = await getJson(`http://127.0.0.1:${ports.gateway}/health`);
-    expect(gatewayView.body.services['domain-repository']).toMatchObject({ status: 'down', error: '/ready answered 503' });
+    expect(gatewayView.body.services['domain-repository']).toMatchObject({
+      status: 'down',
+      error: '/ready answered 503',
+    });
 
     redis = startRedis();
     await eventually(ready(ports.domain), 15_000, '/ready to recover');
@@ -105,10 +134,15 @@ describe('gateway and two services as real processes', () => {
   });
 
   it('refuses to start on a bad variable, with one line naming it', async () => {
-    const bad = start(process.execPath, [`${root}apps/analytics/dist/main.js`], { PORT: 'eighty', REDIS_URL: 'http://nope' });
+    const bad = start(process.execPath, [`${root}apps/analytics/dist/main.js`], {
+      PORT: 'eighty',
+      REDIS_URL: 'http://nope',
+    });
     const [code] = (await once(bad.child, 'exit')) as [number];
     expect(code).toBe(78);
-    expect(bad.output().trim()).toBe('Invalid configuration: PORT is invalid: Invalid input: expected number, received NaN');
+    expect(bad.output().trim()).toBe(
+      'Invalid configuration: PORT is invalid: Invalid input: expected number, received NaN',
+    );
   });
 
   it('drains and exits 0 on SIGTERM', async () => {

@@ -21,8 +21,8 @@ export interface Started {
 export function start(command: string, args: string[], env: Record<string, string> = {}): Started {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   return {
     child,
     output: () => output,
@@ -48,7 +48,8 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  const reason = last instanceof Error ? String(last) : JSON.stringify(last);
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${reason}` : ''}`);
 }
 
 export async function getJson(url: string, headers: Record<string, string> = {}) {
