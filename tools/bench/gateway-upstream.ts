@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import { createJwksVerifier, requirePrincipal } from '@bizosaas/auth';
-import { withTenant, type RawExecutor, type TransactionalClient } from '@bizosaas/db';
+import { withTenant, withTransaction, type RawExecutor, type TransactionalClient } from '@bizosaas/db';
 import { createService, startService } from '@bizosaas/service-kit';
 
 const env = z
@@ -25,25 +25,15 @@ interface PgTransaction extends RawExecutor {
 /** withTenant's client over a pg pool: BEGIN, the tenant setting, the work, COMMIT (as Prisma's $transaction does). */
 function pgTransactions(pool: pg.Pool): TransactionalClient<PgTransaction> {
   return {
-    async $transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    $transaction: (work) =>
+      withTransaction(pool, (client) => {
         const tx: PgTransaction = {
           $executeRaw: (strings, ...values) =>
             client.query(strings.reduce((sql, part, i) => `${sql}$${i}${part}`), values).then((r) => r.rowCount ?? 0),
           query: (text, values) => client.query(text, values),
         };
-        const result = await work(tx);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+        return work(tx);
+      }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { envelopeSchema, eventCatalogue, type EventEnvelope } from '@bizosaas/event-schemas';
-import { inTransaction } from '@bizosaas/event-store';
 import type { BatchItem } from '@bizosaas/messaging';
 import type pg from 'pg';
+import { withTransaction } from '@bizosaas/db';
 
 /** Every stream the platform's catalogue publishes to: one per aggregate type. */
 export function catalogueAggregateTypes(): string[] {
@@ -35,7 +35,7 @@ export async function archiveBatch(pool: pg.Pool, batch: readonly BatchItem<Even
     rows.push({ e: event, s: delivery.stream, i: delivery.entryId });
     byTenant.set(event.tenantId, rows);
   }
-  await inTransaction(pool, async (client) => {
+  await withTransaction(pool, async (client) => {
     for (const [tenantId, rows] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
       await client.query(INSERT, [tenantId, JSON.stringify(rows)]);
     }

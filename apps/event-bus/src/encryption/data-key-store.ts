@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { inTenantTransaction } from '@bizosaas/event-store';
 import type pg from 'pg';
 import { DecryptionFailedError, KEY_BYTES } from './aes-gcm.ts';
 import { createBoundedCache } from './bounded-cache.ts';
 import type { MasterKeyring } from './master-keys.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export interface DataKey {
   version: number;
@@ -59,7 +59,7 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   const keys = createBoundedCache<Buffer>({ maxEntries: options.cacheSize });
   const activeVersions = createBoundedCache<number>({ maxEntries: options.cacheSize, ttlMs: options.activeRefreshMs, ...(options.now && { now: options.now }) });
   const loading = new Map<string, Promise<DataKey>>();
-  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => inTenantTransaction(options.pool, tenantId, work);
+  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => withTransaction(options.pool, work, { tenantId });
 
   function unwrap(tenantId: string, row: Row): Buffer {
     const key = options.keyring.open(row.master_key_id, row.wrapped_key, wrapAad(tenantId, row.version));

@@ -1,8 +1,8 @@
-import { inTransaction } from '@bizosaas/event-store';
 import type pg from 'pg';
 import { wrapAad } from './data-key-store.ts';
 import type { MasterKeyring } from './master-keys.ts';
 import { resealWebhookSecrets } from './webhook-secrets.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export interface RewrapResult {
   activeMasterKeyId: string;
@@ -22,7 +22,7 @@ export interface RewrapResult {
 export async function rewrapDataKeys(workerPool: pg.Pool, keyring: MasterKeyring, batchSize = 500): Promise<number> {
   let rewrapped = 0;
   for (;;) {
-    const done = await inTransaction(workerPool, async (client) => {
+    const done = await withTransaction(workerPool, async (client) => {
       const { rows } = await client.query<{ tenant_id: string; version: number; master_key_id: string; wrapped_key: Buffer }>(
         `SELECT tenant_id, version, master_key_id, wrapped_key FROM event_bus.tenant_data_keys WHERE master_key_id <> $1
          ORDER BY tenant_id, version LIMIT $2 FOR UPDATE SKIP LOCKED`,

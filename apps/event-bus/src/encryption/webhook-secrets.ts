@@ -1,7 +1,7 @@
-import { inTransaction } from '@bizosaas/event-store';
 import type pg from 'pg';
 import { DecryptionFailedError } from './aes-gcm.ts';
 import type { MasterKeyring } from './master-keys.ts';
+import { withTransaction } from '@bizosaas/db';
 
 /** `enc:mk1:<master key id>:<base64 of iv | tag | ciphertext>` */
 const SEALED = /^enc:mk1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/;
@@ -38,7 +38,7 @@ export async function resealWebhookSecrets(workerPool: pg.Pool, keyring: MasterK
   const [which, extra] = scope === 'plaintext' ? [`starts_with(secret, 'whsec_')`, []] : ['NOT starts_with(secret, $2)', [`enc:mk1:${keyring.activeId}:`]];
   let changed = 0;
   for (;;) {
-    const done = await inTransaction(workerPool, async (client) => {
+    const done = await withTransaction(workerPool, async (client) => {
       const { rows } = await client.query<{ id: string; tenant_id: string; secret: string }>(
         `SELECT id, tenant_id, secret FROM event_bus.subscriptions WHERE ${which} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize, ...extra],

@@ -1,7 +1,7 @@
 import { ValidationError } from '@bizosaas/ddd-kernel';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
-import { inTenantTransaction } from '@bizosaas/event-store';
 import type pg from 'pg';
+import { withTransaction } from '@bizosaas/db';
 
 export interface HistoryQuery {
   eventTypes?: string[] | undefined;
@@ -44,8 +44,8 @@ export async function readHistory(pool: pg.Pool, tenantId: string, query: Histor
   values.push(query.limit + 1);
   const sql = `SELECT id, occurred_at, envelope FROM event_bus.archived_events
     WHERE ${where.join(' AND ')} ORDER BY occurred_at, id LIMIT $${values.length}`;
-  const rows = await inTenantTransaction(pool, tenantId, async (client) =>
-    (await client.query<{ id: string; occurred_at: Date; envelope: EventEnvelope }>(sql, values)).rows);
+  const rows = await withTransaction(pool, async (client) =>
+    (await client.query<{ id: string; occurred_at: Date; envelope: EventEnvelope }>(sql, values)).rows, { tenantId });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {

@@ -1,13 +1,13 @@
 import { isServicePrincipal, requirePermission, requirePrincipal, type Principal } from '@bizosaas/auth';
 import { ForbiddenError, NotFoundError, ValidationError } from '@bizosaas/ddd-kernel';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
-import { inTenantTransaction } from '@bizosaas/event-store';
 import { createPublisher } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { z } from 'zod';
 import { aggregateTypesReadBy, groupName } from './consumer-groups.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export interface GroupReplayDeps {
   pool: pg.Pool;
@@ -38,13 +38,13 @@ function tenantFor(principal: Principal, asked: string | undefined): string {
 
 // The envelopes exactly as archived (as they were on the streams), not as history shows them.
 async function archived(pool: pg.Pool, tenantId: string, query: ReplayQuery): Promise<EventEnvelope[]> {
-  const { rows } = await inTenantTransaction(pool, tenantId, (client) => client.query<{ envelope: EventEnvelope }>(
+  const { rows } = await withTransaction(pool, (client) => client.query<{ envelope: EventEnvelope }>(
     `SELECT envelope FROM event_bus.archived_events
      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
        AND ($4::text IS NULL OR correlation_id = $4) AND ($5::text[] IS NULL OR type = ANY($5))
      ORDER BY occurred_at, id LIMIT $6`,
     [tenantId, query.from ?? null, query.to ?? null, query.correlationId ?? null, query.eventTypes ?? null, query.limit],
-  ));
+  ), { tenantId });
   return rows.map((row) => row.envelope);
 }
 

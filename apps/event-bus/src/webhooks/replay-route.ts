@@ -1,11 +1,11 @@
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { TenantIsolationError, ValidationError } from '@bizosaas/ddd-kernel';
-import { inTenantTransaction } from '@bizosaas/event-store';
 import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type pg from 'pg';
 import { z } from 'zod';
 import { matches } from './subscription-match.ts';
+import { withTransaction } from '@bizosaas/db';
 
 const replayBody = z.strictObject({
   subscriptionId: z.uuid(),
@@ -33,7 +33,7 @@ export function registerReplayRoute(app: ServiceApp, pool: pg.Pool, wake: () => 
     if (!from && !to && !correlationId) {
       throw new ValidationError('Say what to replay', [{ path: 'from', message: 'give a time range (from/to) or a correlationId' }]);
     }
-    const replayed = await inTenantTransaction(pool, tenantId, async (client) => {
+    const replayed = await withTransaction(pool, async (client) => {
       const found = await client.query<{ event_type: string; filter: Record<string, unknown> }>(
         `SELECT event_type, filter FROM event_bus.subscriptions WHERE id = $1`, [subscriptionId]);
       const subscription = found.rows[0];
@@ -58,7 +58,7 @@ export function registerReplayRoute(app: ServiceApp, pool: pg.Pool, wake: () => 
         [tenantId, subscriptionId, JSON.stringify(events)],
       );
       return rowCount ?? 0;
-    });
+    }, { tenantId });
     if (replayed > 0) wake();
     return { replayed };
   });

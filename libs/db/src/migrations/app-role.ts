@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTransaction } from '../transactions/with-transaction.ts';
 import { withMaintenanceClient } from './maintenance-client.ts';
 
 /** The role every service connects as. Migrations grant it rights; it owns nothing. */
@@ -31,17 +32,12 @@ export async function ensureAppRole(url: string, password?: string, workerPasswo
   return withMaintenanceClient(url, async (client) => {
     const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
     if (rows[0]?.user === APP_ROLE || rows[0]?.user === WORKER_ROLE) throw new Error(`Migrations must run as the schema owner, not as ${APP_ROLE}`);
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK_KEY]);
-      const outcome = await createOrAlter(client, APP_ROLE, password, DEV_APP_PASSWORD);
-      await createOrAlter(client, WORKER_ROLE, workerPassword, DEV_WORKER_PASSWORD);
-      await client.query('COMMIT');
+    return withTransaction(client, async (held) => {
+      await held.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK_KEY]);
+      const outcome = await createOrAlter(held, APP_ROLE, password, DEV_APP_PASSWORD);
+      await createOrAlter(held, WORKER_ROLE, workerPassword, DEV_WORKER_PASSWORD);
       return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
   });
 }
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
 import { createEventStore } from '../store/create-event-store.ts';
 import { leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from '../store/test-support.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
 import { waitFor } from '@bizosaas/messaging/testing';
 import { createOutboxNotifier, type OutboxNotifier } from './outbox-notifier.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let scratch: Scratch;
 let notifier: OutboxNotifier;
@@ -70,10 +70,10 @@ describe('outbox notifications come from the writer, after the commit', () => {
     expect(received).toHaveLength(1);
 
     let used: object | undefined;
-    await inTenantTransaction(scratch.app, tenant, async (client) => {
+    await withTransaction(scratch.app, async (client) => {
       used = client;
       await store.append(client, input(tenant));
-    });
+    }, { tenantId: tenant });
     await settle();
     expect(received).toHaveLength(1); // nobody said it committed
     store.committed(used as never);

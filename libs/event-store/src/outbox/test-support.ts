@@ -8,7 +8,7 @@ export { deleteNamespace, redisUrl, testRedis, waitFor } from '@bizosaas/messagi
 import { eventStoreDdl } from '../schema/event-store-ddl.ts';
 import { createEventStore } from '../store/create-event-store.ts';
 import { outboxMessages } from './outbox-messages.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 /** Helpers for the outbox, inbox and retention integration tests (not exported from the package). */
 
@@ -83,18 +83,18 @@ export const uniqueNamespace = (label: string) => namespaceFor(`es-${label}`);
  */
 export async function commitEvents(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
   const store = createEventStore({ schema, namespace });
-  await inTenantTransaction(app, tenantId, async (client) => {
+  await withTransaction(app, async (client) => {
     for (const event of events) {
       const { aggregateType, aggregateId, aggregateVersion } = event;
       await store.append(client, { tenantId, aggregateType, aggregateId, expectedVersion: aggregateVersion - 1, events: [event] });
     }
-  });
+  }, { tenantId });
 }
 
 /** Outbox rows that carry their own envelope (a message with no event row), in one transaction. */
 export async function commitMessages(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
   const { text, values } = outboxMessages(schema, events, namespace);
-  await inTenantTransaction(app, tenantId, (client) => client.query(text, values));
+  await withTransaction(app, (client) => client.query(text, values), { tenantId });
 }
 
 /** Event ids on a stream, in stream order (duplicates kept). */

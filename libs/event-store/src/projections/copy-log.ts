@@ -1,3 +1,4 @@
+import { withTransaction } from '@bizosaas/db';
 import type pg from 'pg';
 import { applyEvents, wantedTypes } from './apply-events.ts';
 import type { AnyProjection, ProjectionTables } from './projection.ts';
@@ -55,14 +56,6 @@ export async function copyLog(target: CopyTarget, from: CopyProgress): Promise<C
 async function applyPage(target: CopyTarget, page: readonly LogEvent[]): Promise<number> {
   const { writer, projection, tables } = target;
   if (!target.pageTransactions) return (await applyEvents(writer, projection, tables, page)).length;
-  await writer.query('BEGIN');
-  try {
-    await writer.query('SET LOCAL synchronous_commit = off');
-    const applied = await applyEvents(writer, projection, tables, page);
-    await writer.query('COMMIT');
-    return applied.length;
-  } catch (error) {
-    await writer.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  const applied = await withTransaction(writer, () => applyEvents(writer, projection, tables, page), { settings: { synchronous_commit: 'off' } });
+  return applied.length;
 }

@@ -1,3 +1,4 @@
+import { withTransaction } from '@bizosaas/db';
 import type pg from 'pg';
 import { readCheckpoint, lockProjection, type Checkpoint } from './checkpoint.ts';
 import { createGeneration, pointViews } from './generations.ts';
@@ -10,27 +11,18 @@ import { qualified } from './table-names.ts';
  * checkpoint; a `version` different from the definition's means a rebuild is due.
  */
 export async function installProjection(pool: pg.Pool, schema: string, projection: AnyProjection): Promise<Checkpoint> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  const checkpoint = await withTransaction(pool, async (client) => {
     await lockProjection(client, schema, projection.name);
-    let checkpoint = await readCheckpoint(client, schema, projection.name);
-    if (!checkpoint) {
-      await createGeneration(client, schema, projection, 1);
-      await pointViews(client, schema, projection, 1);
-      await client.query(
-        `INSERT INTO ${qualified(schema, 'projection_checkpoints')} (projection, generation, version) VALUES ($1, 1, $2)`,
-        [projection.name, projection.version],
-      );
-      checkpoint = await readCheckpoint(client, schema, projection.name);
-    }
-    await client.query('COMMIT');
-    if (!checkpoint) throw new Error(`Projection ${projection.name}: checkpoint missing after install`);
-    return checkpoint;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    const found = await readCheckpoint(client, schema, projection.name);
+    if (found) return found;
+    await createGeneration(client, schema, projection, 1);
+    await pointViews(client, schema, projection, 1);
+    await client.query(
+      `INSERT INTO ${qualified(schema, 'projection_checkpoints')} (projection, generation, version) VALUES ($1, 1, $2)`,
+      [projection.name, projection.version],
+    );
+    return readCheckpoint(client, schema, projection.name);
+  });
+  if (!checkpoint) throw new Error(`Projection ${projection.name}: checkpoint missing after install`);
+  return checkpoint;
 }

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
 import { installProjection } from './install-projection.ts';
 import { defineProjection } from './projection.ts';
 import { createProjectionManager, type ProjectionManager, type ProjectionManagerOptions } from './projection-manager.ts';
 import { leadApplicationsProjection } from './test-support/lead-applications-projection.ts';
 import { leadListProjection } from './test-support/lead-list-projection.ts';
 import { projectionFixture, waitFor, type ProjectionFixture } from './test-support/projection-fixture.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let fx: ProjectionFixture;
 const managers: ProjectionManager[] = [];
@@ -173,17 +173,17 @@ describe('createProjectionManager', () => {
 
   it('lets the app role read its own tenant only, through the views', async () => {
     const [tenantA, tenantB] = tenants as [string, string];
-    const visible = await inTenantTransaction(fx.app, tenantA, async (client) => {
+    const visible = await withTransaction(fx.app, async (client) => {
       const { rows } = await client.query<{ tenant_id: string }>(`SELECT tenant_id FROM "${fx.schema}".lead_list`);
       return rows;
-    });
+    }, { tenantId: tenantA });
     expect(visible.length).toBeGreaterThan(0);
     expect(visible.every((row) => row.tenant_id === tenantA)).toBe(true);
     const all = await fx.rows('lead_list', 'lead_id');
     expect(all.some((row) => row.tenant_id === tenantB)).toBe(true);
     // The generation's own table has the same row-level security.
-    const direct = await inTenantTransaction(fx.app, tenantB, (client) =>
-      client.query(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list_g1 WHERE tenant_id = $1`, [tenantA]));
+    const direct = await withTransaction(fx.app, (client) =>
+      client.query(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list_g1 WHERE tenant_id = $1`, [tenantA]), { tenantId: tenantB });
     expect(direct.rows[0]).toEqual({ n: 0 });
   });
 
@@ -197,7 +197,7 @@ describe('createProjectionManager', () => {
 
     await expect(fx.worker.query(`SELECT * FROM "${fx.schema}".platform_totals`)).resolves.toMatchObject({ rowCount: 0 });
     await expect(
-      inTenantTransaction(fx.app, tenants[0] ?? '', (client) => client.query(`SELECT * FROM "${fx.schema}".platform_totals`)),
+      withTransaction(fx.app, (client) => client.query(`SELECT * FROM "${fx.schema}".platform_totals`), { tenantId: tenants[0] ?? '' }),
     ).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inTenantTransaction } from '../store/transaction.ts';
 import type { AnyProjection } from './projection.ts';
 import { createProjectionManager, type ProjectionManager } from './projection-manager.ts';
 import { leadListProjection } from './test-support/lead-list-projection.ts';
 import { projectionFixture, waitFor, type ProjectionFixture } from './test-support/projection-fixture.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let fx: ProjectionFixture;
 let manager: ProjectionManager | undefined;
@@ -103,8 +103,8 @@ describe('rebuildProjection', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        const { rows } = await inTenantTransaction(fx.app, tenantId, (client) =>
-          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list`));
+        const { rows } = await withTransaction(fx.app, (client) =>
+          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list`), { tenantId });
         seen.push(rows[0]?.n ?? -1);
       }
     })();

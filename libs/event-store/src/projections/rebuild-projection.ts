@@ -2,12 +2,12 @@ import type pg from 'pg';
 import { lockProjection, readCheckpoint, saveCheckpoint, tryLockRebuild, unlockRebuild, type Checkpoint } from './checkpoint.ts';
 import { copyLog, type CopyProgress, type CopyTarget } from './copy-log.ts';
 import { createGeneration, dropGeneration, pointViews } from './generations.ts';
-import { inTransaction } from './in-transaction.ts';
 import { installProjection } from './install-projection.ts';
 import { compareLogPositions } from './log-position.ts';
 import type { AnyProjection } from './projection.ts';
 import { START_CHECKPOINT } from '../store/types.ts';
 import { generationTables } from './table-names.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export interface RebuildOptions {
   /** Worker-role pool; the rebuild holds two of its connections. */
@@ -67,12 +67,12 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 
 async function copyAndSwap(target: CopyTarget, installed: Checkpoint, next: number): Promise<CopyProgress> {
   const { writer, schema, projection } = target;
-  await inTransaction(writer, () => createGeneration(writer, schema, projection, next));
+  await withTransaction(writer, () => createGeneration(writer, schema, projection, next));
   try {
     const copied = await copyLog(target, { position: START_CHECKPOINT, read: 0, applied: 0 });
-    return await inTransaction(writer, () => swap(target, installed, next, copied));
+    return await withTransaction(writer, () => swap(target, installed, next, copied));
   } catch (error) {
-    await inTransaction(writer, () => dropGeneration(writer, schema, projection, next)).catch(() => {});
+    await withTransaction(writer, () => dropGeneration(writer, schema, projection, next)).catch(() => {});
     throw error;
   }
 }

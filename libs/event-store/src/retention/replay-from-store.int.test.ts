@@ -8,8 +8,8 @@ import {
   type ScratchStore,
 } from '../outbox/test-support.ts';
 import { createEventStore } from '../store/create-event-store.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
 import { replayFromStore } from './replay-from-store.ts';
+import { withTransaction } from '@bizosaas/db';
 
 const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
 const redis = testRedis('replay');
@@ -33,9 +33,8 @@ describe('replayFromStore', () => {
     const appended: DomainEvent[] = [];
     for (const lead of [randomUUID(), randomUUID(), randomUUID()]) {
       const batch = [leadEvent(lead, 1), leadEvent(lead, 2)];
-      await inTenantTransaction(store.app, tenantId, (client) =>
-        events.append(client, { tenantId, aggregateType: 'lead', aggregateId: lead, expectedVersion: 0, events: batch }),
-      );
+      await withTransaction(store.app, (client) =>
+        events.append(client, { tenantId, aggregateType: 'lead', aggregateId: lead, expectedVersion: 0, events: batch }), { tenantId });
       appended.push(...batch);
     }
     const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 100 });

@@ -2,8 +2,8 @@ import type { DomainEvent } from '@bizosaas/event-schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore } from '../store/create-event-store.ts';
 import { leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from '../store/test-support.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
 import type { SnapshotCodec } from '../store/types.ts';
+import { withTransaction } from '@bizosaas/db';
 
 interface Tally {
   events: number;
@@ -37,7 +37,7 @@ afterAll(() => db.drop());
 
 /** What a command runner does: load, append, snapshot when due, all in one transaction. */
 async function appendAndMaybeSnapshot(aggregateId: string, count: number): Promise<number[]> {
-  return inTenantTransaction(db.app, tenantId, async (client) => {
+  return withTransaction(db.app, async (client) => {
     const stream = { aggregateType: 'lead', aggregateId };
     const { state, version } = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
     const events = leadEvents(tenantId, aggregateId, version, count);
@@ -46,7 +46,7 @@ async function appendAndMaybeSnapshot(aggregateId: string, count: number): Promi
     const next = events.reduce(evolve, state);
     await store.saveSnapshot(client, { ...stream, tenantId, version: nextExpectedVersion, schemaVersion: codec.schemaVersion, state: codec.serialize(next) });
     return [nextExpectedVersion];
-  });
+  }, { tenantId });
 }
 
 describe('snapshots', () => {
@@ -57,19 +57,19 @@ describe('snapshots', () => {
     expect(taken).toEqual([5, 11]); // 5 -> 8 stays in the same block of 5; 8 -> 11 crosses 10
 
     const stream = { aggregateType: 'lead', aggregateId };
-    const full = await inTenantTransaction(db.app, tenantId, async (client) => {
+    const full = await withTransaction(db.app, async (client) => {
       evolveCalls = 0;
       const loaded = await store.load(client, { ...stream, initialState, evolve });
       return { loaded, calls: evolveCalls };
-    });
-    const fromSnapshot = await inTenantTransaction(db.app, tenantId, async (client) => {
+    }, { tenantId });
+    const fromSnapshot = await withTransaction(db.app, async (client) => {
       evolveCalls = 0;
       const loaded = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
       return { loaded, calls: evolveCalls };
-    });
+    }, { tenantId });
     expect(full).toEqual({ loaded: { version: 12, state: { events: 12, scores: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } }, calls: 12 });
     expect(fromSnapshot).toEqual({ loaded: full.loaded, calls: 1 });
-    expect(await inTenantTransaction(db.app, tenantId, (client) => store.loadSnapshot(client, stream))).toEqual({
+    expect(await withTransaction(db.app, (client) => store.loadSnapshot(client, stream), { tenantId })).toEqual({
       version: 11,
       schemaVersion: 1,
       state: { n: 11, s: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
@@ -80,21 +80,20 @@ describe('snapshots', () => {
     const aggregateId = newAggregateId();
     const stream = { aggregateType: 'lead', aggregateId };
     await appendAndMaybeSnapshot(aggregateId, 6);
-    await inTenantTransaction(db.app, tenantId, async (client) => {
+    await withTransaction(db.app, async (client) => {
       await store.saveSnapshot(client, { ...stream, tenantId, version: 3, schemaVersion: 1, state: { n: 0, s: [] } });
       expect(await store.loadSnapshot(client, stream)).toMatchObject({ version: 6 });
       evolveCalls = 0;
       const loaded = await store.load(client, { ...stream, initialState, evolve, snapshot: { ...codec, schemaVersion: 2 } });
       expect(loaded).toEqual({ version: 6, state: { events: 6, scores: [2, 3, 4, 5, 6] } });
       expect(evolveCalls).toBe(6);
-    });
+    }, { tenantId });
   });
 
   it('load an empty stream as the initial state at version 0', async () => {
     const stream = { aggregateType: 'lead', aggregateId: newAggregateId() };
-    const loaded = await inTenantTransaction(db.app, tenantId, (client) =>
-      store.load(client, { ...stream, initialState, evolve, snapshot: codec }),
-    );
+    const loaded = await withTransaction(db.app, (client) =>
+      store.load(client, { ...stream, initialState, evolve, snapshot: codec }), { tenantId });
     expect(loaded).toEqual({ state: initialState, version: 0 });
   });
 });

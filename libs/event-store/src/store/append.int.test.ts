@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { EVENT_COLUMNS, toRawEnvelope, type EventRow } from './event-row.ts';
 import { leadEvent, leadEvents, newAggregateId, newTenant, scratchSchema, userActor, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let db: Scratch;
 let store: ReturnType<typeof createEventStore>;
@@ -18,11 +18,10 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const append = (input: Omit<Parameters<typeof store.append>[1], 'tenantId'>) =>
-  inTenantTransaction(db.app, tenantId, (client) => store.append(client, { tenantId, ...input }));
+  withTransaction(db.app, (client) => store.append(client, { tenantId, ...input }), { tenantId });
 const read = (aggregateId: string, fromVersion?: number) =>
-  inTenantTransaction(db.app, tenantId, (client) =>
-    store.readStream(client, { aggregateType: 'lead', aggregateId, ...(fromVersion ? { fromVersion } : {}) }),
-  );
+  withTransaction(db.app, (client) =>
+    store.readStream(client, { aggregateType: 'lead', aggregateId, ...(fromVersion ? { fromVersion } : {}) }), { tenantId });
 
 describe('append and readStream', () => {
   it('round-trips envelopes with correlation, causation, actor and delivery hints', async () => {
@@ -168,10 +167,10 @@ describe('outbox rows', () => {
 
   it('writes neither events nor outbox rows when the transaction rolls back', async () => {
     const aggregateId = newAggregateId();
-    const failing = inTenantTransaction(db.app, tenantId, async (client) => {
+    const failing = withTransaction(db.app, async (client) => {
       await store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: leadEvents(tenantId, aggregateId, 0, 1) });
       throw new Error('handler failed after append');
-    });
+    }, { tenantId });
     await expect(failing).rejects.toThrow('handler failed after append');
     expect(await read(aggregateId)).toEqual([]);
     expect(await outboxOf(aggregateId)).toEqual([]);

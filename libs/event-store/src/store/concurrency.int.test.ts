@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { leadEvent, leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 const WRITERS = 20;
 const LATER_WINS_PER_WRITER = 3;
@@ -32,7 +32,7 @@ function barrier(parties: number) {
 
 /** One attempt: read the version, build the next event, append it at the version read. */
 async function attempt(aggregateId: string, beforeAppend: () => Promise<void> = async () => {}, pids = new Set<number>()) {
-  return inTenantTransaction(db.app, tenantId, async (client) => {
+  return withTransaction(db.app, async (client) => {
     const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     pids.add(pid);
     const version = await store.streamVersion(client, { aggregateType: 'lead', aggregateId });
@@ -40,7 +40,7 @@ async function attempt(aggregateId: string, beforeAppend: () => Promise<void> = 
     await beforeAppend();
     await store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: version, events: [event] });
     return { pid, id: event.id };
-  });
+  }, { tenantId });
 }
 
 describe('concurrent writers on one stream', () => {
@@ -79,9 +79,8 @@ describe('concurrent writers on one stream', () => {
     );
 
     const total = 1 + WRITERS * LATER_WINS_PER_WRITER;
-    const stream = await inTenantTransaction(db.app, tenantId, (client) =>
-      store.readStream(client, { aggregateType: 'lead', aggregateId }),
-    );
+    const stream = await withTransaction(db.app, (client) =>
+      store.readStream(client, { aggregateType: 'lead', aggregateId }), { tenantId });
     expect(stream.map((event) => event.aggregateVersion)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
     expect(new Set(stream.map((event) => event.id))).toEqual(new Set(committed));
     expect(committed).toHaveLength(total);
@@ -147,11 +146,11 @@ async function race(aggregateId: string, existing: number, winnerEvents: DomainE
   const winnerHolds = new Promise<void>((resolve) => (releaseWinner = resolve));
   let winnerAppended!: () => void;
   const appended = new Promise<void>((resolve) => (winnerAppended = resolve));
-  const winner = inTenantTransaction(db.app, tenantId, async (tx) => {
+  const winner = withTransaction(db.app, async (tx) => {
     await store.append(tx, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: existing, events: winnerEvents });
     winnerAppended();
     await winnerHolds;
-  });
+  }, { tenantId });
   await appended;
   const client = await db.app.connect();
   try {

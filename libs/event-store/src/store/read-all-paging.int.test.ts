@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
 import { START_CHECKPOINT } from './types.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let db: Scratch;
 let store: ReturnType<typeof createEventStore>;
@@ -16,9 +16,8 @@ it('pages in numeric commit order across a digit boundary (position 99 -> 100)',
   const tenantId = newTenant();
   const aggregateId = newAggregateId();
   const events = leadEvents(tenantId, aggregateId, 0, 120);
-  await inTenantTransaction(db.app, tenantId, (client) =>
-    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }),
-  );
+  await withTransaction(db.app, (client) =>
+    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }), { tenantId });
   const ids: string[] = [];
   const deadline = Date.now() + 15_000; // other files' open transactions may hold xmin back a moment
   while (ids.length < 120 && Date.now() < deadline) {

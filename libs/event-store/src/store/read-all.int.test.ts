@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { leadEvent, leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
 import { START_CHECKPOINT, type GlobalCheckpoint } from './types.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let db: Scratch;
 let store: ReturnType<typeof createEventStore>;
@@ -17,9 +17,8 @@ afterAll(() => db.drop());
 
 async function appendLead(tenantId: string, aggregateId: string, count: number) {
   const events = leadEvents(tenantId, aggregateId, 0, count);
-  await inTenantTransaction(db.app, tenantId, (client) =>
-    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }),
-  );
+  await withTransaction(db.app, (client) =>
+    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }), { tenantId });
   return events;
 }
 
@@ -66,11 +65,11 @@ describe('readAll (worker role)', () => {
     const held = new Promise<void>((resolve) => (commitLate = resolve));
     let appended!: () => void;
     const lateAppended = new Promise<void>((resolve) => (appended = resolve));
-    const late = inTenantTransaction(db.app, tenantA, async (client) => {
+    const late = withTransaction(db.app, async (client) => {
       await store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: lateLead, expectedVersion: 0, events: [lateEvent] });
       appended();
       await held;
-    });
+    }, { tenantId: tenantA });
     await lateAppended;
     const [early] = await appendLead(tenantB, newAggregateId(), 1);
     const positions = await db.owner.query<{ id: string; position: string }>(

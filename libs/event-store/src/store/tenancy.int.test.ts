@@ -2,7 +2,7 @@ import { TenantIsolationError, ValidationError } from '@bizosaas/ddd-kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore } from './create-event-store.ts';
 import { leadEvents, newAggregateId, newTenant, scratchSchema, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 let db: Scratch;
 let store: ReturnType<typeof createEventStore>;
@@ -13,10 +13,10 @@ const leadOfA = newAggregateId();
 beforeAll(async () => {
   db = await scratchSchema('tenancy');
   store = createEventStore({ schema: db.schema });
-  await inTenantTransaction(db.app, tenantA, async (client) => {
+  await withTransaction(db.app, async (client) => {
     await store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: leadOfA, expectedVersion: 0, events: leadEvents(tenantA, leadOfA, 0, 2) });
     await store.saveSnapshot(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: leadOfA, version: 2, schemaVersion: 1, state: { secret: true } });
-  });
+  }, { tenantId: tenantA });
 });
 afterAll(() => db.drop());
 
@@ -26,13 +26,13 @@ const storedOfA = async () =>
 
 describe('row-level security by tenant', () => {
   it("lets tenant A read its stream and tenant B see nothing of it", async () => {
-    expect(await inTenantTransaction(db.app, tenantA, (client) => store.readStream(client, stream))).toHaveLength(2);
-    await inTenantTransaction(db.app, tenantB, async (client) => {
+    expect(await withTransaction(db.app, (client) => store.readStream(client, stream), { tenantId: tenantA })).toHaveLength(2);
+    await withTransaction(db.app, async (client) => {
       expect(await store.readStream(client, stream)).toEqual([]);
       expect(await store.streamVersion(client, stream)).toBe(0);
       expect(await store.loadSnapshot(client, stream)).toBeNull();
       expect((await client.query(`SELECT count(*)::int AS n FROM "${db.schema}".outbox`)).rows[0].n).toBe(0);
-    });
+    }, { tenantId: tenantB });
   });
 
   it('shows nothing to the app role outside a tenant transaction', async () => {
@@ -40,9 +40,8 @@ describe('row-level security by tenant', () => {
   });
 
   it("refuses tenant B's append into A's stream as not found, writing nothing", async () => {
-    const attempt = inTenantTransaction(db.app, tenantB, (client) =>
-      store.append(client, { tenantId: tenantB, aggregateType: 'lead', aggregateId: leadOfA, expectedVersion: 0, events: leadEvents(tenantB, leadOfA, 0, 3) }),
-    );
+    const attempt = withTransaction(db.app, (client) =>
+      store.append(client, { tenantId: tenantB, aggregateType: 'lead', aggregateId: leadOfA, expectedVersion: 0, events: leadEvents(tenantB, leadOfA, 0, 3) }), { tenantId: tenantB });
     await expect(attempt).rejects.toBeInstanceOf(TenantIsolationError);
     await expect(attempt).rejects.toMatchObject({ code: 'TENANT_ISOLATION_VIOLATION', status: 404 });
     expect(await storedOfA()).toBe(2);
@@ -56,15 +55,13 @@ describe('row-level security by tenant', () => {
 
   it("refuses events stamped with tenant A's id inside tenant B's transaction", async () => {
     const freshLead = newAggregateId();
-    const forged = inTenantTransaction(db.app, tenantB, (client) =>
-      store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: freshLead, expectedVersion: 0, events: leadEvents(tenantA, freshLead, 0, 1) }),
-    );
+    const forged = withTransaction(db.app, (client) =>
+      store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: freshLead, expectedVersion: 0, events: leadEvents(tenantA, freshLead, 0, 1) }), { tenantId: tenantB });
     await expect(forged).rejects.toThrow(/row-level security/);
     // Into A's stream at A's version: B sees no such stream (version 0), so it is a conflict.
     for (const outbox of [true, false]) {
-      const intoA = inTenantTransaction(db.app, tenantB, (client) =>
-        store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: leadOfA, expectedVersion: 2, events: leadEvents(tenantA, leadOfA, 2, 1), outbox }),
-      );
+      const intoA = withTransaction(db.app, (client) =>
+        store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: leadOfA, expectedVersion: 2, events: leadEvents(tenantA, leadOfA, 2, 1), outbox }), { tenantId: tenantB });
       await expect(intoA).rejects.toMatchObject({ code: 'CONCURRENCY_EXCEPTION', details: { expectedVersion: 2, actualVersion: 0 } });
     }
     expect(await storedOfA()).toBe(2);
@@ -73,9 +70,9 @@ describe('row-level security by tenant', () => {
 
   it('rejects a tenant id that is not a UUID before touching the database', async () => {
     let ran = false;
-    const attempt = inTenantTransaction(db.app, "x'; DROP TABLE events; --", async () => {
+    const attempt = withTransaction(db.app, async () => {
       ran = true;
-    });
+    }, { tenantId: "x'; DROP TABLE events; --" });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({ details: { issues: [{ path: 'tenantId', message: 'must be a UUID' }] } });
     expect(ran).toBe(false);

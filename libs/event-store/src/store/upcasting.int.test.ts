@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEventStore } from './create-event-store.ts';
 import { newAggregateId, newTenant, scratchSchema, userActor, type Scratch } from './test-support.ts';
-import { inTenantTransaction } from './transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 // A made-up history: v1 stored {text}; v2 renamed it to {note}.
 const v1Data = z.object({ text: z.string() });
@@ -44,13 +44,11 @@ describe('upcasting on read', () => {
       { catalogue: writtenWith },
     );
     expect(stored.schemaVersion).toBe(1);
-    await inTenantTransaction(db.app, tenantId, (client) =>
-      writer.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: [stored] }),
-    );
+    await withTransaction(db.app, (client) =>
+      writer.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: [stored] }), { tenantId });
 
-    const [read] = await inTenantTransaction(db.app, tenantId, (client) =>
-      reader.readStream(client, { aggregateType: 'lead', aggregateId }),
-    );
+    const [read] = await withTransaction(db.app, (client) =>
+      reader.readStream(client, { aggregateType: 'lead', aggregateId }), { tenantId });
     expect(read).toEqual({ ...stored, schemaVersion: 2, data: { note: 'called back' } });
 
     let global: Awaited<ReturnType<typeof reader.readAll>>;

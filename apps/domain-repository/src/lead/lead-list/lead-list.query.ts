@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { inTenantTransaction, projectionViews } from '@bizosaas/event-store';
+import { projectionViews } from '@bizosaas/event-store';
 import { EVENT_STORE_SCHEMA } from '../../write-side/write-side.ts';
 import { LeadSource, LeadStatus } from '../lead-values.ts';
 import { leadListProjection } from './lead-list.projection.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export const leadListQuery = z.strictObject({
   status: LeadStatus.optional(),
@@ -23,7 +24,7 @@ const { lead_list: table } = projectionViews(EVENT_STORE_SCHEMA, leadListProject
 
 /** Newest first; RLS on the projection table limits rows to the caller's tenant. */
 export async function listLeads(pool: pg.Pool, tenantId: string, query: z.output<typeof leadListQuery>): Promise<z.infer<typeof leadListPage>> {
-  return inTenantTransaction(pool, tenantId, async (client) => {
+  return withTransaction(pool, async (client) => {
     const where = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR source = $2)`;
     const params = [query.status ?? null, query.source ?? null];
     const [rows, count] = await Promise.all([
@@ -37,5 +38,5 @@ export async function listLeads(pool: pg.Pool, tenantId: string, query: z.output
       client.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} ${where}`, params),
     ]);
     return { items: rows.rows, total: count.rows[0]?.total ?? 0, limit: query.limit, offset: query.offset };
-  });
+  }, { tenantId });
 }
