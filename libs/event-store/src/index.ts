@@ -1,7 +1,6 @@
 export { eventStoreDdl } from './schema/event-store-ddl.ts';
 export { eventStoreSchemaOf } from './schema/service-schema.ts';
 export { createEventStore } from './store/create-event-store.ts';
-export { inTenantTransaction, inTransaction } from './store/transaction.ts';
 export { streamId } from './store/stream-id.ts';
 export {
   START_CHECKPOINT,
@@ -12,9 +11,6 @@ export {
   type GlobalCheckpoint,
   type LoadedAggregate,
   type LoadInput,
-  type ExternalIdKey,
-  type MapExternalIdInput,
-  type MapExternalIdResult,
   type PgClient,
   type PgQueryable,
   type ReadAllInput,

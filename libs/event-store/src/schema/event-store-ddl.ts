@@ -120,7 +120,8 @@ CREATE POLICY tenant_isolation ON ${s}.idempotency_keys TO ${APP_ROLE}
   USING (tenant_id IS NOT DISTINCT FROM ${tenant}) WITH CHECK (tenant_id IS NOT DISTINCT FROM ${tenant});
 CREATE POLICY worker_all ON ${s}.idempotency_keys TO ${WORKER_ROLE} USING (true) WITH CHECK (true);
 
--- (source, external id) -> internal UUID, one row ever per pair (seed 004 section 10).
+-- (source, external id) -> internal UUID, one row ever per pair (seed 004 section 10); read and
+-- written by domain-repository's CRM ingestion (apps/domain-repository/src/crm-ingestion/external-ids.ts).
 CREATE TABLE ${s}.external_ids (
   tenant_id        uuid NOT NULL,
   source           text NOT NULL,

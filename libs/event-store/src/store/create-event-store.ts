@@ -1,6 +1,5 @@
 import { eventCatalogue, type EventCatalogue, type PlatformCatalogue } from '@bizosaas/event-schemas';
 import { DEFAULT_STREAM_NAMESPACE, eventStreamKey } from '@bizosaas/messaging';
-import { createFindExternalId, createMapExternalId } from '../external-ids/map-external-id.ts';
 import { createAggregateLoader } from '../snapshots/aggregate-loader.ts';
 import { createSnapshots, crossedSnapshotPoint } from '../snapshots/snapshots.ts';
 import { createAppend } from './append.ts';
@@ -8,12 +7,12 @@ import { createReadAll } from './read-all.ts';
 import { createReadStream } from './read-stream.ts';
 import { quotedSchema } from './sql-names.ts';
 import { createStreamVersion } from './stream-version.ts';
-import { inTenantTransaction } from './transaction.ts';
 import type { EventStore, EventStoreOptions } from './types.ts';
+import { withTransaction } from '@bizosaas/db';
 
 /**
  * The PostgreSQL event store over the tables of `eventStoreDdl(schema)`. Plain functions over a
- * pg client: the caller owns connections and transactions (see inTenantTransaction).
+ * pg client: the caller owns connections and transactions (see withTransaction in @bizosaas/db).
  */
 export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
   options: EventStoreOptions<C>,
@@ -46,7 +45,7 @@ export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
     async transaction(pool, tenantId, work) {
       let used: object | undefined;
       try {
-        const result = await inTenantTransaction(pool, tenantId, (client) => ((used = client), work(client)));
+        const result = await withTransaction(pool, (client) => ((used = client), work(client)), { tenantId });
         if (used) committed(used);
         return result;
       } finally {
@@ -60,7 +59,5 @@ export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
     ...snapshots,
     shouldSnapshot: (version, previousVersion) => crossedSnapshotPoint(every, version, previousVersion),
     load: createAggregateLoader({ readStream, loadSnapshot: snapshots.loadSnapshot }),
-    mapExternalId: createMapExternalId(schema),
-    findExternalId: createFindExternalId(schema),
   };
 }

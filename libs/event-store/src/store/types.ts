@@ -120,27 +120,9 @@ export interface LoadedAggregate<S> {
   version: number;
 }
 
-export interface ExternalIdKey {
-  tenantId: string;
-  /** The external system, e.g. `salesforce`, `hubspot`. */
-  source: string;
-  externalId: string;
-}
-
-export interface MapExternalIdInput extends ExternalIdKey {
-  /** A candidate id (called once per call; only the first caller's is ever stored); must return a UUID. */
-  newId: () => string;
-}
-
-export interface MapExternalIdResult {
-  internalId: string;
-  /** True for the one call that created the mapping. */
-  created: boolean;
-}
-
 /**
  * The event store of one schema. The write functions take a client already inside a
- * transaction (inTenantTransaction for the app role); reads work in or out of one.
+ * transaction (withTransaction with a tenantId for the app role); reads work in or out of one.
  */
 export interface EventStore<C extends EventCatalogue> {
   /**
@@ -160,8 +142,8 @@ export interface EventStore<C extends EventCatalogue> {
    */
   appendInOwnTransaction(pool: Pool | PgClient, input: AppendInput): Promise<AppendResult>;
   /**
-   * inTenantTransaction, then (after COMMIT) wakes the relays if `work` appended outbox rows.
-   * Use it for commands; with a bare inTenantTransaction call `committed(client)` yourself.
+   * withTransaction for the tenant, then (after COMMIT) wakes the relays if `work` appended outbox rows.
+   * Use it for commands; with a bare withTransaction call `committed(client)` yourself.
    */
   transaction<T>(pool: Pool, tenantId: string, work: (client: PoolClient) => Promise<T>): Promise<T>;
   /** Call after committing a transaction that ran `append` on `client`: wakes the relays if outbox rows were written. */
@@ -182,8 +164,4 @@ export interface EventStore<C extends EventCatalogue> {
   shouldSnapshot(version: number, previousVersion?: number): boolean;
   /** Folds the stream (from the latest usable snapshot) into state. */
   load<S, E extends EventOf<C> = EventOf<C>>(client: PgClient, input: LoadInput<S, E>): Promise<LoadedAggregate<S>>;
-  /** (source, externalId) -> internal UUID, created once under concurrency (READ COMMITTED). */
-  mapExternalId(client: PgClient, input: MapExternalIdInput): Promise<MapExternalIdResult>;
-  /** The internal id mapped to (source, externalId), or null; never creates one. */
-  findExternalId(client: PgClient, key: ExternalIdKey): Promise<string | null>;
 }

@@ -1,27 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventStore } from '../store/create-event-store.ts';
-import { newTenant, scratchSchema, type Scratch } from '../store/test-support.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
+import { withTransaction } from '@bizosaas/db';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENT_STORE_SCHEMA } from '../write-side/write-side.ts';
+import { createExternalIds } from './external-ids.ts';
 
 const CALLERS = 20;
-let db: Scratch;
-let store: ReturnType<typeof createEventStore>;
-const tenantA = newTenant();
-const tenantB = newTenant();
+const externalIds = createExternalIds(EVENT_STORE_SCHEMA);
+const tenantA = randomUUID();
+const tenantB = randomUUID();
+let app: pg.Pool;
+let owner: pg.Pool;
 
-beforeAll(async () => {
-  db = await scratchSchema('external_ids', CALLERS);
-  store = createEventStore({ schema: db.schema });
+beforeAll(() => {
+  app = new pg.Pool({ connectionString: inject('appDatabaseUrl'), max: CALLERS });
+  owner = new pg.Pool({ connectionString: inject('ownerDatabaseUrl'), max: 1 });
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await Promise.all([app.end(), owner.end()]);
+});
 
-const map = (tenantId: string, externalId: string, newId: () => string = randomUUID) =>
-  inTenantTransaction(db.app, tenantId, (client) =>
-    store.mapExternalId(client, { tenantId, source: 'salesforce', externalId, newId }),
-  );
+const map = (tenantId: string, externalId: string, newId: () => string = randomUUID, source = 'salesforce.lead') =>
+  withTransaction(app, (client) => externalIds.map(client, { tenantId, source, externalId, newId }), { tenantId });
+const find = (tenantId: string, externalId: string) =>
+  withTransaction(app, (client) => externalIds.find(client, { tenantId, source: 'salesforce.lead', externalId }), { tenantId });
+const stored = async (externalId: string) =>
+  (await owner.query(`SELECT internal_id FROM "${EVENT_STORE_SCHEMA}".external_ids WHERE tenant_id = ANY($1) AND external_id = $2`,
+    [[tenantA, tenantB], externalId])).rows;
 
-describe('external id mapping', () => {
+describe('CRM external id mapping', () => {
   it(`creates the mapping once under ${CALLERS} concurrent calls, and every caller gets its id`, async () => {
     const candidates: string[] = [];
     const results = await Promise.all(
@@ -37,30 +44,24 @@ describe('external id mapping', () => {
     expect(created).toHaveLength(1);
     expect(candidates).toContain(created[0]!.internalId);
     expect(new Set(results.map((result) => result.internalId))).toEqual(new Set([created[0]!.internalId]));
-    const { rows } = await db.owner.query(`SELECT internal_id FROM "${db.schema}".external_ids WHERE external_id = '0035g00000XyZ12'`);
-    expect(rows).toEqual([{ internal_id: created[0]!.internalId }]);
+    expect(await stored('0035g00000XyZ12')).toEqual([{ internal_id: created[0]!.internalId }]);
     expect(await map(tenantA, '0035g00000XyZ12')).toEqual({ internalId: created[0]!.internalId, created: false });
   });
 
   it('keeps mappings per tenant and per source', async () => {
     const a = await map(tenantA, 'ext-1');
     const b = await map(tenantB, 'ext-1');
-    const otherSource = await inTenantTransaction(db.app, tenantA, (client) =>
-      store.mapExternalId(client, { tenantId: tenantA, source: 'hubspot', externalId: 'ext-1', newId: randomUUID }),
-    );
+    const otherSource = await map(tenantA, 'ext-1', randomUUID, 'hubspot.contact');
     expect([a.created, b.created, otherSource.created]).toEqual([true, true, true]);
     expect(new Set([a.internalId, b.internalId, otherSource.internalId]).size).toBe(3);
   });
 
-  it('finds a mapping without creating one, and not another tenant\'s', async () => {
-    const find = (tenantId: string, externalId: string) =>
-      inTenantTransaction(db.app, tenantId, (client) => store.findExternalId(client, { tenantId, source: 'salesforce', externalId }));
+  it("finds a mapping without creating one, and not another tenant's", async () => {
     const mapped = await map(tenantA, 'ext-find');
     expect(await find(tenantA, 'ext-find')).toBe(mapped.internalId);
     expect(await find(tenantB, 'ext-find')).toBeNull();
     expect(await find(tenantA, 'ext-never')).toBeNull();
-    const { rows } = await db.owner.query(`SELECT count(*)::int AS n FROM "${db.schema}".external_ids WHERE external_id = 'ext-never'`);
-    expect(rows[0].n).toBe(0);
+    expect(await stored('ext-never')).toEqual([]);
   });
 
   it('rejects an id source that does not return a UUID', async () => {
