@@ -24,7 +24,15 @@ let added = 0;
 for (const [suffix, [os, cpu, libc]] of Object.entries(platforms)) {
   const key = `node_modules/@nx/nx-${suffix}`;
   if (lock.packages[key]) continue;
-  lock.packages[key] = { version: nx.version, cpu: [cpu], dev: true, license: 'MIT', optional: true, os: [os], ...(libc && { libc: [libc] }) };
+  lock.packages[key] = {
+    version: nx.version,
+    cpu: [cpu],
+    dev: true,
+    license: 'MIT',
+    optional: true,
+    os: [os],
+    ...(libc && { libc: [libc] }),
+  };
   added += 1;
 }
 const [rootEntry, ...rest] = Object.entries(lock.packages);
