@@ -1,24 +1,32 @@
-import { createCommandBus, type AnyCommandDefinition, type CommandBus } from '@bizosaas/cqrs';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { TokenVerifier } from '@bizosaas/auth';
+import { checkDatabase } from '@bizosaas/db';
 import { createPgIdempotencyStore, writeSideReadiness } from '@bizosaas/event-store';
-import {
-  createConsumerMonitor, createService, platformReadiness, type PlatformDependencies, type PlatformService, type ReadinessCheck, type ServiceApp,
-} from '@bizosaas/service-kit';
-import { campaignListProjection } from './campaign/active-campaigns/active-campaigns.projection.ts';
-import { campaignCommands } from './campaign/campaign-commands.ts';
+import { checkRedis } from '@bizosaas/messaging';
+import { createConsumerMonitor, createService, type ReadinessCheck, type ServiceApp } from '@bizosaas/service-kit';
+import { campaignListProjection } from './campaign/campaign-list/campaign-list.projection.ts';
 import { campaignRoutes } from './campaign/campaign.routes.ts';
-import { customerCommands } from './customer/customer-commands.ts';
-import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
-import { customerRoutes } from './customer/customer.routes.ts';
+import type { Config } from './config.ts';
 import { attachCrmIngestion } from './crm-ingestion/crm-ingestion.ts';
 import { createChurnReassessment } from './customer/churn-reassessment/churn-reassessment.ts';
-import { PrismaClient } from './generated/prisma/client.ts';
-import { configSchema, type Config } from './config.ts';
-import { convertLeadCommand } from './lead/convert-lead/convert-lead.command.ts';
-import { leadCommands } from './lead/lead-commands.ts';
+import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
+import { customerRoutes } from './customer/customer.routes.ts';
 import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
 import { leadRoutes } from './lead/lead.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
+import { createCommandHandler } from './write-side/command-handler.ts';
 import { attachWriteSide, EVENT_STORE_SCHEMA } from './write-side/write-side.ts';
+
+/** The connections main.ts opens once; the app uses them and never ends them. */
+export interface Dependencies {
+  /** App role: requests, under RLS by tenant. */
+  readonly pool: pg.Pool;
+  /** Worker role: relay, projections, sweeps across tenants. */
+  readonly worker: pg.Pool;
+  readonly redis: Redis;
+  readonly verifier: TokenVerifier;
+}
 
 /** Test seams. */
 export interface BuildOptions {
@@ -26,10 +34,16 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
-export async function buildDomainRepositoryApp(config: Config, deps: PlatformDependencies<PrismaClient>, options: BuildOptions = {}): Promise<ServiceApp> {
+export async function buildDomainRepositoryApp(config: Config, deps: Dependencies, options: BuildOptions = {}): Promise<ServiceApp> {
   const now = options.now ?? (() => new Date());
   const consumers = createConsumerMonitor(deps.redis);
-  const readiness: Record<string, ReadinessCheck> = { ...platformReadiness(deps), consumers: consumers.check };
+  // Each probe asks a pool that serves: `postgres` the requests' pool, `outbox` and `projections` the worker's.
+  const readiness: Record<string, ReadinessCheck> = {
+    postgres: () => checkDatabase(deps.pool),
+    redis: () => checkRedis(deps.redis),
+    consumers: consumers.check,
+    ...writeSideReadiness(deps.worker, EVENT_STORE_SCHEMA),
+  };
   const app = await createService({
     name: 'domain-repository',
     description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
@@ -40,46 +54,27 @@ export async function buildDomainRepositoryApp(config: Config, deps: PlatformDep
     readiness,
   });
   consumers.register(app.metricsRegistry);
-  const writeSide = attachWriteSide(app, {
-    databaseUrl: config.DATABASE_URL,
-    databasePoolMax: config.DATABASE_POOL_MAX,
-    workerDatabaseUrl: config.WORKER_DATABASE_URL,
-    workerDatabasePoolMax: config.WORKER_DATABASE_POOL_MAX,
-    projectionPollIntervalMs: config.PROJECTION_POLL_INTERVAL_MS,
+  const store = attachWriteSide(app, {
+    pool: deps.pool,
+    worker: deps.worker,
     redis: deps.redis,
+    projectionPollIntervalMs: config.PROJECTION_POLL_INTERVAL_MS,
     projections: [leadListProjection, customerListProjection, campaignListProjection],
     idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
     pruneIntervalMs: config.PRUNE_INTERVAL_MS,
   });
-  // /ready reads this record at each request: outbox and projection lag join once the pools exist.
-  Object.assign(readiness, writeSideReadiness(writeSide.worker, EVENT_STORE_SCHEMA));
-  const commandContext = { ...writeSide, clockSkewMs: config.CLOCK_SKEW_MS };
-  const commands: AnyCommandDefinition[] = [
-    ...leadCommands(commandContext), convertLeadCommand(commandContext), ...customerCommands(commandContext), ...campaignCommands(commandContext),
-  ];
-  let bus: CommandBus<AnyCommandDefinition> = createCommandBus({
-    idempotencyStore: createPgIdempotencyStore({ pool: writeSide.pool, schema: EVENT_STORE_SCHEMA }),
-    transientRetry: { maxRetries: 3 },
+  const handler = createCommandHandler({
+    pool: deps.pool, store, now, clockSkewMs: config.CLOCK_SKEW_MS,
+    idempotency: createPgIdempotencyStore({ pool: deps.pool, schema: EVENT_STORE_SCHEMA }),
   });
-  for (const command of commands) bus = bus.register(command);
-  const ctx = { ...commandContext, now, execute: (command: Parameters<typeof bus.execute>[0]) => bus.execute(command) };
-  leadRoutes(app, ctx);
-  customerRoutes(app, ctx);
-  campaignRoutes(app, ctx);
+  const ctx = { ...handler, pool: deps.pool, worker: deps.worker, store, now, clockSkewMs: config.CLOCK_SKEW_MS };
+  for (const route of [...leadRoutes, ...customerRoutes, ...campaignRoutes]) route(app, ctx);
   attachCrmIngestion(app, ctx, config, deps.redis, consumers);
   const churn = createChurnReassessment({
-    worker: writeSide.worker, execute: ctx.execute, now, intervalMs: config.CHURN_REASSESS_INTERVAL_MS, batchSize: config.CHURN_REASSESS_BATCH,
+    worker: deps.worker, commands: handler, now, intervalMs: config.CHURN_REASSESS_INTERVAL_MS, batchSize: config.CHURN_REASSESS_BATCH,
     onError: (error, customerId) => app.log.warn({ err: error, customerId }, 'churn re-assessment failed'),
   });
   app.addHook('onReady', async () => churn.start());
   app.addHook('preClose', () => churn.stop());
   return app;
 }
-
-export const definition: PlatformService<typeof configSchema, PrismaClient> = {
-  service: 'domain-repository',
-  schema: 'domain_repository',
-  configSchema,
-  createPrisma: (adapter) => new PrismaClient({ adapter }),
-  buildApp: (config, deps) => buildDomainRepositoryApp(config, deps),
-};

@@ -1,4 +1,4 @@
-// Builds the service for integration tests as runPlatformService would: the migrated test
+// Builds the service for integration tests as main.ts does: the migrated test
 // database (app role for requests, worker role for relay and projections), the real Redis, and
 // a verifier trusting one test signing key.
 import { once } from 'node:events';
@@ -7,13 +7,12 @@ import { expect, inject } from 'vitest';
 import { createJwksVerifier } from '@bizosaas/auth';
 import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
 import { loadConfig } from '@bizosaas/config';
-import { createPgAdapter } from '@bizosaas/db';
+import { createPgPool } from '@bizosaas/db';
 import { createRedis } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
 import { buildDomainRepositoryApp, type BuildOptions } from './app.ts';
 import { configSchema, type Config } from './config.ts';
-import { PrismaClient } from './generated/prisma/client.ts';
 
 export interface TestApp {
   app: ServiceApp;
@@ -36,17 +35,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     ...env,
   });
   const key = await generateSigningKey();
-  const prisma = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: 'domain_repository' }) });
+  const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema: 'domain_repository' });
+  const worker = createPgPool({ databaseUrl: config.WORKER_DATABASE_URL, poolMax: config.WORKER_DATABASE_POOL_MAX, schema: 'domain_repository' });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:test' });
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, options);
+  const app = await buildDomainRepositoryApp(config, { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, options);
   await app.ready();
   return {
     app, config, redis, key,
     async close() {
       await app.close();
       await redis.del(config.CRM_WORK_STREAM, `${config.CRM_WORK_STREAM}:dlq`).catch(() => {});
-      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+      await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
     },
   };
 }

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCommandBus, type AnyCommandDefinition, type CommandBus } from '@bizosaas/cqrs';
-import { AppError } from '@bizosaas/ddd-kernel';
-import { createEventStore, createProjectionManager, inTenantTransaction, projectionViews, type ProjectionManager } from '@bizosaas/event-store';
+import { AppError, type Command } from '@bizosaas/ddd-kernel';
+import { uuidv7 } from '@bizosaas/event-schemas';
+import { createEventStore, createPgIdempotencyStore, createProjectionManager, projectionViews, type ProjectionManager } from '@bizosaas/event-store';
+import { createCommandHandler } from '../write-side/command-handler.ts';
+import { loadAggregate } from '../write-side/load-aggregate.ts';
 import { EVENT_STORE_SCHEMA } from '../write-side/write-side.ts';
-import { campaignListProjection } from './active-campaigns/active-campaigns.projection.ts';
-import { listActiveCampaigns } from './active-campaigns/active-campaigns.query.ts';
-import { campaignCommands } from './campaign-commands.ts';
-import { loadCampaign } from './campaign-view.ts';
+import { campaignStream, type Campaign } from './campaign.ts';
+import { campaignDecider, type CampaignCommand } from './campaign-decider.ts';
+import { campaignListProjection } from './campaign-list/campaign-list.projection.ts';
+import { listActiveCampaigns } from './campaign-list/active-campaigns.query.ts';
+import { campaignView } from './campaign-view.ts';
+import { withTransaction } from '@bizosaas/db';
 
 const tenantA = randomUUID();
 const tenantB = randomUUID();
@@ -28,11 +32,12 @@ afterAll(async () => {
   await Promise.all([app.end(), worker.end()]);
 });
 
-/** The campaign commands on a bus of their own (no Idempotency-Key store: not under test here). */
-const bus = () => {
-  let b: CommandBus<AnyCommandDefinition> = createCommandBus();
-  for (const definition of campaignCommands({ pool: app, store, clockSkewMs: 300_000 })) b = b.register(definition);
-  return b;
+/** The campaign commands through the write path, without HTTP. */
+const handler = () =>
+  createCommandHandler({ pool: app, store, idempotency: createPgIdempotencyStore({ pool: app, schema: EVENT_STORE_SCHEMA }), now: () => new Date(), clockSkewMs: 300_000 });
+const loadCampaign = async (tenantId: string, id: string) => {
+  const { state, version } = await loadAggregate({ store, pool: app }, tenantId, campaignStream, id);
+  return campaignView(state, id, version);
 };
 const metadata = (tenantId: string, now = '2025-03-10T09:00:00.000Z') => ({
   now: new Date(now),
@@ -49,8 +54,15 @@ const draft = {
   schedule: { startDate: '2025-03-01T00:00:00Z', endDate: '2025-03-31T00:00:00Z' },
 };
 
-async function run(tenantId: string, type: string, data: Record<string, unknown>, now?: string): Promise<{ id: string; version: number; status: string }> {
-  return (await bus().execute({ type, data, metadata: metadata(tenantId, now) } as never)) as never;
+async function run(tenantId: string, type: CampaignCommand['type'], data: Record<string, unknown>, now?: string) {
+  const creates = type === 'campaign.create';
+  const aggregateId = creates ? uuidv7() : String(data.campaignId);
+  // The data is each command's as its route would send it; the union decider picks the command by type.
+  const decide = (command: Command<string, unknown>, state: Campaign) => campaignDecider.decide(command as CampaignCommand, state);
+  return handler().run(metadata(tenantId, now), {
+    aggregate: campaignStream, aggregateId, command: { type, data: { ...data, campaignId: aggregateId } }, decide, view: campaignView,
+    ...(creates && { creates: true as const }),
+  });
 }
 const createCampaign = (tenantId: string) => run(tenantId, 'campaign.create', draft);
 
@@ -69,8 +81,8 @@ describe('campaign commands on the event store', () => {
     expect(created).toMatchObject({ status: 'draft', version: 1, budget: { totalBudget: '10000.00', dailyBudget: '500.00', currency: 'USD' } });
     expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({ status: 'active', version: 2 });
     expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({ status: 'active', version: 2 });
-    expect(await loadCampaign(store, app, tenantA, created.id)).toMatchObject({ id: created.id, status: 'active', version: 2 });
-    const stored = await inTenantTransaction(app, tenantA, (client) => store.readStream(client, { aggregateType: 'campaign', aggregateId: created.id }));
+    expect(await loadCampaign(tenantA, created.id)).toMatchObject({ id: created.id, status: 'active', version: 2 });
+    const stored = await withTransaction(app, (client) => store.readStream(client, { aggregateType: 'campaign', aggregateId: created.id }), { tenantId: tenantA });
     expect(stored.map((event) => [event.type, event.aggregateVersion, event.tenantId])).toEqual([
       ['campaign.created', 1, tenantA],
       ['campaign.launched', 2, tenantA],
@@ -82,12 +94,12 @@ describe('campaign commands on the event store', () => {
     const error = await run(tenantA, 'campaign.pause', { campaignId: id, reason: null }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).details).toMatchObject({ rule: 'campaign.pause.requires_active', currentStatus: 'draft', campaignId: id });
-    expect(await loadCampaign(store, app, tenantA, id)).toMatchObject({ status: 'draft', version: 1 });
+    expect(await loadCampaign(tenantA, id)).toMatchObject({ status: 'draft', version: 1 });
   });
 
   it("answers another tenant's campaign as not found", async () => {
     const { id } = await createCampaign(tenantA);
-    await expect(loadCampaign(store, app, tenantB, id)).rejects.toMatchObject({ code: 'TENANT_ISOLATION_VIOLATION', status: 404 });
+    await expect(loadCampaign(tenantB, id)).rejects.toMatchObject({ code: 'TENANT_ISOLATION_VIOLATION', status: 404 });
     await expect(run(tenantB, 'campaign.launch', { campaignId: id })).rejects.toMatchObject({ status: 404 });
   });
 

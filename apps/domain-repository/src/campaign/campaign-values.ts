@@ -79,3 +79,14 @@ export const CampaignDraft = valueObject(
   }),
 );
 export type CampaignDraft = ValueOf<typeof CampaignDraft>;
+
+/** Request shapes of a budget and a schedule; CampaignBudget and CampaignSchedule in decide check their invariants. */
+export const budgetInput = z.strictObject({
+  totalBudget: moneyAmount.describe('decimal string, e.g. "10000.00"'),
+  dailyBudget: moneyAmount.describe('decimal string, at most totalBudget'),
+  currency,
+});
+export const scheduleInput = z.strictObject({
+  startDate: z.iso.datetime({ offset: true }),
+  endDate: z.iso.datetime({ offset: true }).nullable().default(null).describe('after startDate; null = open-ended'),
+});

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJwksVerifier } from '@bizosaas/auth';
 import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
 import { loadConfig } from '@bizosaas/config';
-import { createPgAdapter } from '@bizosaas/db';
+import { createPgPool } from '@bizosaas/db';
 import { createRedis } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
-import { buildDomainRepositoryApp, definition } from '../app.ts';
+import { buildDomainRepositoryApp } from '../app.ts';
+import { configSchema } from '../config.ts';
 
 let app: ServiceApp;
 let key: TestSigningKey;
@@ -20,18 +21,19 @@ let otherTenant: string;
 
 beforeAll(async () => {
   key = await generateSigningKey();
-  const config = loadConfig(definition.configSchema, {
+  const config = loadConfig(configSchema, {
     LOG_LEVEL: 'silent',
     DATABASE_URL: inject('appDatabaseUrl'),
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     PROJECTION_POLL_INTERVAL_MS: '20',
   });
-  const prisma = definition.createPrisma(createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: definition.schema }));
+  const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: 4, schema: 'domain_repository' });
+  const worker = createPgPool({ databaseUrl: config.WORKER_DATABASE_URL, poolMax: 4, schema: 'domain_repository' });
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:campaign-test' });
-  cleanup.push(() => redis.quit(), () => prisma.$disconnect());
+  cleanup.push(() => redis.quit(), () => pool.end(), () => worker.end());
   if (redis.status !== 'ready') await once(redis, 'ready');
   // Commands run at a fixed instant inside the March schedule used below.
-  app = await buildDomainRepositoryApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, {
+  app = await buildDomainRepositoryApp(config, { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, {
     now: () => new Date('2025-03-10T09:00:00.000Z'),
   });
   await app.ready();

@@ -78,3 +78,6 @@ export function evolveCampaign(state: Campaign, event: CampaignEvent): Campaign 
       return { ...state, optimizationGoal: event.data.optimizationGoal };
   }
 }
+
+/** The campaign's event stream: what the write path folds and snapshots. */
+export const campaignStream = { aggregateType: 'campaign', initialState: initialCampaign, evolve: evolveCampaign, snapshotSchemaVersion: 1 } as const;

@@ -1,17 +1,22 @@
 import type pg from 'pg';
 import type { z } from 'zod';
-import { fieldIssuesOf, ValidationError, type Command, type CommandMetadata } from '@bizosaas/ddd-kernel';
+import { fieldIssuesOf, ValidationError, type Command, type Decider } from '@bizosaas/ddd-kernel';
 import { uuidv7, type PlatformCatalogue } from '@bizosaas/event-schemas';
 import type { EventStore } from '@bizosaas/event-store';
 import { createCustomerData } from '../customer/create-customer/create-customer.ts';
-import { customerAggregate } from '../customer/customer-decider.ts';
-import { updateProfileData } from '../customer/update-profile/update-profile.ts';
+import { customerStream, type CustomerState } from '../customer/customer.ts';
+import { customerDecider } from '../customer/customer-decider.ts';
+import { updateProfileData } from '../customer/update-customer-profile/update-customer-profile.ts';
 import { captureLeadData } from '../lead/capture-lead/capture-lead.ts';
-import { closeLeadData } from '../lead/close-lead/close-lead.ts';
-import { leadAggregate } from '../lead/lead-decider.ts';
+import { disqualifyLeadData } from '../lead/disqualify-lead/disqualify-lead.ts';
+import { leadStream, type LeadState } from '../lead/lead.ts';
+import { leadDecider } from '../lead/lead-decider.ts';
+import { markLeadLostData } from '../lead/mark-lead-lost/mark-lead-lost.ts';
 import { updateContactData } from '../lead/update-contact/update-contact.ts';
-import { runAggregate, type Aggregate } from '../write-side/run-aggregate.ts';
+import { foldingOf, type AggregateStream, type DecidedEvent } from '../write-side/aggregate-stream.ts';
+import { decideOnStream, type WriteMetadata } from '../write-side/decide-on-stream.ts';
 import { externalSource, type CrmChange, type CrmProvider } from './crm-change.ts';
+import { crmExternalIds } from './external-ids.ts';
 import { planCrmChange, type PlannedCommand } from './plan-crm-change.ts';
 import type { CrmRecordReader } from './providers/crm-record-readers.ts';
 
@@ -35,7 +40,7 @@ export interface RecordOutcome {
 
 /** Each planned command's data schema: defaults applied and checked before decide sees it. */
 const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
-  'lead.capture': captureLeadData, 'lead.update_contact': updateContactData, 'lead.disqualify': closeLeadData, 'lead.mark_lost': closeLeadData,
+  'lead.capture': captureLeadData, 'lead.update_contact': updateContactData, 'lead.disqualify': disqualifyLeadData, 'lead.mark_lost': markLeadLostData,
   'customer.create': createCustomerData, 'customer.update_profile': updateProfileData,
 };
 
@@ -59,33 +64,57 @@ export async function applyCrmChange(ctx: CrmApplyContext, job: CrmJob): Promise
     ({ externalId: key.externalId, aggregateType: job.change.target, aggregateId, result, events, ...(reason !== undefined && { reason }) });
   let change = job.change;
   if (change.changeType !== 'delete') {
-    const known = await ctx.store.transaction(ctx.pool, tenantId, (client) => ctx.store.findExternalId(client, key));
+    const known = await ctx.store.transaction(ctx.pool, tenantId, (client) => crmExternalIds.find(client, key));
     if (change.refetch || (known === null && change.changeType === 'update')) {
       const fields = await ctx.readers[provider](change.entity, change.externalId);
       if (fields === null) return outcome('skipped', known, [], `the record no longer exists in ${provider}`);
       change = { ...change, fields, refetch: false };
     }
   }
-  const aggregate = (change.target === 'lead' ? leadAggregate : customerAggregate) as unknown as Aggregate<Command, unknown, never>;
-  return ctx.store.transaction(ctx.pool, tenantId, async (client) => {
-    const existing = await ctx.store.findExternalId(client, key);
-    const state = existing === null
-      ? aggregate.decider.initialState()
-      : (await ctx.store.load(client, { aggregateType: aggregate.aggregateType, aggregateId: existing, initialState: aggregate.decider.initialState(), evolve: aggregate.decider.evolve as never })).state;
-    const plan = planCrmChange(provider, change, state as never);
-    if (plan.kind === 'skip') return outcome('skipped', existing, [], plan.reason);
-    const aggregateId = existing ?? (await ctx.store.mapExternalId(client, { ...key, newId: uuidv7 })).internalId;
-    const metadata: CommandMetadata = {
-      now: ctx.now(), tenantId, actor: { type: 'system', id: `crm-${provider}` }, correlationId: job.crmEventId, causationId: job.crmEventId,
-    };
-    const events: string[] = [];
-    for (const planned of plan.commands) {
-      const command = { type: planned.type, data: commandData(planned, change.target, aggregateId), metadata };
-      const run = await runAggregate(ctx.store, client, aggregate, { aggregateId, command });
-      events.push(...run.events.map((event) => (event as { type: string }).type));
-    }
-    return outcome('applied', aggregateId, events);
+  const planned = { ...job, change };
+  return ctx.store.transaction(ctx.pool, tenantId, (client) => change.target === 'lead'
+    ? applyPlan(ctx, client, { stream: leadStream, decider: leadDecider }, planned, key, outcome)
+    : applyPlan(ctx, client, { stream: customerStream, decider: customerDecider }, planned, key, outcome));
+}
+
+/** The record's aggregate: its stream and the decider its planned commands go through. */
+interface Target<C extends Command, S, E extends DecidedEvent> {
+  readonly stream: AggregateStream<S, E>;
+  readonly decider: Decider<C, S, E>;
+}
+
+async function applyPlan<C extends Command, S extends LeadState | CustomerState, E extends DecidedEvent>(
+  ctx: CrmApplyContext,
+  client: pg.ClientBase,
+  { stream, decider }: Target<C, S, E>,
+  job: CrmJob,
+  key: { tenantId: string; source: string; externalId: string },
+  outcome: (result: RecordOutcome['result'], aggregateId: string | null, events: string[], reason?: string) => RecordOutcome,
+): Promise<RecordOutcome> {
+  const { change, provider, tenantId } = job;
+  const existing = await crmExternalIds.find(client, key);
+  const state = existing === null ? stream.initialState() : await loadState(ctx, client, stream, existing);
+  const plan = planCrmChange(provider, change, state);
+  if (plan.kind === 'skip') return outcome('skipped', existing, [], plan.reason);
+  const aggregateId = existing ?? (await crmExternalIds.map(client, { ...key, newId: uuidv7 })).internalId;
+  const metadata: WriteMetadata = {
+    now: ctx.now(), tenantId, actor: { type: 'system', id: `crm-${provider}` }, correlationId: job.crmEventId, causationId: job.crmEventId,
+  };
+  const events: string[] = [];
+  for (const planned of plan.commands) {
+    // commandData parsed the data with the schema of `planned.type`: it is that command of C.
+    const command = { type: planned.type, data: commandData(planned, change.target, aggregateId), metadata } as C;
+    const decided = await decideOnStream(ctx.store, client, stream, { aggregateId }, metadata, (current) => decider.decide(command, current));
+    events.push(...decided.events.map((event) => event.type));
+  }
+  return outcome('applied', aggregateId, events);
+}
+
+async function loadState<S, E extends DecidedEvent>(ctx: CrmApplyContext, client: pg.ClientBase, stream: AggregateStream<S, E>, aggregateId: string): Promise<S> {
+  const loaded = await ctx.store.load(client, {
+    aggregateType: stream.aggregateType, aggregateId, ...foldingOf(stream),
   });
+  return loaded.state;
 }
 
 function commandData(planned: PlannedCommand, target: CrmChange['target'], aggregateId: string) {

@@ -1,10 +1,10 @@
 import type { Decider } from '@bizosaas/ddd-kernel';
-import type { Aggregate } from '../write-side/run-aggregate.ts';
 import { assessChurnRisk, type AssessChurnRisk } from './assess-churn-risk/assess-churn-risk.ts';
 import { createCustomer, type CreateCustomer } from './create-customer/create-customer.ts';
 import { evolveCustomer, initialCustomerState, type CustomerEvent, type CustomerState } from './customer.ts';
 import { recordPurchase, type RecordPurchase } from './record-purchase/record-purchase.ts';
-import { updatePreferences, updateProfile, type UpdatePreferences, type UpdateProfile } from './update-profile/update-profile.ts';
+import { updatePreferences, type UpdatePreferences } from './update-customer-preferences/update-customer-preferences.ts';
+import { updateProfile, type UpdateProfile } from './update-customer-profile/update-customer-profile.ts';
 
 export type CustomerCommandUnion = CreateCustomer | UpdateProfile | UpdatePreferences | RecordPurchase | AssessChurnRisk;
 
@@ -18,14 +18,10 @@ function decide(command: CustomerCommandUnion, state: CustomerState): CustomerEv
   }
 }
 
+/** Every customer command by type: for callers that pick a command at run time (CRM ingestion, tests). */
 export const customerDecider: Decider<CustomerCommandUnion, CustomerState, CustomerEvent> = {
   initialState: initialCustomerState,
   decide,
   evolve: evolveCustomer,
 };
 
-export const customerAggregate: Aggregate<CustomerCommandUnion, CustomerState, CustomerEvent> = {
-  aggregateType: 'customer',
-  decider: customerDecider,
-  snapshotSchemaVersion: 1,
-};

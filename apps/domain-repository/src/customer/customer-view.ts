@@ -1,9 +1,5 @@
-import type pg from 'pg';
 import { z } from 'zod';
-import { TenantIsolationError } from '@bizosaas/ddd-kernel';
-import type { PlatformCatalogue } from '@bizosaas/event-schemas';
-import type { EventStore } from '@bizosaas/event-store';
-import { evolveCustomer, initialCustomerState, type CustomerState } from './customer.ts';
+import type { CustomerState } from './customer.ts';
 import { CustomerTier } from './customer-values.ts';
 
 export const customerViewSchema = z.object({
@@ -47,13 +43,4 @@ function averageOf(total: string, count: number): string {
   const cents = BigInt(units) * 100n + BigInt((fraction + '00').slice(0, 2));
   const avg = (cents * 2n + BigInt(count)) / (2n * BigInt(count));
   return `${avg / 100n}.${String(avg % 100n).padStart(2, '0')}`;
-}
-
-/** GET reads the aggregate itself (freshest state), under the caller's tenant. */
-export async function loadCustomer(store: EventStore<PlatformCatalogue>, pool: pg.Pool, tenantId: string, customerId: string): Promise<CustomerView> {
-  const loaded = await store.transaction(pool, tenantId, (client) =>
-    store.load(client, { aggregateType: 'customer', aggregateId: customerId, initialState: initialCustomerState(), evolve: evolveCustomer as never }),
-  );
-  if (loaded.state.status === 'none') throw new TenantIsolationError(tenantId);
-  return customerView(loaded.state, customerId, loaded.version);
 }

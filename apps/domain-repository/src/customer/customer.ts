@@ -61,3 +61,6 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
 }
 
 const latest = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
+
+/** The customer's event stream: what the write path folds and snapshots. */
+export const customerStream = { aggregateType: 'customer', initialState: initialCustomerState, evolve: evolveCustomer, snapshotSchemaVersion: 1 } as const;

@@ -1,10 +1,10 @@
 import type { Decider } from '@bizosaas/ddd-kernel';
-import type { Aggregate } from '../write-side/run-aggregate.ts';
 import { captureLead, type CaptureLead } from './capture-lead/capture-lead.ts';
-import { disqualifyLead, markLeadLost, type DisqualifyLead, type MarkLeadLost } from './close-lead/close-lead.ts';
 import { contactLead, type ContactLead } from './contact-lead/contact-lead.ts';
 import { convertLead, type ConvertLead } from './convert-lead/convert-lead.ts';
+import { disqualifyLead, type DisqualifyLead } from './disqualify-lead/disqualify-lead.ts';
 import { evolveLead, initialLeadState, type LeadEvent, type LeadState } from './lead.ts';
+import { markLeadLost, type MarkLeadLost } from './mark-lead-lost/mark-lead-lost.ts';
 import { qualifyLead, type QualifyLead } from './qualify-lead/qualify-lead.ts';
 import { recordInteraction, type RecordInteraction } from './record-interaction/record-interaction.ts';
 import { scoreLead, type ScoreLead } from './score-lead/score-lead.ts';
@@ -28,14 +28,10 @@ function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
   }
 }
 
+/** Every lead command by type: for callers that pick a command at run time (CRM ingestion, tests). */
 export const leadDecider: Decider<LeadCommandUnion, LeadState, LeadEvent> = {
   initialState: initialLeadState,
   decide,
   evolve: evolveLead,
 };
 
-export const leadAggregate: Aggregate<LeadCommandUnion, LeadState, LeadEvent> = {
-  aggregateType: 'lead',
-  decider: leadDecider,
-  snapshotSchemaVersion: 1,
-};

@@ -1,9 +1,5 @@
-import type pg from 'pg';
 import { z } from 'zod';
-import { TenantIsolationError } from '@bizosaas/ddd-kernel';
-import type { PlatformCatalogue } from '@bizosaas/event-schemas';
-import type { EventStore } from '@bizosaas/event-store';
-import { evolveLead, initialLeadState, type LeadState } from './lead.ts';
+import type { LeadState } from './lead.ts';
 import { InteractionKind, LeadSource, LeadStatus, UtmParameters } from './lead-values.ts';
 
 const nullableScore = z.number().nullable();
@@ -35,13 +31,4 @@ export function leadView(state: LeadState, id: string, version: number): LeadVie
   if (state.status === 'none') throw new Error('leadView of a lead that does not exist');
   const { conversionValue, ...rest } = state;
   return { id, version, ...rest, conversionValue: conversionValue?.amount ?? null, currency: conversionValue?.currency ?? null };
-}
-
-/** GET reads the aggregate itself (freshest state, read-your-writes), under the caller's tenant. */
-export async function loadLead(store: EventStore<PlatformCatalogue>, pool: pg.Pool, tenantId: string, leadId: string): Promise<LeadView> {
-  const loaded = await store.transaction(pool, tenantId, (client) =>
-    store.load(client, { aggregateType: 'lead', aggregateId: leadId, initialState: initialLeadState(), evolve: evolveLead as never }),
-  );
-  if (loaded.state.status === 'none') throw new TenantIsolationError(tenantId);
-  return leadView(loaded.state, leadId, loaded.version);
 }

@@ -80,3 +80,6 @@ function created(data: EventData<'lead.created'>): Lead {
     lastInteractionAt: null,
   };
 }
+
+/** The lead's event stream: what the write path folds and snapshots. */
+export const leadStream = { aggregateType: 'lead', initialState: initialLeadState, evolve: evolveLead, snapshotSchemaVersion: 1 } as const;

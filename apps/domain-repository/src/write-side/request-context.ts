@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requirePrincipal } from '@bizosaas/auth';
-import { ValidationError, type CommandMetadata } from '@bizosaas/ddd-kernel';
+import { ValidationError } from '@bizosaas/ddd-kernel';
+import type { WriteMetadata } from './decide-on-stream.ts';
 
 /** Headers every write route accepts (declared so they appear in OpenAPI). */
 export const writeHeaders = z.object({
@@ -17,7 +18,7 @@ export const expectedVersionField = { expectedVersion: z.number().int().min(0).o
  * Command metadata from the verified caller: tenant and actor from the token, correlation id
  * from X-Correlation-ID (service-kit's request id), time read here so decide never reads a clock.
  */
-export function commandMetadata(request: FastifyRequest, now: () => Date): CommandMetadata & { tenantId: string } {
+export function commandMetadata(request: FastifyRequest, now: () => Date): WriteMetadata {
   const principal = requirePrincipal(request);
   const key = request.headers['idempotency-key'];
   return {

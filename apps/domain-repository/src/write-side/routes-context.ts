@@ -1,9 +1,14 @@
-import type { CommandInput } from '@bizosaas/cqrs';
-import type { CommandContext } from './aggregate-command.ts';
+import type pg from 'pg';
+import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+import type { EventStore } from '@bizosaas/event-store';
+import type { CommandHandler } from './command-handler.ts';
 
-/** What the routes of an aggregate get: the bus for writes, pool and store for reads, the clock. */
-export interface RoutesContext extends CommandContext {
-  /** The command bus; results are the views the response schemas describe (they validate them). */
-  readonly execute: (command: CommandInput) => Promise<any>;
+/** What every slice's route gets: the command handler for writes, pool and store for reads, the clock. */
+export interface RoutesContext extends CommandHandler {
+  /** App role: requests, under RLS by tenant. */
+  readonly pool: pg.Pool;
+  readonly store: EventStore<PlatformCatalogue>;
   readonly now: () => Date;
+  /** How far after the command's time a fact may be dated (the sender's clock running ahead). */
+  readonly clockSkewMs: number;
 }

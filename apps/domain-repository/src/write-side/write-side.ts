@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -19,10 +19,10 @@ import { runPeriodically, type PeriodicJob } from '@bizosaas/service-kit';
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('domain_repository');
 
 export interface WriteSideOptions {
-  databaseUrl: string;
-  databasePoolMax: number;
-  workerDatabaseUrl: string;
-  workerDatabasePoolMax: number;
+  /** App role: requests, under RLS by tenant. */
+  pool: pg.Pool;
+  /** Worker role: relay, projections and pruning, across tenants. */
+  worker: pg.Pool;
   projectionPollIntervalMs: number;
   redis: Redis;
   projections: readonly AnyProjection[];
@@ -31,7 +31,7 @@ export interface WriteSideOptions {
   pruneIntervalMs: number;
 }
 
-/** What command handlers and queries of every aggregate share. */
+/** What command routes, queries and workers of every aggregate share. */
 export interface WriteSide {
   /** App role: requests, under RLS by tenant. */
   readonly pool: pg.Pool;
@@ -41,14 +41,13 @@ export interface WriteSide {
 }
 
 /**
- * Pools for the app and worker roles, the event store with its outbox notifier, the relay to
- * Redis Streams, the projection manager and the pruning of expired Idempotency-Key results and
- * inbox records. They start when the app is ready and stop on close (each finishing what it has
- * in hand) before the pools end.
+ * The event store with its outbox notifier, the relay to Redis Streams, the projection manager
+ * and the pruning of expired Idempotency-Key results and inbox records, on the pools main.ts
+ * opened. They start when the app is ready and stop on close (each finishing what it has in
+ * hand); main.ts ends the pools after that.
  */
-export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions): WriteSide {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.databasePoolMax });
-  const worker = new pg.Pool({ connectionString: options.workerDatabaseUrl, max: options.workerDatabasePoolMax });
+export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions): EventStore<PlatformCatalogue> {
+  const { pool, worker } = options;
   for (const p of [pool, worker]) p.on('error', (error) => app.log.warn({ err: error }, 'idle pg connection error'));
   const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
   const schema = EVENT_STORE_SCHEMA;
@@ -78,7 +77,6 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
   app.addHook('onClose', async () => {
     await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);
     await notifier.idle();
-    await Promise.all([pool.end(), worker.end()]);
   });
-  return { pool, worker, store };
+  return store;
 }

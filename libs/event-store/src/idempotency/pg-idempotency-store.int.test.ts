@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { idempotencyStoreContract } from '@bizosaas/cqrs/testing';
+import { idempotencyStoreContract } from './idempotency-store-contract.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchSchema, type Scratch } from '../store/test-support.ts';
 import { createPgIdempotencyStore } from './pg-idempotency-store.ts';

@@ -1,7 +1,7 @@
-import type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from '@bizosaas/cqrs';
+import type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency-store.ts';
 import type pg from 'pg';
 import { quotedSchema } from '../store/sql-names.ts';
-import { inTenantTransaction } from '../store/transaction.ts';
+import { withTransaction } from '@bizosaas/db';
 
 export interface PgIdempotencyStoreOptions {
   /** App-role pool: each key is read and written under its tenant (RLS). */
@@ -11,7 +11,7 @@ export interface PgIdempotencyStoreOptions {
 }
 
 /**
- * libs/cqrs's IdempotencyStore in `<schema>.idempotency_keys`: one row per (tenant, command
+ * The IdempotencyStore in `<schema>.idempotency_keys`: one row per (tenant, command
  * type, key), the first put wins (a unique constraint; racing puts wait for the winner's commit
  * and then read its row). Rows are pruned by pruneProcessedRecords after their retention.
  */
@@ -24,7 +24,7 @@ export function createPgIdempotencyStore({ pool, schema }: PgIdempotencyStoreOpt
   const params = (key: IdempotencyKey) => [key.tenantId, key.commandType, key.key];
   // Under the key's tenant; a platform command (no tenant) runs with none set, seeing only its own rows.
   const scoped = <T>(key: IdempotencyKey, work: (client: pg.ClientBase) => Promise<T>): Promise<T> =>
-    key.tenantId === null ? withClient(pool, work) : inTenantTransaction(pool, key.tenantId, work);
+    key.tenantId === null ? withClient(pool, work) : withTransaction(pool, work, { tenantId: key.tenantId });
 
   return {
     get: (key) =>

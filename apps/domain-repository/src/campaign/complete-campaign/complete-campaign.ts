@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canComplete, existingCampaign } from '../campaign-rules.ts';
-import type { CompletionReason } from '../campaign-values.ts';
+import { CompletionReason } from '../campaign-values.ts';
+
+export const completeCampaignInput = z.strictObject({ reason: CompletionReason.default('manual'), note: z.string().trim().min(1).max(1000).nullable().default(null) });
 
 export type CompleteCampaign = Command<
   'campaign.complete',

@@ -1,7 +1,18 @@
+import { z } from 'zod';
 import { BusinessRuleViolation, type Command } from '@bizosaas/ddd-kernel';
 import { isDeepStrictEqual } from 'node:util';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
-import { CampaignDraft } from '../campaign-values.ts';
+import { budgetInput, CampaignChannels, CampaignDraft, CampaignObjective, CampaignType, scheduleInput } from '../campaign-values.ts';
+
+/** Shapes only; the value objects in decide check the budget and schedule invariants (400 with paths). */
+export const createCampaignInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  campaignType: CampaignType,
+  objective: CampaignObjective,
+  channels: CampaignChannels,
+  budget: budgetInput,
+  schedule: scheduleInput,
+});
 
 export type CreateCampaign = Command<
   'campaign.create',

@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canLaunch, existingCampaign } from '../campaign-rules.ts';
+
+/** A launch takes no input: the campaign carries what it needs. */
+export const launchCampaignInput = z.strictObject({});
 
 export type LaunchCampaign = Command<'campaign.launch', { readonly campaignId: string }>;
 

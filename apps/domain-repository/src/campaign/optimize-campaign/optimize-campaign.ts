@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canOptimize, existingCampaign } from '../campaign-rules.ts';
-import type { OptimizationChange, OptimizationGoal } from '../campaign-values.ts';
+import { OptimizationChanges, OptimizationGoal, type OptimizationChange } from '../campaign-values.ts';
+
+export const optimizeCampaignInput = z.strictObject({
+  optimizationGoal: OptimizationGoal,
+  analysisId: z.uuid().nullable().default(null),
+  changes: z.array(z.strictObject(OptimizationChanges.element.shape)).default([]),
+  expectedImprovementPercent: z.number().min(-100).max(10_000).nullable().default(null),
+});
 
 export type OptimizeCampaign = Command<
   'campaign.optimize',

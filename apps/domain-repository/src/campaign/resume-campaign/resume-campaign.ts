@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canResume, existingCampaign } from '../campaign-rules.ts';
+
+export const resumeCampaignInput = z.strictObject({ reason: z.string().trim().min(1).max(1000).nullable().default(null) });
 
 export type ResumeCampaign = Command<'campaign.resume', { readonly campaignId: string; readonly reason: string | null }>;
 

@@ -1,8 +1,11 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import { isDeepStrictEqual } from 'node:util';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canSchedule, existingCampaign } from '../campaign-rules.ts';
-import { CampaignSchedule } from '../campaign-values.ts';
+import { CampaignSchedule, scheduleInput } from '../campaign-values.ts';
+
+export const scheduleCampaignInput = z.strictObject({ schedule: scheduleInput });
 
 export type ScheduleCampaign = Command<
   'campaign.schedule',

@@ -1,8 +1,11 @@
+import { z } from 'zod';
 import type { Command } from '@bizosaas/ddd-kernel';
 import { isDeepStrictEqual } from 'node:util';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canUpdateBudget, existingCampaign } from '../campaign-rules.ts';
-import { CampaignBudget } from '../campaign-values.ts';
+import { budgetInput, CampaignBudget } from '../campaign-values.ts';
+
+export const updateBudgetInput = z.strictObject({ budget: budgetInput });
 
 export type UpdateCampaignBudget = Command<
   'campaign.update_budget',

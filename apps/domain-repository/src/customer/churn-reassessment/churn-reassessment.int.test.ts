@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CommandInput } from '@bizosaas/cqrs';
+import type { CommandHandler } from '../../write-side/command-handler.ts';
 import { eventually, startTestApp, tenantCaller, type TestApp } from '../../test-support.ts';
 import { createChurnReassessment } from './churn-reassessment.ts';
 
@@ -32,22 +32,25 @@ describe('churn re-assessment job', () => {
     await eventually(async () => (await worker.query(`SELECT count(*)::int AS n FROM domain_repository_event_store.customer_list WHERE tenant_id = $1`, [caller.tenantId])).rows[0].n, (n) => expect(n).toBe(3));
 
     // The job runs the real command through the app for this test's tenant only (other test files share the database).
-    const seen: CommandInput[] = [];
-    const execute = async (command: CommandInput) => {
-      seen.push(command);
-      if (command.metadata.tenantId !== caller.tenantId) return;
-      const { customerId } = command.data as { customerId: string };
-      const res = await t.app.inject({ method: 'POST', url: `/api/v1/customers/${customerId}/churn-assessment`, headers: caller.headers, payload: {} });
-      expect(res.statusCode, res.body).toBe(200);
+    const seen: { type: string; customerId: string; metadata: Parameters<CommandHandler['run']>[0] }[] = [];
+    const commands: Pick<CommandHandler, 'run'> = {
+      run: async (metadata, spec) => {
+        seen.push({ type: spec.command.type, customerId: spec.aggregateId, metadata });
+        if (metadata.tenantId === caller.tenantId) {
+          const res = await t.app.inject({ method: 'POST', url: `/api/v1/customers/${spec.aggregateId}/churn-assessment`, headers: caller.headers, payload: {} });
+          expect(res.statusCode, res.body).toBe(200);
+        }
+        return spec.view(spec.aggregate.initialState(), spec.aggregateId, 0);
+      },
     };
-    const job = (batchSize: number) => createChurnReassessment({ worker, execute, now: () => clock, intervalMs: 60_000, batchSize, onError: (e) => { throw e; } });
+    const job = (batchSize: number) => createChurnReassessment({ worker, commands, now: () => clock, intervalMs: 60_000, batchSize, onError: (e) => { throw e; } });
 
     clock = new Date(Date.now() + 200 * DAY);
     const [a, b] = [job(2), job(2)];
     const [passA, passB] = await Promise.all([a.pass(), b.pass()]);
     expect([passA, passB].filter((n) => n === 0)).toHaveLength(1); // the other replica found the pass taken
     const mine = seen.filter((c) => c.metadata.tenantId === caller.tenantId);
-    expect(mine.map((c) => (c.data as { customerId: string }).customerId).sort()).toEqual([...ids].sort());
+    expect(mine.map((c) => c.customerId).sort()).toEqual([...ids].sort());
     expect(mine[0]).toMatchObject({ type: 'customer.assess_churn_risk', metadata: { actor: { type: 'system', id: 'churn-reassessment' } } });
     for (const id of ids) expect(await get(id)).toMatchObject({ churnRisk: 100, version: 2 });
 

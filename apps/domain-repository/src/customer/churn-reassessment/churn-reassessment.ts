@@ -1,14 +1,17 @@
 import type pg from 'pg';
 import { projectionViews } from '@bizosaas/event-store';
 import { uuidv7 } from '@bizosaas/event-schemas';
-import type { CommandInput } from '@bizosaas/cqrs';
+import type { CommandHandler } from '../../write-side/command-handler.ts';
 import { EVENT_STORE_SCHEMA } from '../../write-side/write-side.ts';
+import { assessChurnRisk } from '../assess-churn-risk/assess-churn-risk.ts';
+import { customerStream } from '../customer.ts';
 import { customerListProjection } from '../customer-list/customer-list.projection.ts';
 
 export interface ChurnReassessmentOptions {
   /** Worker role: reads every tenant's customers from the list projection. */
   worker: pg.Pool;
-  execute: (command: CommandInput) => Promise<unknown>;
+  /** Runs the assessment command (with its retries). */
+  commands: Pick<CommandHandler, 'run'>;
   now: () => Date;
   /** Time between the starts of two passes over every customer. */
   intervalMs: number;
@@ -22,7 +25,7 @@ const PASS_LOCK = "hashtext('domain-repository.churn-reassessment')";
 
 /**
  * Churn risk grows with time since the last purchase, with no event to trigger it: this job
- * re-assesses every customer each `intervalMs` through the command bus (an event only when the
+ * re-assesses every customer each `intervalMs` with the assessment command (an event only when the
  * risk changed), in pages by customer id.
  */
 export function createChurnReassessment(options: ChurnReassessmentOptions) {
@@ -32,7 +35,10 @@ export function createChurnReassessment(options: ChurnReassessmentOptions) {
 
   async function reassess(customerId: string, tenantId: string, correlationId: string) {
     const metadata = { now: options.now(), tenantId, actor: { type: 'system' as const, id: 'churn-reassessment' }, correlationId };
-    await options.execute({ type: 'customer.assess_churn_risk', data: { customerId }, metadata }).catch((error) => options.onError(error, customerId));
+    await options.commands.run(metadata, {
+      aggregate: customerStream, aggregateId: customerId,
+      command: { type: 'customer.assess_churn_risk', data: { customerId } }, decide: assessChurnRisk, view: () => undefined,
+    }).catch((error: unknown) => options.onError(error, customerId));
   }
 
   /** One pass over every customer; resolves with the number assessed (0 when another replica holds the pass). */

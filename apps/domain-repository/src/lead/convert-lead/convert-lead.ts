@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Money } from '@bizosaas/ddd-kernel';
+import type { CreateCustomer } from '../../customer/create-customer/create-customer.ts';
 import type { LeadEvent, LeadState } from '../lead.ts';
 import { existingLead, transitionRefused, type LeadCommand } from '../lead-rules.ts';
 
@@ -24,4 +25,20 @@ export function convertLead(command: ConvertLead, state: LeadState): LeadEvent[]
   }
   const value = Money.round(Money.of(command.data.conversionValue, currency), 2);
   return [{ type: 'lead.converted', data: { customerId, conversionValue: value.amount, currency } }];
+}
+
+/**
+ * The customer a conversion creates: its profile from the lead's contact, the conversion value
+ * as its first purchase (`orderId` made by the caller, so this stays free of random ids).
+ */
+export function customerFromConversion(lead: LeadState, conversion: ConvertLead['data'], orderId: string): CreateCustomer['data'] {
+  if (lead.status === 'none') throw new Error('a converted lead has a contact');
+  const { contact } = lead;
+  return {
+    customerId: conversion.customerId,
+    currency: conversion.currency,
+    preferences: { email: true, sms: false, phone: false, marketing: false },
+    profile: { email: contact.email, firstName: contact.firstName, lastName: contact.lastName, phone: contact.phone, companyName: contact.company, industry: null, annualRevenue: null },
+    conversion: { leadId: conversion.leadId, orderId, conversionValue: conversion.conversionValue },
+  };
 }

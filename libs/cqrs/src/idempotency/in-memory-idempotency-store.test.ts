@@ -1,4 +1,0 @@
-import { idempotencyStoreContract } from '../testing/idempotency-store-contract.ts';
-import { createInMemoryIdempotencyStore } from './in-memory-idempotency-store.ts';
-
-idempotencyStoreContract('in memory', async () => ({ store: createInMemoryIdempotencyStore() }));

@@ -1,1 +1,0 @@
-export { idempotencyStoreContract } from './idempotency-store-contract.ts';
