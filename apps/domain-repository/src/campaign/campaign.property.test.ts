@@ -1,9 +1,17 @@
 import { AppError, Money } from '@bizosaas/ddd-kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evolveCampaign, initialCampaign, type Campaign, type CampaignEvent, type CampaignStatus } from './campaign.ts';
+import {
+  campaignStream,
+  evolveCampaign,
+  initialCampaign,
+  type Campaign,
+  type CampaignEvent,
+  type CampaignStatus,
+} from './campaign.ts';
 import { campaignDecider, type CampaignCommand } from './campaign-decider.ts';
 import { campaignId, createInput } from './campaign-test-fixtures.ts';
+import { readBack, snapshotRoundTrip } from '../write-side/stored-round-trip.ts';
 
 const day = 86_400_000;
 const base = Date.parse('2025-03-01T00:00:00.000Z');
@@ -13,19 +21,26 @@ const amount = fc.integer({ min: 0, max: 20_000 }).map((n) => `${n}.${String(n %
 const budget = fc.record({ totalBudget: amount, dailyBudget: amount, currency: fc.constantFrom('USD', 'EUR') });
 const schedule = fc
   .tuple(fc.integer({ min: -10, max: 60 }), fc.option(fc.integer({ min: -5, max: 60 }), { nil: null }))
-  .map(([start, length]) => ({ startDate: at(start).toISOString(), endDate: length === null ? null : at(start + length).toISOString() }));
+  .map(([start, length]) => ({
+    startDate: at(start).toISOString(),
+    endDate: length === null ? null : at(start + length).toISOString(),
+  }));
 const reason = fc.option(fc.constantFrom('budget review', 'creative refresh'), { nil: null });
 
 /** Any command the API can send, valid or not, at any time in a window around the schedules. */
 const command: fc.Arbitrary<CampaignCommand> = fc
   .tuple(
     fc.oneof(
-      fc.tuple(budget, schedule).map(([b, s]) => ({ type: 'campaign.create' as const, data: { ...createInput, budget: b, schedule: s } })),
+      fc
+        .tuple(budget, schedule)
+        .map(([b, s]) => ({ type: 'campaign.create' as const, data: { ...createInput, budget: b, schedule: s } })),
       schedule.map((s) => ({ type: 'campaign.schedule' as const, data: { campaignId, schedule: s } })),
       fc.constant({ type: 'campaign.launch' as const, data: { campaignId } }),
       reason.map((r) => ({ type: 'campaign.pause' as const, data: { campaignId, reason: r } })),
       reason.map((r) => ({ type: 'campaign.resume' as const, data: { campaignId, reason: r } })),
-      fc.constantFrom('manual', 'budget_exhausted').map((r) => ({ type: 'campaign.complete' as const, data: { campaignId, reason: r, note: null } })),
+      fc
+        .constantFrom('manual', 'budget_exhausted')
+        .map((r) => ({ type: 'campaign.complete' as const, data: { campaignId, reason: r, note: null } })),
       budget.map((b) => ({ type: 'campaign.update_budget' as const, data: { campaignId, budget: b } })),
       // Enabling only: applied changes are new facts each time, so they are not repeats (see optimize-campaign.test.ts).
       fc.constantFrom('minimize_cpa', 'maximize_roas').map((goal) => ({
@@ -35,16 +50,25 @@ const command: fc.Arbitrary<CampaignCommand> = fc
     ),
     fc.integer({ min: -5, max: 80 }),
   )
-  .map(([c, days]) => ({ ...c, metadata: { now: at(days) } }) as CampaignCommand);
+  .map(([c, days]) => ({ ...c, metadata: { now: at(days) } }));
 
 /** Histories mostly start with a create, so the later commands meet every status. */
 const createFirst = fc
   .tuple(fc.integer({ min: -5, max: 80 }), fc.array(command, { maxLength: 40 }))
-  .map(([days, rest]): CampaignCommand[] => [{ type: 'campaign.create', data: { ...createInput }, metadata: { now: at(days) } }, ...rest]);
-const commands = fc.oneof({ arbitrary: createFirst, weight: 4 }, { arbitrary: fc.array(command, { maxLength: 40 }), weight: 1 });
+  .map(([days, rest]): CampaignCommand[] => [
+    { type: 'campaign.create', data: { ...createInput }, metadata: { now: at(days) } },
+    ...rest,
+  ]);
+const commands = fc.oneof(
+  { arbitrary: createFirst, weight: 4 },
+  { arbitrary: fc.array(command, { maxLength: 40 }), weight: 1 },
+);
 
 /** Runs commands in order; refused ones (kernel errors only) change nothing. */
-function run(commands: readonly CampaignCommand[], onStep: (before: Campaign, events: readonly CampaignEvent[], after: Campaign) => void) {
+function run(
+  commands: readonly CampaignCommand[],
+  onStep: (before: Campaign, events: readonly CampaignEvent[], after: Campaign) => void,
+) {
   let state = initialCampaign();
   for (const c of commands) {
     let events: readonly CampaignEvent[] = [];
@@ -82,12 +106,22 @@ describe('campaign invariants (property-based)', () => {
     );
   });
 
-  it('rebuilding from the emitted events gives the same state', () => {
+  it('the events read back from the store (JSON, parsed and upcast by their schemas) are the events decided', () => {
     fc.assert(
       fc.property(commands, (sequence) => {
         const emitted: CampaignEvent[] = [];
-        const state = run(sequence, (_before, events) => emitted.push(...events));
-        expect(emitted.reduce(evolveCampaign, initialCampaign())).toEqual(state);
+        run(sequence, (_before, events) => emitted.push(...events));
+        expect(readBack(emitted, at(0), campaignId)).toStrictEqual(emitted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a snapshot of any state reached loads back as that state', () => {
+    fc.assert(
+      fc.property(commands, (sequence) => {
+        const state = run(sequence, () => {});
+        expect(snapshotRoundTrip(campaignStream, state)).toStrictEqual(state);
       }),
       { numRuns: 300 },
     );
@@ -134,7 +168,11 @@ describe('campaign invariants (property-based)', () => {
         run(sequence, (_before, events, after) => {
           const now = sequence[step]!.metadata.now.getTime();
           step += 1;
-          if (after.status === 'none' || !events.some((e) => e.type === 'campaign.launched' || e.type === 'campaign.resumed')) return;
+          if (
+            after.status === 'none' ||
+            !events.some((e) => e.type === 'campaign.launched' || e.type === 'campaign.resumed')
+          )
+            return;
           if (after.schedule.endDate !== null) expect(Date.parse(after.schedule.endDate)).toBeGreaterThanOrEqual(now);
         });
       }),

@@ -24,5 +24,21 @@ export interface AggregateStream<S, E extends DecidedEvent> {
  * only its own events (the store parses each by its schema), so each is one of E.
  */
 export function foldingOf<S, E extends DecidedEvent>(aggregate: AggregateStream<S, E>) {
-  return { initialState: aggregate.initialState(), evolve: (state: S, event: DecidedEvent) => aggregate.evolve(state, event as E) };
+  return {
+    initialState: aggregate.initialState(),
+    evolve: (state: S, event: DecidedEvent) => aggregate.evolve(state, event as E),
+  };
+}
+
+/**
+ * How the write path stores the aggregate's state in a snapshot: as it is (the state is plain
+ * JSON data: strings, numbers, booleans, null, arrays and objects), under the aggregate's
+ * snapshotSchemaVersion. The store writes it as jsonb and hands back the parsed JSON.
+ */
+export function snapshotCodecOf<S, E extends DecidedEvent>(aggregate: AggregateStream<S, E>) {
+  return {
+    schemaVersion: aggregate.snapshotSchemaVersion,
+    serialize: (state: S): unknown => state,
+    deserialize: (stored: unknown) => stored as S,
+  };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ConcurrencyError, fold, type CommandActor, type CommandMetadata } from '@bizosaas/ddd-kernel';
 import { createEvent, type PlatformCatalogue } from '@bizosaas/event-schemas';
 import type { EventStore, LoadedAggregate } from '@bizosaas/event-store';
-import { foldingOf, type AggregateStream, type DecidedEvent } from './aggregate-stream.ts';
+import { foldingOf, snapshotCodecOf, type AggregateStream, type DecidedEvent } from './aggregate-stream.ts';
 
 /** Metadata of a command that writes: a tenant and an actor are known. */
 export type WriteMetadata = CommandMetadata & { readonly tenantId: string; readonly actor: CommandActor };
@@ -45,30 +45,48 @@ export async function decideOnStream<S, E extends DecidedEvent>(
   decide: (state: S) => readonly E[],
 ): Promise<Decided<S, E>> {
   const ref = { aggregateType: aggregate.aggregateType, aggregateId: stream.aggregateId };
-  const snapshot = { schemaVersion: aggregate.snapshotSchemaVersion, serialize: (state: S) => state, deserialize: (stored: unknown) => stored as S };
-  const loaded: LoadedAggregate<S> = 'newAggregateIn' in target
-    ? { state: aggregate.initialState(), version: 0 }
-    : await store.load(target, { ...ref, ...foldingOf(aggregate), snapshot });
+  const snapshot = snapshotCodecOf(aggregate);
+  const loaded: LoadedAggregate<S> =
+    'newAggregateIn' in target
+      ? { state: aggregate.initialState(), version: 0 }
+      : await store.load(target, { ...ref, ...foldingOf(aggregate), snapshot });
   if (stream.expectedVersion !== undefined && loaded.version !== stream.expectedVersion) {
     throw new ConcurrencyError(stream.expectedVersion, loaded.version);
   }
   const events = decide(loaded.state);
   if (events.length === 0) return { events, envelopes: [], state: loaded.state, version: loaded.version };
-  const envelopes = events.map((event, index) => envelopeOf(event, stream.aggregateId, loaded.version + index + 1, metadata));
+  const envelopes = events.map((event, index) =>
+    envelopeOf(event, stream.aggregateId, loaded.version + index + 1, metadata),
+  );
   const append = { ...ref, tenantId: metadata.tenantId, expectedVersion: loaded.version, events: envelopes };
-  const { nextExpectedVersion: version } = 'newAggregateIn' in target
-    ? await store.appendInOwnTransaction(target.newAggregateIn, append)
-    : await store.append(target, append);
+  const { nextExpectedVersion: version } =
+    'newAggregateIn' in target
+      ? await store.appendInOwnTransaction(target.newAggregateIn, append)
+      : await store.append(target, append);
   const state = fold(aggregate.evolve, loaded.state, events);
   if (store.shouldSnapshot(version, loaded.version)) {
     const save = (client: pg.ClientBase) =>
-      store.saveSnapshot(client, { ...ref, tenantId: metadata.tenantId, version, schemaVersion: snapshot.schemaVersion, state: snapshot.serialize(state) });
-    await ('newAggregateIn' in target ? store.transaction(target.newAggregateIn, metadata.tenantId, save) : save(target));
+      store.saveSnapshot(client, {
+        ...ref,
+        tenantId: metadata.tenantId,
+        version,
+        schemaVersion: snapshot.schemaVersion,
+        state: snapshot.serialize(state),
+      });
+    await ('newAggregateIn' in target
+      ? store.transaction(target.newAggregateIn, metadata.tenantId, save)
+      : save(target));
   }
   return { events, envelopes, state, version };
 }
 
-function envelopeOf(event: DecidedEvent, aggregateId: string, aggregateVersion: number, metadata: WriteMetadata) {
+/** The envelope the write path appends for one decided event at `aggregateVersion`. */
+export function envelopeOf(
+  event: DecidedEvent,
+  aggregateId: string,
+  aggregateVersion: number,
+  metadata: WriteMetadata,
+) {
   const { correlationId } = metadata;
   return createEvent(
     {
