@@ -3,8 +3,7 @@ import { ForbiddenError } from '@bizosaas/ddd-kernel';
 import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { DataKeyStore } from './data-key-store.ts';
-import type { MasterKeyring } from './master-keys.ts';
+import type { DataKeyStore, MasterKeyring } from '@bizosaas/envelope-encryption';
 import { rewrapUnderActiveMasterKey } from './master-key-rewrap.ts';
 
 const dataKey = z.object({ version: z.int(), masterKeyId: z.string(), createdAt: z.string(), rewrappedAt: z.string().nullable() });

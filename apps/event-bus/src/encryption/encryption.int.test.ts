@@ -5,8 +5,8 @@ import { waitFor } from '@bizosaas/messaging/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventBusFixture, TEST_MASTER_KEYS, type EventBusFixture } from '../test-support.ts';
-import { createDataKeyStore } from './data-key-store.ts';
-import { createMasterKeyring } from './master-keys.ts';
+import { createDataKeyStore } from '@bizosaas/envelope-encryption';
+import { createEventBusKeyring, DATA_KEY_TABLE } from './master-keys.ts';
 import { openWebhookSecret, resealWebhookSecrets } from './webhook-secrets.ts';
 
 const example = eventCatalogue['lead.created'].example;
@@ -155,7 +155,7 @@ describe('per-tenant envelope encryption', () => {
     );
     const worker = new pg.Pool({ connectionString: inject('workerDatabaseUrl'), max: 1 });
     try {
-      const keyring = createMasterKeyring(TEST_MASTER_KEYS, 'test-1');
+      const keyring = createEventBusKeyring(TEST_MASTER_KEYS, 'test-1');
       expect(await resealWebhookSecrets(worker, keyring, 'plaintext')).toBeGreaterThanOrEqual(1);
       const stored = (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [id])).rows[0].secret as string;
       expect(stored).toMatch(/^enc:mk1:test-1:/);
@@ -170,8 +170,8 @@ describe('per-tenant envelope encryption', () => {
     const app = new pg.Pool({ connectionString: inject('appDatabaseUrl'), max: 2 });
     try {
       let clock = 0;
-      const keyring = createMasterKeyring(TEST_MASTER_KEYS, 'test-1');
-      const replica = (now?: () => number) => createDataKeyStore({ pool: app, keyring, cacheSize: 10, activeRefreshMs: 60_000, ...(now && { now }) });
+      const keyring = createEventBusKeyring(TEST_MASTER_KEYS, 'test-1');
+      const replica = (now?: () => number) => createDataKeyStore({ pool: app, keyring, table: DATA_KEY_TABLE, cacheSize: 10, activeRefreshMs: 60_000, ...(now && { now }) });
       const [here, there] = [replica(), replica(() => clock)];
       expect((await there.active(tenant)).version).toBe(1);
       expect((await here.rotate(tenant)).version).toBe(2);

@@ -1,9 +1,9 @@
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type { BatchItem } from '@bizosaas/messaging';
 import type pg from 'pg';
-import { createDataKeyStore } from './data-key-store.ts';
+import { createDataKeyStore } from '@bizosaas/envelope-encryption';
 import { createEventEncryption } from './event-encryption.ts';
-import { createMasterKeyring } from './master-keys.ts';
+import { createEventBusKeyring, DATA_KEY_TABLE } from './master-keys.ts';
 import { webhookPayloads } from './webhook-payload.ts';
 
 export interface EncryptionConfig {
@@ -15,9 +15,9 @@ export interface EncryptionConfig {
 
 /** The service's per-tenant envelope encryption, wired once in app.ts. */
 export function createEncryption(config: EncryptionConfig, appPool: pg.Pool) {
-  const keyring = createMasterKeyring(config.EVENTBUS_MASTER_KEYS, config.EVENTBUS_ACTIVE_MASTER_KEY_ID);
+  const keyring = createEventBusKeyring(config.EVENTBUS_MASTER_KEYS, config.EVENTBUS_ACTIVE_MASTER_KEY_ID);
   const keys = createDataKeyStore({
-    pool: appPool, keyring, cacheSize: config.EVENTBUS_DATA_KEY_CACHE_SIZE, activeRefreshMs: config.EVENTBUS_DATA_KEY_REFRESH_MS,
+    pool: appPool, keyring, table: DATA_KEY_TABLE, cacheSize: config.EVENTBUS_DATA_KEY_CACHE_SIZE, activeRefreshMs: config.EVENTBUS_DATA_KEY_REFRESH_MS,
   });
   const events = createEventEncryption(keys);
   return {

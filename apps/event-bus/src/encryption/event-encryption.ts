@@ -1,6 +1,5 @@
 import { eventCatalogue, findDefinition, type EventEnvelope } from '@bizosaas/event-schemas';
-import { DecryptionFailedError } from './aes-gcm.ts';
-import type { DataKeyStore } from './data-key-store.ts';
+import { DecryptionFailedError, type DataKeyStore } from '@bizosaas/envelope-encryption';
 import { isSealedField, openField, sealedVersion, sealField } from './field-cipher.ts';
 import { mapSensitive, sensitiveValues } from './sensitive-walk.ts';
 

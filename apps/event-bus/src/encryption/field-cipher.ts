@@ -1,5 +1,5 @@
 import { isSealedValue, SEALED_VALUE_PATTERN as SEALED } from '@bizosaas/event-schemas';
-import { DecryptionFailedError, openBytes, sealBytes } from './aes-gcm.ts';
+import { DecryptionFailedError, openBytes, sealBytes } from '@bizosaas/envelope-encryption';
 
 // `enc:v1:<data key version>:<base64 of iv | tag | ciphertext>`: readers know which data key opens it.
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecryptionFailedError } from './aes-gcm.ts';
+import { DecryptionFailedError } from '@bizosaas/envelope-encryption';
 import { isSealedField, openField, sealedVersion, sealField } from './field-cipher.ts';
 import { mapSensitive, sensitiveValues } from './sensitive-walk.ts';
 

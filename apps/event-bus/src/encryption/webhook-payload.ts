@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type { EventEncryption } from './event-encryption.ts';
-import type { MasterKeyring } from './master-keys.ts';
+import type { MasterKeyring } from '@bizosaas/envelope-encryption';
 import { openWebhookSecret } from './webhook-secrets.ts';
 
 export interface StoredDelivery {

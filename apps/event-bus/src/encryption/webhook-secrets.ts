@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { DecryptionFailedError } from './aes-gcm.ts';
-import type { MasterKeyring } from './master-keys.ts';
+import { DecryptionFailedError, type MasterKeyring } from '@bizosaas/envelope-encryption';
 import { withTransaction } from '@bizosaas/db';
 
 /** `enc:mk1:<master key id>:<base64 of iv | tag | ciphertext>` */

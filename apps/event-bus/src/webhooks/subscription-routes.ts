@@ -5,7 +5,7 @@ import { uuidv7 } from '@bizosaas/event-schemas';
 import { outboundUrl, type AddressPolicy } from '@bizosaas/outbound-http';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import { z } from 'zod';
-import type { MasterKeyring } from '../encryption/master-keys.ts';
+import type { MasterKeyring } from '@bizosaas/envelope-encryption';
 import { sensitiveFilterIssues } from '../encryption/sensitive-filter.ts';
 import { sealWebhookSecret } from '../encryption/webhook-secrets.ts';
 import type { PrismaClient, Subscription } from '../generated/prisma/client.ts';

@@ -1,12 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '@bizosaas/ddd-kernel';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
+/** AES-256: every master key, data key and key-encryption key is 32 bytes. */
 export const KEY_BYTES = 32;
 
 /**
- * A ciphertext that failed authentication: tampered, moved to another tenant, event or field, or
+ * A ciphertext that failed authentication: tampered, moved to another row, tenant or field, or
  * sealed under a key this service does not have. Stored data is at fault, never the caller, so
  * it is a 500 that says which value broke instead of returning garbage.
  */
@@ -16,7 +17,10 @@ export class DecryptionFailedError extends AppError {
   }
 }
 
-/** AES-256-GCM with a random 96-bit IV: `iv | tag | ciphertext`, authenticated with `aad`. */
+/**
+ * AES-256-GCM with a random 96-bit IV, authenticated with `aad` (where the value belongs, so a
+ * ciphertext copied elsewhere does not open). Bytes: `iv (12) | tag (16) | ciphertext`.
+ */
 export function sealBytes(key: Buffer, plaintext: Buffer, aad: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
@@ -34,6 +38,6 @@ export function openBytes(key: Buffer, sealed: Buffer, aad: string, details: Rec
   try {
     return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new DecryptionFailedError('authentication failed (tampered, or not sealed for this tenant, event and field)', details);
+    throw new DecryptionFailedError('authentication failed (tampered, or sealed for another place or under another key)', details);
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { withTransaction } from '@bizosaas/db';
 import type pg from 'pg';
 import { DecryptionFailedError, KEY_BYTES } from './aes-gcm.ts';
 import { createBoundedCache } from './bounded-cache.ts';
-import type { MasterKeyring } from './master-keys.ts';
-import { withTransaction } from '@bizosaas/db';
+import { DATA_KEY_COLUMNS, qualifiedTable, wrapAad, type DataKeyRow, type DataKeyTable } from './data-key-table.ts';
+import type { MasterKeyring } from './master-keyring.ts';
 
 export interface DataKey {
   version: number;
@@ -31,6 +32,7 @@ export interface DataKeyStoreOptions {
   /** App role: every query runs in the tenant's transaction (RLS). */
   pool: pg.Pool;
   keyring: MasterKeyring;
+  table: DataKeyTable;
   /** Unwrapped keys (and active versions) kept in memory, least recently used dropped first. */
   cacheSize: number;
   /** How long a tenant's active version is trusted before it is read again (another replica may rotate). */
@@ -39,46 +41,39 @@ export interface DataKeyStoreOptions {
   now?: () => number;
 }
 
-/** Binds a wrapped key to its tenant and version: a row copied to another tenant does not unwrap. */
-export const wrapAad = (tenantId: string, version: number) => `bizosaas.data-key.v1|${tenantId.toLowerCase()}|${version}`;
-
-interface Row {
-  version: number;
-  master_key_id: string;
-  wrapped_key: Buffer;
-  created_at: Date;
-  rewrapped_at: Date | null;
-}
-
-const COLUMNS = 'version, master_key_id, wrapped_key, created_at, rewrapped_at';
-const info = (row: Row): DataKeyInfo => ({
+const info = (row: DataKeyRow): DataKeyInfo => ({
   version: row.version, masterKeyId: row.master_key_id, createdAt: row.created_at.toISOString(), rewrappedAt: row.rewrapped_at?.toISOString() ?? null,
 });
 
+/** Per-tenant data keys, random 32 bytes each, stored wrapped under the active master key. */
 export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   const keys = createBoundedCache<Buffer>({ maxEntries: options.cacheSize });
   const activeVersions = createBoundedCache<number>({ maxEntries: options.cacheSize, ttlMs: options.activeRefreshMs, ...(options.now && { now: options.now }) });
   const loading = new Map<string, Promise<DataKey>>();
+  const table = qualifiedTable(options.table);
+  // The same text on every replica and version of the service: rotations of a tenant serialise on it.
+  const rotationLock = `${options.table.schema}.${options.table.name}:`;
   const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => withTransaction(options.pool, work, { tenantId });
+  const select = (client: pg.ClientBase, tenantId: string, version: number) =>
+    client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 AND version = $2`, [tenantId, version]);
 
-  function unwrap(tenantId: string, row: Row): Buffer {
+  function unwrap(tenantId: string, row: DataKeyRow): Buffer {
     const key = options.keyring.open(row.master_key_id, row.wrapped_key, wrapAad(tenantId, row.version));
     keys.set(`${tenantId}:${row.version}`, key);
     return key;
   }
 
-  async function insertVersion(client: pg.PoolClient, tenantId: string, version: number): Promise<void> {
+  async function insertVersion(client: pg.ClientBase, tenantId: string, version: number): Promise<void> {
     const { masterKeyId, sealed } = options.keyring.seal(randomBytes(KEY_BYTES), wrapAad(tenantId, version));
     await client.query(
-      `INSERT INTO event_bus.tenant_data_keys (tenant_id, version, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant_id, version) DO NOTHING`,
+      `INSERT INTO ${table} (tenant_id, version, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, version) DO NOTHING`,
       [tenantId, version, masterKeyId, sealed],
     );
   }
 
   async function loadActive(tenantId: string): Promise<DataKey> {
     const row = await inTenant(tenantId, async (client) => {
-      const newest = () => client.query<Row>(`SELECT ${COLUMNS} FROM event_bus.tenant_data_keys WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`, [tenantId]);
+      const newest = () => client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`, [tenantId]);
       const found = (await newest()).rows[0];
       if (found) return found;
       // Two replicas may race to make version 1: one insert wins, both then read the same row.
@@ -92,10 +87,22 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   async function version(tenantId: string, wanted: number): Promise<Buffer> {
     const cached = keys.get(`${tenantId}:${wanted}`);
     if (cached) return cached;
-    const row = await inTenant(tenantId, async (client) =>
-      (await client.query<Row>(`SELECT ${COLUMNS} FROM event_bus.tenant_data_keys WHERE tenant_id = $1 AND version = $2`, [tenantId, wanted])).rows[0]);
+    const row = await inTenant(tenantId, async (client) => (await select(client, tenantId, wanted)).rows[0]);
     if (!row) throw new DecryptionFailedError(`the tenant has no data key version ${wanted}`, { version: wanted });
     return unwrap(tenantId, row);
+  }
+
+  async function rotate(tenantId: string): Promise<DataKeyInfo> {
+    const row = await inTenant(tenantId, async (client) => {
+      // Serialises rotations of one tenant so two never pick the same next version.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1 || $2::text))`, [rotationLock, tenantId]);
+      const { rows } = await client.query<{ next: number }>(`SELECT COALESCE(max(version), 0) + 1 AS next FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+      await insertVersion(client, tenantId, rows[0]!.next);
+      return (await select(client, tenantId, rows[0]!.next)).rows[0]!;
+    });
+    unwrap(tenantId, row);
+    activeVersions.set(tenantId, row.version);
+    return info(row);
   }
 
   return {
@@ -108,22 +115,10 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
       return pending;
     },
     version,
-    async rotate(tenantId) {
-      const row = await inTenant(tenantId, async (client) => {
-        // Serialises rotations of one tenant so two never pick the same next version.
-        await client.query(`SELECT pg_advisory_xact_lock(hashtext('event_bus.tenant_data_keys:' || $1::text))`, [tenantId]);
-        const { rows } = await client.query<{ next: number }>(
-          `SELECT COALESCE(max(version), 0) + 1 AS next FROM event_bus.tenant_data_keys WHERE tenant_id = $1`, [tenantId]);
-        await insertVersion(client, tenantId, rows[0]!.next);
-        return (await client.query<Row>(`SELECT ${COLUMNS} FROM event_bus.tenant_data_keys WHERE tenant_id = $1 AND version = $2`, [tenantId, rows[0]!.next])).rows[0]!;
-      });
-      unwrap(tenantId, row);
-      activeVersions.set(tenantId, row.version);
-      return info(row);
-    },
+    rotate,
     async list(tenantId) {
       const { rows } = await inTenant(tenantId, (client) =>
-        client.query<Row>(`SELECT ${COLUMNS} FROM event_bus.tenant_data_keys WHERE tenant_id = $1 ORDER BY version`, [tenantId]));
+        client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version`, [tenantId]));
       return rows.map(info);
     },
   };
