@@ -38,17 +38,17 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const begin = beginStatement(options);
   const run = work as (client: pg.ClientBase) => Promise<T>;
-  if (!isPool(target)) return inTransaction(target, begin, run, ignore);
+  if (!isPool(target)) return transact(target, begin, run, ignore);
   const client = await target.connect();
   let broken: Error | undefined;
   try {
-    return await inTransaction(client, begin, run, (error) => (broken = error));
+    return await transact(client, begin, run, (error) => (broken = error));
   } finally {
     client.release(broken);
   }
 }
 
-async function inTransaction<T>(
+async function transact<T>(
   client: pg.ClientBase,
   begin: string,
   work: (client: pg.ClientBase) => Promise<T>,
