@@ -27,3 +27,15 @@ export function snapshotRoundTrip<S, E extends DecidedEvent>(aggregate: Aggregat
   const codec = snapshotCodecOf(aggregate);
   return codec.deserialize(JSON.parse(JSON.stringify(codec.serialize(state))));
 }
+
+/**
+ * Test support: envelopes of one stream as the write path appends them (versions 1, 2, ...),
+ * each dated `at`; for feeding projections events exactly as they are stored.
+ */
+export function streamOf(aggregateId: string, streamTenantId: string) {
+  let version = 0;
+  return (event: DecidedEvent, at: string) => {
+    version += 1;
+    return envelopeOf(event, aggregateId, version, { now: new Date(at), tenantId: streamTenantId, actor });
+  };
+}
