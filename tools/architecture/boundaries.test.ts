@@ -24,6 +24,19 @@ const RULES: BoundaryRules = {
     },
   },
   testFile: /\.test\.ts$/,
+  // Apps are type:app and may use anything; their decide/evolve files may not (see app-domain-code.ts).
+  appDomain: {
+    forbiddenModules: [
+      'pg',
+      'ioredis',
+      'fastify',
+      'undici',
+      '@bizosaas/event-store',
+      '@bizosaas/messaging',
+      '@bizosaas/db',
+    ],
+    forbiddenFolders: ['write-side'],
+  },
 };
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -63,6 +76,7 @@ describe('checkBoundaries', () => {
     project('libs/store', ['scope:shared', 'type:infra'], ['.', './testing']),
     project('libs/config', ['scope:shared', 'type:util']),
     project('libs/campaign-rules', ['scope:campaign', 'type:domain']),
+    project('libs/event-store', ['scope:shared', 'type:infra']),
   ];
   const check = (...imports: SourceImport[]) => checkBoundaries(projects, imports, RULES);
 
@@ -111,6 +125,36 @@ describe('checkBoundaries', () => {
       "libs/kernel/src/b.ts imports '@prisma/client/runtime': type:domain code may not use '@prisma/client'",
       "libs/kernel/src/c.ts imports 'fs': type:domain code may not use 'node:fs'",
       "libs/kernel/src/d.ts imports 'vitest': type:domain code may not use 'vitest'",
+    ]);
+  });
+
+  it('keeps infrastructure packages and the write side out of the domain files of apps', () => {
+    const offer = 'apps/campaign/src/offer';
+    const domainImports: SourceImport[] = [
+      { file: `${offer}/offer-decider.ts`, specifier: './publish-offer/publish-offer.ts' },
+      { file: `${offer}/offer.ts`, specifier: 'pg' },
+      { file: `${offer}/offer-decider.ts`, specifier: '@bizosaas/event-store' },
+      { file: `${offer}/offer-values.ts`, specifier: 'ioredis' },
+      { file: `${offer}/offer-rules.ts`, specifier: 'undici' },
+      { file: `${offer}/offer-policy.ts`, specifier: 'fastify/types/hooks' },
+      { file: `${offer}/publish-offer/publish-offer.ts`, specifier: '../../write-side/command-handler.ts' },
+      { file: `${offer}/publish-offer/publish-offer.ts`, specifier: '../offer-rules.ts' },
+    ];
+    const elsewhere: SourceImport[] = [
+      // The slice's route, the aggregate's projection, tests, and folders without a decider are not domain code.
+      { file: `${offer}/publish-offer/publish-offer.route.ts`, specifier: '../../write-side/command-handler.ts' },
+      { file: `${offer}/offer-list/offer-list.projection.ts`, specifier: '@bizosaas/event-store' },
+      { file: `${offer}/offer.property.test.ts`, specifier: '../write-side/stored-round-trip.ts' },
+      { file: 'apps/campaign/src/jobs/jobs.ts', specifier: 'pg' },
+      { file: 'apps/campaign/src/write-side/write-side.ts', specifier: 'pg' },
+    ];
+    expect(check(...domainImports, ...elsewhere)).toEqual([
+      "apps/campaign/src/offer/offer.ts imports 'pg': domain code (decide/evolve) may not use 'pg'",
+      "apps/campaign/src/offer/offer-decider.ts imports '@bizosaas/event-store': domain code (decide/evolve) may not use '@bizosaas/event-store'",
+      "apps/campaign/src/offer/offer-values.ts imports 'ioredis': domain code (decide/evolve) may not use 'ioredis'",
+      "apps/campaign/src/offer/offer-rules.ts imports 'undici': domain code (decide/evolve) may not use 'undici'",
+      "apps/campaign/src/offer/offer-policy.ts imports 'fastify/types/hooks': domain code (decide/evolve) may not use 'fastify'",
+      "apps/campaign/src/offer/publish-offer/publish-offer.ts imports '../../write-side/command-handler.ts': domain code (decide/evolve) may not use the app's write-side/",
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { checkAppDomainImports, type AppDomainRules } from './app-domain-code.ts';
 import { findCycles } from './find-cycles.ts';
 import { owningProject, resolveImport, type SourceImport, type WorkspaceProject } from './resolve-import.ts';
 
@@ -13,6 +14,8 @@ export interface BoundaryRules {
   allowedExternals: Readonly<Record<string, { code: readonly string[]; tests: readonly string[] }>>;
   /** Files that may also use the `tests` list of allowedExternals. */
   testFile: RegExp;
+  /** What the domain files inside apps (aggregates, deciders, rules, values, decide) may not import. */
+  appDomain: AppDomainRules;
 }
 
 /** One project-to-project dependency and the first import that creates it. */
@@ -24,7 +27,7 @@ export interface ProjectDependency {
 
 /**
  * Every broken rule as a readable line: tags of each project, then each import (naming the file
- * and the specifier), then project-level dependency cycles. An empty list means the workspace obeys.
+ * and the specifier), then imports of the domain files inside apps, then project-level dependency cycles. An empty list means the workspace obeys.
  */
 export function checkBoundaries(
   projects: readonly WorkspaceProject[],
@@ -34,6 +37,7 @@ export function checkBoundaries(
   return [
     ...projects.flatMap((project) => checkTags(project, rules)),
     ...imports.flatMap((entry) => checkImport(projects, entry, rules)),
+    ...checkAppDomainImports(imports, rules.appDomain, rules.testFile),
     ...checkCycles(projectDependencies(projects, imports, rules)),
   ];
 }

@@ -9,7 +9,7 @@ import { campaignListProjection } from './campaign/campaign-list/campaign-list.p
 import { campaignRoutes } from './campaign/campaign.routes.ts';
 import type { Config } from './config.ts';
 import { attachCrmIngestion } from './crm-ingestion/crm-ingestion.ts';
-import { createChurnReassessment } from './customer/churn-reassessment/churn-reassessment.ts';
+import { createChurnReassessment } from './customer/churn-reassessment/churn-reassessment.job.ts';
 import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
 import { customerRoutes } from './customer/customer.routes.ts';
 import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
@@ -34,7 +34,11 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
-export async function buildDomainRepositoryApp(config: Config, deps: Dependencies, options: BuildOptions = {}): Promise<ServiceApp> {
+export async function buildDomainRepositoryApp(
+  config: Config,
+  deps: Dependencies,
+  options: BuildOptions = {},
+): Promise<ServiceApp> {
   const now = options.now ?? (() => new Date());
   const consumers = createConsumerMonitor(deps.redis);
   // Each probe asks a pool that serves: `postgres` the requests' pool, `outbox` and `projections` the worker's.
@@ -46,7 +50,8 @@ export async function buildDomainRepositoryApp(config: Config, deps: Dependencie
   };
   const app = await createService({
     name: 'domain-repository',
-    description: 'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
+    description:
+      'The write-side authority for the Lead, Customer and Campaign aggregates (event-sourced) and CRM event ingestion.',
     tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -64,14 +69,21 @@ export async function buildDomainRepositoryApp(config: Config, deps: Dependencie
     pruneIntervalMs: config.PRUNE_INTERVAL_MS,
   });
   const handler = createCommandHandler({
-    pool: deps.pool, store, now, clockSkewMs: config.CLOCK_SKEW_MS,
+    pool: deps.pool,
+    store,
+    now,
+    clockSkewMs: config.CLOCK_SKEW_MS,
     idempotency: createPgIdempotencyStore({ pool: deps.pool, schema: EVENT_STORE_SCHEMA }),
   });
   const ctx = { ...handler, pool: deps.pool, worker: deps.worker, store, now, clockSkewMs: config.CLOCK_SKEW_MS };
   for (const route of [...leadRoutes, ...customerRoutes, ...campaignRoutes]) route(app, ctx);
   attachCrmIngestion(app, ctx, config, deps.redis, consumers);
   const churn = createChurnReassessment({
-    worker: deps.worker, commands: handler, now, intervalMs: config.CHURN_REASSESS_INTERVAL_MS, batchSize: config.CHURN_REASSESS_BATCH,
+    worker: deps.worker,
+    commands: handler,
+    now,
+    intervalMs: config.CHURN_REASSESS_INTERVAL_MS,
+    batchSize: config.CHURN_REASSESS_BATCH,
     onError: (error, customerId) => app.log.warn({ err: error, customerId }, 'churn re-assessment failed'),
   });
   app.addHook('onReady', async () => churn.start());

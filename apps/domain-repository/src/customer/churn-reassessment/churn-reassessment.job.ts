@@ -34,26 +34,40 @@ export function createChurnReassessment(options: ChurnReassessmentOptions) {
   let stopped = false;
 
   async function reassess(customerId: string, tenantId: string, correlationId: string) {
-    const metadata = { now: options.now(), tenantId, actor: { type: 'system' as const, id: 'churn-reassessment' }, correlationId };
-    await options.commands.run(metadata, {
-      aggregate: customerStream, aggregateId: customerId,
-      command: { type: 'customer.assess_churn_risk', data: { customerId } }, decide: assessChurnRisk, view: () => undefined,
-    }).catch((error: unknown) => options.onError(error, customerId));
+    const metadata = {
+      now: options.now(),
+      tenantId,
+      actor: { type: 'system' as const, id: 'churn-reassessment' },
+      correlationId,
+    };
+    await options.commands
+      .run(metadata, {
+        aggregate: customerStream,
+        aggregateId: customerId,
+        command: { type: 'customer.assess_churn_risk', data: { customerId } },
+        decide: assessChurnRisk,
+        view: () => undefined,
+      })
+      .catch((error: unknown) => options.onError(error, customerId));
   }
 
   /** One pass over every customer; resolves with the number assessed (0 when another replica holds the pass). */
   async function pass(): Promise<number> {
     const client = await options.worker.connect();
     try {
-      const { rows: [lock] } = await client.query(`SELECT pg_try_advisory_lock(${PASS_LOCK}) AS locked`);
-      if (!lock.locked) return 0;
+      const {
+        rows: [lock],
+      } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${PASS_LOCK}) AS locked`);
+      if (!lock?.locked) return 0;
       const correlationId = `churn-pass-${uuidv7()}`;
       let cursor = '00000000-0000-0000-0000-000000000000';
       let assessed = 0;
       try {
         while (!stopped) {
           const { rows } = await client.query<{ customer_id: string; tenant_id: string }>(
-            `SELECT customer_id, tenant_id FROM ${table} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2`, [cursor, options.batchSize]);
+            `SELECT customer_id, tenant_id FROM ${table} WHERE customer_id > $1 ORDER BY customer_id LIMIT $2`,
+            [cursor, options.batchSize],
+          );
           for (const row of rows) await reassess(row.customer_id, row.tenant_id, correlationId);
           assessed += rows.length;
           if (rows.length < options.batchSize) break;
@@ -71,7 +85,9 @@ export function createChurnReassessment(options: ChurnReassessmentOptions) {
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = pass().catch((error) => (options.onError(error), 0)).finally(schedule);
+      running = pass()
+        .catch((error) => (options.onError(error), 0))
+        .finally(schedule);
     }, options.intervalMs);
     timer.unref();
   };
