@@ -50,6 +50,7 @@ describe('stream retention', () => {
     // trimSafely keeps each group's last-delivered entry (XTRIM MINID keeps the bound itself).
     await waitFor(async () => (await fx.redis.xlen(stream)) === 1, 'the acknowledged entries to be trimmed');
     expect((await fx.redis.xrange(stream, '-', '+')).map(([id]) => id)).toEqual([ids[2]]);
-    expect(await trimmedMetric(stream)).toBe(2);
+    // The pass counts its trims after trimming every stream: the count may lag the stream's length.
+    await waitFor(async () => (await trimmedMetric(stream)) === 2, 'the two trimmed entries to be counted');
   });
 });
