@@ -10,18 +10,30 @@ import { createCampaign, createCampaignInput } from './create-campaign.ts';
 
 /** POST /api/v1/campaigns: a draft under an id made here (never sent by the client). */
 export function createCampaignRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns', {
-    onRequest: requirePermission('campaigns:write'),
-    schema: {
-      operationId: 'createCampaign', tags: ['campaigns'], summary: 'Draft a campaign', headers: writeHeaders,
-      body: createCampaignInput, response: { 201: campaignViewSchema, ...createErrors },
+  app.post(
+    '/api/v1/campaigns',
+    {
+      onRequest: requirePermission('campaigns:write'),
+      schema: {
+        operationId: 'createCampaign',
+        tags: ['campaigns'],
+        summary: 'Draft a campaign',
+        headers: writeHeaders,
+        body: createCampaignInput,
+        response: { 201: campaignViewSchema, ...createErrors },
+      },
     },
-  }, async (request, reply) => {
-    const campaignId = uuidv7();
-    const campaign = await ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, creates: true,
-      command: { type: 'campaign.create', data: { ...request.body, campaignId } }, decide: createCampaign, view: campaignView,
-    });
-    return reply.status(201).send(campaign);
-  });
+    async (request, reply) => {
+      const campaignId = uuidv7();
+      const campaign = await ctx.handle(request, {
+        aggregate: campaignStream,
+        aggregateId: campaignId,
+        creates: true,
+        command: { type: 'campaign.create', data: { ...request.body, campaignId } },
+        decide: createCampaign,
+        view: campaignView,
+      });
+      return reply.status(201).send(campaign);
+    },
+  );
 }

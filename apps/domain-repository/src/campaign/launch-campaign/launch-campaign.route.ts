@@ -1,31 +1,13 @@
-import { z } from 'zod';
-import { requirePermission } from '@bizosaas/auth';
-import type { ServiceApp } from '@bizosaas/service-kit';
-import { expectedVersionField, writeHeaders } from '../../write-side/request-context.ts';
-import { commandErrors } from '../../write-side/route-responses.ts';
-import type { RoutesContext } from '../../write-side/routes-context.ts';
-import { campaignStream } from '../campaign.ts';
-import { bodyOrDefaults } from '../campaign-body.ts';
-import { campaignView, campaignViewSchema } from '../campaign-view.ts';
+import { campaignActionRoute } from '../campaign-action-route.ts';
 import { launchCampaign, launchCampaignInput } from './launch-campaign.ts';
 
-const body = launchCampaignInput.extend(expectedVersionField);
-
 /** POST /api/v1/campaigns/{campaignId}/launch: Take a draft or scheduled campaign live. */
-export function launchCampaignRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns/:campaignId/launch', {
-    onRequest: requirePermission('campaigns:launch'),
-    schema: {
-      operationId: 'launchCampaign', tags: ['campaigns'], summary: 'Take a draft or scheduled campaign live', params: z.strictObject({ campaignId: z.uuid() }), headers: writeHeaders,
-      // Optional: an absent body is the input's defaults (bodyOrDefaults).
-      body: body.nullish(), response: { 200: campaignViewSchema, ...commandErrors },
-    },
-  }, async (request) => {
-    const { expectedVersion, ...input } = bodyOrDefaults(body, request.body);
-    const { campaignId } = request.params;
-    return ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, expectedVersion,
-      command: { type: 'campaign.launch', data: { ...input, campaignId } }, decide: launchCampaign, view: campaignView,
-    });
-  });
-}
+export const launchCampaignRoute = campaignActionRoute({
+  action: 'launch',
+  operationId: 'launchCampaign',
+  summary: 'Take a draft or scheduled campaign live',
+  permission: 'campaigns:launch',
+  type: 'campaign.launch',
+  input: launchCampaignInput,
+  decide: launchCampaign,
+});

@@ -1,31 +1,13 @@
-import { z } from 'zod';
-import { requirePermission } from '@bizosaas/auth';
-import type { ServiceApp } from '@bizosaas/service-kit';
-import { expectedVersionField, writeHeaders } from '../../write-side/request-context.ts';
-import { commandErrors } from '../../write-side/route-responses.ts';
-import type { RoutesContext } from '../../write-side/routes-context.ts';
-import { campaignStream } from '../campaign.ts';
-import { bodyOrDefaults } from '../campaign-body.ts';
-import { campaignView, campaignViewSchema } from '../campaign-view.ts';
+import { campaignActionRoute } from '../campaign-action-route.ts';
 import { optimizeCampaign, optimizeCampaignInput } from './optimize-campaign.ts';
 
-const body = optimizeCampaignInput.extend(expectedVersionField);
-
 /** POST /api/v1/campaigns/{campaignId}/optimize: Enable AI optimisation with a goal, or record changes it applied. */
-export function optimizeCampaignRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns/:campaignId/optimize', {
-    onRequest: requirePermission('campaigns:write'),
-    schema: {
-      operationId: 'optimizeCampaign', tags: ['campaigns'], summary: 'Enable AI optimisation with a goal, or record changes it applied', params: z.strictObject({ campaignId: z.uuid() }), headers: writeHeaders,
-      // Optional: an absent body is the input's defaults (bodyOrDefaults).
-      body: body.nullish(), response: { 200: campaignViewSchema, ...commandErrors },
-    },
-  }, async (request) => {
-    const { expectedVersion, ...input } = bodyOrDefaults(body, request.body);
-    const { campaignId } = request.params;
-    return ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, expectedVersion,
-      command: { type: 'campaign.optimize', data: { ...input, campaignId } }, decide: optimizeCampaign, view: campaignView,
-    });
-  });
-}
+export const optimizeCampaignRoute = campaignActionRoute({
+  action: 'optimize',
+  operationId: 'optimizeCampaign',
+  summary: 'Enable AI optimisation with a goal, or record changes it applied',
+  permission: 'campaigns:write',
+  type: 'campaign.optimize',
+  input: optimizeCampaignInput,
+  decide: optimizeCampaign,
+});

@@ -1,31 +1,13 @@
-import { z } from 'zod';
-import { requirePermission } from '@bizosaas/auth';
-import type { ServiceApp } from '@bizosaas/service-kit';
-import { expectedVersionField, writeHeaders } from '../../write-side/request-context.ts';
-import { commandErrors } from '../../write-side/route-responses.ts';
-import type { RoutesContext } from '../../write-side/routes-context.ts';
-import { campaignStream } from '../campaign.ts';
-import { bodyOrDefaults } from '../campaign-body.ts';
-import { campaignView, campaignViewSchema } from '../campaign-view.ts';
+import { campaignActionRoute } from '../campaign-action-route.ts';
 import { pauseCampaign, pauseCampaignInput } from './pause-campaign.ts';
 
-const body = pauseCampaignInput.extend(expectedVersionField);
-
 /** POST /api/v1/campaigns/{campaignId}/pause: Pause a live campaign. */
-export function pauseCampaignRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns/:campaignId/pause', {
-    onRequest: requirePermission('campaigns:launch'),
-    schema: {
-      operationId: 'pauseCampaign', tags: ['campaigns'], summary: 'Pause a live campaign', params: z.strictObject({ campaignId: z.uuid() }), headers: writeHeaders,
-      // Optional: an absent body is the input's defaults (bodyOrDefaults).
-      body: body.nullish(), response: { 200: campaignViewSchema, ...commandErrors },
-    },
-  }, async (request) => {
-    const { expectedVersion, ...input } = bodyOrDefaults(body, request.body);
-    const { campaignId } = request.params;
-    return ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, expectedVersion,
-      command: { type: 'campaign.pause', data: { ...input, campaignId } }, decide: pauseCampaign, view: campaignView,
-    });
-  });
-}
+export const pauseCampaignRoute = campaignActionRoute({
+  action: 'pause',
+  operationId: 'pauseCampaign',
+  summary: 'Pause a live campaign',
+  permission: 'campaigns:launch',
+  type: 'campaign.pause',
+  input: pauseCampaignInput,
+  decide: pauseCampaign,
+});

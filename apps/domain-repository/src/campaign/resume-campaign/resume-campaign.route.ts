@@ -1,31 +1,13 @@
-import { z } from 'zod';
-import { requirePermission } from '@bizosaas/auth';
-import type { ServiceApp } from '@bizosaas/service-kit';
-import { expectedVersionField, writeHeaders } from '../../write-side/request-context.ts';
-import { commandErrors } from '../../write-side/route-responses.ts';
-import type { RoutesContext } from '../../write-side/routes-context.ts';
-import { campaignStream } from '../campaign.ts';
-import { bodyOrDefaults } from '../campaign-body.ts';
-import { campaignView, campaignViewSchema } from '../campaign-view.ts';
+import { campaignActionRoute } from '../campaign-action-route.ts';
 import { resumeCampaign, resumeCampaignInput } from './resume-campaign.ts';
 
-const body = resumeCampaignInput.extend(expectedVersionField);
-
 /** POST /api/v1/campaigns/{campaignId}/resume: Resume a paused campaign. */
-export function resumeCampaignRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns/:campaignId/resume', {
-    onRequest: requirePermission('campaigns:launch'),
-    schema: {
-      operationId: 'resumeCampaign', tags: ['campaigns'], summary: 'Resume a paused campaign', params: z.strictObject({ campaignId: z.uuid() }), headers: writeHeaders,
-      // Optional: an absent body is the input's defaults (bodyOrDefaults).
-      body: body.nullish(), response: { 200: campaignViewSchema, ...commandErrors },
-    },
-  }, async (request) => {
-    const { expectedVersion, ...input } = bodyOrDefaults(body, request.body);
-    const { campaignId } = request.params;
-    return ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, expectedVersion,
-      command: { type: 'campaign.resume', data: { ...input, campaignId } }, decide: resumeCampaign, view: campaignView,
-    });
-  });
-}
+export const resumeCampaignRoute = campaignActionRoute({
+  action: 'resume',
+  operationId: 'resumeCampaign',
+  summary: 'Resume a paused campaign',
+  permission: 'campaigns:launch',
+  type: 'campaign.resume',
+  input: resumeCampaignInput,
+  decide: resumeCampaign,
+});

@@ -1,31 +1,13 @@
-import { z } from 'zod';
-import { requirePermission } from '@bizosaas/auth';
-import type { ServiceApp } from '@bizosaas/service-kit';
-import { expectedVersionField, writeHeaders } from '../../write-side/request-context.ts';
-import { commandErrors } from '../../write-side/route-responses.ts';
-import type { RoutesContext } from '../../write-side/routes-context.ts';
-import { campaignStream } from '../campaign.ts';
-import { bodyOrDefaults } from '../campaign-body.ts';
-import { campaignView, campaignViewSchema } from '../campaign-view.ts';
-import { updateCampaignBudget, updateBudgetInput } from './update-campaign-budget.ts';
-
-const body = updateBudgetInput.extend(expectedVersionField);
+import { campaignActionRoute } from '../campaign-action-route.ts';
+import { updateBudgetInput, updateCampaignBudget } from './update-campaign-budget.ts';
 
 /** POST /api/v1/campaigns/{campaignId}/budget: Replace the total and daily budget. */
-export function updateCampaignBudgetRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/campaigns/:campaignId/budget', {
-    onRequest: requirePermission('campaigns:write'),
-    schema: {
-      operationId: 'updateCampaignBudget', tags: ['campaigns'], summary: 'Replace the total and daily budget', params: z.strictObject({ campaignId: z.uuid() }), headers: writeHeaders,
-      // Optional: an absent body is the input's defaults (bodyOrDefaults).
-      body: body.nullish(), response: { 200: campaignViewSchema, ...commandErrors },
-    },
-  }, async (request) => {
-    const { expectedVersion, ...input } = bodyOrDefaults(body, request.body);
-    const { campaignId } = request.params;
-    return ctx.handle(request, {
-      aggregate: campaignStream, aggregateId: campaignId, expectedVersion,
-      command: { type: 'campaign.update_budget', data: { ...input, campaignId } }, decide: updateCampaignBudget, view: campaignView,
-    });
-  });
-}
+export const updateCampaignBudgetRoute = campaignActionRoute({
+  action: 'budget',
+  operationId: 'updateCampaignBudget',
+  summary: 'Replace the total and daily budget',
+  permission: 'campaigns:write',
+  type: 'campaign.update_budget',
+  input: updateBudgetInput,
+  decide: updateCampaignBudget,
+});
