@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LeadState } from './lead.ts';
+import { qualificationOf, type LeadState } from './lead.ts';
 import { InteractionKind, LeadSource, LeadStatus, UtmParameters } from './lead-values.ts';
 
 const nullableScore = z.number().nullable();
@@ -8,13 +8,24 @@ export const leadViewSchema = z.object({
   version: z.number().int(),
   status: LeadStatus,
   contact: z.object({
-    email: z.string(), firstName: z.string().nullable(), lastName: z.string().nullable(),
-    phone: z.string().nullable(), company: z.string().nullable(), jobTitle: z.string().nullable(),
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    phone: z.string().nullable(),
+    company: z.string().nullable(),
+    jobTitle: z.string().nullable(),
   }),
   source: LeadSource,
   utmParameters: z.object(UtmParameters.shape),
   campaignId: z.uuid().nullable(),
-  score: z.object({ totalScore: nullableScore, behavioralScore: nullableScore, demographicScore: nullableScore, firmographicScore: nullableScore }).nullable(),
+  score: z
+    .object({
+      totalScore: nullableScore,
+      behavioralScore: nullableScore,
+      demographicScore: nullableScore,
+      firmographicScore: nullableScore,
+    })
+    .nullable(),
   qualifiedBy: z.uuid().nullable(),
   qualifiedAt: z.string().nullable(),
   customerId: z.uuid().nullable(),
@@ -29,6 +40,24 @@ export type LeadView = z.infer<typeof leadViewSchema>;
 
 export function leadView(state: LeadState, id: string, version: number): LeadView {
   if (state.status === 'none') throw new Error('leadView of a lead that does not exist');
-  const { conversionValue, ...rest } = state;
-  return { id, version, ...rest, conversionValue: conversionValue?.amount ?? null, currency: conversionValue?.currency ?? null };
+  const { contact, source, utmParameters, campaignId, score, interactionCount, lastInteractionAt, status } = state;
+  const qualification = qualificationOf(state);
+  return {
+    id,
+    version,
+    status,
+    contact,
+    source,
+    utmParameters,
+    campaignId,
+    score,
+    interactionCount,
+    lastInteractionAt,
+    qualifiedBy: qualification?.qualifiedBy ?? null,
+    qualifiedAt: qualification?.qualifiedAt ?? null,
+    customerId: state.status === 'converted' ? state.customerId : null,
+    conversionValue: state.status === 'converted' ? state.conversionValue.amount : null,
+    currency: state.status === 'converted' ? state.conversionValue.currency : null,
+    closedReason: state.status === 'disqualified' || state.status === 'lost' ? state.closedReason : null,
+  };
 }
