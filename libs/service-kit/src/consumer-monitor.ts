@@ -38,25 +38,36 @@ export function createConsumerMonitor(redis: Redis): ConsumerMonitor {
       const subjects = current.flatMap(({ group, streams }) => streams.map((stream) => ({ group, stream })));
       const stats = await groupStats(redis, subjects);
       const groups = stats.map((stat) => {
-        const paused = current.find(({ group, streams }) => group === stat.group && streams.includes(stat.stream))?.paused;
+        const paused = current.find(
+          ({ group, streams }) => group === stat.group && streams.includes(stat.stream),
+        )?.paused;
         return { ...stat, ...(paused ? { paused } : {}) };
       });
       const paused = groups.filter((group) => 'paused' in group);
       if (paused.length > 0) {
-        throw new ComponentDownError(`paused by a dependency outage: ${[...new Set(paused.map((group) => group.group))].join(', ')}`, { groups });
+        throw new ComponentDownError(
+          `paused by a dependency outage: ${[...new Set(paused.map((group) => group.group))].join(', ')}`,
+          { groups },
+        );
       }
       return { details: { groups } };
     },
     register(registry) {
       new Gauge({
-        name: 'consumers_paused', help: 'Stream consumers paused by a dependency outage, by group', labelNames: ['group'], registers: [registry],
+        name: 'consumers_paused',
+        help: 'Stream consumers paused by a dependency outage, by group',
+        labelNames: ['group'],
+        registers: [registry],
         collect() {
           this.reset();
           for (const { group, paused } of statuses()) this.inc({ group }, paused ? 1 : 0);
         },
       });
       pauses = new Counter({
-        name: 'consumer_pauses_total', help: 'Pauses of stream consumers caused by a dependency outage, by group', labelNames: ['group'], registers: [registry],
+        name: 'consumer_pauses_total',
+        help: 'Pauses of stream consumers caused by a dependency outage, by group',
+        labelNames: ['group'],
+        registers: [registry],
       });
     },
   };

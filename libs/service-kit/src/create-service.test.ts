@@ -8,10 +8,20 @@ let app: ServiceApp;
 afterEach(async () => app?.close());
 
 async function build(readiness = {}) {
-  app = await createService({ name: 'test-service', logLevel: 'silent', bodyLimit: 1024, readiness, readinessTimeoutMs: 200 });
+  app = await createService({
+    name: 'test-service',
+    logLevel: 'silent',
+    bodyLimit: 1024,
+    readiness,
+    readinessTimeoutMs: 200,
+  });
   app.post('/api/v1/things', {
     schema: {
-      body: z.strictObject({ name: z.string().min(2), budget: z.string().regex(/^\d+\.\d{2}$/), count: z.number().int() }),
+      body: z.strictObject({
+        name: z.string().min(2),
+        budget: z.string().regex(/^\d+\.\d{2}$/),
+        count: z.number().int(),
+      }),
       querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
       response: { 201: z.object({ name: z.string() }) },
     },
@@ -98,7 +108,11 @@ describe('createService', () => {
 
   it('accepts a valid body', async () => {
     await build();
-    const res = await app.inject({ method: 'POST', url: '/api/v1/things', payload: { name: 'ok', budget: '5000.00', count: 3 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/things',
+      payload: { name: 'ok', budget: '5000.00', count: 3 },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ name: 'ok' });
   });
@@ -158,8 +172,12 @@ describe('createService', () => {
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/health",status_code="200",service="test-service"\} 1/);
-    expect(res.body).toMatch(/http_requests_total\{method="GET",route="unmatched",status_code="404",service="test-service"\} 1/);
+    expect(res.body).toMatch(
+      /http_requests_total\{method="GET",route="\/health",status_code="200",service="test-service"\} 1/,
+    );
+    expect(res.body).toMatch(
+      /http_requests_total\{method="GET",route="unmatched",status_code="404",service="test-service"\} 1/,
+    );
     expect(res.body).toContain('http_request_duration_seconds_bucket');
     expect(res.body).toContain('process_resident_memory_bytes');
   });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault, type RouteOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -66,8 +72,10 @@ declare module 'fastify' {
 }
 
 const PUBLIC_ROUTES = ['/health', '/ready', '/metrics', '/docs/*'];
-const isOpsRoute = (url: string) => PUBLIC_ROUTES.some((route) => route === url || (route.endsWith('/*') && url.startsWith(route.slice(0, -1))));
-const authOf = (route: RouteOptions): RouteAuth => route.config?.auth ?? (isOpsRoute(route.url) ? 'public' : 'required');
+const isOpsRoute = (url: string) =>
+  PUBLIC_ROUTES.some((route) => route === url || (route.endsWith('/*') && url.startsWith(route.slice(0, -1))));
+const authOf = (route: RouteOptions): RouteAuth =>
+  route.config?.auth ?? (isOpsRoute(route.url) ? 'public' : 'required');
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /** A hop count trusts that many proxies nearest to us (Fastify's typings take it as a function only). */
@@ -131,13 +139,16 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     if (principal) request.log = request.log.child({ tenantId: principal.tenantId, userId: principal.userId });
   });
 
-  await app.register(swagger, documentOptions({
-    name: options.name,
-    version,
-    description: options.description,
-    tags: options.tags,
-    authOf: options.auth ? authOf : undefined,
-  }));
+  await app.register(
+    swagger,
+    documentOptions({
+      name: options.name,
+      version,
+      description: options.description,
+      tags: options.tags,
+      authOf: options.auth ? authOf : undefined,
+    }),
+  );
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     ...(options.docsUrls && { uiConfig: { urls: [{ name: options.name, url: '/docs/json' }, ...options.docsUrls] } }),

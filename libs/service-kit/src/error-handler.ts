@@ -61,20 +61,27 @@ function validationIssues(error: FastifyError & { validation: ValidationEntry[] 
 /** Maps any thrown value to the one error shape. Pure, so it is tested without a server. */
 export function mapError(error: unknown): Mapped {
   if (error instanceof AppError) {
-    const headers =
-      error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
-    return { status: error.status, body: { error: error.code, message: error.message, details: error.details }, ...(headers && { headers }) };
+    const headers = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
+    return {
+      status: error.status,
+      body: { error: error.code, message: error.message, details: error.details },
+      ...(headers && { headers }),
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = validationIssues(error);
     return {
       status: 400,
-      body: { error: 'VALIDATION_ERROR', message: `Request validation failed: ${issues.length} problem(s)`, details: { issues } },
+      body: {
+        error: 'VALIDATION_ERROR',
+        message: `Request validation failed: ${issues.length} problem(s)`,
+        details: { issues },
+      },
     };
   }
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
-  if (!isResponseSerializationError(error as object) && status && status >= 400 && status < 500) {
+  if (!isResponseSerializationError(error) && status && status >= 400 && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';
     const details = fastifyError.code ? { reason: fastifyError.code } : {};
     return { status, body: { error: code, message: fastifyError.message ?? code, details } };

@@ -13,25 +13,54 @@ const ref = { $ref: '#/components/schemas/ErrorResponse' };
 beforeAll(async () => {
   const key = await generateSigningKey('EdDSA');
   app = await createService({
-    name: 'documented', logLevel: 'silent', auth: createJwksVerifier({ jwks: jwksOf(key) }),
-    description: 'A service documented for generated clients.', tags: { leads: 'Leads of the tenant.' },
+    name: 'documented',
+    logLevel: 'silent',
+    auth: createJwksVerifier({ jwks: jwksOf(key) }),
+    description: 'A service documented for generated clients.',
+    tags: { leads: 'Leads of the tenant.' },
   });
-  app.patch('/api/v1/leads/:id', {
-    onRequest: requirePermission('leads:write'),
-    schema: {
-      tags: ['leads'], summary: 'Rename a lead',
-      params: z.strictObject({ id: z.uuid() }), body: z.strictObject({ name: z.string() }),
-      response: { 200: z.object({ name: z.string() }), 409: errorResponseSchema },
+  app.patch(
+    '/api/v1/leads/:id',
+    {
+      onRequest: requirePermission('leads:write'),
+      schema: {
+        tags: ['leads'],
+        summary: 'Rename a lead',
+        params: z.strictObject({ id: z.uuid() }),
+        body: z.strictObject({ name: z.string() }),
+        response: { 200: z.object({ name: z.string() }), 409: errorResponseSchema },
+      },
     },
-  }, async (request) => ({ name: request.body.name }));
-  app.get('/api/v1/leads', { schema: { response: { 200: z.object({ count: z.number() }) } } }, async () => ({ count: 0 }));
-  app.get('/api/v1/catalog', {
-    config: { auth: 'public' },
-    schema: { operationId: 'listCatalog', tags: ['catalog'], summary: 'The catalogue', response: { 200: z.object({ items: z.array(z.string()) }) } },
-  }, async () => ({ items: [] }));
-  app.get('/api/v1/feed', {
-    config: { auth: 'optional' }, schema: { tags: ['catalog'], summary: 'The feed, personal when signed in', response: { 200: z.object({ items: z.array(z.string()) }) } },
-  }, async () => ({ items: [] }));
+    async (request) => ({ name: request.body.name }),
+  );
+  app.get('/api/v1/leads', { schema: { response: { 200: z.object({ count: z.number() }) } } }, async () => ({
+    count: 0,
+  }));
+  app.get(
+    '/api/v1/catalog',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'listCatalog',
+        tags: ['catalog'],
+        summary: 'The catalogue',
+        response: { 200: z.object({ items: z.array(z.string()) }) },
+      },
+    },
+    async () => ({ items: [] }),
+  );
+  app.get(
+    '/api/v1/feed',
+    {
+      config: { auth: 'optional' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'The feed, personal when signed in',
+        response: { 200: z.object({ items: z.array(z.string()) }) },
+      },
+    },
+    async () => ({ items: [] }),
+  );
   await app.ready();
 });
 afterAll(() => app.close());
@@ -42,10 +71,16 @@ describe('the OpenAPI document service-kit derives', () => {
   it('gives each operation an operationId, tags, its security and a description naming the permission', async () => {
     const { paths } = await document();
     expect(paths['/api/v1/leads/{id}'].patch).toMatchObject({
-      operationId: 'patchLeadsById', tags: ['leads'], security: [{ bearerAuth: [] }],
+      operationId: 'patchLeadsById',
+      tags: ['leads'],
+      security: [{ bearerAuth: [] }],
       description: 'Rename a lead. Requires the permission `leads:write`.',
     });
-    expect(paths['/api/v1/leads'].get).toMatchObject({ operationId: 'getLeads', tags: ['leads'], security: [{ bearerAuth: [] }] });
+    expect(paths['/api/v1/leads'].get).toMatchObject({
+      operationId: 'getLeads',
+      tags: ['leads'],
+      security: [{ bearerAuth: [] }],
+    });
     expect(paths['/api/v1/catalog'].get).toMatchObject({ operationId: 'listCatalog', tags: ['catalog'], security: [] });
     expect(paths['/health'].get).toMatchObject({ operationId: 'getHealth', tags: ['ops'], security: [] });
     expect(paths['/api/v1/feed'].get).toMatchObject({ operationId: 'getFeed', security: [{}, { bearerAuth: [] }] });
@@ -72,7 +107,10 @@ describe('the OpenAPI document service-kit derives', () => {
       { name: 'leads', description: 'Leads of the tenant.' },
       { name: 'ops', description: expect.stringContaining('Liveness') },
     ]);
-    expect(doc.info).toMatchObject({ description: 'A service documented for generated clients.', contact: { name: expect.any(String) } });
+    expect(doc.info).toMatchObject({
+      description: 'A service documented for generated clients.',
+      contact: { name: expect.any(String) },
+    });
   });
 
   it('passes spectral:oas with no error or warning, and swagger-parser', async () => {

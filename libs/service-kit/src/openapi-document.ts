@@ -59,7 +59,7 @@ export function documentOptions(options: DocumentOptions): SwaggerOptions {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: (document) => {
-      const route = document.route as RouteOptions;
+      const route = document.route;
       const schema = document.schema as FastifySchema | undefined;
       if (!schema || schema.hide) return toJsonSchema(document);
       const auth = options.authOf?.(route) ?? 'public';

@@ -8,9 +8,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_ERROR: the request does not match its schema; details.issues names every bad or unknown field',
   401: 'UNAUTHENTICATED: the bearer token is missing, expired or invalid',
   403: 'FORBIDDEN: the caller may not do this',
-  404: 'NOT_FOUND: no such resource in the caller\'s tenant',
+  404: "NOT_FOUND: no such resource in the caller's tenant",
   409: 'CONFLICT or CONCURRENCY_EXCEPTION: the resource changed or already exists',
-  413: 'PAYLOAD_TOO_LARGE: the body is over the service\'s limit',
+  413: "PAYLOAD_TOO_LARGE: the body is over the service's limit",
   415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
   422: 'BUSINESS_RULE_VIOLATION: a rule of the domain refuses the request in the current state',
   429: 'RATE_LIMITED: too many requests; Retry-After says when to try again',
@@ -44,7 +44,12 @@ export function operationIdFor(method: string, url: string): string {
 
 /** The first path segment after the version, e.g. `/api/v1/sessions/:id` -> `sessions`. */
 export function tagFor(url: string): string {
-  return url.replace(/^\/api\/v\d+/, '').split('/').find((segment) => segment && !segment.startsWith(':')) ?? 'root';
+  return (
+    url
+      .replace(/^\/api\/v\d+/, '')
+      .split('/')
+      .find((segment) => segment && !segment.startsWith(':')) ?? 'root'
+  );
 }
 
 function securityOf(auth: RouteAuth): Record<string, string[]>[] {
@@ -55,7 +60,13 @@ function securityOf(auth: RouteAuth): Record<string, string[]>[] {
 
 function derivedErrors(route: RouteOptions, schema: FastifySchema, auth: RouteAuth, permissions: string[]): number[] {
   const statuses: number[] = [];
-  if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined) statuses.push(400);
+  if (
+    schema.body !== undefined ||
+    schema.querystring !== undefined ||
+    schema.params !== undefined ||
+    schema.headers !== undefined
+  )
+    statuses.push(400);
   if (auth !== 'public') statuses.push(401);
   if (permissions.length > 0) statuses.push(403);
   if (schema.params !== undefined || route.url.includes('/:')) statuses.push(404);
@@ -66,7 +77,8 @@ function derivedErrors(route: RouteOptions, schema: FastifySchema, auth: RouteAu
 function describeOperation(schema: FastifySchema, permissions: string[]): string {
   const own = schema.description ?? schema.summary ?? '';
   const sentence = own && !/[.!?]$/.test(own) ? `${own}.` : own;
-  const needs = permissions.length > 0 ? `Requires the permission ${permissions.map((p) => `\`${p}\``).join(' and ')}.` : '';
+  const needs =
+    permissions.length > 0 ? `Requires the permission ${permissions.map((p) => `\`${p}\``).join(' and ')}.` : '';
   return [sentence, needs].filter(Boolean).join(' ') || 'No description.';
 }
 

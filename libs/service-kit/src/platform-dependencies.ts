@@ -40,7 +40,10 @@ export function connectPlatform<P extends RawQueryClient & { $disconnect(): Prom
   const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
   const close = async () => {
     // $disconnect ends the pool once Prisma has used it; a pool only probes used is ended here.
-    await Promise.allSettled([redis.quit(), prisma.$disconnect().then(() => (database.ended ? undefined : database.end()))]);
+    await Promise.allSettled([
+      redis.quit(),
+      prisma.$disconnect().then(() => (database.ended ? undefined : database.end())),
+    ]);
   };
   return { prisma, database, redis, verifier, close };
 }
@@ -49,6 +52,10 @@ export function connectPlatform<P extends RawQueryClient & { $disconnect(): Prom
  * `/ready` of a database-backed service: PostgreSQL and Redis both answer. PostgreSQL is asked
  * through the raw pool when there is one, so an idle service never loads Prisma's query compiler.
  */
-export function platformReadiness(deps: { prisma: RawQueryClient; database?: pg.Pool | undefined; redis: Redis }): Record<string, ReadinessCheck> {
+export function platformReadiness(deps: {
+  prisma: RawQueryClient;
+  database?: pg.Pool | undefined;
+  redis: Redis;
+}): Record<string, ReadinessCheck> {
   return { postgres: () => checkDatabase(deps.database ?? deps.prisma), redis: () => checkRedis(deps.redis) };
 }

@@ -17,7 +17,10 @@ export interface ComponentReport {
 
 /** A component that answers but is not usable (e.g. a paused consumer), with its statistics. */
 export class ComponentDownError extends Error {
-  constructor(message: string, readonly details: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'ComponentDownError';
   }
@@ -32,7 +35,11 @@ const componentSchema = z.object({
 type Component = z.infer<typeof componentSchema>;
 
 const detailsOf = (value: unknown): Pick<Component, 'details'> =>
-  typeof value === 'object' && value !== null && 'details' in value && typeof value.details === 'object' && value.details !== null
+  typeof value === 'object' &&
+  value !== null &&
+  'details' in value &&
+  typeof value.details === 'object' &&
+  value.details !== null
     ? { details: value.details as Record<string, unknown> }
     : {};
 
@@ -47,7 +54,12 @@ export async function runCheck(check: ReadinessCheck, timeoutMs: number): Promis
     return { status: 'up', latencyMs: Math.round(performance.now() - started), ...detailsOf(value) };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error, ...(err instanceof ComponentDownError ? { details: err.details } : {}) };
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      error,
+      ...(err instanceof ComponentDownError ? { details: err.details } : {}),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -66,28 +78,38 @@ export function registerProbes(app: FastifyInstance, options: ProbeOptions): voi
   const startedAt = Date.now();
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
-  if (options.healthRoute) routes.get('/health', {
-    schema: {
-      tags: ['ops'],
-      summary: 'Liveness',
-      response: {
-        200: z.object({ status: z.literal('ok'), service: z.string(), version: z.string(), uptimeSeconds: z.number() }),
+  if (options.healthRoute)
+    routes.get('/health', {
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness',
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            service: z.string(),
+            version: z.string(),
+            uptimeSeconds: z.number(),
+          }),
+        },
       },
-    },
-    handler: async () => ({
-      status: 'ok' as const,
-      service: options.service,
-      version: options.version,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    }),
-  });
+      handler: async () => ({
+        status: 'ok' as const,
+        service: options.service,
+        version: options.version,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      }),
+    });
 
   routes.get('/ready', {
     schema: {
       tags: ['ops'],
       summary: 'Readiness: every dependency reachable, with latency and statistics per component',
       response: {
-        200: z.object({ status: z.literal('ready'), service: z.string(), components: z.record(z.string(), componentSchema) }),
+        200: z.object({
+          status: z.literal('ready'),
+          service: z.string(),
+          components: z.record(z.string(), componentSchema),
+        }),
         503: errorResponseSchema,
       },
     },

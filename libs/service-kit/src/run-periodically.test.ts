@@ -9,13 +9,16 @@ describe('runPeriodically', () => {
     let active = 0;
     let overlapped = false;
     let release!: () => void;
-    const job = runPeriodically(async () => {
-      runs += 1;
-      active += 1;
-      overlapped ||= active > 1;
-      if (runs === 3) await new Promise<void>((resolve) => (release = resolve)); // a slow run
-      active -= 1;
-    }, { intervalMs: 1, onError: () => {} });
+    const job = runPeriodically(
+      async () => {
+        runs += 1;
+        active += 1;
+        overlapped ||= active > 1;
+        if (runs === 3) await new Promise<void>((resolve) => (release = resolve)); // a slow run
+        active -= 1;
+      },
+      { intervalMs: 1, onError: () => {} },
+    );
     expect(runs).toBe(1);
     while (runs < 3) await tick();
     const stopping = job.stop();
@@ -32,10 +35,13 @@ describe('runPeriodically', () => {
   it('reports a failed run and keeps the schedule', async () => {
     const errors: unknown[] = [];
     let runs = 0;
-    const job = runPeriodically(async () => {
-      runs += 1;
-      if (runs === 1) throw new Error('database down');
-    }, { intervalMs: 1, onError: (error) => errors.push(error) });
+    const job = runPeriodically(
+      async () => {
+        runs += 1;
+        if (runs === 1) throw new Error('database down');
+      },
+      { intervalMs: 1, onError: (error) => errors.push(error) },
+    );
     while (runs < 2) await tick();
     await job.stop();
     expect(errors).toEqual([new Error('database down')]);

@@ -46,6 +46,6 @@ export async function runPlatformService<S extends z.ZodObject, P extends Prisma
     port: runConfig.PORT,
     host: runConfig.HOST,
     graceMs: runConfig.SHUTDOWN_GRACE_MS,
-    afterClose: platform.close,
+    afterClose: () => platform.close(),
   });
 }

@@ -30,13 +30,16 @@ export async function startService(app: FastifyInstance, options: StartOptions):
       process.exit(1);
     }, options.graceMs);
     timer.unref();
-    app.close().then(options.afterClose).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(options.afterClose)
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -4,7 +4,16 @@ import { $ZodType } from 'zod/v4/core';
 const REQUEST_PARTS = ['body', 'querystring', 'params'] as const;
 
 // Wrappers whose inner schema decides what the input may contain.
-const INNER_TYPE = new Set(['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch', 'success']);
+const INNER_TYPE = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'nonoptional',
+  'readonly',
+  'catch',
+  'success',
+]);
 
 /**
  * The path of the first object schema inside `schema` that accepts keys it does not declare
@@ -35,7 +44,9 @@ export function looseObjectPath(schema: $ZodType, path = '(root)', seen = new Se
     case 'intersection':
       return walk(def('left'), path) ?? walk(def('right'), path);
     case 'tuple':
-      return firstOf(def('items') as $ZodType[], (item, i) => walk(item, `${path}[${i}]`)) ?? walk(def('rest'), `${path}[]`);
+      return (
+        firstOf(def('items') as $ZodType[], (item, i) => walk(item, `${path}[${i}]`)) ?? walk(def('rest'), `${path}[]`)
+      );
     case 'pipe':
       return walk(def('in'), path);
     case 'lazy':

@@ -31,7 +31,9 @@ export function describeService<S extends z.ZodObject, P extends PrismaLike>(
         prisma: definition.createPrisma(
           createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: definition.schema }),
         ),
-        redis: createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `${definition.service}:test` }),
+        redis: createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+          connectionName: `${definition.service}:test`,
+        }),
         verifier: createJwksVerifier({ jwks: { keys: [] } }),
       };
       if (deps.redis.status !== 'ready') await once(deps.redis, 'ready');

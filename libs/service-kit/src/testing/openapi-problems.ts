@@ -26,8 +26,10 @@ function linter(): Spectral {
  */
 export async function openApiProblems(document: object): Promise<string[]> {
   const results = await linter().run(new Document(JSON.stringify(document), Json));
-  const problems = results.map((result) =>
-    `${SEVERITY[result.severity] ?? result.severity} ${String(result.code)} at ${result.path.join('.') || '(root)'}: ${result.message}`);
+  const problems = results.map(
+    (result) =>
+      `${SEVERITY[result.severity] ?? result.severity} ${String(result.code)} at ${result.path.join('.') || '(root)'}: ${result.message}`,
+  );
   const copy = structuredClone(document); // validate() dereferences in place
   if (!isOpenApiDocument(copy)) return [...problems, 'not an OpenAPI document: no openapi field'];
   try {

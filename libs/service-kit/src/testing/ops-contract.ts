@@ -27,7 +27,9 @@ export function itServesTheOpsContract(service: string, getApp: () => FastifyIns
     const res = await getApp().inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toContain(`http_requests_total{method="GET",route="/health",status_code="200",service="${service}"}`);
+    expect(res.body).toContain(
+      `http_requests_total{method="GET",route="/health",status_code="200",service="${service}"}`,
+    );
   });
 
   it('publishes an OpenAPI 3 document that passes spectral:oas and swagger-parser, and Swagger UI', async () => {
@@ -44,6 +46,10 @@ export function itServesTheOpsContract(service: string, getApp: () => FastifyIns
   it('answers unknown routes in the error shape', async () => {
     const res = await getApp().inject({ url: '/api/v1/does-not-exist' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'NOT_FOUND', message: 'Route GET /api/v1/does-not-exist not found', details: {} });
+    expect(res.json()).toEqual({
+      error: 'NOT_FOUND',
+      message: 'Route GET /api/v1/does-not-exist not found',
+      details: {},
+    });
   });
 }
