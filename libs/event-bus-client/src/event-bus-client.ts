@@ -3,9 +3,21 @@ import type { z } from 'zod';
 import { EventBusError } from './event-bus-error.ts';
 import { HttpTransport, type Call, type TransportOptions } from './http-transport.ts';
 import {
-  createdSubscriptionSchema, deadLetterListSchema, historyPageSchema, publishedSchema, redrivenSchema, replayResultSchema,
-  schemaListSchema, subscriptionListSchema, subscriptionSchema,
-  type CreatedSubscription, type DeadLetter, type HistoryPage, type Published, type SchemaEntry, type Subscription,
+  createdSubscriptionSchema,
+  deadLetterListSchema,
+  historyPageSchema,
+  publishedSchema,
+  redrivenSchema,
+  replayResultSchema,
+  schemaListSchema,
+  subscriptionListSchema,
+  subscriptionSchema,
+  type CreatedSubscription,
+  type DeadLetter,
+  type HistoryPage,
+  type Published,
+  type SchemaEntry,
+  type Subscription,
 } from './response-schemas.ts';
 
 export type EventBusClientOptions = TransportOptions;
@@ -29,10 +41,11 @@ export type EventDataInput<T extends EventType> = z.input<PlatformCatalogue[T]['
  * A catalogue event in its current version, typed by `type`; or data written in an older (or a
  * newer, unknown to this build) `schemaVersion`, which the bus upcasts and validates.
  */
-export type PublishInput<T extends EventType = EventType> = PublishTrace & (
-  | { type: T; data: EventDataInput<T>; schemaVersion?: number }
-  | { type: string; data: unknown; schemaVersion: number }
-);
+export type PublishInput<T extends EventType = EventType> = PublishTrace &
+  (
+    | { type: T; data: EventDataInput<T>; schemaVersion?: number }
+    | { type: string; data: unknown; schemaVersion: number }
+  );
 
 export interface SubscribeInput {
   /** `lead.created`, `lead.*` or `*`. */
@@ -84,28 +97,56 @@ export class EventBusClient {
 
   /** Validated, stamped and appended to its stream; the 202 answer. Not retried after a lost answer (it may have been applied). */
   publish<T extends EventType>(event: PublishInput<T>): Promise<Published> {
-    return this.request(publishedSchema, { method: 'POST', path: '/api/v1/events/publish', body: event, idempotent: false });
+    return this.request(publishedSchema, {
+      method: 'POST',
+      path: '/api/v1/events/publish',
+      body: event,
+      idempotent: false,
+    });
   }
 
   subscribe(input: SubscribeInput): Promise<CreatedSubscription> {
-    return this.request(createdSubscriptionSchema, { method: 'POST', path: '/api/v1/events/subscribe', body: input, idempotent: false });
+    return this.request(createdSubscriptionSchema, {
+      method: 'POST',
+      path: '/api/v1/events/subscribe',
+      body: input,
+      idempotent: false,
+    });
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
-    return (await this.request(subscriptionListSchema, { method: 'GET', path: '/api/v1/events/subscriptions', idempotent: true })).subscriptions;
+    return (
+      await this.request(subscriptionListSchema, {
+        method: 'GET',
+        path: '/api/v1/events/subscriptions',
+        idempotent: true,
+      })
+    ).subscriptions;
   }
 
   getSubscription(id: string): Promise<Subscription> {
-    return this.request(subscriptionSchema, { method: 'GET', path: `/api/v1/events/subscriptions/${at(id)}`, idempotent: true });
+    return this.request(subscriptionSchema, {
+      method: 'GET',
+      path: `/api/v1/events/subscriptions/${at(id)}`,
+      idempotent: true,
+    });
   }
 
   pauseSubscription(id: string): Promise<Subscription> {
-    return this.request(subscriptionSchema, { method: 'POST', path: `/api/v1/events/subscriptions/${at(id)}/pause`, idempotent: true });
+    return this.request(subscriptionSchema, {
+      method: 'POST',
+      path: `/api/v1/events/subscriptions/${at(id)}/pause`,
+      idempotent: true,
+    });
   }
 
   /** Also re-enables a disabled subscription; what it missed becomes due at once. */
   resumeSubscription(id: string): Promise<Subscription> {
-    return this.request(subscriptionSchema, { method: 'POST', path: `/api/v1/events/subscriptions/${at(id)}/resume`, idempotent: true });
+    return this.request(subscriptionSchema, {
+      method: 'POST',
+      path: `/api/v1/events/subscriptions/${at(id)}/resume`,
+      idempotent: true,
+    });
   }
 
   /** Deletes it and its undelivered events. */
@@ -137,16 +178,26 @@ export class EventBusClient {
 
   /** Webhook deliveries that ran out of retries, each with every attempt. */
   async listDeadLetters(): Promise<DeadLetter[]> {
-    return (await this.request(deadLetterListSchema, { method: 'GET', path: '/api/v1/events/dead-letters', idempotent: true })).deadLetters;
+    return (
+      await this.request(deadLetterListSchema, { method: 'GET', path: '/api/v1/events/dead-letters', idempotent: true })
+    ).deadLetters;
   }
 
   /** A fresh retry schedule, due now. */
   redriveDeadLetter(id: string): Promise<{ redriven: number }> {
-    return this.request(redrivenSchema, { method: 'POST', path: `/api/v1/events/dead-letters/${at(id)}/redrive`, idempotent: false });
+    return this.request(redrivenSchema, {
+      method: 'POST',
+      path: `/api/v1/events/dead-letters/${at(id)}/redrive`,
+      idempotent: false,
+    });
   }
 
   redriveAllDeadLetters(): Promise<{ redriven: number }> {
-    return this.request(redrivenSchema, { method: 'POST', path: '/api/v1/events/dead-letters/redrive', idempotent: false });
+    return this.request(redrivenSchema, {
+      method: 'POST',
+      path: '/api/v1/events/dead-letters/redrive',
+      idempotent: false,
+    });
   }
 
   async discardDeadLetter(id: string): Promise<void> {
@@ -155,7 +206,8 @@ export class EventBusClient {
 
   /** The catalogue: every type with its versions, sensitive fields and JSON Schema. */
   async schemas(): Promise<SchemaEntry[]> {
-    return (await this.request(schemaListSchema, { method: 'GET', path: '/api/v1/events/schemas', idempotent: true })).schemas;
+    return (await this.request(schemaListSchema, { method: 'GET', path: '/api/v1/events/schemas', idempotent: true }))
+      .schemas;
   }
 
   close(): Promise<void> {
@@ -168,8 +220,11 @@ export class EventBusClient {
     if (parsed.success) return parsed.data;
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     throw new EventBusError({
-      status: answer.status, code: 'INVALID_RESPONSE', message: `${call.method} ${call.path}: the answer does not match its schema`,
-      details: { issues }, correlationId: answer.correlationId,
+      status: answer.status,
+      code: 'INVALID_RESPONSE',
+      message: `${call.method} ${call.path}: the answer does not match its schema`,
+      details: { issues },
+      correlationId: answer.correlationId,
     });
   }
 }

@@ -4,18 +4,32 @@ import { errorFromAnswer, EventBusError, parseRetryAfter } from './event-bus-err
 describe('EventBusError from an answer', () => {
   it('keeps the platform error shape, Retry-After and the correlation id', () => {
     const error = errorFromAnswer({
-      status: 429, retryAfter: '7', correlationId: 'req-1',
+      status: 429,
+      retryAfter: '7',
+      correlationId: 'req-1',
       body: JSON.stringify({ error: 'RATE_LIMITED', message: 'Too many requests', details: { retryAfterSeconds: 7 } }),
     });
     expect(error).toBeInstanceOf(EventBusError);
-    expect(error).toMatchObject({ name: 'EventBusError', status: 429, code: 'RATE_LIMITED', message: 'Too many requests', details: { retryAfterSeconds: 7 }, retryAfterSeconds: 7, correlationId: 'req-1' });
+    expect(error).toMatchObject({
+      name: 'EventBusError',
+      status: 429,
+      code: 'RATE_LIMITED',
+      message: 'Too many requests',
+      details: { retryAfterSeconds: 7 },
+      retryAfterSeconds: 7,
+      correlationId: 'req-1',
+    });
   });
 
   it('names any other body by its status', () => {
-    expect(errorFromAnswer({ status: 502, body: '', retryAfter: undefined, correlationId: undefined }))
-      .toMatchObject({ code: 'HTTP_502', message: 'HTTP 502', details: {} });
-    expect(errorFromAnswer({ status: 500, body: '{"error":42}', retryAfter: undefined, correlationId: undefined }))
-      .toMatchObject({ code: 'HTTP_500', message: '{"error":42}' });
+    expect(errorFromAnswer({ status: 502, body: '', retryAfter: undefined, correlationId: undefined })).toMatchObject({
+      code: 'HTTP_502',
+      message: 'HTTP 502',
+      details: {},
+    });
+    expect(
+      errorFromAnswer({ status: 500, body: '{"error":42}', retryAfter: undefined, correlationId: undefined }),
+    ).toMatchObject({ code: 'HTTP_500', message: '{"error":42}' });
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -52,12 +52,20 @@ export interface ErrorAnswer {
 /** The EventBusError an HTTP error answer means. */
 export function errorFromAnswer(answer: ErrorAnswer): EventBusError {
   const parsed = errorBody.safeParse(parseJson(answer.body));
-  const common = { status: answer.status, retryAfterSeconds: parseRetryAfter(answer.retryAfter), correlationId: answer.correlationId };
+  const common = {
+    status: answer.status,
+    retryAfterSeconds: parseRetryAfter(answer.retryAfter),
+    correlationId: answer.correlationId,
+  };
   if (parsed.success) {
     const { error, message, details } = parsed.data;
     return new EventBusError({ ...common, code: error, message, details });
   }
-  return new EventBusError({ ...common, code: `HTTP_${answer.status}`, message: answer.body.slice(0, 200) || `HTTP ${answer.status}` });
+  return new EventBusError({
+    ...common,
+    code: `HTTP_${answer.status}`,
+    message: answer.body.slice(0, 200) || `HTTP ${answer.status}`,
+  });
 }
 
 /** Retry-After in seconds: delta-seconds or an HTTP date (RFC 9110). */

@@ -53,8 +53,12 @@ export class HttpTransport {
     const url = new URL(options.baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.options = {
-      token: options.token, timeoutMs: options.timeoutMs ?? 10_000, retries: options.retries ?? 2,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000, connections: options.connections ?? 10, backoffMs: options.backoffMs ?? 200,
+      token: options.token,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retries: options.retries ?? 2,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+      connections: options.connections ?? 10,
+      backoffMs: options.backoffMs ?? 200,
     };
     this.pool = new Pool(url.origin, { connections: this.options.connections });
   }
@@ -92,7 +96,12 @@ export class HttpTransport {
     try {
       token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
     } catch (caught) {
-      const error = new EventBusError({ status: 0, code: 'TOKEN_UNAVAILABLE', message: `The token provider failed: ${String(caught)}`, cause: caught });
+      const error = new EventBusError({
+        status: 0,
+        code: 'TOKEN_UNAVAILABLE',
+        message: `The token provider failed: ${String(caught)}`,
+        cause: caught,
+      });
       return { ok: false, error, sent: false };
     }
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
@@ -100,9 +109,12 @@ export class HttpTransport {
     let text: string;
     try {
       response = await this.pool.request({
-        path: this.prefix + call.path, method: call.method, body,
+        path: this.prefix + call.path,
+        method: call.method,
+        body,
         headers: {
-          accept: 'application/json', authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -120,23 +132,46 @@ function toAttempt(response: Dispatcher.ResponseData, text: string): Attempt {
   const status = response.statusCode;
   const correlationId = header('x-correlation-id');
   if (status < 200 || status > 299) {
-    return { ok: false, error: errorFromAnswer({ status, body: text, retryAfter: header('retry-after'), correlationId }), sent: true };
+    return {
+      ok: false,
+      error: errorFromAnswer({ status, body: text, retryAfter: header('retry-after'), correlationId }),
+      sent: true,
+    };
   }
   try {
     return { ok: true, answer: { status, body: text === '' ? undefined : JSON.parse(text), correlationId } };
   } catch {
-    return { ok: false, error: new EventBusError({ status, code: 'INVALID_RESPONSE', message: 'The answer is not JSON', details: { body: text.slice(0, 200) }, correlationId }), sent: true };
+    return {
+      ok: false,
+      error: new EventBusError({
+        status,
+        code: 'INVALID_RESPONSE',
+        message: 'The answer is not JSON',
+        details: { body: text.slice(0, 200) },
+        correlationId,
+      }),
+      sent: true,
+    };
   }
 }
 
 function networkFailure(caught: unknown, timeoutMs: number): Extract<Attempt, { ok: false }> {
   const { code, name, message } = caught as { code?: string; name?: string; message?: string };
   if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    const error = new EventBusError({ status: 0, code: 'TIMEOUT', message: `No complete answer within ${timeoutMs} ms`, cause: caught });
+    const error = new EventBusError({
+      status: 0,
+      code: 'TIMEOUT',
+      message: `No complete answer within ${timeoutMs} ms`,
+      cause: caught,
+    });
     return { ok: false, error, sent: true };
   }
   const error = new EventBusError({
-    status: 0, code: 'CONNECTION_FAILED', message: `${code ?? name ?? 'Error'}: ${message ?? String(caught)}`, details: code ? { code } : {}, cause: caught,
+    status: 0,
+    code: 'CONNECTION_FAILED',
+    message: `${code ?? name ?? 'Error'}: ${message ?? String(caught)}`,
+    details: code ? { code } : {},
+    cause: caught,
   });
   return { ok: false, error, sent: !NOT_SENT.has(code ?? '') };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 // Loose objects: fields a newer event-bus adds pass through instead of failing older clients.
 
-export const envelopeSchema = z.looseObject({
+export const envelopeSchema: z.ZodType<EventEnvelope> = z.looseObject({
   id: z.string(),
   type: z.string(),
   schemaVersion: z.int(),
@@ -17,7 +17,7 @@ export const envelopeSchema = z.looseObject({
   actor: z.looseObject({ type: z.enum(['user', 'service', 'system']), id: z.string() }),
   metadata: z.looseObject({ replay: z.boolean().optional() }).optional(),
   data: z.unknown(),
-}) as unknown as z.ZodType<EventEnvelope>;
+});
 
 export const publishedSchema = z.looseObject({
   id: z.string(),
@@ -66,9 +66,15 @@ export const deadLetterSchema = z.looseObject({
   attempts: z.int(),
   lastError: z.string().nullable(),
   createdAt: z.string(),
-  attemptsLog: z.array(z.looseObject({
-    attempt: z.int(), attemptedAt: z.string(), statusCode: z.int().nullable(), latencyMs: z.int(), error: z.string().nullable(),
-  })),
+  attemptsLog: z.array(
+    z.looseObject({
+      attempt: z.int(),
+      attemptedAt: z.string(),
+      statusCode: z.int().nullable(),
+      latencyMs: z.int(),
+      error: z.string().nullable(),
+    }),
+  ),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 export const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });

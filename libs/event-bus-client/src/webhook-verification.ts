@@ -8,7 +8,10 @@ export type WebhookFailure = 'MISSING_HEADERS' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
 
-  constructor(readonly reason: WebhookFailure, message: string) {
+  constructor(
+    readonly reason: WebhookFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -48,19 +51,26 @@ export function verifyWebhook(input: VerifyWebhookInput): EventEnvelope {
   const timestamp = header(input.headers, 'webhook-timestamp');
   const signatures = header(input.headers, 'webhook-signature');
   if (!id || !timestamp || !signatures) {
-    throw new WebhookVerificationError('MISSING_HEADERS', 'webhook-id, webhook-timestamp and webhook-signature are required');
+    throw new WebhookVerificationError(
+      'MISSING_HEADERS',
+      'webhook-id, webhook-timestamp and webhook-signature are required',
+    );
   }
   const seconds = /^\d{1,15}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
   const nowSeconds = Math.floor((input.now ?? new Date()).getTime() / 1000);
   if (Number.isNaN(seconds) || Math.abs(nowSeconds - seconds) > (input.toleranceSeconds ?? 300)) {
-    throw new WebhookVerificationError('TIMESTAMP_OUT_OF_TOLERANCE', 'webhook-timestamp is missing, malformed or too far from now');
+    throw new WebhookVerificationError(
+      'TIMESTAMP_OUT_OF_TOLERANCE',
+      'webhook-timestamp is missing, malformed or too far from now',
+    );
   }
   const expected = Buffer.from(webhookSignature(input.secret, id, seconds, input.body));
   const matches = signatures.split(' ').some((candidate) => {
     const given = Buffer.from(candidate);
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  if (!matches) throw new WebhookVerificationError('INVALID_SIGNATURE', 'No webhook-signature matches the body under this secret');
+  if (!matches)
+    throw new WebhookVerificationError('INVALID_SIGNATURE', 'No webhook-signature matches the body under this secret');
   return parsePayload(input.body, id);
 }
 
