@@ -10,7 +10,9 @@ const config = loadConfigOrExit(migrationEnv);
 const [service, ...words] = process.argv.slice(2);
 
 if (!service || !isServiceName(service) || words.length === 0) {
-  process.stderr.write(`Usage: npm run db:create-migration -- <service> <name>\nServices: ${SERVICE_NAMES.join(', ')}\n`);
+  process.stderr.write(
+    `Usage: npm run db:create-migration -- <service> <name>\nServices: ${SERVICE_NAMES.join(', ')}\n`,
+  );
   process.exit(64); // EX_USAGE
 }
 

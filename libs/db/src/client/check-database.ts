@@ -8,7 +8,8 @@ export interface RawQueryClient {
 /** What a probe can ask: a Prisma client, or a pg pool or client. */
 export type DatabaseProbeTarget = RawQueryClient | { query(text: string): PromiseLike<unknown> };
 
-const selectOne = (target: DatabaseProbeTarget) => ('$queryRaw' in target ? target.$queryRaw`SELECT 1` : target.query('SELECT 1'));
+const selectOne = (target: DatabaseProbeTarget) =>
+  '$queryRaw' in target ? target.$queryRaw`SELECT 1` : target.query('SELECT 1');
 
 /**
  * Readiness probe: resolves when the database answers `SELECT 1` within `timeoutMs`,

@@ -31,7 +31,8 @@ export type AppRoleOutcome = 'created' | 'updated' | 'unchanged';
 export async function ensureAppRole(url: string, password?: string, workerPassword?: string): Promise<AppRoleOutcome> {
   return withMaintenanceClient(url, async (client) => {
     const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
-    if (rows[0]?.user === APP_ROLE || rows[0]?.user === WORKER_ROLE) throw new Error(`Migrations must run as the schema owner, not as ${APP_ROLE}`);
+    if (rows[0]?.user === APP_ROLE || rows[0]?.user === WORKER_ROLE)
+      throw new Error(`Migrations must run as the schema owner, not as ${APP_ROLE}`);
     return withTransaction(client, async (held) => {
       await held.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK_KEY]);
       const outcome = await createOrAlter(held, APP_ROLE, password, DEV_APP_PASSWORD);
@@ -47,7 +48,10 @@ async function createOrAlter(
   password: string | undefined,
   devPassword: string,
 ): Promise<AppRoleOutcome> {
-  const existing = await client.query<{ ok: boolean }>(`SELECT ${HAS_ATTRIBUTES} AS ok FROM pg_roles WHERE rolname = $1`, [name]);
+  const existing = await client.query<{ ok: boolean }>(
+    `SELECT ${HAS_ATTRIBUTES} AS ok FROM pg_roles WHERE rolname = $1`,
+    [name],
+  );
   const role = pg.escapeIdentifier(name);
   if (existing.rowCount === 0) {
     await client.query(`CREATE ROLE ${role} WITH ${ATTRIBUTES} PASSWORD ${pg.escapeLiteral(password ?? devPassword)}`);

@@ -9,7 +9,10 @@ export const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 /** A service's migrations failed; `message` is the engine's explanation without its trace. */
 export class MigrationError extends Error {
-  constructor(readonly target: string, message: string) {
+  constructor(
+    readonly target: string,
+    message: string,
+  ) {
     super(`${target}: ${message}`);
     this.name = 'MigrationError';
   }

@@ -12,7 +12,11 @@ function reportCharAsText<T>(result: T): T {
   return result;
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- taken unbound on purpose, called with apply(this)
 const baseQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+
+type QueryCallback = (error: unknown, result: unknown) => void;
+const isQueryCallback = (value: unknown): value is QueryCallback => typeof value === 'function';
 
 /**
  * A pg client that reports PostgreSQL's one-byte `"char"` columns (oid 18) as text.
@@ -22,10 +26,11 @@ const baseQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
  */
 export class CharAsTextClient extends pg.Client {
   // pg.Pool calls query with a callback; the adapter's transactions use the promise form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one override of all of pg's query overloads, which answer a promise or nothing by their arguments
   override query(...args: unknown[]): any {
     const last = args.length - 1;
     const callback = args[last];
-    if (typeof callback === 'function') {
+    if (isQueryCallback(callback)) {
       args[last] = (error: unknown, result: unknown) => callback(error, error ? result : reportCharAsText(result));
       return baseQuery.apply(this, args);
     }

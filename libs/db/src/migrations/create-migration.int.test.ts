@@ -46,8 +46,16 @@ describe('createMigration (npm run db:create-migration)', () => {
 
   it('writes the SQL for a new tenant model, with its row-level security', async () => {
     await appendFile(join(target.prismaDir, 'schema.prisma'), LEAD_MODEL);
-    const result = await createMigration({ url: db.ownerUrl, target, name: 'Add lead', now: new Date('2099-01-02T03:04:05Z') });
-    expect(result).toMatchObject({ status: 'created', directory: join(target.prismaDir, 'migrations', '20990102030405_add_lead') });
+    const result = await createMigration({
+      url: db.ownerUrl,
+      target,
+      name: 'Add lead',
+      now: new Date('2099-01-02T03:04:05Z'),
+    });
+    expect(result).toMatchObject({
+      status: 'created',
+      directory: join(target.prismaDir, 'migrations', '20990102030405_add_lead'),
+    });
     const sql = result.status === 'created' ? result.sql : '';
     expect(sql).toContain('CREATE TABLE "campaign"."lead" (');
     expect(sql).toContain(`"name" TEXT NOT NULL DEFAULT 'a;b'`);
@@ -64,14 +72,29 @@ describe('createMigration (npm run db:create-migration)', () => {
     // A hand-written one too: dollar quotes and semicolons in strings go through whole.
     const handWritten = join(target.prismaDir, 'migrations', '20990102030406_seed_comment');
     await mkdir(handWritten);
-    await writeFile(join(handWritten, 'migration.sql'), `DO $$ BEGIN EXECUTE 'COMMENT ON TABLE campaign.lead IS ''leads; per tenant'''; END $$;\n`);
-    expect(await applyMigrations(db.ownerUrl, target)).toEqual(['20990102030405_add_lead', '20990102030406_seed_comment']);
-    const [table] = await query(db.ownerUrl, `
+    await writeFile(
+      join(handWritten, 'migration.sql'),
+      `DO $$ BEGIN EXECUTE 'COMMENT ON TABLE campaign.lead IS ''leads; per tenant'''; END $$;\n`,
+    );
+    expect(await applyMigrations(db.ownerUrl, target)).toEqual([
+      '20990102030405_add_lead',
+      '20990102030406_seed_comment',
+    ]);
+    const [table] = await query(
+      db.ownerUrl,
+      `
       SELECT c.relrowsecurity, c.relforcerowsecurity, obj_description(c.oid) AS comment,
              (SELECT count(*)::int FROM pg_policies p WHERE p.schemaname = 'campaign' AND p.tablename = 'lead') AS policies,
              has_table_privilege('bizosaas_app', c.oid, 'SELECT,INSERT,UPDATE,DELETE') AS app_can_write
-      FROM pg_class c WHERE c.oid = 'campaign.lead'::regclass`);
-    expect(table).toEqual({ relrowsecurity: true, relforcerowsecurity: true, comment: 'leads; per tenant', policies: 1, app_can_write: true });
+      FROM pg_class c WHERE c.oid = 'campaign.lead'::regclass`,
+    );
+    expect(table).toEqual({
+      relrowsecurity: true,
+      relforcerowsecurity: true,
+      comment: 'leads; per tenant',
+      policies: 1,
+      app_can_write: true,
+    });
   });
 
   it('runs as a command: usage errors, and "no changes" for an unchanged service', async () => {
@@ -80,7 +103,10 @@ describe('createMigration (npm run db:create-migration)', () => {
         cwd: repoRoot,
         env: { ...process.env, MIGRATION_DATABASE_URL: db.ownerUrl },
       });
-    await expect(cli('no-such-service', 'x')).rejects.toMatchObject({ code: 64, stderr: expect.stringContaining('Usage') });
+    await expect(cli('no-such-service', 'x')).rejects.toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining('Usage'),
+    });
     const { stdout } = await cli('notification', 'nothing');
     expect(stdout).toBe('notification: no changes (schema.prisma matches its migrations)\n');
   });

@@ -16,9 +16,7 @@ export interface CreateMigrationOptions {
   now?: Date;
 }
 
-export type CreateMigrationResult =
-  | { status: 'created'; directory: string; sql: string }
-  | { status: 'no-changes' };
+export type CreateMigrationResult = { status: 'created'; directory: string; sql: string } | { status: 'no-changes' };
 
 /**
  * `prisma migrate dev --create-only`, offline: replays the target's migrations into a scratch
@@ -42,7 +40,12 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
  * (for SQL that schema.prisma does not describe, e.g. the event store's tables in a schema of
  * their own). Returns the directory.
  */
-export async function writeMigration(target: MigrationTarget, name: string, sql: string, now = new Date()): Promise<string> {
+export async function writeMigration(
+  target: MigrationTarget,
+  name: string,
+  sql: string,
+  now = new Date(),
+): Promise<string> {
   const migrationsDir = join(target.prismaDir, 'migrations');
   const directoryName = `${timestamp(now)}_${migrationSlug(name)}`;
   await assertSortsLast(target.prismaDir, directoryName);
@@ -73,7 +76,11 @@ async function diffMigrationsToSchema(url: string, target: MigrationTarget): Pro
 
 /** Prisma's directory naming: lower-case words joined by underscores. */
 export function migrationSlug(name: string): string {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!slug) throw new Error(`Bad migration name: "${name}"`);
   return slug;
 }

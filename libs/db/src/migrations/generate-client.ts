@@ -22,7 +22,12 @@ export async function generateClients(
   const scratch = schemaEngineBinary ? undefined : await mkdtemp(join(tmpdir(), 'bizosaas-prisma-'));
   try {
     const binary = schemaEngineBinary ?? (await writeVersionScript(scratch!));
-    const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: binary, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+    const env = {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: binary,
+      CHECKPOINT_DISABLE: '1',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    };
     const outputs: string[] = [];
     for (const [index, schemaPath] of schemaPaths.entries()) {
       const { stdout, stderr } = await run(process.execPath, [prismaCli, 'generate', '--schema', schemaPath], { env });

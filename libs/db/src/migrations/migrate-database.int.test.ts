@@ -43,7 +43,11 @@ describe('migrateDatabase (npm run db:migrate)', () => {
       `SELECT table_schema AS schema, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I._prisma_migrations WHERE finished_at IS NOT NULL', table_schema), false, true, '')))[1]::text::int AS rows
        FROM information_schema.tables WHERE table_name = '_prisma_migrations' ORDER BY 1`,
     );
-    const counts = new Map(await Promise.all(SERVICE_NAMES.map(async (name) => [name.replaceAll('-', '_'), (await onDisk(name)).length] as const)));
+    const counts = new Map(
+      await Promise.all(
+        SERVICE_NAMES.map(async (name) => [name.replaceAll('-', '_'), (await onDisk(name)).length] as const),
+      ),
+    );
     expect(history).toEqual([...schemas].sort().map((schema) => ({ schema, rows: counts.get(schema) })));
   });
 
@@ -53,20 +57,40 @@ describe('migrateDatabase (npm run db:migrate)', () => {
   });
 
   it('leaves the app role unprivileged: login, no superuser, no BYPASSRLS, owns nothing, USAGE on each schema', async () => {
-    const [role] = await query(db.ownerUrl, "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'bizosaas_app'");
-    expect(role).toEqual({ rolcanlogin: true, rolsuper: false, rolbypassrls: false, rolcreatedb: false, rolcreaterole: false });
+    const [role] = await query(
+      db.ownerUrl,
+      "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'bizosaas_app'",
+    );
+    expect(role).toEqual({
+      rolcanlogin: true,
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreatedb: false,
+      rolcreaterole: false,
+    });
     expect(await ensureAppRole(db.ownerUrl)).toBe('unchanged');
-    const owned = await query(db.ownerUrl, "SELECT nspname FROM pg_namespace WHERE nspowner = 'bizosaas_app'::regrole UNION ALL SELECT relname FROM pg_class WHERE relowner = 'bizosaas_app'::regrole");
+    const owned = await query(
+      db.ownerUrl,
+      "SELECT nspname FROM pg_namespace WHERE nspowner = 'bizosaas_app'::regrole UNION ALL SELECT relname FROM pg_class WHERE relowner = 'bizosaas_app'::regrole",
+    );
     expect(owned).toEqual([]);
-    const usage = await query<{ schema: string }>(db.ownerUrl, "SELECT nspname AS schema FROM pg_namespace WHERE has_schema_privilege('bizosaas_app', oid, 'USAGE') AND nspname = ANY($1) ORDER BY 1", [schemas]);
+    const usage = await query<{ schema: string }>(
+      db.ownerUrl,
+      "SELECT nspname AS schema FROM pg_namespace WHERE has_schema_privilege('bizosaas_app', oid, 'USAGE') AND nspname = ANY($1) ORDER BY 1",
+      [schemas],
+    );
     expect(usage.map((row) => row.schema)).toEqual([...schemas].sort());
-    const [migrations] = await query(db.ownerUrl, "SELECT has_table_privilege('bizosaas_app', 'campaign._prisma_migrations', 'SELECT') AS readable");
+    const [migrations] = await query(
+      db.ownerUrl,
+      "SELECT has_table_privilege('bizosaas_app', 'campaign._prisma_migrations', 'SELECT') AS readable",
+    );
     expect(migrations).toEqual({ readable: false });
   });
 
   it('migrates a second database on the same server (the role is cluster-wide)', async () => {
     const results = await migrateDatabase({ url: other.ownerUrl });
-    for (const result of results) expect(result.applied).toEqual(await onDisk(result.target.name as (typeof SERVICE_NAMES)[number]));
+    for (const result of results)
+      expect(result.applied).toEqual(await onDisk(result.target.name as (typeof SERVICE_NAMES)[number]));
   });
 
   it('stops at a failing migration and names the service', async () => {
@@ -74,7 +98,10 @@ describe('migrateDatabase (npm run db:migrate)', () => {
     scratchDirs.push(prismaDir);
     await cp(serviceTarget('campaign').prismaDir, prismaDir, { recursive: true });
     await mkdir(join(prismaDir, 'migrations', '20991231000000_broken'));
-    await writeFile(join(prismaDir, 'migrations', '20991231000000_broken', 'migration.sql'), 'CREATE TABLE campaign.oops (id int REFERENCES nowhere(id));');
+    await writeFile(
+      join(prismaDir, 'migrations', '20991231000000_broken', 'migration.sql'),
+      'CREATE TABLE campaign.oops (id int REFERENCES nowhere(id));',
+    );
     const target = { name: 'campaign', pgSchema: 'campaign', prismaDir };
     const error = await migrateDatabase({ url: db.ownerUrl, targets: [target] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MigrationError);
@@ -89,7 +116,9 @@ describe('migrateDatabase (npm run db:migrate)', () => {
 
     const unreachable = new URL(other.ownerUrl);
     unreachable.port = '1';
-    const failure = await migrateCli(unreachable.toString()).catch((caught: { code: number; stderr: string }) => caught);
+    const failure = await migrateCli(unreachable.toString()).catch(
+      (caught: { code: number; stderr: string }) => caught,
+    );
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringMatching(/^db:migrate failed: .*ECONNREFUSED/) });
   });
 });

@@ -38,7 +38,12 @@ export function migrationAdapterFactory(options: MigrationAdapterOptions): Migra
   const open = new Set<SqlDriverAdapter>();
 
   async function connectTo(url: string, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
-    const pgConfig = { connectionString: url, max: 2, options: `-c search_path=${options.searchPath}`, Client: CharAsTextClient };
+    const pgConfig = {
+      connectionString: url,
+      max: 2,
+      options: `-c search_path=${options.searchPath}`,
+      Client: CharAsTextClient,
+    };
     const adapter = await new PrismaPg(pgConfig, { schema: options.defaultSchema }).connect();
     const dispose = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;

@@ -29,7 +29,10 @@ export async function readMigrationList(prismaDir: string): Promise<MigrationLis
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const migrationDirectories = await Promise.all(names.map((name) => readMigrationDirectory(baseDir, name)));
   return {
     baseDir,
@@ -45,7 +48,8 @@ async function readMigrationDirectory(baseDir: string, name: string): Promise<Mi
     path: name,
     migrationFile: {
       path: 'migration.sql',
-      content: content === null ? { tag: 'error', value: `${name}/migration.sql is missing` } : { tag: 'ok', value: content },
+      content:
+        content === null ? { tag: 'error', value: `${name}/migration.sql is missing` } : { tag: 'ok', value: content },
     },
   };
 }

@@ -45,5 +45,8 @@ export async function startSchemaEngine(
 /** The engine's errors end with a Rust span trace; the first lines are the useful part. */
 export function engineErrorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split(/\n\s+0: /)[0]!.replace(/^external connector error\n/, '').trim();
+  return message
+    .split(/\n\s+0: /)[0]!
+    .replace(/^external connector error\n/, '')
+    .trim();
 }

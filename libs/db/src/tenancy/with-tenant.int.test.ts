@@ -17,7 +17,9 @@ beforeAll(async () => {
   await migrateDatabase({ url: db.ownerUrl, targets: [fixtureTarget] });
   const PrismaClient = await loadFixtureClient('with-tenant');
   // One connection: every test reuses the connection earlier tenant transactions ran on.
-  app = new PrismaClient({ adapter: createPgAdapter({ databaseUrl: db.appUrl, poolMax: 1, schema: 'tenancy_fixture' }) });
+  app = new PrismaClient({
+    adapter: createPgAdapter({ databaseUrl: db.appUrl, poolMax: 1, schema: 'tenancy_fixture' }),
+  });
   await withTenant(app, tenantA, (tx) => tx.note.create({ data: { tenantId: tenantA, body: 'a1' } }));
   await withTenant(app, tenantA, (tx) => tx.note.create({ data: { tenantId: tenantA, body: 'a2' } }));
   await withTenant(app, tenantB, (tx) => tx.note.create({ data: { tenantId: tenantB, body: 'b1' } }));
@@ -48,10 +50,13 @@ describe('withTenant on a FORCE ROW LEVEL SECURITY table, as the app role', () =
     await expect(
       withTenant(app, tenantA, (tx) => tx.note.create({ data: { tenantId: tenantB, body: 'sneaky' } })),
     ).rejects.toThrow(/row-level security/);
-    await expect(
-      withTenant(app, tenantA, (tx) => tx.note.updateMany({ data: { tenantId: tenantB } })),
-    ).rejects.toThrow(/row-level security/);
-    const rows = await query<{ body: string; tenant_id: string }>(db.ownerUrl, 'SELECT body, tenant_id FROM tenancy_fixture.note ORDER BY body');
+    await expect(withTenant(app, tenantA, (tx) => tx.note.updateMany({ data: { tenantId: tenantB } }))).rejects.toThrow(
+      /row-level security/,
+    );
+    const rows = await query<{ body: string; tenant_id: string }>(
+      db.ownerUrl,
+      'SELECT body, tenant_id FROM tenancy_fixture.note ORDER BY body',
+    );
     expect(rows).toEqual([
       { body: 'a1', tenant_id: tenantA },
       { body: 'a2', tenant_id: tenantA },
@@ -66,9 +71,13 @@ describe('withTenant on a FORCE ROW LEVEL SECURITY table, as the app role', () =
 
   it('sees nothing outside a tenant transaction, also on a connection a tenant used before', async () => {
     expect(await app.note.findMany()).toEqual([]);
-    const [setting] = await app.$queryRaw<{ value: string | null }[]>`SELECT current_setting('app.current_tenant_id', true) AS value`;
+    const [setting] = await app.$queryRaw<
+      { value: string | null }[]
+    >`SELECT current_setting('app.current_tenant_id', true) AS value`;
     expect(setting?.value).toBe(''); // what SET LOCAL leaves behind: the policy's NULLIF matters
-    await expect(app.note.create({ data: { tenantId: tenantA, body: 'no context' } })).rejects.toThrow(/row-level security/);
+    await expect(app.note.create({ data: { tenantId: tenantA, body: 'no context' } })).rejects.toThrow(
+      /row-level security/,
+    );
   });
 
   it('rolls the unit of work back when it throws', async () => {

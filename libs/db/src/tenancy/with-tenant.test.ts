@@ -15,7 +15,10 @@ describe('withTenant', () => {
     async (tenantId) => {
       const error = await withTenant(untouchable, tenantId, async () => 'done').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
-      expect(error).toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'tenantId', message: 'must be a UUID' }] } });
+      expect(error).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        details: { issues: [{ path: 'tenantId', message: 'must be a UUID' }] },
+      });
     },
   );
 });

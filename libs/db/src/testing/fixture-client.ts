@@ -42,7 +42,9 @@ const generatedRoot = fileURLToPath(new URL('../../.generated/', import.meta.url
  * Generates the fixture's Prisma client into `libs/db/.generated/<label>` (one directory per
  * test file, so parallel files do not overwrite each other) and returns its constructor.
  */
-export async function loadFixtureClient(label: string): Promise<new (options: { adapter: SqlDriverAdapterFactory }) => FixtureClient> {
+export async function loadFixtureClient(
+  label: string,
+): Promise<new (options: { adapter: SqlDriverAdapterFactory }) => FixtureClient> {
   const dir = join(generatedRoot, label);
   const schema = await readFile(join(fixtureTarget.prismaDir, 'schema.prisma'), 'utf8');
   await mkdir(dir, { recursive: true });

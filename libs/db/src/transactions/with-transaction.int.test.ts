@@ -30,8 +30,17 @@ afterAll(async () => {
 const insert = (client: pg.ClientBase, tenantId: string, body: string) =>
   client.query(`INSERT INTO ${notes} (tenant_id, body) VALUES ($1, $2)`, [tenantId, body]);
 const bodies = (tenantId: string) =>
-  withTransaction(app, async (client) => (await client.query<{ body: string }>(`SELECT body FROM ${notes} ORDER BY body`)).rows.map((row) => row.body), { tenantId });
-const failureOf = (run: () => Promise<unknown>) => run().then(() => undefined, (error: unknown) => error);
+  withTransaction(
+    app,
+    async (client) =>
+      (await client.query<{ body: string }>(`SELECT body FROM ${notes} ORDER BY body`)).rows.map((row) => row.body),
+    { tenantId },
+  );
+const failureOf = (run: () => Promise<unknown>) =>
+  run().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('withTransaction', () => {
   it("commits for the tenant, shows only that tenant's rows, and leaves no tenant set on the pooled connection", async () => {
@@ -39,33 +48,51 @@ describe('withTransaction', () => {
     await withTransaction(app, (client) => insert(client, tenantB, 'b1'), { tenantId: tenantB });
     expect(await bodies(tenantA)).toEqual(['a1']);
     expect(await bodies(tenantB)).toEqual(['b1']);
-    expect(await withTransaction(app, async (client) => (await client.query(`SELECT body FROM ${notes}`)).rows)).toEqual([]);
-    const wrongTenant = await failureOf(() => withTransaction(app, (client) => insert(client, tenantB, 'b2'), { tenantId: tenantA }));
+    expect(
+      await withTransaction(app, async (client) => (await client.query(`SELECT body FROM ${notes}`)).rows),
+    ).toEqual([]);
+    const wrongTenant = await failureOf(() =>
+      withTransaction(app, (client) => insert(client, tenantB, 'b2'), { tenantId: tenantA }),
+    );
     expect((wrongTenant as { code?: string }).code).toBe('42501'); // RLS WITH CHECK
   });
 
   it('rolls back and rethrows when the work throws', async () => {
     const boom = new Error('boom');
-    const failure = await failureOf(() => withTransaction(app, async (client) => {
-      await insert(client, tenantA, 'rolled-back');
-      throw boom;
-    }, { tenantId: tenantA }));
+    const failure = await failureOf(() =>
+      withTransaction(
+        app,
+        async (client) => {
+          await insert(client, tenantA, 'rolled-back');
+          throw boom;
+        },
+        { tenantId: tenantA },
+      ),
+    );
     expect(failure).toBe(boom);
     expect(await bodies(tenantA)).not.toContain('rolled-back');
   });
 
   it('fails, committing nothing, when the work swallowed a failed statement', async () => {
-    const failure = await failureOf(() => withTransaction(app, async (client) => {
-      await insert(client, tenantA, 'before-duplicate');
-      await insert(client, tenantA, 'a1').catch(() => undefined); // unique violation, transaction aborted
-    }, { tenantId: tenantA }));
+    const failure = await failureOf(() =>
+      withTransaction(
+        app,
+        async (client) => {
+          await insert(client, tenantA, 'before-duplicate');
+          await insert(client, tenantA, 'a1').catch(() => undefined); // unique violation, transaction aborted
+        },
+        { tenantId: tenantA },
+      ),
+    );
     expect(failure).toBeInstanceOf(Error);
     expect(await bodies(tenantA)).not.toContain('before-duplicate');
   });
 
   it('refuses a tenant id that is not a UUID before taking a connection', async () => {
     const pool = new pg.Pool({ connectionString: inject('appDatabaseUrl'), max: 1 });
-    const failure = await failureOf(() => withTransaction(pool, () => Promise.resolve(), { tenantId: "x'); DROP TABLE notes; --" }));
+    const failure = await failureOf(() =>
+      withTransaction(pool, () => Promise.resolve(), { tenantId: "x'); DROP TABLE notes; --" }),
+    );
     expect(failure).toBeInstanceOf(ValidationError);
     expect(pool.totalCount).toBe(0);
     await pool.end();
@@ -73,8 +100,13 @@ describe('withTransaction', () => {
 
   it('applies the isolation level and local settings to this transaction only', async () => {
     const show = (client: pg.ClientBase) =>
-      client.query<{ isolation: string; sync: string }>(`SELECT current_setting('transaction_isolation') AS isolation, current_setting('synchronous_commit') AS sync`);
-    const inside = await withTransaction(app, show, { isolation: 'SERIALIZABLE', settings: { synchronous_commit: 'off' } });
+      client.query<{ isolation: string; sync: string }>(
+        `SELECT current_setting('transaction_isolation') AS isolation, current_setting('synchronous_commit') AS sync`,
+      );
+    const inside = await withTransaction(app, show, {
+      isolation: 'SERIALIZABLE',
+      settings: { synchronous_commit: 'off' },
+    });
     expect(inside.rows[0]).toEqual({ isolation: 'serializable', sync: 'off' });
     expect((await withTransaction(app, show)).rows[0]).toEqual({ isolation: 'read committed', sync: 'on' });
   });
@@ -83,11 +115,13 @@ describe('withTransaction', () => {
     const released: (Error | undefined)[] = [];
     const onRelease = (error: Error | undefined) => released.push(error);
     app.on('release', onRelease);
-    const failure = await failureOf(() => withTransaction(app, async (client) => {
-      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await owner.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-      await client.query('SELECT 1');
-    }));
+    const failure = await failureOf(() =>
+      withTransaction(app, async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await owner.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await client.query('SELECT 1');
+      }),
+    );
     app.off('release', onRelease);
     expect(failure).toBeInstanceOf(Error);
     expect(released).toEqual([expect.any(Error)]); // handed back as broken: the pool destroys it
@@ -99,10 +133,16 @@ describe('withTransaction', () => {
     const client = new pg.Client({ connectionString: inject('appDatabaseUrl') });
     await client.connect();
     try {
-      await failureOf(() => withTransaction(client, async (held) => {
-        await insert(held, tenantB, 'held-rolled-back');
-        throw new Error('undo');
-      }, { tenantId: tenantB }));
+      await failureOf(() =>
+        withTransaction(
+          client,
+          async (held) => {
+            await insert(held, tenantB, 'held-rolled-back');
+            throw new Error('undo');
+          },
+          { tenantId: tenantB },
+        ),
+      );
       await withTransaction(client, (held) => insert(held, tenantB, 'held'), { tenantId: tenantB });
     } finally {
       await client.end();

@@ -29,8 +29,16 @@ const ISOLATION_LEVELS: ReadonlySet<string> = new Set(['READ COMMITTED', 'REPEAT
  *
  * @throws ValidationError when `tenantId` is not a UUID (before a connection is taken).
  */
-export function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options?: PgTransactionOptions): Promise<T>;
-export function withTransaction<T, C extends pg.ClientBase>(client: C, work: (client: C) => Promise<T>, options?: PgTransactionOptions): Promise<T>;
+export function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options?: PgTransactionOptions,
+): Promise<T>;
+export function withTransaction<T, C extends pg.ClientBase>(
+  client: C,
+  work: (client: C) => Promise<T>,
+  options?: PgTransactionOptions,
+): Promise<T>;
 export async function withTransaction<T>(
   target: TransactionTarget,
   work: (client: never) => Promise<T>,
@@ -61,7 +69,8 @@ async function transact<T>(
     await client.query(begin);
     const result = await work(client);
     const committed = await client.query('COMMIT');
-    if (committed.command !== 'COMMIT') throw new Error('transaction was rolled back at COMMIT (a statement in it failed)');
+    if (committed.command !== 'COMMIT')
+      throw new Error('transaction was rolled back at COMMIT (a statement in it failed)');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(onBroken);
@@ -82,11 +91,14 @@ function beginStatement({ tenantId, isolation, settings = {} }: PgTransactionOpt
   if (tenantId !== undefined && !UUID.test(tenantId)) {
     throw new ValidationError('Invalid tenant id', [{ path: 'tenantId', message: 'must be a UUID' }]);
   }
-  if (isolation !== undefined && !ISOLATION_LEVELS.has(isolation)) throw new Error(`Unknown isolation level: ${String(isolation)}`);
+  if (isolation !== undefined && !ISOLATION_LEVELS.has(isolation))
+    throw new Error(`Unknown isolation level: ${String(isolation)}`);
   const local = { ...settings, ...(tenantId !== undefined && { [TENANT_SETTING]: tenantId }) };
   // Literals are escaped (the tenant id is a checked UUID besides), so one simple-protocol
   // query carries BEGIN and the settings: one round trip instead of two or three per transaction.
-  const sets = Object.entries(local).map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`);
+  const sets = Object.entries(local).map(
+    ([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`,
+  );
   const opening = isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation}`;
   return sets.length === 0 ? opening : `${opening}; SELECT ${sets.join(', ')}`;
 }
