@@ -26,7 +26,11 @@ describe('AES-256-GCM sealing', () => {
     const sealed = sealBytes(key, Buffer.from('secret'), 'tenant-a');
     const flipped = Buffer.from(sealed);
     flipped[flipped.length - 1]! ^= 1;
-    for (const [k, bytes, aad] of [[key, sealed, 'tenant-b'], [Buffer.alloc(32, 8), sealed, 'tenant-a'], [key, flipped, 'tenant-a']] as const) {
+    for (const [k, bytes, aad] of [
+      [key, sealed, 'tenant-b'],
+      [Buffer.alloc(32, 8), sealed, 'tenant-a'],
+      [key, flipped, 'tenant-a'],
+    ] as const) {
       expect(() => openBytes(k, bytes, aad)).toThrow(DecryptionFailedError);
     }
     expect(() => openBytes(key, sealed.subarray(0, 20), 'tenant-a', { field: 'email' })).toThrow(

@@ -38,6 +38,9 @@ export function openBytes(key: Buffer, sealed: Buffer, aad: string, details: Rec
   try {
     return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new DecryptionFailedError('authentication failed (tampered, or sealed for another place or under another key)', details);
+    throw new DecryptionFailedError(
+      'authentication failed (tampered, or sealed for another place or under another key)',
+      details,
+    );
   }
 }

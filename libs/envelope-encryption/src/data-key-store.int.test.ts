@@ -35,8 +35,10 @@ afterAll(async () => {
   await owner.end();
 });
 
-const storeWith = (keyring: MasterKeyring) => createDataKeyStore({ pool: app, keyring, table, cacheSize: 100, activeRefreshMs: 60_000 });
-const keyringOf = (activeId: string, keys: Record<string, string> = masterKeys) => createMasterKeyring(keys, { activeId });
+const storeWith = (keyring: MasterKeyring) =>
+  createDataKeyStore({ pool: app, keyring, table, cacheSize: 100, activeRefreshMs: 60_000 });
+const keyringOf = (activeId: string, keys: Record<string, string> = masterKeys) =>
+  createMasterKeyring(keys, { activeId });
 
 describe('per-tenant data keys', () => {
   it('makes version 1 once when replicas race, and each replica gets the same key', async () => {
@@ -45,7 +47,9 @@ describe('per-tenant data keys', () => {
     const keys = await Promise.all(replicas.map((store) => store.active(tenant)));
     expect(keys.map((key) => key.version)).toEqual([1, 1, 1]);
     expect(new Set(keys.map((key) => key.key.toString('hex'))).size).toBe(1);
-    expect((await owner.query(`SELECT count(*)::int AS n FROM ${qualified} WHERE tenant_id = $1`, [tenant])).rows[0].n).toBe(1);
+    expect(
+      (await owner.query(`SELECT count(*)::int AS n FROM ${qualified} WHERE tenant_id = $1`, [tenant])).rows[0].n,
+    ).toBe(1);
   });
 
   it("rotates to a new version while old versions keep opening, and never shows another tenant's keys", async () => {
@@ -65,8 +69,11 @@ describe('per-tenant data keys', () => {
   it("refuses a wrapped key copied onto another tenant's row", async () => {
     const [tenant, thief] = [randomUUID(), randomUUID()];
     await storeWith(keyringOf('mk1')).active(tenant);
-    await owner.query(`INSERT INTO ${qualified} (tenant_id, version, master_key_id, wrapped_key)
-      SELECT $2, version, master_key_id, wrapped_key FROM ${qualified} WHERE tenant_id = $1`, [tenant, thief]);
+    await owner.query(
+      `INSERT INTO ${qualified} (tenant_id, version, master_key_id, wrapped_key)
+      SELECT $2, version, master_key_id, wrapped_key FROM ${qualified} WHERE tenant_id = $1`,
+      [tenant, thief],
+    );
     await expect(storeWith(keyringOf('mk1')).version(thief, 1)).rejects.toThrow(/authentication failed/);
     await owner.query(`DELETE FROM ${qualified} WHERE tenant_id = $1`, [thief]); // a re-wrap would stop at it
   });

@@ -42,20 +42,31 @@ export interface DataKeyStoreOptions {
 }
 
 const info = (row: DataKeyRow): DataKeyInfo => ({
-  version: row.version, masterKeyId: row.master_key_id, createdAt: row.created_at.toISOString(), rewrappedAt: row.rewrapped_at?.toISOString() ?? null,
+  version: row.version,
+  masterKeyId: row.master_key_id,
+  createdAt: row.created_at.toISOString(),
+  rewrappedAt: row.rewrapped_at?.toISOString() ?? null,
 });
 
 /** Per-tenant data keys, random 32 bytes each, stored wrapped under the active master key. */
 export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   const keys = createBoundedCache<Buffer>({ maxEntries: options.cacheSize });
-  const activeVersions = createBoundedCache<number>({ maxEntries: options.cacheSize, ttlMs: options.activeRefreshMs, ...(options.now && { now: options.now }) });
+  const activeVersions = createBoundedCache<number>({
+    maxEntries: options.cacheSize,
+    ttlMs: options.activeRefreshMs,
+    ...(options.now && { now: options.now }),
+  });
   const loading = new Map<string, Promise<DataKey>>();
   const table = qualifiedTable(options.table);
   // The same text on every replica and version of the service: rotations of a tenant serialise on it.
   const rotationLock = `${options.table.schema}.${options.table.name}:`;
-  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => withTransaction(options.pool, work, { tenantId });
+  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) =>
+    withTransaction(options.pool, work, { tenantId });
   const select = (client: pg.ClientBase, tenantId: string, version: number) =>
-    client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 AND version = $2`, [tenantId, version]);
+    client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 AND version = $2`, [
+      tenantId,
+      version,
+    ]);
 
   function unwrap(tenantId: string, row: DataKeyRow): Buffer {
     const key = options.keyring.open(row.master_key_id, row.wrapped_key, wrapAad(tenantId, row.version));
@@ -73,7 +84,11 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
 
   async function loadActive(tenantId: string): Promise<DataKey> {
     const row = await inTenant(tenantId, async (client) => {
-      const newest = () => client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`, [tenantId]);
+      const newest = () =>
+        client.query<DataKeyRow>(
+          `SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`,
+          [tenantId],
+        );
       const found = (await newest()).rows[0];
       if (found) return found;
       // Two replicas may race to make version 1: one insert wins, both then read the same row.
@@ -96,7 +111,10 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
     const row = await inTenant(tenantId, async (client) => {
       // Serialises rotations of one tenant so two never pick the same next version.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1 || $2::text))`, [rotationLock, tenantId]);
-      const { rows } = await client.query<{ next: number }>(`SELECT COALESCE(max(version), 0) + 1 AS next FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+      const { rows } = await client.query<{ next: number }>(
+        `SELECT COALESCE(max(version), 0) + 1 AS next FROM ${table} WHERE tenant_id = $1`,
+        [tenantId],
+      );
       await insertVersion(client, tenantId, rows[0]!.next);
       return (await select(client, tenantId, rows[0]!.next)).rows[0]!;
     });
@@ -118,7 +136,10 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
     rotate,
     async list(tenantId) {
       const { rows } = await inTenant(tenantId, (client) =>
-        client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version`, [tenantId]));
+        client.query<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM ${table} WHERE tenant_id = $1 ORDER BY version`, [
+          tenantId,
+        ]),
+      );
       return rows.map(info);
     },
   };

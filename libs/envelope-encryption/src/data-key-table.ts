@@ -21,10 +21,12 @@ export interface DataKeyRow {
 
 export const DATA_KEY_COLUMNS = 'version, master_key_id, wrapped_key, created_at, rewrapped_at';
 
-export const qualifiedTable = ({ schema, name }: DataKeyTable) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
+export const qualifiedTable = ({ schema, name }: DataKeyTable) =>
+  `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
 
 /**
  * Binds a wrapped key to its tenant and version: a row copied to another tenant does not unwrap.
  * The text is part of every stored wrapped key: it never changes.
  */
-export const wrapAad = (tenantId: string, version: number) => `bizosaas.data-key.v1|${tenantId.toLowerCase()}|${version}`;
+export const wrapAad = (tenantId: string, version: number) =>
+  `bizosaas.data-key.v1|${tenantId.toLowerCase()}|${version}`;

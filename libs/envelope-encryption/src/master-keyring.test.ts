@@ -22,14 +22,18 @@ describe('the master keyring', () => {
     expect(createMasterKeyring({ only: keys.old }).activeId).toBe('only');
     expect(() => createMasterKeyring(keys, { activeId: 'gone' })).toThrow('master key gone is not configured');
     const sealed = createMasterKeyring(keys, { activeId: 'old' }).seal(Buffer.from('data key'), 'aad');
-    expect(() => createMasterKeyring({ new: keys.new }, { source: 'INTEGRATION_MASTER_KEYS' }).open('old', sealed.sealed, 'aad'))
-      .toThrow('Encrypted value could not be decrypted: master key "old" is not in INTEGRATION_MASTER_KEYS');
+    expect(() =>
+      createMasterKeyring({ new: keys.new }, { source: 'INTEGRATION_MASTER_KEYS' }).open('old', sealed.sealed, 'aad'),
+    ).toThrow('Encrypted value could not be decrypted: master key "old" is not in INTEGRATION_MASTER_KEYS');
   });
 });
 
 describe('master key variables', () => {
-  const schema = z.object({ KEYS: masterKeysVariable, ACTIVE: activeMasterKeyVariable }).superRefine(checkActiveMasterKey('KEYS', 'ACTIVE'));
-  const issues = (env: Record<string, string>) => schema.safeParse(env).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+  const schema = z
+    .object({ KEYS: masterKeysVariable, ACTIVE: activeMasterKeyVariable })
+    .superRefine(checkActiveMasterKey('KEYS', 'ACTIVE'));
+  const issues = (env: Record<string, string>) =>
+    schema.safeParse(env).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
 
   it('accepts one key, or several with the active one named', () => {
     expect(issues({ KEYS: JSON.stringify({ k1: key() }) })).toEqual([]);
@@ -39,9 +43,17 @@ describe('master key variables', () => {
   it('says what is wrong with the keys and the active id', () => {
     expect(issues({ KEYS: 'not json' })).toEqual(['KEYS: must be JSON: {"<keyId>": "<32 bytes base64>"}']);
     expect(issues({ KEYS: '{}' })).toEqual(['KEYS: must hold at least one key']);
-    expect(issues({ KEYS: JSON.stringify({ k1: randomBytes(16).toString('base64') }) })).toEqual(['KEYS.k1: each key must be 32 bytes, base64-encoded']);
-    expect(issues({ KEYS: JSON.stringify({ 'bad:id': key() }) })).toEqual(['KEYS: key ids must be 1-32 characters of [A-Za-z0-9_-]']);
-    expect(issues({ KEYS: JSON.stringify({ k1: key(), k2: key() }) })).toEqual(['ACTIVE: must name one of KEYS when it holds several keys']);
-    expect(issues({ KEYS: JSON.stringify({ k1: key() }), ACTIVE: 'k9' })).toEqual(['ACTIVE: names no key of KEYS (k1)']);
+    expect(issues({ KEYS: JSON.stringify({ k1: randomBytes(16).toString('base64') }) })).toEqual([
+      'KEYS.k1: each key must be 32 bytes, base64-encoded',
+    ]);
+    expect(issues({ KEYS: JSON.stringify({ 'bad:id': key() }) })).toEqual([
+      'KEYS: key ids must be 1-32 characters of [A-Za-z0-9_-]',
+    ]);
+    expect(issues({ KEYS: JSON.stringify({ k1: key(), k2: key() }) })).toEqual([
+      'ACTIVE: must name one of KEYS when it holds several keys',
+    ]);
+    expect(issues({ KEYS: JSON.stringify({ k1: key() }), ACTIVE: 'k9' })).toEqual([
+      'ACTIVE: names no key of KEYS (k1)',
+    ]);
   });
 });

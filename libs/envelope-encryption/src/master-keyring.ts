@@ -22,11 +22,15 @@ export interface MasterKeyringOptions {
 }
 
 /** `keys`: id -> 32 bytes, base64 (as `masterKeyEnv` validates them). */
-export function createMasterKeyring(keys: Readonly<Record<string, string>>, options: MasterKeyringOptions = {}): MasterKeyring {
+export function createMasterKeyring(
+  keys: Readonly<Record<string, string>>,
+  options: MasterKeyringOptions = {},
+): MasterKeyring {
   const bytes = new Map(Object.entries(keys).map(([id, value]) => [id, Buffer.from(value, 'base64')]));
   const active = options.activeId ?? [...bytes.keys()][0];
   const activeKey = active === undefined ? undefined : bytes.get(active);
-  if (active === undefined || activeKey === undefined) throw new Error(`master key ${String(active)} is not configured`);
+  if (active === undefined || activeKey === undefined)
+    throw new Error(`master key ${String(active)} is not configured`);
   const source = options.source ?? 'the configured master keys';
   return {
     activeId: active,

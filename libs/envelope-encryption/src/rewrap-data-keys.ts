@@ -10,12 +10,22 @@ import type { MasterKeyring } from './master-keyring.ts';
  * under a master key missing from the keyring stops the pass with DECRYPTION_FAILED naming it.
  * Returns how many keys it re-wrapped.
  */
-export async function rewrapDataKeys(workerPool: pg.Pool, keyring: MasterKeyring, dataKeys: DataKeyTable, batchSize = 500): Promise<number> {
+export async function rewrapDataKeys(
+  workerPool: pg.Pool,
+  keyring: MasterKeyring,
+  dataKeys: DataKeyTable,
+  batchSize = 500,
+): Promise<number> {
   const table = qualifiedTable(dataKeys);
   let rewrapped = 0;
   for (;;) {
     const done = await withTransaction(workerPool, async (client) => {
-      const { rows } = await client.query<{ tenant_id: string; version: number; master_key_id: string; wrapped_key: Buffer }>(
+      const { rows } = await client.query<{
+        tenant_id: string;
+        version: number;
+        master_key_id: string;
+        wrapped_key: Buffer;
+      }>(
         `SELECT tenant_id, version, master_key_id, wrapped_key FROM ${table} WHERE master_key_id <> $1
          ORDER BY tenant_id, version LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [keyring.activeId, batchSize],
