@@ -81,14 +81,24 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
   const redis = await privateRedis();
   const owner = new pg.Pool({ connectionString: postgres.url, max: 2, connectionTimeoutMillis: 2_000 });
   owner.on('error', quiet);
-  const app = new pg.Pool({ connectionString: roleUrl(postgres.url, APP_ROLE, DEV_APP_PASSWORD), max: 8, connectionTimeoutMillis: 2_000 });
+  const app = new pg.Pool({
+    connectionString: roleUrl(postgres.url, APP_ROLE, DEV_APP_PASSWORD),
+    max: 8,
+    connectionTimeoutMillis: 2_000,
+  });
   app.on('error', quiet);
   const stream = eventStreamKey('lead', SCHEMA);
   const stages = pipelineStages({
-    WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD), REDIS_URL: redis.url, SCHEMA, STREAM: stream, MAX_DELIVERIES: String(options.maxDeliveries),
+    WORKER_DATABASE_URL: roleUrl(postgres.url, WORKER_ROLE, DEV_WORKER_PASSWORD),
+    REDIS_URL: redis.url,
+    SCHEMA,
+    STREAM: stream,
+    MAX_DELIVERIES: String(options.maxDeliveries),
   });
-  const consumers = (signal: NodeJS.Signals) => Promise.all([stages.signal('consumer', signal), stages.signal('paused consumer', signal)]);
-  const count = async (table: string) => Number((await owner.query(`SELECT count(*) AS n FROM ${SCHEMA}.${table}`)).rows[0].n);
+  const consumers = (signal: NodeJS.Signals) =>
+    Promise.all([stages.signal('consumer', signal), stages.signal('paused consumer', signal)]);
+  const count = async (table: string) =>
+    Number((await owner.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.${table}`)).rows[0]?.n);
   try {
     await prepare(postgres.url, owner);
     await Promise.all([stages.launch('relay'), stages.launch('consumer'), stages.launch('paused consumer')]);
@@ -109,7 +119,12 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
       },
       { name: 'relay', down: () => stages.kill('relay'), up: () => stages.launch('relay'), downMs: 0 },
       { name: 'consumer', down: () => stages.kill('consumer'), up: () => stages.launch('consumer'), downMs: 0 },
-      { name: 'paused consumer', down: () => stages.signal('paused consumer', 'SIGSTOP'), up: () => stages.signal('paused consumer', 'SIGCONT'), downMs: PAUSE_MS },
+      {
+        name: 'paused consumer',
+        down: () => stages.signal('paused consumer', 'SIGSTOP'),
+        up: () => stages.signal('paused consumer', 'SIGCONT'),
+        downMs: PAUSE_MS,
+      },
     ];
     const recoveries = [];
     for (const fault of faults) {
@@ -120,11 +135,19 @@ export async function runPipelineFaults(options: FaultRunOptions): Promise<Fault
     const { acknowledged, failed } = await writer.stop();
     const drained = performance.now();
     // A dead-lettered event never gets its effect: counted here so the report says so instead of timing out.
-    const settled = async () => (await count('effects')) + (await deadLetters(redis, stream)) >= (await count('events'));
+    const settled = async () =>
+      (await count('effects')) + (await deadLetters(redis, stream)) >= (await count('events'));
     await eventually(async () => ((await settled()) ? true : undefined), 60_000, 'the pipeline to drain');
     const drainMs = Math.round(performance.now() - drained);
     await sleep(500); // a late duplicate would land now
-    return { ...(await check(owner, acknowledged)), acknowledged: acknowledged.length, failed, deadLettered: await deadLetters(redis, stream), recoveries, drainMs };
+    return {
+      ...(await check(owner, acknowledged)),
+      acknowledged: acknowledged.length,
+      failed,
+      deadLettered: await deadLetters(redis, stream),
+      recoveries,
+      drainMs,
+    };
   } finally {
     await stages.stopAll();
     await Promise.all([owner.end(), app.end()]).catch(() => undefined);
@@ -159,7 +182,11 @@ function pipelineStages(env: Record<string, string>) {
   return {
     async launch(name: Stage) {
       const role = name === 'relay' ? 'relay' : 'consumer';
-      const stage = start(process.execPath, ['--import', 'tsx', script], { ...env, ROLE: role, CONSUMER: `${name}-${randomUUID().slice(0, 8)}` });
+      const stage = start(process.execPath, ['--import', 'tsx', script], {
+        ...env,
+        ROLE: role,
+        CONSUMER: `${name}-${randomUUID().slice(0, 8)}`,
+      });
       running.set(name, stage);
       await eventually(async () => (stage.output().includes('ready') ? true : undefined), 30_000, `${name} to start`);
     },
@@ -169,7 +196,8 @@ function pipelineStages(env: Record<string, string>) {
   };
 }
 
-const roleUrl = (url: string, role: string, password: string) => Object.assign(new URL(url), { username: role, password }).toString();
+const roleUrl = (url: string, role: string, password: string) =>
+  Object.assign(new URL(url), { username: role, password }).toString();
 
 /** The roles, the event store's tables and the effects table (no unique key: doubles would show). */
 async function prepare(url: string, owner: pg.Pool): Promise<void> {
@@ -180,7 +208,13 @@ async function prepare(url: string, owner: pg.Pool): Promise<void> {
 }
 
 async function check(owner: pg.Pool, acknowledged: string[]) {
-  const { rows } = await owner.query<{ stored: string; lost: string; missing: string; duplicates: string; stray: string }>(
+  const { rows } = await owner.query<{
+    stored: string;
+    lost: string;
+    missing: string;
+    duplicates: string;
+    stray: string;
+  }>(
     `WITH counts AS (SELECT event_id, count(*) AS n FROM ${SCHEMA}.effects GROUP BY event_id)
      SELECT (SELECT count(*) FROM ${SCHEMA}.events) AS stored,
             (SELECT count(*) FROM unnest($1::uuid[]) AS a(id) WHERE NOT EXISTS (SELECT FROM ${SCHEMA}.events e WHERE e.event_id = a.id)) AS lost,
@@ -190,7 +224,13 @@ async function check(owner: pg.Pool, acknowledged: string[]) {
     [acknowledged],
   );
   const row = rows[0]!;
-  return { stored: Number(row.stored), lostCommits: Number(row.lost), missingEffects: Number(row.missing), duplicateEffects: Number(row.duplicates), strayEffects: Number(row.stray) };
+  return {
+    stored: Number(row.stored),
+    lostCommits: Number(row.lost),
+    missingEffects: Number(row.missing),
+    duplicateEffects: Number(row.duplicates),
+    strayEffects: Number(row.stray),
+  };
 }
 
 async function deadLetters(server: KillableServer, stream: string): Promise<number> {
@@ -205,15 +245,28 @@ async function deadLetters(server: KillableServer, stream: string): Promise<numb
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const options = {
-    rate: number('FAULT_RATE', 500), downMs: number('FAULT_DOWN_MS', 2_000), outageMs: number('FAULT_OUTAGE_MS', 300_000),
-    maxDeliveries: number('FAULT_MAX_DELIVERIES', 3), gapMs: number('FAULT_GAP_MS', 2_000),
+    rate: number('FAULT_RATE', 500),
+    downMs: number('FAULT_DOWN_MS', 2_000),
+    outageMs: number('FAULT_OUTAGE_MS', 300_000),
+    maxDeliveries: number('FAULT_MAX_DELIVERIES', 3),
+    gapMs: number('FAULT_GAP_MS', 2_000),
   };
-  console.log(`pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL killed for ${options.downMs} ms each; a PostgreSQL outage of ${options.outageMs} ms with a backlog in the stream (consumers: maxDeliveries ${options.maxDeliveries}, claim idle 1000 ms); relay and a consumer SIGKILLed and restarted; the other consumer paused ${PAUSE_MS} ms`);
+  console.log(
+    `pipeline faults: ${options.rate} appends/s; Redis and PostgreSQL killed for ${options.downMs} ms each; a PostgreSQL outage of ${options.outageMs} ms with a backlog in the stream (consumers: maxDeliveries ${options.maxDeliveries}, claim idle 1000 ms); relay and a consumer SIGKILLed and restarted; the other consumer paused ${PAUSE_MS} ms`,
+  );
   const report = await runPipelineFaults({ ...options, log: (line) => console.log(`  ${line}`) });
-  console.log(`  appends acknowledged ${report.acknowledged}, failed ${report.failed} (during the outages); stored ${report.stored}`);
-  console.log(`  lost commits ${report.lostCommits}, events without effect ${report.missingEffects}, applied twice ${report.duplicateEffects}, stray effects ${report.strayEffects}, dead-lettered ${report.deadLettered}`);
-  console.log(`  recovery (restart -> next effect): ${report.recoveries.map((r) => `${r.fault} ${r.ms} ms`).join(', ')}; drained ${report.drainMs} ms after the load stopped`);
-  const ok = report.lostCommits + report.missingEffects + report.duplicateEffects + report.strayEffects + report.deadLettered === 0;
+  console.log(
+    `  appends acknowledged ${report.acknowledged}, failed ${report.failed} (during the outages); stored ${report.stored}`,
+  );
+  console.log(
+    `  lost commits ${report.lostCommits}, events without effect ${report.missingEffects}, applied twice ${report.duplicateEffects}, stray effects ${report.strayEffects}, dead-lettered ${report.deadLettered}`,
+  );
+  console.log(
+    `  recovery (restart -> next effect): ${report.recoveries.map((r) => `${r.fault} ${r.ms} ms`).join(', ')}; drained ${report.drainMs} ms after the load stopped`,
+  );
+  const ok =
+    report.lostCommits + report.missingEffects + report.duplicateEffects + report.strayEffects + report.deadLettered ===
+    0;
   console.log(ok ? '  no event lost, none applied twice' : '  FAILED');
   process.exitCode = ok ? 0 : 1;
 }

@@ -31,22 +31,34 @@ async function consumer() {
   // The effect: one row per application, no unique key, so applying an event twice shows.
   const apply = async (events: DomainEvent[], client: pg.PoolClient) => {
     await client.query(`INSERT INTO ${effects} (event_id, tenant_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
-      events.map((event) => event.id), events.map((event) => event.tenantId),
+      events.map((event) => event.id),
+      events.map((event) => event.tenantId),
     ]);
   };
   // No in-process retries: every failed attempt is a delivery the consumer decides about.
   const inbox = {
-    pool, schema, consumer: 'fault-effects', acrossTenants: true, retry: false as const,
-    handle: (event: DomainEvent, client: pg.PoolClient) => apply([event], client), handleBatch: apply,
+    pool,
+    schema,
+    consumer: 'fault-effects',
+    acrossTenants: true,
+    retry: false as const,
+    handle: (event: DomainEvent, client: pg.PoolClient) => apply([event], client),
+    handleBatch: apply,
   };
   const group = createConsumer<DomainEvent>({
-    redis, streams: [env('STREAM')], group: 'fault-effects', consumer: env('CONSUMER'),
-    handler: createInboxHandler(inbox), batchHandler: createInboxBatchHandler(inbox),
+    redis,
+    streams: [env('STREAM')],
+    group: 'fault-effects',
+    consumer: env('CONSUMER'),
+    handler: createInboxHandler(inbox),
+    batchHandler: createInboxBatchHandler(inbox),
     batchSize: 100,
     // Entries of a killed consumer come back after 1 s (production: 30 s). An error while
     // PostgreSQL is down pauses the consumer (the probe fails) and spends no delivery, so
     // maxDeliveries x claimIdleMs need not outlast any outage.
-    claimIdleMs: 1_000, claimIntervalMs: 500, maxDeliveries: Number(process.env.MAX_DELIVERIES ?? 10),
+    claimIdleMs: 1_000,
+    claimIntervalMs: 500,
+    maxDeliveries: Number(process.env.MAX_DELIVERIES ?? 10),
     healthCheck: () => pool.query('SELECT 1'),
     pauseBackoff: { initialMs: 250, maxMs: 2_000 },
   });
@@ -56,9 +68,10 @@ async function consumer() {
 
 const stop = await (env('ROLE') === 'relay' ? relay() : consumer());
 console.log('ready');
-process.once('SIGTERM', async () => {
+const shutdown = async () => {
   await stop();
   await pool.end();
   redis.disconnect();
   process.exit(0);
-});
+};
+process.once('SIGTERM', () => void shutdown());

@@ -25,9 +25,14 @@ export async function privatePostgres(): Promise<KillableServer> {
   const dir = join(tmpdir(), `bizosaas-fault-pg-${randomUUID()}`);
   const port = await freePort();
   const server = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: false,
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
     createPostgresUser: process.getuid?.() === 0, // postgres refuses to run as root
-    onLog: () => undefined, onError: () => undefined,
+    onLog: () => undefined,
+    onError: () => undefined,
   });
   await server.initialise();
   await server.start();
@@ -44,9 +49,17 @@ export async function privatePostgres(): Promise<KillableServer> {
     async kill() {
       const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       // Backends first would let the postmaster notice and restart them: all at once instead.
-      const backends = execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').map(Number);
+      const backends = execFileSync('pgrep', ['-P', String(postmaster)])
+        .toString()
+        .trim()
+        .split('\n')
+        .map(Number);
       for (const pid of [postmaster, ...backends]) process.kill(pid, 'SIGKILL');
-      await eventually(async () => ([postmaster, ...backends].some(alive) ? undefined : true), 10_000, 'PostgreSQL to die');
+      await eventually(
+        async () => ([postmaster, ...backends].some(alive) ? undefined : true),
+        10_000,
+        'PostgreSQL to die',
+      );
     },
     restart: () => server.start(), // crash recovery replays the WAL before it accepts connections
     async remove() {
@@ -60,11 +73,33 @@ export async function privatePostgres(): Promise<KillableServer> {
 export async function privateRedis(): Promise<KillableServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bizosaas-fault-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+  ];
   let server: Started;
   const launch = async () => {
     server = start('redis-server', args);
-    await eventually(async () => (execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('PONG') ? true : undefined), 10_000, 'redis-server');
+    await eventually(
+      async () =>
+        execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .includes('PONG')
+          ? true
+          : undefined,
+      10_000,
+      'redis-server',
+    );
   };
   await launch();
   return {

@@ -6,7 +6,6 @@ import { createEventStore } from '@bizosaas/event-store';
 import { createEvent, uuidv7 } from '@bizosaas/event-schemas';
 import type pg from 'pg';
 
-
 /** Appends `rate` lead.created events per second, each on a new stream, until stopped. */
 export function startWriter(app: pg.Pool, schema: string, rate: number) {
   const store = createEventStore({ schema, namespace: schema });
@@ -24,12 +23,37 @@ export function startWriter(app: pg.Pool, schema: string, rate: number) {
       for (; issued < due && inFlight.size < 200; issued += 1) {
         const tenantId = tenants[issued % tenants.length]!;
         const event = createEvent({
-          type: 'lead.created', tenantId, aggregateId: uuidv7(), aggregateVersion: 1, actor: { type: 'system', id: 'fault-run' },
-          data: { contact: { email: 'lead@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null }, source: 'api', utmParameters: {}, campaignId: null },
+          type: 'lead.created',
+          tenantId,
+          aggregateId: uuidv7(),
+          aggregateVersion: 1,
+          actor: { type: 'system', id: 'fault-run' },
+          data: {
+            contact: {
+              email: 'lead@example.com',
+              firstName: 'Jane',
+              lastName: null,
+              phone: null,
+              company: null,
+              jobTitle: null,
+            },
+            source: 'api',
+            utmParameters: {},
+            campaignId: null,
+          },
         });
         const append = store
-          .appendInOwnTransaction(app, { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] })
-          .then(() => void acknowledged.push(event.id), () => void (failed += 1));
+          .appendInOwnTransaction(app, {
+            tenantId,
+            aggregateType: 'lead',
+            aggregateId: event.aggregateId,
+            expectedVersion: 0,
+            events: [event],
+          })
+          .then(
+            () => void acknowledged.push(event.id),
+            () => void (failed += 1),
+          );
         inFlight.add(append);
         void append.finally(() => inFlight.delete(append));
       }
