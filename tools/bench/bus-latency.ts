@@ -22,7 +22,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createEvent, eventCatalogue, type EventEnvelope } from '@bizosaas/event-schemas';
-import { createConsumer, createPublisher, createRedis, ENVELOPE_FIELD, eventStreamKey, fieldValue } from '@bizosaas/messaging';
+import {
+  createConsumer,
+  createPublisher,
+  createRedis,
+  ENVELOPE_FIELD,
+  eventStreamKey,
+  fieldValue,
+} from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -39,25 +46,36 @@ type Received = [eventId: string, at: number];
 async function consume(namespace: string, mode: string): Promise<void> {
   const redis = createRedis(redisUrl, { connectionName: 'bench-bus-consumer' });
   const received: Received[] = [];
-  const consumer = mode === 'raw' ? rawConsumer(redis, eventStreamKey('lead', namespace), received) : messagingConsumer(redis, namespace, mode, received);
+  const consumer =
+    mode === 'raw'
+      ? rawConsumer(redis, eventStreamKey('lead', namespace), received)
+      : messagingConsumer(redis, namespace, mode, received);
   await consumer.start();
   process.send!({ ready: true });
-  process.once('message', async () => {
+  const finish = async () => {
     await consumer.stop();
     process.send!({ received }, () => {
       redis.disconnect();
       process.exit(0);
     });
-  });
+  };
+  process.once('message', () => void finish());
 }
 
 function messagingConsumer(redis: Redis, namespace: string, mode: string, received: Received[]) {
   const handler = async (event: EventEnvelope) => void received.push([event.id, now()]);
   // A read of one entry goes to `handler` even when there is a batch handler.
-  const batchHandler = async (items: readonly { event: EventEnvelope }[]) => void items.forEach(({ event }) => received.push([event.id, now()]));
+  const batchHandler = async (items: readonly { event: EventEnvelope }[]) =>
+    void items.forEach(({ event }) => received.push([event.id, now()]));
   return createConsumer<EventEnvelope>({
-    redis, streams: [eventStreamKey('lead', namespace)], group: 'bench', consumer: 'c1', batchSize: batch, blockMs: 1_000,
-    handler, ...(mode === 'batch' && { batchHandler }),
+    redis,
+    streams: [eventStreamKey('lead', namespace)],
+    group: 'bench',
+    consumer: 'c1',
+    batchSize: batch,
+    blockMs: 1_000,
+    handler,
+    ...(mode === 'batch' && { batchHandler }),
   });
 }
 
@@ -71,10 +89,22 @@ function rawConsumer(redis: Redis, stream: string, received: Received[]) {
       await redis.xgroup('CREATE', stream, 'raw', '0', 'MKSTREAM');
       loop = (async () => {
         while (!stopped) {
-          const reply = (await blocking.xreadgroup('GROUP', 'raw', 'c1', 'COUNT', batch, 'BLOCK', 200, 'STREAMS', stream, '>')) as [string, [string, string[]][]][] | null;
+          const reply = (await blocking.xreadgroup(
+            'GROUP',
+            'raw',
+            'c1',
+            'COUNT',
+            batch,
+            'BLOCK',
+            200,
+            'STREAMS',
+            stream,
+            '>',
+          )) as [string, [string, string[]][]][] | null;
           const entries = reply?.[0]?.[1] ?? [];
           if (entries.length === 0) continue;
-          for (const [, fields] of entries) received.push([(JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!) as EventEnvelope).id, now()]);
+          for (const [, fields] of entries)
+            received.push([(JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!) as EventEnvelope).id, now()]);
           await redis.xack(stream, 'raw', ...entries.map(([id]) => id));
         }
       })();
@@ -87,7 +117,8 @@ function rawConsumer(redis: Redis, stream: string, received: Received[]) {
   };
 }
 
-const percentile = (sorted: readonly number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+const percentile = (sorted: readonly number[], share: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
 async function produce(mode: string): Promise<void> {
   const namespace = `bench:${randomUUID().slice(0, 8)}:events`;
@@ -102,7 +133,13 @@ async function produce(mode: string): Promise<void> {
   // Built before the clock starts: the producer's cost is the publish, not zod building envelopes.
   const tenantId = randomUUID();
   const events = Array.from({ length: ticks * perTick }, () =>
-    createEvent({ type: 'lead.created', tenantId, actor: { type: 'service', id: 'bench' }, data: eventCatalogue['lead.created'].example }));
+    createEvent({
+      type: 'lead.created',
+      tenantId,
+      actor: { type: 'service', id: 'bench' },
+      data: eventCatalogue['lead.created'].example,
+    }),
+  );
   const sentAt = new Map<string, number>();
   const pending: Promise<unknown>[] = [];
   const start = now();
@@ -122,11 +159,16 @@ async function produce(mode: string): Promise<void> {
   const { received } = await message<{ received: Received[] }>();
 
   const warmUp = start + 1_000;
-  const latencies = received.filter(([id]) => (sentAt.get(id) ?? 0) >= warmUp).map(([id, at]) => at - sentAt.get(id)!).sort((a, b) => a - b);
+  const latencies = received
+    .filter(([id]) => (sentAt.get(id) ?? 0) >= warmUp)
+    .map(([id, at]) => at - sentAt.get(id)!)
+    .sort((a, b) => a - b);
   const missing = events.length - new Set(received.map(([id]) => id)).size;
   const ms = (value: number) => `${value.toFixed(2)} ms`;
-  console.log(`${mode.padEnd(5)} produced ${events.length} at ${(events.length / produced).toFixed(0)} events/s, consumed ${received.length}, missing ${missing} | ` +
-    `publish -> consume p50 ${ms(percentile(latencies, 0.5))}, p95 ${ms(percentile(latencies, 0.95))}, p99 ${ms(percentile(latencies, 0.99))}, max ${ms(latencies.at(-1) ?? 0)}`);
+  console.log(
+    `${mode.padEnd(5)} produced ${events.length} at ${(events.length / produced).toFixed(0)} events/s, consumed ${received.length}, missing ${missing} | ` +
+      `publish -> consume p50 ${ms(percentile(latencies, 0.5))}, p95 ${ms(percentile(latencies, 0.95))}, p99 ${ms(percentile(latencies, 0.99))}, max ${ms(latencies.at(-1) ?? 0)}`,
+  );
   await redis.del(eventStreamKey('lead', namespace));
   redis.disconnect();
 }
@@ -134,6 +176,8 @@ async function produce(mode: string): Promise<void> {
 if (process.argv[2] === 'consume') {
   await consume(process.argv[3]!, process.argv[4]!);
 } else {
-  console.log(`bus latency bench: ${rate} events/s for ${seconds} s (first second not measured), pipelines of ${Math.round((rate * tickMs) / 1000)} every ${tickMs} ms, consumer COUNT ${batch}`);
+  console.log(
+    `bus latency bench: ${rate} events/s for ${seconds} s (first second not measured), pipelines of ${Math.round((rate * tickMs) / 1000)} every ${tickMs} ms, consumer COUNT ${batch}`,
+  );
   for (const mode of handlers) await produce(mode);
 }

@@ -26,13 +26,29 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ensureAppRole, ensureDatabase, APP_ROLE, DEV_APP_PASSWORD, WORKER_ROLE, DEV_WORKER_PASSWORD } from '@bizosaas/db/migrations';
+import {
+  ensureAppRole,
+  ensureDatabase,
+  APP_ROLE,
+  DEV_APP_PASSWORD,
+  WORKER_ROLE,
+  DEV_WORKER_PASSWORD,
+} from '@bizosaas/db/migrations';
 import { createEvent, uuidv7, type DomainEvent } from '@bizosaas/event-schemas';
 import { createConsumer, createRedis, eventStreamKey } from '@bizosaas/messaging';
 import pg from 'pg';
 import {
-  createEventStore, createInboxBatchHandler, createInboxHandler, createOutboxRelay, createProjectionManager, eventStoreDdl, generationTables,
-  createOutboxNotifier, installProjection, outboxChannel, type OutboxNotifier,
+  createEventStore,
+  createInboxBatchHandler,
+  createInboxHandler,
+  createOutboxRelay,
+  createProjectionManager,
+  eventStoreDdl,
+  generationTables,
+  createOutboxNotifier,
+  installProjection,
+  outboxChannel,
+  type OutboxNotifier,
 } from '@bizosaas/event-store';
 import { leadListProjection } from '@bizosaas/event-store/testing';
 
@@ -48,7 +64,8 @@ const tenants = Array.from({ length: 50 }, () => randomUUID());
 const actor = { type: 'system', id: 'bench' } as const;
 
 const now = () => performance.timeOrigin + performance.now();
-const roleUrl = (role: string, password: string) => Object.assign(new URL(ownerUrl), { username: role, password }).toString();
+const roleUrl = (role: string, password: string) =>
+  Object.assign(new URL(ownerUrl), { username: role, password }).toString();
 
 interface Run {
   schema: string;
@@ -95,10 +112,17 @@ async function load(run: Run): Promise<number> {
       const tenantId = tenants[issued % tenants.length] ?? '';
       const event = newLead(tenantId);
       run.started.set(event.id, now());
-      const input = { tenantId, aggregateType: 'lead', aggregateId: event.aggregateId, expectedVersion: 0, events: [event] };
-      const append = (ownTransaction
-        ? store.appendInOwnTransaction(run.app, input)
-        : store.transaction(run.app, tenantId, (client) => store.append(client, input))
+      const input = {
+        tenantId,
+        aggregateType: 'lead',
+        aggregateId: event.aggregateId,
+        expectedVersion: 0,
+        events: [event],
+      };
+      const append = (
+        ownTransaction
+          ? store.appendInOwnTransaction(run.app, input)
+          : store.transaction(run.app, tenantId, (client) => store.append(client, input))
       ).then(() => void run.appended.set(event.id, now()));
       inFlight.add(append);
       void append.finally(() => inFlight.delete(append));
@@ -111,10 +135,23 @@ async function load(run: Run): Promise<number> {
 
 const newLead = (tenantId: string): DomainEvent =>
   createEvent({
-    type: 'lead.created', tenantId, aggregateId: uuidv7(), aggregateVersion: 1, actor,
+    type: 'lead.created',
+    tenantId,
+    aggregateId: uuidv7(),
+    aggregateVersion: 1,
+    actor,
     data: {
-      contact: { email: 'lead@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null },
-      source: 'api', utmParameters: {}, campaignId: null,
+      contact: {
+        email: 'lead@example.com',
+        firstName: 'Jane',
+        lastName: null,
+        phone: null,
+        company: null,
+        jobTitle: null,
+      },
+      source: 'api',
+      utmParameters: {},
+      campaignId: null,
     },
   });
 
@@ -128,7 +165,9 @@ async function streamPath(run: Run): Promise<() => Promise<void>> {
   const redis = createRedis(redisUrl, { connectionName: 'bench-e2e' });
   const { generation } = await installProjection(run.worker, run.schema, leadListProjection);
   const relay = createOutboxRelay({ pool: run.worker, schema: run.schema, redis, pollIntervalMs: 250 });
-  const child = fork(fileURLToPath(import.meta.url), ['consume', run.schema, String(generation)], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(import.meta.url), ['consume', run.schema, String(generation)], {
+    execArgv: ['--import', 'tsx'],
+  });
   child.on('message', (message: { ready?: true; committed?: Committed[] }) => {
     for (const [id, at, xaddAt] of message.committed ?? []) committed(run, { id }, at, xaddAt);
   });
@@ -154,7 +193,10 @@ async function consume(schema: string, generation: number): Promise<void> {
     if (leadEvents.length > 0) await leadListProjection.applyBatch?.(client, leadEvents, tables);
   };
   const inboxOptions = {
-    pool: worker, schema, consumer: 'lead-list', acrossTenants: true,
+    pool: worker,
+    schema,
+    consumer: 'lead-list',
+    acrossTenants: true,
     handle: (event: DomainEvent, client: pg.PoolClient) => applyLeadList([event], client),
     handleBatch: (events: DomainEvent[], client: pg.PoolClient) => applyLeadList(events, client),
   };
@@ -163,7 +205,12 @@ async function consume(schema: string, generation: number): Promise<void> {
   let pending: Committed[] = [];
   const group = Array.from({ length: consumers }, (_, n) =>
     createConsumer<DomainEvent>({
-      redis, streams: [eventStreamKey('lead', schema)], group: 'lead-list', consumer: `bench-${n}`, blockMs: 1000, batchSize: 100,
+      redis,
+      streams: [eventStreamKey('lead', schema)],
+      group: 'lead-list',
+      consumer: `bench-${n}`,
+      blockMs: 1000,
+      batchSize: 100,
       batchHandler: async (batch) => {
         await inboxBatch(batch);
         const at = now();
@@ -173,7 +220,8 @@ async function consume(schema: string, generation: number): Promise<void> {
         await inbox(event, delivery);
         pending.push([event.id, now(), xaddTime(delivery.entryId)]);
       },
-    }));
+    }),
+  );
   await Promise.all(group.map((consumer) => consumer.start()));
   const flush = () => {
     if (pending.length > 0) process.send!({ committed: pending });
@@ -181,21 +229,25 @@ async function consume(schema: string, generation: number): Promise<void> {
   };
   const reporting = setInterval(flush, 50);
   process.send!({ ready: true });
-  process.once('message', async () => {
+  const finish = async () => {
     await Promise.all(group.map((consumer) => consumer.stop()));
     clearInterval(reporting);
     flush();
     await worker.end();
     redis.disconnect();
     process.disconnect();
-  });
+  };
+  process.once('message', () => void finish());
 }
 
 /** store path: the projection manager, woken by the outbox notification. */
 async function storePath(run: Run): Promise<() => Promise<void>> {
   const manager = createProjectionManager({
-    pool: run.worker, schema: run.schema, projections: [leadListProjection],
-    listenChannel: outboxChannel(run.schema), pollIntervalMs: 250,
+    pool: run.worker,
+    schema: run.schema,
+    projections: [leadListProjection],
+    listenChannel: outboxChannel(run.schema),
+    pollIntervalMs: 250,
     onApplied: (_, events) => events.forEach((event) => committed(run, event as DomainEvent)),
   });
   run.notifier.subscribe(manager.wake);
@@ -203,7 +255,8 @@ async function storePath(run: Run): Promise<() => Promise<void>> {
   return () => manager.stop();
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function measure(path: string): Promise<void> {
   const schema = `bench_e2e_${path}_${randomUUID().slice(0, 8)}`;
@@ -211,15 +264,25 @@ async function measure(path: string): Promise<void> {
   const app = new pg.Pool({ connectionString: roleUrl(APP_ROLE, DEV_APP_PASSWORD), max: 16 });
   const worker = new pg.Pool({ connectionString: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD), max: consumers + 6 });
   const run: Run = {
-    schema, owner, app, worker, notifier: createOutboxNotifier({ pool: worker, schema }), started: new Map(), latencies: [], measureFrom: Infinity,
-    appended: new Map(), stages: { append: [], relay: [], consume: [] },
+    schema,
+    owner,
+    app,
+    worker,
+    notifier: createOutboxNotifier({ pool: worker, schema }),
+    started: new Map(),
+    latencies: [],
+    measureFrom: Infinity,
+    appended: new Map(),
+    stages: { append: [], relay: [], consume: [] },
   };
   try {
     await owner.query(eventStoreDdl(schema));
     // Start from a finished checkpoint: one the previous benchmark's WAL triggered (the append
     // benchmark writes about a gigabyte) spreads its writes over minutes, and commits made during
     // it write whole pages to the WAL; a run inside one measured p99 600 ms instead of 40.
-    await owner.query('CHECKPOINT').catch((error: Error) => console.warn(`no CHECKPOINT before the run: ${error.message}`));
+    await owner
+      .query('CHECKPOINT')
+      .catch((error: Error) => console.warn(`no CHECKPOINT before the run: ${error.message}`));
     const stop = await (path === 'stream' ? streamPath(run) : storePath(run));
     const began = now();
     const issued = await load(run);
@@ -229,9 +292,11 @@ async function measure(path: string): Promise<void> {
     await stop();
     const sorted = [...run.latencies].sort((a, b) => a - b);
     const f = (ms: number) => `${ms.toFixed(1)} ms`;
-    console.log(`${path.padEnd(6)} ${ownTransaction ? 'one-statement' : 'BEGIN/append/COMMIT'} appends, ${issued} commands at ${Math.round(issued / elapsed)}/s (target ${rate}/s); ` +
-      `measured ${sorted.length}, missing ${run.started.size}: p50 ${f(percentile(sorted, 50))}, ` +
-      `p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`);
+    console.log(
+      `${path.padEnd(6)} ${ownTransaction ? 'one-statement' : 'BEGIN/append/COMMIT'} appends, ${issued} commands at ${Math.round(issued / elapsed)}/s (target ${rate}/s); ` +
+        `measured ${sorted.length}, missing ${run.started.size}: p50 ${f(percentile(sorted, 50))}, ` +
+        `p95 ${f(percentile(sorted, 95))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1) ?? NaN)}`,
+    );
     for (const [stage, samples] of Object.entries(run.stages)) {
       if (samples.length === 0) continue;
       const byTime = [...samples].sort((a, b) => a - b);

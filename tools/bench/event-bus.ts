@@ -26,7 +26,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 10);
 const port = 18_809;
-const roleUrl = (role: string, password: string) => Object.assign(new URL(ownerUrl), { username: role, password }).toString();
+const roleUrl = (role: string, password: string) =>
+  Object.assign(new URL(ownerUrl), { username: role, password }).toString();
 
 // The receiver: 200 at once, keeps (receipt - occurredAt) per delivery.
 const latencies: number[] = [];
@@ -36,7 +37,7 @@ const receiver = createServer((req, res) => {
   req.on('data', (chunk) => (body += chunk));
   req.on('end', () => {
     const at = Date.now();
-    latencies.push(at - Date.parse(JSON.parse(body).occurredAt));
+    latencies.push(at - Date.parse((JSON.parse(body) as { occurredAt: string }).occurredAt));
     lastReceipt = at;
     res.writeHead(200).end();
   });
@@ -48,7 +49,9 @@ await migrateDatabase({ url: ownerUrl, appPassword: DEV_APP_PASSWORD, workerPass
 // The bench database only: earlier runs' subscriptions point at receivers that are gone.
 const owner = new pg.Client({ connectionString: ownerUrl });
 await owner.connect();
-await owner.query('TRUNCATE event_bus.subscriptions, event_bus.deliveries, event_bus.delivery_attempts, event_bus.archived_events');
+await owner.query(
+  'TRUNCATE event_bus.subscriptions, event_bus.deliveries, event_bus.delivery_attempts, event_bus.archived_events',
+);
 await owner.end();
 const key = await generateSigningKey('EdDSA');
 const jwks = await startJwksServer(jwksOf(key));
@@ -56,33 +59,58 @@ const tenantId = randomUUID();
 const authorization = `Bearer ${await signTestToken(key, { ...testClaims({ tenant_id: tenantId, roles: ['admin'] }), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
 const namespace = `bench:${randomUUID().slice(0, 8)}:events`;
 const child = spawn(process.execPath, ['apps/event-bus/dist/main.js'], {
-  cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
   env: {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWKS_URL: jwks.url, REDIS_URL: redisUrl,
-    DATABASE_URL: roleUrl(APP_ROLE, DEV_APP_PASSWORD), WORKER_DATABASE_URL: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD),
-    EVENTBUS_STREAM_NAMESPACE: namespace, EVENTBUS_PUBLISH_BURST: '100000000', EVENTBUS_PUBLISH_RATE_PER_SECOND: '100000000',
-    EVENTBUS_DELIVERY_POLL_MS: '200', OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    JWKS_URL: jwks.url,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: roleUrl(APP_ROLE, DEV_APP_PASSWORD),
+    WORKER_DATABASE_URL: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD),
+    EVENTBUS_STREAM_NAMESPACE: namespace,
+    EVENTBUS_PUBLISH_BURST: '100000000',
+    EVENTBUS_PUBLISH_RATE_PER_SECOND: '100000000',
+    EVENTBUS_DELIVERY_POLL_MS: '200',
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     // BENCH-ONLY master key: sensitive fields are sealed on publish and opened for each delivery, as in production.
     EVENTBUS_MASTER_KEYS: JSON.stringify({ bench: 'W1Bn8rQmZ3d0xJ0nq2f5c8wL6tY9uA4eR7iO1pS3kDg=' }),
   },
 });
 const base = `http://127.0.0.1:${port}`;
 try {
-  for (let deadline = Date.now() + 20_000; !(await fetch(`${base}/ready`).then((r) => r.ok, () => false));) {
+  for (
+    let deadline = Date.now() + 20_000;
+    !(await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+  ) {
     if (Date.now() > deadline) throw new Error('event-bus not ready');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   for (let i = 0; i < subscribers; i += 1) {
     const res = await fetch(`${base}/api/v1/events/subscribe`, {
-      method: 'POST', headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ eventType: 'lead.created', serviceName: `bench-${i}`, webhookUrl: `${receiverUrl}/hooks/${i}` }),
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        eventType: 'lead.created',
+        serviceName: `bench-${i}`,
+        webhookUrl: `${receiverUrl}/hooks/${i}`,
+      }),
     });
     if (res.status !== 201) throw new Error(`subscribe answered ${res.status}`);
   }
   const body = JSON.stringify({ type: 'lead.created', data: eventCatalogue['lead.created'].example });
   const started = Date.now();
   const result = await autocannon({
-    url: `${base}/api/v1/events/publish`, method: 'POST', connections, duration: seconds, body,
+    url: `${base}/api/v1/events/publish`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    body,
     headers: { authorization, 'content-type': 'application/json' },
   });
   const published = result.requests.total - result.non2xx - result.errors;
@@ -92,9 +120,15 @@ try {
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-  console.log(`event-bus bench: ${connections} connections for ${seconds} s, ${subscribers} subscribers, synchronous_commit on`);
-  console.log(`publish over HTTP  ${result.requests.average.toFixed(0)} req/s (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms), ${published} accepted, non-2xx ${result.non2xx}, errors ${result.errors}`);
-  console.log(`webhook fan-out    ${latencies.length} of ${expected} deliveries, ${(latencies.length / ((lastReceipt - started) / 1000)).toFixed(0)} deliveries/s`);
+  console.log(
+    `event-bus bench: ${connections} connections for ${seconds} s, ${subscribers} subscribers, synchronous_commit on`,
+  );
+  console.log(
+    `publish over HTTP  ${result.requests.average.toFixed(0)} req/s (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms), ${published} accepted, non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
+  console.log(
+    `webhook fan-out    ${latencies.length} of ${expected} deliveries, ${(latencies.length / ((lastReceipt - started) / 1000)).toFixed(0)} deliveries/s`,
+  );
   console.log(`publish -> webhook p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, max ${sorted.at(-1)} ms`);
 } finally {
   child.kill('SIGTERM');

@@ -49,7 +49,8 @@ const template = createEvent({
   },
 });
 
-const COLUMNS = 'event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version, data, metadata, occurred_at';
+const COLUMNS =
+  'event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version, data, metadata, occurred_at';
 const rawJsonSql = `INSERT INTO ${s}.raw_events (${COLUMNS})
 SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, 'lead-' || (d->>'aggregateId'), d->>'aggregateType', (d->>'aggregateId')::uuid,
        (d->>'aggregateVersion')::int, d->>'type', (d->>'schemaVersion')::int, d->'data',
@@ -58,14 +59,26 @@ SELECT (d->>'id')::uuid, (d->>'tenantId')::uuid, 'lead-' || (d->>'aggregateId'),
 FROM jsonb_array_elements($1::jsonb) AS d`;
 
 function rawValuesSql(batch: number): string {
-  const rows = Array.from({ length: batch }, (_, row) => `(${Array.from({ length: 11 }, (_, col) => `$${row * 11 + col + 1}`).join(', ')})`);
+  const rows = Array.from(
+    { length: batch },
+    (_, row) => `(${Array.from({ length: 11 }, (_, col) => `$${row * 11 + col + 1}`).join(', ')})`,
+  );
   return `INSERT INTO ${s}.raw_events (${COLUMNS}) VALUES ${rows.join(', ')}`;
 }
 
 function rawValues(events: EventEnvelope[]): unknown[] {
   return events.flatMap((e) => [
-    e.id, e.tenantId, `lead-${e.aggregateId}`, e.aggregateType, e.aggregateId, e.aggregateVersion, e.type, e.schemaVersion,
-    JSON.stringify(e.data), JSON.stringify({ correlationId: e.correlationId, causationId: e.causationId, actor: e.actor }), e.occurredAt,
+    e.id,
+    e.tenantId,
+    `lead-${e.aggregateId}`,
+    e.aggregateType,
+    e.aggregateId,
+    e.aggregateVersion,
+    e.type,
+    e.schemaVersion,
+    JSON.stringify(e.data),
+    JSON.stringify({ correlationId: e.correlationId, causationId: e.causationId, actor: e.actor }),
+    e.occurredAt,
   ]);
 }
 
@@ -91,7 +104,12 @@ async function writer(pool: pg.Pool, kind: Case, batch: number, deadline: number
   const aggregateId = randomUUID();
   let version = 0;
   const next = () =>
-    Array.from({ length: batch }, (_, i): EventEnvelope => ({ ...template, id: uuidv7(), aggregateId, aggregateVersion: version + i + 1 }));
+    Array.from({ length: batch }, (_, i): EventEnvelope => ({
+      ...template,
+      id: uuidv7(),
+      aggregateId,
+      aggregateVersion: version + i + 1,
+    }));
   const outbox = kind.includes('outbox');
   if (kind.endsWith(' tx')) {
     while (Date.now() < deadline) {
@@ -104,7 +122,14 @@ async function writer(pool: pg.Pool, kind: Case, batch: number, deadline: number
   try {
     if (!kind.startsWith('raw')) {
       while (Date.now() < deadline) {
-        const input = { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: version, events: next(), outbox };
+        const input = {
+          tenantId,
+          aggregateType: 'lead',
+          aggregateId,
+          expectedVersion: version,
+          events: next(),
+          outbox,
+        };
         version = (await store.appendInOwnTransaction(client, input)).nextExpectedVersion;
       }
       return version;
@@ -136,10 +161,17 @@ async function main(): Promise<void> {
   const app = new pg.Pool({ connectionString: appUrl.toString(), max: connections + 1 });
   try {
     await setUp(owner);
-    store = createEventStore({ schema, namespace: `bench:${schema}:events`, notifier: createOutboxNotifier({ pool: app, schema }) });
-    const sync = (await app.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
+    store = createEventStore({
+      schema,
+      namespace: `bench:${schema}:events`,
+      notifier: createOutboxNotifier({ pool: app, schema }),
+    });
+    const sync = (await app.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!
+      .synchronous_commit;
     if (sync !== 'on') throw new Error(`synchronous_commit is ${sync}; this benchmark needs it on`);
-    console.log(`event store append: ${connections} connections, ${seconds}s x ${rounds} rounds per case, synchronous_commit ${sync}`);
+    console.log(
+      `event store append: ${connections} connections, ${seconds}s x ${rounds} rounds per case, synchronous_commit ${sync}`,
+    );
     const totals = new Map<string, { events: number; ms: number }>();
     for (let round = 0; round < rounds; round += 1) {
       for (const batch of batches) {
@@ -147,10 +179,15 @@ async function main(): Promise<void> {
         for (const kind of round % 2 === 0 ? CASES : [...CASES].reverse()) {
           const started = performance.now();
           const deadline = Date.now() + seconds * 1000;
-          const counts = await Promise.all(Array.from({ length: connections }, () => writer(app, kind, batch, deadline)));
+          const counts = await Promise.all(
+            Array.from({ length: connections }, () => writer(app, kind, batch, deadline)),
+          );
           const key = `${batch}|${kind}`;
           const total = totals.get(key) ?? { events: 0, ms: 0 };
-          totals.set(key, { events: total.events + counts.reduce((a, b) => a + b, 0), ms: total.ms + performance.now() - started });
+          totals.set(key, {
+            events: total.events + counts.reduce((a, b) => a + b, 0),
+            ms: total.ms + performance.now() - started,
+          });
         }
       }
     }

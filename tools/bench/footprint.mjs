@@ -74,10 +74,16 @@ for (const top of tops) visit(top);
 
 services.sort((a, b) => a.app.localeCompare(b.app));
 const mb = (kb) => (kb / 1024).toFixed(1);
-for (const s of services) console.log(`${s.app.padEnd(18)} pid ${String(s.pid).padEnd(7)} ${mb(s.kb).padStart(7)} MB  ${s.node}`);
+for (const s of services)
+  console.log(`${s.app.padEnd(18)} pid ${String(s.pid).padEnd(7)} ${mb(s.kb).padStart(7)} MB  ${s.node}`);
 const sum = (list) => list.reduce((total, p) => total + p.kb, 0);
-console.log(`${'services'.padEnd(18)} ${String(services.length).padEnd(11)} ${mb(sum(services)).padStart(7)} MB total RSS`);
-console.log(`${'wrappers'.padEnd(18)} ${String(wrappers.length).padEnd(11)} ${mb(sum(wrappers)).padStart(7)} MB (nx/npm/sh processes around the services)`);
+console.log(
+  `${'services'.padEnd(18)} ${String(services.length).padEnd(11)} ${mb(sum(services)).padStart(7)} MB total RSS`,
+);
+console.log(
+  `${'wrappers'.padEnd(18)} ${String(wrappers.length).padEnd(11)} ${mb(sum(wrappers)).padStart(7)} MB (nx/npm/sh processes around the services)`,
+);
 if (process.argv.includes('--verbose')) {
-  for (const w of wrappers) console.log(`  ${String(w.pid).padEnd(7)} ${mb(w.kb).padStart(7)} MB  ${w.argv.join(' ').slice(0, 100)}`);
+  for (const w of wrappers)
+    console.log(`  ${String(w.pid).padEnd(7)} ${mb(w.kb).padStart(7)} MB  ${w.argv.join(' ').slice(0, 100)}`);
 }

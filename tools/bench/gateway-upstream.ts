@@ -29,7 +29,12 @@ function pgTransactions(pool: pg.Pool): TransactionalClient<PgTransaction> {
       withTransaction(pool, (client) => {
         const tx: PgTransaction = {
           $executeRaw: (strings, ...values) =>
-            client.query(strings.reduce((sql, part, i) => `${sql}$${i}${part}`), values).then((r) => r.rowCount ?? 0),
+            client
+              .query(
+                strings.reduce((sql, part, i) => `${sql}$${i}${part}`),
+                values,
+              )
+              .then((r) => r.rowCount ?? 0),
           query: (text, values) => client.query(text, values),
         };
         return work(tx);
@@ -39,9 +44,15 @@ function pgTransactions(pool: pg.Pool): TransactionalClient<PgTransaction> {
 
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 20 });
 const db = pgTransactions(pool);
-const app = await createService({ name: 'bench-upstream', logLevel: env.LOG_LEVEL, auth: createJwksVerifier({ jwksUrl: env.JWKS_URL }) });
+const app = await createService({
+  name: 'bench-upstream',
+  logLevel: env.LOG_LEVEL,
+  auth: createJwksVerifier({ jwksUrl: env.JWKS_URL }),
+});
 
-app.get('/api/v1/leads/bench/trivial', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
+app.get('/api/v1/leads/bench/trivial', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({
+  ok: true,
+}));
 
 app.get(
   '/api/v1/leads/bench/row',
@@ -49,7 +60,10 @@ app.get(
   async (request) => {
     const { tenantId } = requirePrincipal(request);
     const { rows } = await withTenant(db, tenantId, (tx) =>
-      tx.query<{ tenant_id: string; name: string }>(`SELECT tenant_id, name FROM ${env.BENCH_SCHEMA}.bench_rows WHERE tenant_id = $1`, [tenantId]),
+      tx.query<{ tenant_id: string; name: string }>(
+        `SELECT tenant_id, name FROM ${env.BENCH_SCHEMA}.bench_rows WHERE tenant_id = $1`,
+        [tenantId],
+      ),
     );
     return { tenantId: rows[0]!.tenant_id, name: rows[0]!.name };
   },

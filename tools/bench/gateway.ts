@@ -21,7 +21,14 @@ import autocannon from 'autocannon';
 import { pacedLoad } from './paced-load.ts';
 import pg from 'pg';
 import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims } from '@bizosaas/auth/testing';
-import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, ensureAppRole, ensureDatabase, tenantRlsStatements } from '@bizosaas/db/migrations';
+import {
+  APP_ROLE,
+  DEV_APP_PASSWORD,
+  DEV_WORKER_PASSWORD,
+  ensureAppRole,
+  ensureDatabase,
+  tenantRlsStatements,
+} from '@bizosaas/db/migrations';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
@@ -41,18 +48,26 @@ async function prepareDatabase(tenantId: string): Promise<string> {
   await owner.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
   await owner.query(`CREATE TABLE ${schema}.bench_rows (tenant_id uuid PRIMARY KEY, name text NOT NULL)`);
   await owner.query(tenantRlsStatements(schema, 'bench_rows'));
-  await owner.query(`GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}; GRANT SELECT ON ${schema}.bench_rows TO ${APP_ROLE}`);
+  await owner.query(
+    `GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}; GRANT SELECT ON ${schema}.bench_rows TO ${APP_ROLE}`,
+  );
   // Other tenants' rows make RLS do real filtering work.
   await owner.query(`INSERT INTO ${schema}.bench_rows SELECT gen_random_uuid(), 'other' FROM generate_series(1, 1000)`);
   await owner.query(`INSERT INTO ${schema}.bench_rows VALUES ($1, 'bench tenant')`, [tenantId]);
   // As in end-to-end-latency.ts: not inside a spread checkpoint another benchmark's WAL started.
-  await owner.query('CHECKPOINT').catch((error: Error) => console.warn(`no CHECKPOINT before the runs: ${error.message}`));
+  await owner
+    .query('CHECKPOINT')
+    .catch((error: Error) => console.warn(`no CHECKPOINT before the runs: ${error.message}`));
   await owner.end();
   return Object.assign(new URL(ownerUrl), { username: APP_ROLE, password: DEV_APP_PASSWORD }).toString();
 }
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`${args.at(-1)} exited early (${code ?? signal})`);
   });
@@ -62,7 +77,10 @@ function startProcess(args: string[], env: Record<string, string>): ChildProcess
 async function waitReady(port: number): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -79,7 +97,12 @@ interface Figures {
 /** Closed loop: each connection sends as fast as answers come back (throughput at saturation). */
 async function measure(url: string, authorization: string, duration: number): Promise<Figures> {
   const result = await autocannon({ url, connections, duration, headers: { authorization } });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 let stopping = false;
@@ -91,15 +114,37 @@ const appUrl = await prepareDatabase(tenantId);
 const closed = 'http://127.0.0.1:9';
 const children = [
   startProcess(['--import', 'tsx', 'tools/bench/gateway-upstream.ts'], {
-    PORT: String(ports.upstream), JWKS_URL: jwks.url, DATABASE_URL: appUrl, BENCH_SCHEMA: schema, LOG_LEVEL: logLevel,
+    PORT: String(ports.upstream),
+    JWKS_URL: jwks.url,
+    DATABASE_URL: appUrl,
+    BENCH_SCHEMA: schema,
+    LOG_LEVEL: logLevel,
   }),
-  startProcess([...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'apps/api-gateway/dist/main.js'], {
-    PORT: String(ports.gateway), HOST: '127.0.0.1', LOG_LEVEL: logLevel, JWKS_URL: jwks.url, REDIS_URL: redisUrl,
-    DOMAIN_REPOSITORY_URL: `http://127.0.0.1:${ports.upstream}`,
-    ...Object.fromEntries(['AI_AGENTS_URL', 'USER_MANAGEMENT_URL', 'CAMPAIGN_URL', 'ANALYTICS_URL', 'INTEGRATION_URL', 'NOTIFICATION_URL', 'EVENT_BUS_URL'].map((v) => [v, closed])),
-    RATE_LIMIT_PREFIX: `bench:gateway:${randomUUID().slice(0, 8)}:`,
-    RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_ENTERPRISE: '1000000000',
-  }),
+  startProcess(
+    [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'apps/api-gateway/dist/main.js'],
+    {
+      PORT: String(ports.gateway),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: logLevel,
+      JWKS_URL: jwks.url,
+      REDIS_URL: redisUrl,
+      DOMAIN_REPOSITORY_URL: `http://127.0.0.1:${ports.upstream}`,
+      ...Object.fromEntries(
+        [
+          'AI_AGENTS_URL',
+          'USER_MANAGEMENT_URL',
+          'CAMPAIGN_URL',
+          'ANALYTICS_URL',
+          'INTEGRATION_URL',
+          'NOTIFICATION_URL',
+          'EVENT_BUS_URL',
+        ].map((v) => [v, closed]),
+      ),
+      RATE_LIMIT_PREFIX: `bench:gateway:${randomUUID().slice(0, 8)}:`,
+      RATE_LIMIT_PER_IP: '1000000000',
+      RATE_LIMIT_ENTERPRISE: '1000000000',
+    },
+  ),
 ];
 try {
   await waitReady(ports.upstream);
@@ -121,7 +166,14 @@ try {
     // At saturation latency is connections / throughput, so the added p99 above mostly restates the
     // throughput ratio; at a paced load both sustain it is the gateway's own cost per request.
     // Both side by side in one paced run, so the machine's stalls hit them alike.
-    const [dr, gr] = await pacedLoad({ urls: [direct, gateway], headers: { authorization: token }, connections, rate, seconds, warmupSeconds: 2 });
+    const [dr, gr] = await pacedLoad({
+      urls: [direct, gateway],
+      headers: { authorization: token },
+      connections,
+      rate,
+      seconds,
+      warmupSeconds: 2,
+    });
     if (!dr || !gr) throw new Error('paced load returned no result');
     const ms = (value: number) => value.toFixed(2);
     rows.push(
@@ -129,7 +181,9 @@ try {
         `added p50 ${ms(gr.p50 - dr.p50)} ms, p99 ${ms(gr.p99 - dr.p99)} ms | failed ${dr.failed}/${gr.failed} of ${dr.sent}`,
     );
   }
-  console.log(`gateway bench: ${connections} connections, ${seconds} s per run (closed loop, then paced at ${rate} req/s to each, side by side), LOG_LEVEL=${logLevel}`);
+  console.log(
+    `gateway bench: ${connections} connections, ${seconds} s per run (closed loop, then paced at ${rate} req/s to each, side by side), LOG_LEVEL=${logLevel}`,
+  );
   for (const row of rows) console.log(row);
 } finally {
   stopping = true;

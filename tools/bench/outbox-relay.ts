@@ -18,13 +18,23 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
-  APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, WORKER_ROLE, ensureAppRole, ensureDatabase,
+  APP_ROLE,
+  DEV_APP_PASSWORD,
+  DEV_WORKER_PASSWORD,
+  WORKER_ROLE,
+  ensureAppRole,
+  ensureDatabase,
 } from '@bizosaas/db/migrations';
 import { createEvent, type EventEnvelope } from '@bizosaas/event-schemas';
 import { createRedis, ENVELOPE_FIELD, eventStreamKey, fieldValue } from '@bizosaas/messaging';
 import pg from 'pg';
 import {
-  createEventStore, createOutboxNotifier, createOutboxRelay, eventStoreDdl, outboxBacklog, type OutboxBacklog,
+  createEventStore,
+  createOutboxNotifier,
+  createOutboxRelay,
+  eventStoreDdl,
+  outboxBacklog,
+  type OutboxBacklog,
 } from '@bizosaas/event-store';
 
 const ownerUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bizosaas_bench';
@@ -51,12 +61,13 @@ async function runRelay(schema: string): Promise<void> {
   const relay = createOutboxRelay({ pool, schema, redis, batchSize, onError });
   await relay.start();
   console.log('ready');
-  process.once('SIGTERM', async () => {
+  const shutdown = async () => {
     await relay.stop();
     await pool.end();
     redis.disconnect();
     process.exit(0);
-  });
+  };
+  process.once('SIGTERM', () => void shutdown());
 }
 
 /** Appends of `txEvents` consecutive versions of one aggregate each, prepared before timing. */
@@ -73,14 +84,21 @@ function prepare(tenantId: string, appends: number): PreparedAppend[] {
     const aggregateId = aggregates[i % aggregates.length]!;
     const expectedVersion = versions.get(aggregateId) ?? 0;
     versions.set(aggregateId, expectedVersion + txEvents);
-    const events = Array.from({ length: txEvents }, (_, k) => createEvent({
-      type: 'lead.qualified', tenantId, aggregateId, aggregateVersion: expectedVersion + k + 1,
-      actor: { type: 'service', id: 'bench' },
-      data: {
-        score: { totalScore: 80, behavioralScore: null, demographicScore: null, firmographicScore: null },
-        method: 'ai', analysisId: null, notes: null,
-      },
-    }));
+    const events = Array.from({ length: txEvents }, (_, k) =>
+      createEvent({
+        type: 'lead.qualified',
+        tenantId,
+        aggregateId,
+        aggregateVersion: expectedVersion + k + 1,
+        actor: { type: 'service', id: 'bench' },
+        data: {
+          score: { totalScore: 80, behavioralScore: null, demographicScore: null, firmographicScore: null },
+          method: 'ai',
+          analysisId: null,
+          notes: null,
+        },
+      }),
+    );
     return { aggregateId, expectedVersion, events };
   });
 }
@@ -93,12 +111,12 @@ function startReader(stream: string) {
   const done = (async () => {
     let last = '0-0';
     while (!stopped) {
-      type Reply = [string, [string, string[]][]][] | null;
-      const reply = (await redis.xread('COUNT', 2000, 'BLOCK', 200, 'STREAMS', stream, last)) as Reply;
+      const reply = await redis.xread('COUNT', 2000, 'BLOCK', 200, 'STREAMS', stream, last);
       const at = now();
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         last = id;
-        const eventId = fieldValue(fields, 'id') ?? JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!).id;
+        const eventId =
+          fieldValue(fields, 'id') ?? (JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!) as { id: string }).id;
         if (!arrivals.has(eventId)) arrivals.set(eventId, at);
       }
     }
@@ -115,16 +133,24 @@ async function produce(app: pg.Pool, schema: string, namespace: string, tenantId
   const interval = 1000 / (rate / txEvents); // ms between appends, over all producers
   const start = now();
   let next = 0;
-  await Promise.all(Array.from({ length: producers }, async () => {
-    for (let i = next++; i < appends.length; i = next++) {
-      const wait = start + i * interval - now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const { aggregateId, expectedVersion, events } = appends[i]!;
-      await store.appendInOwnTransaction(app, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion, events });
-      const at = now(); // COMMIT returned
-      for (const event of events) committed.set(event.id, at);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: producers }, async () => {
+      for (let i = next++; i < appends.length; i = next++) {
+        const wait = start + i * interval - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const { aggregateId, expectedVersion, events } = appends[i]!;
+        await store.appendInOwnTransaction(app, {
+          tenantId,
+          aggregateType: 'lead',
+          aggregateId,
+          expectedVersion,
+          events,
+        });
+        const at = now(); // COMMIT returned
+        for (const event of events) committed.set(event.id, at);
+      }
+    }),
+  );
   return { committed, elapsedMs: now() - start };
 }
 
@@ -135,9 +161,11 @@ function percentile(sorted: number[], p: number): number {
 /** Starts this script in relay mode and resolves once it listens. */
 async function startRelayProcess(schema: string): Promise<ChildProcess> {
   const script = new URL(import.meta.url).pathname;
-  const relay = spawn(process.execPath, ['--import', 'tsx', script, 'relay', schema], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const relay = spawn(process.execPath, ['--import', 'tsx', script, 'relay', schema], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
-    relay.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    relay.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     relay.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
   });
   return relay;

@@ -29,13 +29,19 @@ export interface PacedLoadResult {
 }
 
 /** The value below which `share` of the sorted samples lie (nearest rank). */
-const percentile = (sorted: readonly number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+const percentile = (sorted: readonly number[], share: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
 /** One result per url, in the order given. */
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult[]> {
   const targets = options.urls.map((url) => {
     const target = new URL(url);
-    return { pool: new Pool(target.origin, { connections: options.connections }), path: `${target.pathname}${target.search}`, latencies: [] as number[], failed: 0 };
+    return {
+      pool: new Pool(target.origin, { connections: options.connections }),
+      path: `${target.pathname}${target.search}`,
+      latencies: [] as number[],
+      failed: 0,
+    };
   });
   const warmup = Math.round(options.rate * (options.warmupSeconds ?? 0));
   const total = warmup + Math.round(options.rate * options.seconds);
@@ -47,12 +53,17 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     if (wait >= 1) await sleep(wait);
     for (let k = 0; k < targets.length; k += 1) {
       const target = targets[(i + k) % targets.length]!;
-      inFlight.push(target.pool.request({ method: 'GET', path: target.path, headers: options.headers }).then(async (res) => {
-        await res.body.dump();
-        if (i < warmup) return;
-        if (res.statusCode >= 300) target.failed += 1;
-        target.latencies.push(performance.now() - due);
-      }, () => void (i >= warmup && (target.failed += 1))));
+      inFlight.push(
+        target.pool.request({ method: 'GET', path: target.path, headers: options.headers }).then(
+          async (res) => {
+            await res.body.dump();
+            if (i < warmup) return;
+            if (res.statusCode >= 300) target.failed += 1;
+            target.latencies.push(performance.now() - due);
+          },
+          () => void (i >= warmup && (target.failed += 1)),
+        ),
+      );
     }
   }
   await Promise.all(inFlight);
@@ -60,6 +71,12 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return targets.map(({ latencies, failed }) => {
     latencies.sort((a, b) => a - b);
-    return { sent: total - warmup, failed, p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) };
+    return {
+      sent: total - warmup,
+      failed,
+      p50: round(percentile(latencies, 0.5)),
+      p99: round(percentile(latencies, 0.99)),
+      max: round(latencies.at(-1) ?? 0),
+    };
   });
 }

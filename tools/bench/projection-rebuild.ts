@@ -67,7 +67,9 @@ async function main(): Promise<void> {
   const worker = new pg.Pool({ connectionString: workerUrl.toString(), max: 4 });
   try {
     await owner.query(eventStoreDdl(schema));
-    console.log(`seeding ${total.toLocaleString('en-US')} events (streams of ${streamLength}, ${tenants} tenants) into ${schema}...`);
+    console.log(
+      `seeding ${total.toLocaleString('en-US')} events (streams of ${streamLength}, ${tenants} tenants) into ${schema}...`,
+    );
     console.log(`seeded in ${(await seed(owner)).toFixed(1)} s`);
 
     const result = await rebuildProjection({ pool: worker, schema, projection: leadListProjection, batchSize: page });
@@ -78,8 +80,10 @@ async function main(): Promise<void> {
     if (result.applied !== total || rows[0]?.leads !== expected || rows[0]?.counted !== expected) {
       throw new Error(`rebuild incomplete: ${JSON.stringify({ ...result, ...rows[0], expected })}`);
     }
-    console.log(`rebuild: ${result.applied.toLocaleString('en-US')} events in ${result.seconds.toFixed(2)} s = ` +
-      `${Math.round(result.applied / result.seconds).toLocaleString('en-US')} events/s (page ${page}, ${expected.toLocaleString('en-US')} leads)`);
+    console.log(
+      `rebuild: ${result.applied.toLocaleString('en-US')} events in ${result.seconds.toFixed(2)} s = ` +
+        `${Math.round(result.applied / result.seconds).toLocaleString('en-US')} events/s (page ${page}, ${expected.toLocaleString('en-US')} leads)`,
+    );
   } finally {
     await worker.end();
     await owner.query(`DROP SCHEMA ${s} CASCADE`).catch(() => undefined);
