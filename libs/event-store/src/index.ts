@@ -22,7 +22,12 @@ export {
   type StoredSnapshot,
   type StreamRef,
 } from './store/types.ts';
-export { defineProjection, type AnyProjection, type Projection, type ProjectionTables } from './projections/projection.ts';
+export {
+  defineProjection,
+  type AnyProjection,
+  type Projection,
+  type ProjectionTables,
+} from './projections/projection.ts';
 export {
   createProjectionManager,
   type ProjectionManager,
@@ -31,16 +36,28 @@ export {
 export { rebuildProjection, type RebuildOptions, type RebuildResult } from './projections/rebuild-projection.ts';
 export { installProjection } from './projections/install-projection.ts';
 export { generationTables, projectionViews } from './projections/table-names.ts';
-export { readCheckpoint as readProjectionCheckpoint, type Checkpoint as ProjectionCheckpoint } from './projections/checkpoint.ts';
+export {
+  readCheckpoint as readProjectionCheckpoint,
+  type Checkpoint as ProjectionCheckpoint,
+} from './projections/checkpoint.ts';
 export { outboxChannel } from './schema/event-store-ddl.ts';
-export { createOutboxNotifier, type OutboxNotifier, type OutboxNotifierOptions } from './notifications/outbox-notifier.ts';
+export {
+  createOutboxNotifier,
+  type OutboxNotifier,
+  type OutboxNotifierOptions,
+} from './notifications/outbox-notifier.ts';
 export { outboxMessages, type SqlStatement } from './outbox/outbox-messages.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
 export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';
 export { projectionLag, type ProjectionLag } from './projections/projection-lag.ts';
 export { writeSideReadiness } from './readiness/write-side-readiness.ts';
-export { createInboxBatchHandler, createInboxHandler, type InboxHandlerOptions, type InboxRetryOptions } from './inbox/inbox-handler.ts';
+export {
+  createInboxBatchHandler,
+  createInboxHandler,
+  type InboxHandlerOptions,
+  type InboxRetryOptions,
+} from './inbox/inbox-handler.ts';
 export { pruneProcessedRecords, type PruneOptions, type PruneResult } from './retention/prune-processed-records.ts';
 export { createPgIdempotencyStore, type PgIdempotencyStoreOptions } from './idempotency/pg-idempotency-store.ts';
 export type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency/idempotency-store.ts';

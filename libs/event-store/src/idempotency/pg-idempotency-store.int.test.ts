@@ -10,7 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.drop());
 
-idempotencyStoreContract('postgres', async () => ({ store: createPgIdempotencyStore({ pool: scratch.app, schema: scratch.schema }) }));
+idempotencyStoreContract('postgres', async () => ({
+  store: createPgIdempotencyStore({ pool: scratch.app, schema: scratch.schema }),
+}));
 
 describe('PostgreSQL idempotency store', () => {
   it("keeps tenants apart by RLS: one tenant's row is invisible to another and to platform commands", async () => {
@@ -20,7 +22,9 @@ describe('PostgreSQL idempotency store', () => {
     await store.put(key, { fingerprint: 'f', result: { ok: true } });
     await store.put({ ...key, tenantId: null }, { fingerprint: 'platform', result: 1 });
 
-    const { rows } = await scratch.owner.query(`SELECT tenant_id FROM "${scratch.schema}".idempotency_keys WHERE idempotency_key = 'k-1' ORDER BY tenant_id`);
+    const { rows } = await scratch.owner.query(
+      `SELECT tenant_id FROM "${scratch.schema}".idempotency_keys WHERE idempotency_key = 'k-1' ORDER BY tenant_id`,
+    );
     expect(rows).toEqual([{ tenant_id: tenant }, { tenant_id: null }]);
     // Reading as another tenant through RLS directly, not through the key's scope.
     const other = await scratch.app.connect();

@@ -27,8 +27,7 @@ export function createPgIdempotencyStore({ pool, schema }: PgIdempotencyStoreOpt
     key.tenantId === null ? withClient(pool, work) : withTransaction(pool, work, { tenantId: key.tenantId });
 
   return {
-    get: (key) =>
-      scoped(key, async (client) => (await client.query<IdempotencyRecord>(select, params(key))).rows[0]),
+    get: (key) => scoped(key, async (client) => (await client.query<IdempotencyRecord>(select, params(key))).rows[0]),
     put: (key, record) =>
       scoped(key, async (client) => {
         const values = [...params(key), record.fingerprint, JSON.stringify(record.result ?? null)];

@@ -14,11 +14,13 @@ afterAll(() => scratch.drop());
 /** Work answering a new serial each run, failing when told to. */
 function serialWork() {
   const runs = { count: 0 };
-  const work = (fail = false) => async () => {
-    runs.count += 1;
-    if (fail) throw new BusinessRuleViolation('invoice.test_failure', 'asked to fail');
-    return { invoiceNumber: runs.count };
-  };
+  const work =
+    (fail = false) =>
+    async () => {
+      runs.count += 1;
+      if (fail) throw new BusinessRuleViolation('invoice.test_failure', 'asked to fail');
+      return { invoiceNumber: runs.count };
+    };
   return { runs, work };
 }
 
@@ -41,9 +43,13 @@ describe('withIdempotency on the PostgreSQL store', () => {
     const { work } = serialWork();
     const key = keyOf(randomUUID(), 'k-2');
     await withIdempotency(store(), key, { amount: '10.00', currency: 'USD' }, work());
-    expect(await withIdempotency(store(), key, { currency: 'USD', amount: '10.00' }, work())).toEqual({ invoiceNumber: 1 });
+    expect(await withIdempotency(store(), key, { currency: 'USD', amount: '10.00' }, work())).toEqual({
+      invoiceNumber: 1,
+    });
     await expect(withIdempotency(store(), key, { amount: '99.00', currency: 'USD' }, work())).rejects.toMatchObject({
-      code: 'BUSINESS_RULE_VIOLATION', status: 422, details: { rule: 'idempotency_key.reused', idempotencyKey: 'k-2' },
+      code: 'BUSINESS_RULE_VIOLATION',
+      status: 422,
+      details: { rule: 'idempotency_key.reused', idempotencyKey: 'k-2' },
     });
   });
 

@@ -28,7 +28,11 @@ export async function withIdempotency<R>(
 
 function replay<R>(record: { fingerprint: string; result: unknown }, print: string, key: string): R {
   if (record.fingerprint !== print) {
-    throw new BusinessRuleViolation('idempotency_key.reused', 'This Idempotency-Key was already used with a different request', { idempotencyKey: key });
+    throw new BusinessRuleViolation(
+      'idempotency_key.reused',
+      'This Idempotency-Key was already used with a different request',
+      { idempotencyKey: key },
+    );
   }
   return record.result as R;
 }

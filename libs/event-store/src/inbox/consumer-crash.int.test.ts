@@ -3,12 +3,23 @@ import { createConsumer, createPublisher, eventStreamKey } from '@bizosaas/messa
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startProcess, type TestProcess } from '../outbox/test-process.ts';
 import {
-  deleteNamespace, leadEvent, redisUrl, scratchStore, testRedis, uniqueNamespace, waitFor, type ScratchStore,
+  deleteNamespace,
+  leadEvent,
+  redisUrl,
+  scratchStore,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
+  type ScratchStore,
 } from '../outbox/test-support.ts';
 import { createInboxHandler } from './inbox-handler.ts';
 import { applyEffect, createEffectTables, effectCounts } from './inbox-test-support.ts';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 const fixture = 'libs/event-store/src/inbox/fixtures/consumer-process.ts';
 const redis = testRedis('consumer-crash');
 const namespace = uniqueNamespace('consumer-crash');
@@ -36,8 +47,14 @@ async function hungConsumer(label: string, env: Record<string, string> = {}) {
   await createPublisher({ redis, namespace: ns }).publishMany(events);
   const hung = events[2]!;
   const child = startProcess(fixture, {
-    APP_DATABASE_URL: urls.appUrl, SCHEMA: store.schema, REDIS_URL: redisUrl,
-    STREAM: stream, GROUP: group, CONSUMER: 'doomed', HANG_EVENT_ID: hung.id, ...env,
+    APP_DATABASE_URL: urls.appUrl,
+    SCHEMA: store.schema,
+    REDIS_URL: redisUrl,
+    STREAM: stream,
+    GROUP: group,
+    CONSUMER: 'doomed',
+    HANG_EVENT_ID: hung.id,
+    ...env,
   });
   processes.push(child);
   await child.waitForLine((line) => line === `effect-started ${hung.id}`, 'the hung effect to start');
@@ -47,11 +64,20 @@ async function hungConsumer(label: string, env: Record<string, string> = {}) {
 /** A second consumer of the group that reclaims what the first left pending, until nothing is. */
 async function rescue(stream: string, group: string) {
   const handler = createInboxHandler({
-    pool: store.app, schema: store.schema, consumer: group,
+    pool: store.app,
+    schema: store.schema,
+    consumer: group,
     handle: (event, client, delivery) => applyEffect(client, store.schema, event, delivery.deliveryCount),
   });
   const consumer = createConsumer({
-    redis, streams: [stream], group, consumer: 'rescuer', handler, blockMs: 50, claimIdleMs: 300, claimIntervalMs: 100,
+    redis,
+    streams: [stream],
+    group,
+    consumer: 'rescuer',
+    handler,
+    blockMs: 50,
+    claimIdleMs: 300,
+    claimIntervalMs: 100,
   });
   await consumer.start();
   try {
@@ -75,7 +101,9 @@ describe('consumer dying or hanging mid-handling', () => {
     await rescue(stream, group);
 
     expect(await effectsOf(events)).toEqual([1, 1, 1, 1, 1]);
-    const { rows } = await store.owner.query(`SELECT delivery FROM ${store.schema}.effects WHERE event_id = $1`, [hung.id]);
+    const { rows } = await store.owner.query(`SELECT delivery FROM ${store.schema}.effects WHERE event_id = $1`, [
+      hung.id,
+    ]);
     expect(rows).toEqual([{ delivery: 2 }]); // applied by the reclaiming delivery
   });
 

@@ -7,7 +7,11 @@ import { leadEvent, scratchStore, tenantId, type ScratchStore } from '../outbox/
 import { createInboxBatchHandler } from './inbox-handler.ts';
 import { applyEffect, createEffectTables, effectCounts, inboxCount } from './inbox-test-support.ts';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 let store: ScratchStore;
 
 beforeAll(async () => {
@@ -26,7 +30,9 @@ describe('createInboxBatchHandler', () => {
     const consumer = `batch-${randomUUID()}`;
     const seenTenants: string[] = [];
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.app, schema: store.schema, consumer,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
       handle: async (event, client) => {
         const { rows } = await client.query<{ t: string }>(`SELECT current_setting('app.current_tenant_id') AS t`);
         seenTenants.push(rows[0]!.t);
@@ -50,7 +56,9 @@ describe('createInboxBatchHandler', () => {
     const consumer = `batch-many-${randomUUID()}`;
     const calls: { tenant: string; ids: string[] }[] = [];
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.app, schema: store.schema, consumer,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
       handle: () => Promise.reject(new Error('handleBatch is given, so handle is not used')),
       handleBatch: async (events, client) => {
         const { rows } = await client.query<{ t: string }>(`SELECT current_setting('app.current_tenant_id') AS t`);
@@ -62,8 +70,10 @@ describe('createInboxBatchHandler', () => {
     await handler(items([a1]));
     await handler(items([a1, b1, a2, b2, a3, a2]));
 
-    const expected = [{ tenant: tenantId, ids: [a2.id, a3.id] }, { tenant: other, ids: [b1.id, b2.id] }]
-      .sort((x, y) => (x.tenant < y.tenant ? -1 : 1));
+    const expected = [
+      { tenant: tenantId, ids: [a2.id, a3.id] },
+      { tenant: other, ids: [b1.id, b2.id] },
+    ].sort((x, y) => (x.tenant < y.tenant ? -1 : 1));
     expect(calls).toEqual([{ tenant: tenantId, ids: [a1.id] }, ...expected]);
   });
 
@@ -71,7 +81,10 @@ describe('createInboxBatchHandler', () => {
     const consumer = `batch-across-${randomUUID()}`;
     const calls: string[][] = [];
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.worker, schema: store.schema, consumer, acrossTenants: true,
+      pool: store.worker,
+      schema: store.schema,
+      consumer,
+      acrossTenants: true,
       handle: () => Promise.reject(new Error('not used')),
       handleBatch: async (events) => void calls.push(events.map((event) => event.id)),
     });
@@ -82,15 +95,27 @@ describe('createInboxBatchHandler', () => {
 
     expect(calls).toEqual([[a.id], [b.id, c.id]]);
     const { rows } = await store.owner.query(
-      `SELECT event_id, tenant_id FROM ${store.schema}.inbox WHERE consumer = $1 ORDER BY processed_at, event_id`, [consumer],
+      `SELECT event_id, tenant_id FROM ${store.schema}.inbox WHERE consumer = $1 ORDER BY processed_at, event_id`,
+      [consumer],
     );
-    expect(new Map(rows.map((row) => [row.event_id, row.tenant_id]))).toEqual(new Map([[a.id, tenantId], [b.id, other], [c.id, tenantId]]));
+    expect(new Map(rows.map((row) => [row.event_id, row.tenant_id]))).toEqual(
+      new Map([
+        [a.id, tenantId],
+        [b.id, other],
+        [c.id, tenantId],
+      ]),
+    );
   });
 
   it('acrossTenants with the app role is refused by RLS: nothing is recorded', async () => {
     const consumer = `batch-across-app-${randomUUID()}`;
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.app, schema: store.schema, consumer, acrossTenants: true, retry: false, handle: async () => {},
+      pool: store.app,
+      schema: store.schema,
+      consumer,
+      acrossTenants: true,
+      retry: false,
+      handle: async () => {},
     });
     await expect(handler(items([leadOf(tenantId)]))).rejects.toThrow(/row-level security/);
     expect(await inboxCount(store, consumer)).toBe(0);
@@ -100,7 +125,10 @@ describe('createInboxBatchHandler', () => {
     const consumer = `batch-fail-${randomUUID()}`;
     const [a, bad, c] = [leadOf(tenantId), leadOf(tenantId), leadOf(tenantId)];
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.app, schema: store.schema, consumer, retry: false,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
+      retry: false,
       handle: async (event, client) => {
         await applyEffect(client, store.schema, event, 1);
         if (event.id === bad.id) throw new Error('projection bug');
@@ -116,7 +144,10 @@ describe('createInboxBatchHandler', () => {
   it('refuses an effect written for another tenant than the event (RLS), failing the batch', async () => {
     const consumer = `batch-rls-${randomUUID()}`;
     const handler = createInboxBatchHandler<DomainEvent>({
-      pool: store.app, schema: store.schema, consumer, retry: false,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
+      retry: false,
       handle: (event, client) => applyEffect(client, store.schema, { id: event.id, tenantId: randomUUID() }, 1),
     });
     const error = await handler(items([leadOf(tenantId)])).catch((caught: unknown) => caught);

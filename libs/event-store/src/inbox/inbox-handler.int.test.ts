@@ -1,17 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@bizosaas/event-schemas';
 import {
-  createConsumer, createPublisher, DEAD_LETTER_FIELDS, deadLetterStreamKey, eventStreamKey, fieldValue, type Delivery,
+  createConsumer,
+  createPublisher,
+  DEAD_LETTER_FIELDS,
+  deadLetterStreamKey,
+  eventStreamKey,
+  fieldValue,
+  type Delivery,
 } from '@bizosaas/messaging';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  deleteNamespace, leadEvent, scratchStore, tenantId, testRedis, uniqueNamespace, waitFor, type ScratchStore,
+  deleteNamespace,
+  leadEvent,
+  scratchStore,
+  tenantId,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
+  type ScratchStore,
 } from '../outbox/test-support.ts';
 import { createInboxHandler } from './inbox-handler.ts';
 import { applyEffect, createEffectTables, effectCounts, inboxCount } from './inbox-test-support.ts';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 const redis = testRedis('inbox');
 const namespace = uniqueNamespace('inbox');
 const publisher = createPublisher({ redis, namespace });
@@ -36,7 +53,13 @@ async function deadLetterFields(stream: string): Promise<string[]> {
   return entries[0]![1];
 }
 
-const delivery = (deliveryCount = 1): Delivery => ({ stream: 's', entryId: '1-0', deliveryCount, group: 'g', consumer: 'c' });
+const delivery = (deliveryCount = 1): Delivery => ({
+  stream: 's',
+  entryId: '1-0',
+  deliveryCount,
+  group: 'g',
+  consumer: 'c',
+});
 const newLead = () => leadEvent(randomUUID(), 1);
 
 /** Holds a row lock on counters row `id` from another session until release() is called. */
@@ -54,7 +77,9 @@ describe('createInboxHandler', () => {
   it('applies an effect once however often and however concurrently the event is delivered', async () => {
     const consumer = `once-${randomUUID()}`;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
       handle: (event, client, d) => applyEffect(client, store.schema, event, d.deliveryCount),
     });
     const event = newLead();
@@ -69,7 +94,9 @@ describe('createInboxHandler', () => {
     const consumer = `rollback-${randomUUID()}`;
     let fail = true;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
       handle: async (event, client, d) => {
         await applyEffect(client, store.schema, event, d.deliveryCount);
         if (fail) throw new Error('projection bug');
@@ -88,7 +115,10 @@ describe('createInboxHandler', () => {
   it('does not acknowledge when the handler swallowed an SQL error (COMMIT would roll back)', async () => {
     const consumer = `swallowed-${randomUUID()}`;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer, retry: false,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
+      retry: false,
       handle: async (event, client) => {
         await applyEffect(client, store.schema, event, 1);
         await client.query('SELECT 1 / 0').catch(() => {});
@@ -100,21 +130,33 @@ describe('createInboxHandler', () => {
 
   it('runs the effect under the event tenant: RLS keeps it from touching another tenant', async () => {
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: `rls-${randomUUID()}`, retry: false,
+      pool: store.app,
+      schema: store.schema,
+      consumer: `rls-${randomUUID()}`,
+      retry: false,
       handle: (event, client) => applyEffect(client, store.schema, { ...event, tenantId: randomUUID() }, 1),
     });
     await expect(handler(newLead(), delivery())).rejects.toThrow(/row-level security/);
   });
 
-  it("refuses an event whose id or tenant is not a UUID before running anything (the ids are inlined in the inbox SQL)", async () => {
+  it('refuses an event whose id or tenant is not a UUID before running anything (the ids are inlined in the inbox SQL)', async () => {
     let ran = 0;
     const consumer = `ids-${randomUUID()}`;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer, retry: false,
+      pool: store.app,
+      schema: store.schema,
+      consumer,
+      retry: false,
       handle: async () => void (ran += 1),
     });
-    await expect(handler({ ...newLead(), id: "x'); DROP TABLE inbox; --" }, delivery())).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: 'Event has an invalid id' });
-    await expect(handler({ ...newLead(), tenantId: 'nope' }, delivery())).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: 'Event has an invalid tenantId' });
+    await expect(handler({ ...newLead(), id: "x'); DROP TABLE inbox; --" }, delivery())).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'Event has an invalid id',
+    });
+    await expect(handler({ ...newLead(), tenantId: 'nope' }, delivery())).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'Event has an invalid tenantId',
+    });
     expect(ran).toBe(0);
     expect(await inboxCount(store, consumer)).toBe(0);
   });
@@ -123,7 +165,10 @@ describe('createInboxHandler', () => {
     const release = await holdCounterLock(1);
     let attempts = 0;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: `retry-${randomUUID()}`, lockTimeoutMs: 50,
+      pool: store.app,
+      schema: store.schema,
+      consumer: `retry-${randomUUID()}`,
+      lockTimeoutMs: 50,
       retry: { maxRetries: 20, initialDelayMs: 10, maxDelayMs: 50 },
       handle: async (event, client) => {
         attempts += 1;
@@ -144,7 +189,9 @@ describe('createInboxHandler', () => {
   it('does not retry a non-transient error in process', async () => {
     let attempts = 0;
     const handler = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: `bug-${randomUUID()}`,
+      pool: store.app,
+      schema: store.schema,
+      consumer: `bug-${randomUUID()}`,
       retry: { maxRetries: 5, initialDelayMs: 1 },
       handle: async () => {
         attempts += 1;
@@ -157,10 +204,22 @@ describe('createInboxHandler', () => {
 });
 
 describe('inbox handler under a messaging consumer', () => {
-  const runConsumer = async (stream: string, group: string, handler: (e: DomainEvent, d: Delivery) => Promise<void>, until: () => Promise<boolean>) => {
+  const runConsumer = async (
+    stream: string,
+    group: string,
+    handler: (e: DomainEvent, d: Delivery) => Promise<void>,
+    until: () => Promise<boolean>,
+  ) => {
     const consumer = createConsumer({
-      redis, streams: [stream], group, consumer: 'c1', handler,
-      blockMs: 50, claimIdleMs: 50, claimIntervalMs: 50, maxDeliveries: 3,
+      redis,
+      streams: [stream],
+      group,
+      consumer: 'c1',
+      handler,
+      blockMs: 50,
+      claimIdleMs: 50,
+      claimIntervalMs: 50,
+      maxDeliveries: 3,
     });
     await consumer.start();
     try {
@@ -177,13 +236,20 @@ describe('inbox handler under a messaging consumer', () => {
     await publisher.publishMany([event, event, event]);
     let handled = 0;
     const inbox = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: group,
+      pool: store.app,
+      schema: store.schema,
+      consumer: group,
       handle: (e, client, d) => applyEffect(client, store.schema, e, d.deliveryCount),
     });
-    await runConsumer(stream, group, async (e, d) => {
-      await inbox(e, d);
-      handled += 1;
-    }, async () => handled === 3);
+    await runConsumer(
+      stream,
+      group,
+      async (e, d) => {
+        await inbox(e, d);
+        handled += 1;
+      },
+      async () => handled === 3,
+    );
 
     expect((await effectCounts(store)).get(event.id)).toBe(1);
     expect((await redis.xpending(stream, group))[0]).toBe(0);
@@ -196,7 +262,9 @@ describe('inbox handler under a messaging consumer', () => {
     await createPublisher({ redis, namespace: `${namespace}:poison` }).publishMany([before, poison, after]);
     let poisonAttempts = 0;
     const inbox = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: group,
+      pool: store.app,
+      schema: store.schema,
+      consumer: group,
       handle: async (e, client, d) => {
         await applyEffect(client, store.schema, e, d.deliveryCount);
         if (e.id === poison.id) {
@@ -225,7 +293,10 @@ describe('inbox handler under a messaging consumer', () => {
     const release = await holdCounterLock(2);
     let attempts = 0;
     const inbox = createInboxHandler({
-      pool: store.app, schema: store.schema, consumer: group, lockTimeoutMs: 20,
+      pool: store.app,
+      schema: store.schema,
+      consumer: group,
+      lockTimeoutMs: 20,
       retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 20 },
       handle: async (_e, client) => {
         attempts += 1;

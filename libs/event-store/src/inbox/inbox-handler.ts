@@ -1,8 +1,15 @@
 import { ConcurrencyError, ValidationError } from '@bizosaas/ddd-kernel';
 import type { DomainEvent } from '@bizosaas/event-schemas';
-import { isTransientError, type BatchItem, type Delivery, type EventBatchHandler, type EventHandler } from '@bizosaas/messaging';
+import {
+  isTransientError,
+  type BatchItem,
+  type Delivery,
+  type EventBatchHandler,
+  type EventHandler,
+} from '@bizosaas/messaging';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
+import { queryStatements } from '../store/query-statements.ts';
 
 /** In-process retries of transient failures, before the delivery fails back to the stream. */
 export interface InboxRetryOptions {
@@ -60,11 +67,14 @@ interface InboxEvent {
  * (cockatiel); then the error reaches the consumer, which redelivers the entry later and
  * dead-letters it after maxDeliveries.
  */
-export function createInboxHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventHandler<E> {
+export function createInboxHandler<E extends InboxEvent = DomainEvent>(
+  options: InboxHandlerOptions<E>,
+): EventHandler<E> {
   const record = inboxRecorder(options);
   const attempt = (event: E, delivery: Delivery) =>
     inInboxTransaction(options, async (client, begin) => {
-      if ((await record(client, event.tenantId, [event], begin())).length === 1) await options.handle(event, client, delivery);
+      if ((await record(client, event.tenantId, [event], begin())).length === 1)
+        await options.handle(event, client, delivery);
     });
   return withRetries(options.retry, attempt);
 }
@@ -77,16 +87,25 @@ export function createInboxHandler<E extends InboxEvent = DomainEvent>(options: 
  * by one). If any effect fails the batch rolls back and the consumer hands its events to the
  * per-event handler (createInboxHandler with the same options), which isolates the bad one.
  */
-export function createInboxBatchHandler<E extends InboxEvent = DomainEvent>(options: InboxHandlerOptions<E>): EventBatchHandler<E> {
+export function createInboxBatchHandler<E extends InboxEvent = DomainEvent>(
+  options: InboxHandlerOptions<E>,
+): EventBatchHandler<E> {
   const record = inboxRecorder(options);
   const attempt = (batch: readonly BatchItem<E>[]) =>
     inInboxTransaction(options, async (client, begin) => {
       const groups = options.acrossTenants ? [['', [...batch]] as const] : byTenant(batch);
       for (const [tenantId, items] of groups) {
-        const fresh = await record(client, tenantId, items.map(({ event }) => event), begin());
+        const fresh = await record(
+          client,
+          tenantId,
+          items.map(({ event }) => event),
+          begin(),
+        );
         if (fresh.length === 0) continue;
         if (options.handleBatch) await options.handleBatch(fresh, client);
-        else for (const event of fresh) await options.handle(event, client, items.find((item) => item.event === event)!.delivery);
+        else
+          for (const event of fresh)
+            await options.handle(event, client, items.find((item) => item.event === event)!.delivery);
       }
     });
   return withRetries(options.retry, attempt);
@@ -115,12 +134,15 @@ function inboxRecorder<E extends InboxEvent>(options: InboxHandlerOptions<E>) {
       throw new ValidationError(`Event has an invalid ${path}`, [{ path, message: 'must be a UUID' }]);
     }
     const uuids = (values: string[]) => `'{${values.join(',')}}'::uuid[]`;
-    const results = (await client.query(`${begin}WITH tenant AS (SELECT set_config('app.current_tenant_id', '${tenantId}', true))
+    const results = await queryStatements<{ event_id: string }>(
+      client,
+      `${begin}WITH tenant AS (SELECT set_config('app.current_tenant_id', '${tenantId}', true))
       INSERT INTO ${table} (consumer, event_id, tenant_id)
       SELECT ${consumer}, e.id, e.tenant_id
       FROM tenant, unnest(${uuids(events.map((event) => event.id))}, ${uuids(events.map((event) => event.tenantId))}) AS e(id, tenant_id)
-      ON CONFLICT DO NOTHING RETURNING event_id`)) as unknown as pg.QueryResult<{ event_id: string }> | pg.QueryResult<{ event_id: string }>[];
-    const { rows } = Array.isArray(results) ? results.at(-1)! : results;
+      ON CONFLICT DO NOTHING RETURNING event_id`,
+    );
+    const { rows } = results.at(-1)!;
     const fresh = new Set(rows.map((row) => row.event_id));
     // A redelivered batch may hold an event twice: only its first copy is new.
     return events.filter((event) => fresh.delete(event.id.toLowerCase()));
@@ -155,9 +177,13 @@ async function inInboxTransaction<E>(
     if (opening !== '') return; // nothing was sent: no transaction to commit
     const committed = await client.query('COMMIT');
     // A handler that swallowed an SQL error leaves an aborted transaction: COMMIT then rolls back.
-    if (committed.command !== 'COMMIT') throw new Error('inbox transaction was rolled back (a statement in the handler failed)');
+    if (committed.command !== 'COMMIT')
+      throw new Error('inbox transaction was rolled back (a statement in the handler failed)');
   } catch (error) {
-    reusable = await client.query('ROLLBACK').then(() => true, () => false);
+    reusable = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
     throw error;
   } finally {
     client.off('error', ignore);
@@ -165,16 +191,22 @@ async function inInboxTransaction<E>(
   }
 }
 
-function withRetries<A extends unknown[]>(options: InboxRetryOptions | false | undefined, attempt: (...args: A) => Promise<void>) {
+function withRetries<A extends unknown[]>(
+  options: InboxRetryOptions | false | undefined,
+  attempt: (...args: A) => Promise<void>,
+) {
   if (options === false) return attempt;
   const { maxRetries = 3, initialDelayMs = 100, maxDelayMs = 2_000, isTransient = retriable } = options ?? {};
-  const policy = retry(handleWhen((error) => isTransient(error)), {
-    maxAttempts: maxRetries,
-    backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
-  });
+  const policy = retry(
+    handleWhen((error) => isTransient(error)),
+    {
+      maxAttempts: maxRetries,
+      backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
+    },
+  );
   return (...args: A) => policy.execute(() => attempt(...args));
 }
 
 const ignore = () => {};
-const retriable = (error: unknown) => isTransientError(error) || (error instanceof ConcurrencyError);
+const retriable = (error: unknown) => isTransientError(error) || error instanceof ConcurrencyError;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -15,19 +15,29 @@ export async function createEffectTables(store: ScratchStore): Promise<void> {
   await store.owner.query(`
     CREATE TABLE ${s}.effects (event_id uuid NOT NULL, tenant_id uuid NOT NULL, delivery integer NOT NULL);
     CREATE TABLE ${s}.counters (id integer PRIMARY KEY, tenant_id uuid NOT NULL, n integer NOT NULL DEFAULT 0);
-    ${tables.map((table) => `
+    ${tables
+      .map(
+        (table) => `
       ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
       ALTER TABLE ${s}.${table} FORCE ROW LEVEL SECURITY;
       CREATE POLICY tenant_isolation ON ${s}.${table} TO ${APP_ROLE} USING (tenant_id = ${tenant}) WITH CHECK (tenant_id = ${tenant});
-      GRANT SELECT, INSERT, UPDATE ON ${s}.${table} TO ${APP_ROLE};`).join('\n')}
+      GRANT SELECT, INSERT, UPDATE ON ${s}.${table} TO ${APP_ROLE};`,
+      )
+      .join('\n')}
   `);
 }
 
 /** The effect every test handler applies: one row in `effects`. */
-export async function applyEffect(client: pg.ClientBase, schema: string, event: { id: string; tenantId: string }, delivery: number) {
-  await client.query(`INSERT INTO ${pg.escapeIdentifier(schema)}.effects (event_id, tenant_id, delivery) VALUES ($1, $2, $3)`, [
-    event.id, event.tenantId, delivery,
-  ]);
+export async function applyEffect(
+  client: pg.ClientBase,
+  schema: string,
+  event: { id: string; tenantId: string },
+  delivery: number,
+) {
+  await client.query(
+    `INSERT INTO ${pg.escapeIdentifier(schema)}.effects (event_id, tenant_id, delivery) VALUES ($1, $2, $3)`,
+    [event.id, event.tenantId, delivery],
+  );
 }
 
 /** How many times the effect of each event was applied (owner view, all tenants). */
@@ -40,7 +50,8 @@ export async function effectCounts(store: ScratchStore): Promise<Map<string, num
 
 export async function inboxCount(store: ScratchStore, consumer: string): Promise<number> {
   const { rows } = await store.owner.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${pg.escapeIdentifier(store.schema)}.inbox WHERE consumer = $1`, [consumer],
+    `SELECT count(*) AS n FROM ${pg.escapeIdentifier(store.schema)}.inbox WHERE consumer = $1`,
+    [consumer],
   );
   return Number(rows[0]!.n);
 }

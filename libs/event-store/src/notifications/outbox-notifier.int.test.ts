@@ -36,7 +36,14 @@ async function settle(): Promise<void> {
 
 const input = (tenantId: string, outbox = true) => {
   const aggregateId = newAggregateId();
-  return { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: leadEvents(tenantId, aggregateId, 0, 2), outbox };
+  return {
+    tenantId,
+    aggregateType: 'lead',
+    aggregateId,
+    expectedVersion: 0,
+    events: leadEvents(tenantId, aggregateId, 0, 2),
+    outbox,
+  };
 };
 
 describe('outbox notifications come from the writer, after the commit', () => {
@@ -70,10 +77,14 @@ describe('outbox notifications come from the writer, after the commit', () => {
     expect(received).toHaveLength(1);
 
     let used: object | undefined;
-    await withTransaction(scratch.app, async (client) => {
-      used = client;
-      await store.append(client, input(tenant));
-    }, { tenantId: tenant });
+    await withTransaction(
+      scratch.app,
+      async (client) => {
+        used = client;
+        await store.append(client, input(tenant));
+      },
+      { tenantId: tenant },
+    );
     await settle();
     expect(received).toHaveLength(1); // nobody said it committed
     store.committed(used as never);

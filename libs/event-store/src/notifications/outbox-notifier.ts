@@ -5,7 +5,7 @@ import { outboxChannel } from '../schema/event-store-ddl.ts';
 /** Wakes the outbox relays (and projection managers) of one schema after outbox rows committed. */
 export interface OutboxNotifier {
   /** Fire and forget: wakes this process's subscribers at once, then NOTIFYs the others; never throws. */
-  notify(): void;
+  notify(this: void): void;
   /** Wakes `wake` in-process on every notify() (a relay or projection manager of this process); returns the unsubscribe. */
   subscribe(wake: () => void): () => void;
   /** Resolves when no NOTIFY is in flight or waiting (shutdown, tests). */
@@ -32,7 +32,12 @@ export interface OutboxNotifierOptions {
  * Relays listen on every replica and poll as the fallback, so a NOTIFY lost to a crash between
  * the commit and this call delays rows by one poll interval, never loses them.
  */
-export function createOutboxNotifier({ pool, schema, minIntervalMs = 10, onError = () => {} }: OutboxNotifierOptions): OutboxNotifier {
+export function createOutboxNotifier({
+  pool,
+  schema,
+  minIntervalMs = 10,
+  onError = () => {},
+}: OutboxNotifierOptions): OutboxNotifier {
   const channel = outboxChannel(schema);
   const subscribers = new Set<() => void>();
   let inFlight: Promise<void> | undefined;

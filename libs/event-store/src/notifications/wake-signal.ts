@@ -4,7 +4,7 @@
  * batch makes the loop run again at once instead of sleeping a whole poll interval.
  */
 export interface WakeSignal {
-  wake(): void;
+  wake(this: void): void;
   /** Resolves at the next wake (at once if one is pending) or after `timeoutMs`; clears it. */
   wait(timeoutMs: number): Promise<void>;
   /** Forgets a pending wake (called right before reading, which sees everything committed so far). */

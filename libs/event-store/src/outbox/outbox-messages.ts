@@ -14,7 +14,11 @@ export interface SqlStatement {
  * in the transaction of the change, with the events' tenant set (RLS), and waking the relays
  * after the commit (OutboxNotifier). The relay publishes each envelope as given, in order.
  */
-export function outboxMessages(schema: string, events: readonly EventEnvelope[], namespace = DEFAULT_STREAM_NAMESPACE): SqlStatement {
+export function outboxMessages(
+  schema: string,
+  events: readonly EventEnvelope[],
+  namespace = DEFAULT_STREAM_NAMESPACE,
+): SqlStatement {
   const rows = events.map((event) => ({ d: event, k: eventStreamKey(event.aggregateType, namespace) }));
   return {
     text: `INSERT INTO ${quotedSchema(schema)}.outbox (event_id, tenant_id, stream_key, envelope)

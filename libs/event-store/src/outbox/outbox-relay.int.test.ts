@@ -1,16 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, type DomainEvent } from '@bizosaas/event-schemas';
 import { createConsumer, ENVELOPE_FIELD, eventStreamKey, fieldValue } from '@bizosaas/messaging';
-import { Registry, type Metric } from 'prom-client';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createOutboxNotifier } from '../notifications/outbox-notifier.ts';
 import {
-  commitEvents, commitMessages, deleteNamespace, leadEvent, outboxCount, scratchStore, streamEventIds, testRedis, uniqueNamespace, waitFor,
+  commitEvents,
+  commitMessages,
+  deleteNamespace,
+  leadEvent,
+  outboxCount,
+  scratchStore,
+  streamEventIds,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
   type ScratchStore,
 } from './test-support.ts';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 const redis = testRedis('outbox-relay');
 let store: ScratchStore;
 
@@ -62,7 +75,7 @@ async function firstSeenVersions(stream: string): Promise<Map<string, number[]>>
 }
 
 const metricValue = async (registry: Registry, name: string) => {
-  const metric = registry.getSingleMetric(name) as Metric | undefined;
+  const metric = registry.getSingleMetric(name);
   const { values } = await metric!.get();
   return values.find((v) => v.labels.schema === store.schema && !('le' in v.labels))?.value;
 };
@@ -71,15 +84,28 @@ describe('outbox relay', () => {
   it('publishes committed rows in position order as entries the messaging consumer parses, and empties the outbox', async () => {
     await withNamespace(async (namespace, stream) => {
       const events = interleaved(4, 5);
-      for (let i = 0; i < events.length; i += 7) await commitEvents(store.app, store.schema, namespace, events.slice(i, i + 7));
-      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, batchSize: 6, pollIntervalMs: 600_000 });
+      for (let i = 0; i < events.length; i += 7)
+        await commitEvents(store.app, store.schema, namespace, events.slice(i, i + 7));
+      const relay = createOutboxRelay({
+        pool: store.worker,
+        schema: store.schema,
+        redis,
+        batchSize: 6,
+        pollIntervalMs: 600_000,
+      });
 
-      await running([relay], () => waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'empty outbox'));
+      await running([relay], () =>
+        waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'empty outbox'),
+      );
 
       expect(await streamEventIds(redis, stream)).toEqual(events.map((event) => event.id));
       const received: DomainEvent[] = [];
       const consumer = createConsumer({
-        redis, streams: [stream], group: 'check', consumer: 'c1', blockMs: 100,
+        redis,
+        streams: [stream],
+        group: 'check',
+        consumer: 'c1',
+        blockMs: 100,
         handler: async (event) => void received.push(event),
       });
       await consumer.start();
@@ -97,42 +123,60 @@ describe('outbox relay', () => {
       await commitEvents(store.app, store.schema, namespace, later);
       const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
 
-      await running([relay], () => waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'empty outbox'));
+      await running([relay], () =>
+        waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'empty outbox'),
+      );
 
-      const published = ((await redis.xrange(stream, '-', '+')) as [string, string[]][])
-        .map(([, fields]) => parseEvent(JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!)));
+      const published = ((await redis.xrange(stream, '-', '+')) as [string, string[]][]).map(([, fields]) =>
+        parseEvent(JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!)),
+      );
       expect(published).toEqual([...appended, ...messages, ...later]);
     });
   });
 
   // The relay's own notifier wakes it in-process (relay.wake); other replicas' notifiers through NOTIFY.
   it.each([
-    ['by NOTIFY (a writer in another process)', (_relay: OutboxRelay) => createOutboxNotifier({ pool: store.app, schema: store.schema }).notify],
+    [
+      'by NOTIFY (a writer in another process)',
+      (_relay: OutboxRelay) => createOutboxNotifier({ pool: store.app, schema: store.schema }).notify,
+    ],
     ['in-process by wake(), with no NOTIFY', (relay: OutboxRelay) => relay.wake],
-  ])('is woken %s: rows committed after it went idle arrive although the poll interval is ten minutes', async (_how, wakeUp) => {
-    await withNamespace(async (namespace, stream) => {
-      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
-      const wake = wakeUp(relay);
-      await running([relay], async () => {
-        // Once the first pass has found the outbox empty, the relay waits.
-        await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first pass');
-        for (let round = 0; round < 3; round++) {
-          const later = interleaved(2, 1);
-          await commitEvents(store.app, store.schema, namespace, later);
-          wake();
-          await waitFor(async () => (await streamEventIds(redis, stream)).includes(later[1]!.id), `woken round ${round}`);
-        }
+  ])(
+    'is woken %s: rows committed after it went idle arrive although the poll interval is ten minutes',
+    async (_how, wakeUp) => {
+      await withNamespace(async (namespace, stream) => {
+        const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000 });
+        const wake = wakeUp(relay);
+        await running([relay], async () => {
+          // Once the first pass has found the outbox empty, the relay waits.
+          await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'first pass');
+          for (let round = 0; round < 3; round++) {
+            const later = interleaved(2, 1);
+            await commitEvents(store.app, store.schema, namespace, later);
+            wake();
+            await waitFor(
+              async () => (await streamEventIds(redis, stream)).includes(later[1]!.id),
+              `woken round ${round}`,
+            );
+          }
+        });
+        expect(await streamEventIds(redis, stream)).toHaveLength(6);
       });
-      expect(await streamEventIds(redis, stream)).toHaveLength(6);
-    });
-  });
+    },
+  );
 
   it('reports backlog, age of the oldest row, published total and batch duration on the registry', async () => {
     await withNamespace(async (namespace) => {
       const registry = new Registry();
       const events = interleaved(3, 3);
       await commitEvents(store.app, store.schema, namespace, events);
-      const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 600_000, metrics: registry });
+      const relay = createOutboxRelay({
+        pool: store.worker,
+        schema: store.schema,
+        redis,
+        pollIntervalMs: 600_000,
+        metrics: registry,
+      });
 
       expect(await metricValue(registry, 'outbox_backlog_rows')).toBe(9);
       expect(await metricValue(registry, 'outbox_oldest_age_seconds')).toBeGreaterThan(0);
@@ -154,18 +198,27 @@ describe('outbox relay', () => {
       // Each relay with its own Redis connection, as replicas have.
       const connections = [1, 2].map((n) => testRedis(`relay-${n}`));
       const relays = connections.map((connection) =>
-        createOutboxRelay({ pool: store.worker, schema: store.schema, redis: connection, batchSize: 5, pollIntervalMs: 50, beforeCommit }),
+        createOutboxRelay({
+          pool: store.worker,
+          schema: store.schema,
+          redis: connection,
+          batchSize: 5,
+          pollIntervalMs: 50,
+          beforeCommit,
+        }),
       );
       const producers = 4;
       const versions = 12;
       /** Small transactions from concurrent producers: positions interleave across them. */
-      const produce = () => Promise.all(
-        Array.from({ length: producers }, async () => {
-          const events = interleaved(3, versions);
-          for (let i = 0; i < events.length; i += 2) await commitEvents(store.app, store.schema, namespace, events.slice(i, i + 2));
-          return events;
-        }),
-      );
+      const produce = () =>
+        Promise.all(
+          Array.from({ length: producers }, async () => {
+            const events = interleaved(3, versions);
+            for (let i = 0; i < events.length; i += 2)
+              await commitEvents(store.app, store.schema, namespace, events.slice(i, i + 2));
+            return events;
+          }),
+        );
       const backlog = await produce(); // both relays start on a full outbox
       const all = await running(relays, async () => {
         const live = await produce();
@@ -192,7 +245,11 @@ describe('outbox relay', () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const relay = createOutboxRelay({
-        pool: store.worker, schema: store.schema, redis, batchSize: 5, pollIntervalMs: 600_000,
+        pool: store.worker,
+        schema: store.schema,
+        redis,
+        batchSize: 5,
+        pollIntervalMs: 600_000,
         async beforeCommit() {
           reached();
           await gate;

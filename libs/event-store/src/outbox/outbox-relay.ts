@@ -39,7 +39,7 @@ export interface OutboxRelay {
   /** Starts LISTENing and relaying in the background. */
   start(): Promise<void>;
   /** There may be new rows: run a batch now (e.g. `notifier.subscribe(relay.wake)` in the writing process). */
-  wake(): void;
+  wake(this: void): void;
   /** Finishes the batch in hand (publish, delete, commit), stops listening, resolves. Leaves the pool and Redis open. */
   stop(): Promise<void>;
 }
@@ -56,7 +56,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const onError = options.onError ?? (() => {});
   const context: BatchContext = {
-    schema, redis: options.redis, batchSize,
+    schema,
+    redis: options.redis,
+    batchSize,
     transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? 30_000,
     ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
   };

@@ -3,11 +3,11 @@ import { toStreamFields } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { EVENT_COLUMNS, toRawEnvelope, type EventRow } from '../store/event-row.ts';
+import { queryStatements } from '../store/query-statements.ts';
 
 /** What one pass of the relay did. */
 export type BatchOutcome =
-  | { kind: 'busy' }
-  | { kind: 'published'; count: number; firstPosition?: string; lastPosition?: string };
+  { kind: 'busy' } | { kind: 'published'; count: number; firstPosition?: string; lastPosition?: string };
 
 export interface BatchContext {
   schema: string;
@@ -39,7 +39,8 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
   // the planner's estimates of a young, churning outbox chose a hash join over the whole events
   // table for every batch until autovacuum analysed it.
   // o.position in ORDER BY: a bare name there would mean the text output column.
-  const results = (await client.query(
+  const results = await queryStatements(
+    client,
     `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
      SELECT ${lock} AS locked;
      SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
@@ -48,7 +49,7 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
            ORDER BY position LIMIT ${Math.trunc(context.batchSize)} FOR UPDATE SKIP LOCKED) o
      LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
      ORDER BY o.position`,
-  )) as unknown as pg.QueryResult[];
+  );
   const locked = (results.at(-2)?.rows[0] as { locked?: boolean } | undefined)?.locked === true;
   const rows = (results.at(-1)?.rows ?? []) as OutboxRow[];
   if (rows.length === 0 && !locked) {
@@ -64,9 +65,10 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
   const lastPosition = rows.at(-1)!.position;
   await context.beforeCommit?.({ count: rows.length, firstPosition, lastPosition });
   // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
-  const committed = (await client.query(
+  const committed = await queryStatements(
+    client,
     `DELETE FROM ${s}.outbox WHERE position = ANY('{${rows.map((row) => row.position).join(',')}}'::bigint[]); COMMIT`,
-  )) as unknown as pg.QueryResult[];
+  );
   if (committed.at(-1)?.command !== 'COMMIT') throw new Error('outbox relay transaction did not commit');
   return { kind: 'published', count: rows.length, firstPosition, lastPosition };
 }
@@ -78,7 +80,8 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
 async function publish(redis: Redis, rows: readonly OutboxRow[]): Promise<void> {
   const pipeline = redis.pipeline();
   for (const row of rows) {
-    const envelope = row.envelope ?? (toRawEnvelope(row as EventRow) as unknown as EventEnvelope);
+    // Stored events were parsed before they were appended: the relay forwards them as stored.
+    const envelope = row.envelope ?? (toRawEnvelope(row as EventRow) as EventEnvelope);
     pipeline.xadd(row.stream_key, '*', ...toStreamFields(envelope));
   }
   const results = (await pipeline.exec()) ?? [];

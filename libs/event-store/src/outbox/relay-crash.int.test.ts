@@ -5,11 +5,24 @@ import { createOutboxRelay } from './outbox-relay.ts';
 import type { BatchOutcome as OutboxBatchOutcome } from './relay-batch.ts';
 import { startProcess, type TestProcess } from './test-process.ts';
 import {
-  commitEvents, deleteNamespace, leadEvent, outboxCount, redisUrl, scratchStore, streamEventIds, testRedis,
-  uniqueNamespace, waitFor, type ScratchStore,
+  commitEvents,
+  deleteNamespace,
+  leadEvent,
+  outboxCount,
+  redisUrl,
+  scratchStore,
+  streamEventIds,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
+  type ScratchStore,
 } from './test-support.ts';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 const fixture = 'libs/event-store/src/outbox/fixtures/relay-process.ts';
 const redis = testRedis('relay-crash');
 const namespace = uniqueNamespace('relay-crash');
@@ -29,7 +42,12 @@ afterAll(async () => {
 });
 
 function relayProcess(env: Record<string, string> = {}): TestProcess {
-  const relay = startProcess(fixture, { WORKER_DATABASE_URL: urls.workerUrl, SCHEMA: store.schema, REDIS_URL: redisUrl, ...env });
+  const relay = startProcess(fixture, {
+    WORKER_DATABASE_URL: urls.workerUrl,
+    SCHEMA: store.schema,
+    REDIS_URL: redisUrl,
+    ...env,
+  });
   processes.push(relay);
   return relay;
 }
@@ -48,7 +66,10 @@ async function produce(aggregates: number, versions: number): Promise<string[]> 
 
 async function drainWithFreshRelay(): Promise<void> {
   const relay = relayProcess();
-  await waitFor(async () => (await outboxCount(store.owner, store.schema)) === 0, 'restarted relay to empty the outbox');
+  await waitFor(
+    async () => (await outboxCount(store.owner, store.schema)) === 0,
+    'restarted relay to empty the outbox',
+  );
   await relay.kill('SIGTERM');
 }
 
@@ -57,7 +78,11 @@ async function expectFirstSeenInVersionOrder(): Promise<void> {
   const seen = new Set<string>();
   const last = new Map<string, number>();
   for (const [, fields] of (await redis.xrange(stream, '-', '+')) as [string, string[]][]) {
-    const event = JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!) as { id: string; aggregateId: string; aggregateVersion: number };
+    const event = JSON.parse(fieldValue(fields, ENVELOPE_FIELD)!) as {
+      id: string;
+      aggregateId: string;
+      aggregateVersion: number;
+    };
     if (seen.has(event.id)) continue;
     seen.add(event.id);
     expect(event.aggregateVersion).toBe((last.get(event.aggregateId) ?? 0) + 1);
@@ -88,11 +113,18 @@ describe('outbox relay killed with SIGKILL', () => {
     await active.waitForLine((line) => line.startsWith('published'), 'active relay mid-batch');
     const outcomes: OutboxBatchOutcome[] = [];
     const standby = createOutboxRelay({
-      pool: store.worker, schema: store.schema, redis, pollIntervalMs: 50, onBatch: (outcome) => outcomes.push(outcome),
+      pool: store.worker,
+      schema: store.schema,
+      redis,
+      pollIntervalMs: 50,
+      onBatch: (outcome) => outcomes.push(outcome),
     });
     await standby.start();
     try {
-      await waitFor(() => outcomes.filter((o) => o.kind === 'busy').length >= 3, 'standby to find the relay lock taken');
+      await waitFor(
+        () => outcomes.filter((o) => o.kind === 'busy').length >= 3,
+        'standby to find the relay lock taken',
+      );
       expect(outcomes.every((o) => o.kind === 'busy')).toBe(true);
       expect((await streamEventIds(redis, stream)).slice(before.length)).toEqual(ids.slice(0, 10));
 

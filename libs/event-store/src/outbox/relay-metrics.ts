@@ -29,14 +29,29 @@ export function relayMetrics(registry: Registry | undefined, schema: string, bac
   if (!registry) return { published() {}, batchSeconds() {}, close() {} };
   const gauges = backlogGauges(registry);
   gauges.sources.set(schema, backlog);
-  const published = singleMetric(registry, 'outbox_published_total', () => new Counter({
-    name: 'outbox_published_total', help: 'Outbox rows published to Redis Streams (duplicates after a crash included).',
-    labelNames: ['schema'], registers: [registry],
-  }));
-  const duration = singleMetric(registry, 'outbox_relay_batch_duration_seconds', () => new Histogram({
-    name: 'outbox_relay_batch_duration_seconds', help: 'One relay transaction: claim, XADD pipeline, delete, commit.',
-    labelNames: ['schema'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
-  }));
+  const published = singleMetric(
+    registry,
+    'outbox_published_total',
+    () =>
+      new Counter({
+        name: 'outbox_published_total',
+        help: 'Outbox rows published to Redis Streams (duplicates after a crash included).',
+        labelNames: ['schema'],
+        registers: [registry],
+      }),
+  );
+  const duration = singleMetric(
+    registry,
+    'outbox_relay_batch_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'outbox_relay_batch_duration_seconds',
+        help: 'One relay transaction: claim, XADD pipeline, delete, commit.',
+        labelNames: ['schema'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+  );
   return {
     published: (count) => published.inc({ schema }, count),
     batchSeconds: (seconds) => duration.observe({ schema }, seconds),
@@ -63,14 +78,19 @@ function backlogGauges(registry: Registry): BacklogGauges {
   const gauges: BacklogGauges = {
     sources,
     rows: new Gauge({
-      name: 'outbox_backlog_rows', help: 'Outbox rows not yet published.', labelNames: ['schema'], registers: [registry],
+      name: 'outbox_backlog_rows',
+      help: 'Outbox rows not yet published.',
+      labelNames: ['schema'],
+      registers: [registry],
       async collect() {
         for (const [schema, backlog] of await read()) this.set({ schema }, backlog.rows);
       },
     }),
     age: new Gauge({
-      name: 'outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row (0 when empty).',
-      labelNames: ['schema'], registers: [registry],
+      name: 'outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished outbox row (0 when empty).',
+      labelNames: ['schema'],
+      registers: [registry],
       async collect() {
         for (const [schema, backlog] of await read()) this.set({ schema }, backlog.oldestAgeSeconds);
       },
@@ -83,5 +103,7 @@ function backlogGauges(registry: Registry): BacklogGauges {
 /** A schema whose read fails keeps its last values rather than failing the whole scrape. */
 async function readAll(sources: Map<string, BacklogSource>): Promise<[string, OutboxBacklog][]> {
   const reads = await Promise.allSettled([...sources].map(async ([schema, read]) => [schema, await read()] as const));
-  return reads.flatMap((result) => (result.status === 'fulfilled' ? [[...result.value] as [string, OutboxBacklog]] : []));
+  return reads.flatMap((result) =>
+    result.status === 'fulfilled' ? [[...result.value] as [string, OutboxBacklog]] : [],
+  );
 }

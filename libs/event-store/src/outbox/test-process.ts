@@ -23,23 +23,27 @@ export function startProcess(script: string, env: Record<string, string>): TestP
   });
   const lines: string[] = [];
   let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop()!;
     lines.push(...parts);
   });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return {
     child,
     lines,
     async waitForLine(match, what) {
-      await waitFor(() => {
-        if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${what}: ${stderr}`);
-        return lines.some(match);
-      }, what, 30_000);
+      await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${what}: ${stderr}`);
+          return lines.some(match);
+        },
+        what,
+        30_000,
+      );
       return lines.find(match)!;
     },
     async kill(signal) {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
-import { eventStreamKey } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { uniqueNamespace as namespaceFor } from '@bizosaas/messaging/testing';
@@ -40,7 +39,10 @@ export async function scratchStore(label: string, urls: DatabaseUrls): Promise<S
   const worker = new pg.Pool({ connectionString: urls.workerUrl, max: 5 });
   for (const pool of [app, worker]) pool.on('error', () => {});
   return {
-    schema, owner, app, worker,
+    schema,
+    owner,
+    app,
+    worker,
     async drop() {
       await Promise.all([app.end(), worker.end()]);
       await owner.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
@@ -49,26 +51,41 @@ export async function scratchStore(label: string, urls: DatabaseUrls): Promise<S
   };
 }
 
-
-
-
 /** Event `version` of lead `aggregateId`: lead.created first, then lead.qualified. */
 export function leadEvent(aggregateId: string, version: number): DomainEvent {
-  const common = { tenantId, actor: { type: 'service', id: 'domain-repository' } as const, aggregateId, aggregateVersion: version };
+  const common = {
+    tenantId,
+    actor: { type: 'service', id: 'domain-repository' } as const,
+    aggregateId,
+    aggregateVersion: version,
+  };
   if (version === 1) {
     return createEvent({
-      ...common, type: 'lead.created',
+      ...common,
+      type: 'lead.created',
       data: {
-        contact: { email: 'jane.roe@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null },
-        source: 'api', utmParameters: {}, campaignId: null,
+        contact: {
+          email: 'jane.roe@example.com',
+          firstName: 'Jane',
+          lastName: null,
+          phone: null,
+          company: null,
+          jobTitle: null,
+        },
+        source: 'api',
+        utmParameters: {},
+        campaignId: null,
       },
     });
   }
   return createEvent({
-    ...common, type: 'lead.qualified',
+    ...common,
+    type: 'lead.qualified',
     data: {
       score: { totalScore: version % 100, behavioralScore: null, demographicScore: null, firmographicScore: null },
-      method: 'manual', analysisId: null, notes: null,
+      method: 'manual',
+      analysisId: null,
+      notes: null,
     },
   });
 }
@@ -83,12 +100,22 @@ export const uniqueNamespace = (label: string) => namespaceFor(`es-${label}`);
  */
 export async function commitEvents(app: pg.Pool, schema: string, namespace: string, events: readonly DomainEvent[]) {
   const store = createEventStore({ schema, namespace });
-  await withTransaction(app, async (client) => {
-    for (const event of events) {
-      const { aggregateType, aggregateId, aggregateVersion } = event;
-      await store.append(client, { tenantId, aggregateType, aggregateId, expectedVersion: aggregateVersion - 1, events: [event] });
-    }
-  }, { tenantId });
+  await withTransaction(
+    app,
+    async (client) => {
+      for (const event of events) {
+        const { aggregateType, aggregateId, aggregateVersion } = event;
+        await store.append(client, {
+          tenantId,
+          aggregateType,
+          aggregateId,
+          expectedVersion: aggregateVersion - 1,
+          events: [event],
+        });
+      }
+    },
+    { tenantId },
+  );
 }
 
 /** Outbox rows that carry their own envelope (a message with no event row), in one transaction. */
@@ -102,7 +129,6 @@ export async function streamEventIds(redis: Redis, stream: string): Promise<stri
   const entries = (await redis.xrange(stream, '-', '+')) as [string, string[]][];
   return entries.map(([, fields]) => fields[fields.indexOf('id') + 1]!);
 }
-
 
 export async function outboxCount(pool: pg.Pool, schema: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(schema)}.outbox`);

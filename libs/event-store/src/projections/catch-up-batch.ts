@@ -58,7 +58,8 @@ async function catchUpInTransaction(
   if (!checkpoint || checkpoint.version !== projection.version) return IDLE;
   const logged = await readEventsAfter(client, schema, checkpoint.position, batchSize, wantedTypes(projection));
   const last = logged.at(-1);
-  const heldBack = logged.length < batchSize && (await heldBehindHorizon(client, schema, last?.position ?? checkpoint.position));
+  const heldBack =
+    logged.length < batchSize && (await heldBehindHorizon(client, schema, last?.position ?? checkpoint.position));
   if (!last) return { ...IDLE, heldBack };
   const tables = generationTables(schema, projection, checkpoint.generation);
   const applied = await applyEvents(client, projection, tables, logged);

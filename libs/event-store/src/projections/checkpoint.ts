@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { GlobalCheckpoint } from '../store/types.ts';
+import { queryStatements } from '../store/query-statements.ts';
 import { qualified } from './table-names.ts';
 
 /** Where a projection stands: last applied event, serving generation, definition version. */
@@ -20,9 +21,10 @@ const REBUILD_LOCK = 0x72626c64; // "rbld": one rebuild per projection at a time
  * them as a literal is safe.
  */
 export async function beginAndTryLock(client: pg.ClientBase, schema: string, name: string): Promise<boolean> {
-  const results = (await client.query(
+  const results = await queryStatements<{ locked: boolean }>(
+    client,
     `BEGIN; SELECT pg_try_advisory_xact_lock(${APPLY_LOCK}, hashtext(${pg.escapeLiteral(`${schema}.${name}`)})) AS locked`,
-  )) as unknown as pg.QueryResult<{ locked: boolean }>[];
+  );
   return results.at(-1)?.rows[0]?.locked === true;
 }
 
@@ -33,10 +35,10 @@ export async function lockProjection(client: pg.ClientBase, schema: string, name
 
 /** Session lock held for a whole rebuild; false when another rebuild of it is running. */
 export async function tryLockRebuild(client: pg.ClientBase, schema: string, name: string): Promise<boolean> {
-  const { rows } = await client.query<{ locked: boolean }>(
-    'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-    [REBUILD_LOCK, `${schema}.${name}`],
-  );
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
+    REBUILD_LOCK,
+    `${schema}.${name}`,
+  ]);
   return rows[0]?.locked === true;
 }
 
@@ -45,8 +47,17 @@ export async function unlockRebuild(client: pg.ClientBase, schema: string, name:
 }
 
 /** The projection's checkpoint, or undefined before it is installed. */
-export async function readCheckpoint(client: pg.ClientBase, schema: string, name: string): Promise<Checkpoint | undefined> {
-  const { rows } = await client.query<{ transaction_id: string; global_position: string; generation: number; version: number }>(
+export async function readCheckpoint(
+  client: pg.ClientBase,
+  schema: string,
+  name: string,
+): Promise<Checkpoint | undefined> {
+  const { rows } = await client.query<{
+    transaction_id: string;
+    global_position: string;
+    generation: number;
+    version: number;
+  }>(
     `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position, generation, version
        FROM ${qualified(schema, 'projection_checkpoints')} WHERE projection = $1`,
     [name],
@@ -73,12 +84,13 @@ export async function saveCheckpointAndCommit(
   if (!/^\d+$/.test(position.transactionId) || !/^\d+$/.test(position.globalPosition)) {
     throw new Error(`Bad log position: ${JSON.stringify(position)}`);
   }
-  const results = (await client.query(
+  const results = await queryStatements(
+    client,
     `UPDATE ${qualified(schema, 'projection_checkpoints')}
         SET transaction_id = '${position.transactionId}'::xid8, global_position = ${position.globalPosition}, updated_at = now()
       WHERE projection = ${pg.escapeLiteral(name)};
      COMMIT`,
-  )) as unknown as pg.QueryResult[];
+  );
   // A statement that failed inside a projection (and was caught there) aborted the
   // transaction: COMMIT then rolls back, which must not pass for success.
   if (results.at(-1)?.command !== 'COMMIT') throw new Error(`Projection ${name}: batch transaction was rolled back`);
@@ -95,6 +107,12 @@ export async function saveCheckpoint(
     `UPDATE ${qualified(schema, 'projection_checkpoints')}
         SET transaction_id = $2::xid8, global_position = $3, generation = $4, version = $5, updated_at = now()
       WHERE projection = $1`,
-    [name, checkpoint.position.transactionId, checkpoint.position.globalPosition, checkpoint.generation, checkpoint.version],
+    [
+      name,
+      checkpoint.position.transactionId,
+      checkpoint.position.globalPosition,
+      checkpoint.generation,
+      checkpoint.version,
+    ],
   );
 }

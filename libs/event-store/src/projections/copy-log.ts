@@ -56,6 +56,8 @@ export async function copyLog(target: CopyTarget, from: CopyProgress): Promise<C
 async function applyPage(target: CopyTarget, page: readonly LogEvent[]): Promise<number> {
   const { writer, projection, tables } = target;
   if (!target.pageTransactions) return (await applyEvents(writer, projection, tables, page)).length;
-  const applied = await withTransaction(writer, () => applyEvents(writer, projection, tables, page), { settings: { synchronous_commit: 'off' } });
+  const applied = await withTransaction(writer, () => applyEvents(writer, projection, tables, page), {
+    settings: { synchronous_commit: 'off' },
+  });
   return applied.length;
 }

@@ -4,7 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
 import { installProjection } from './install-projection.ts';
 import { defineProjection } from './projection.ts';
-import { createProjectionManager, type ProjectionManager, type ProjectionManagerOptions } from './projection-manager.ts';
+import {
+  createProjectionManager,
+  type ProjectionManager,
+  type ProjectionManagerOptions,
+} from './projection-manager.ts';
 import { leadApplicationsProjection } from './test-support/lead-applications-projection.ts';
 import { leadListProjection } from './test-support/lead-list-projection.ts';
 import { projectionFixture, waitFor, type ProjectionFixture } from './test-support/projection-fixture.ts';
@@ -25,8 +29,12 @@ afterAll(async () => {
 
 function startManager(extra: Partial<ProjectionManagerOptions> = {}): Promise<ProjectionManager> {
   const manager = createProjectionManager({
-    pool: fx.worker, schema: fx.schema, projections: [leadListProjection, leadApplicationsProjection],
-    batchSize: 50, pollIntervalMs: 20, ...extra,
+    pool: fx.worker,
+    schema: fx.schema,
+    projections: [leadListProjection, leadApplicationsProjection],
+    batchSize: 50,
+    pollIntervalMs: 20,
+    ...extra,
   });
   managers.push(manager);
   return manager.start().then(() => manager);
@@ -45,12 +53,19 @@ async function caughtUp(): Promise<void> {
 
 async function applications(): Promise<Map<string, { applied: number; last_version: number }>> {
   const rows = await fx.rows('lead_applications', 'lead_id');
-  return new Map(rows.map((row) => [row.lead_id as string, { applied: row.applied as number, last_version: row.last_version as number }]));
+  return new Map(
+    rows.map((row) => [
+      row.lead_id as string,
+      { applied: row.applied as number, last_version: row.last_version as number },
+    ]),
+  );
 }
 
 describe('createProjectionManager', () => {
   const tenants = [randomUUID(), randomUUID()];
-  const leads = tenants.flatMap((tenantId) => [uuidv7(), uuidv7(), uuidv7()].map((leadId, i) => ({ tenantId, leadId, versions: i + 1 })));
+  const leads = tenants.flatMap((tenantId) =>
+    [uuidv7(), uuidv7(), uuidv7()].map((leadId, i) => ({ tenantId, leadId, versions: i + 1 })),
+  );
 
   it('applies appended events of every tenant in commit order and moves the checkpoint', async () => {
     await startManager();
@@ -61,14 +76,22 @@ describe('createProjectionManager', () => {
     expect(list).toHaveLength(6);
     for (const lead of leads) {
       const row = list.find((r) => r.lead_id === lead.leadId);
-      expect(row).toMatchObject({ tenant_id: lead.tenantId, version: lead.versions, status: lead.versions === 1 ? 'new' : 'qualified' });
+      expect(row).toMatchObject({
+        tenant_id: lead.tenantId,
+        version: lead.versions,
+        status: lead.versions === 1 ? 'new' : 'qualified',
+      });
     }
     const counts = await fx.rows('lead_counts', 'tenant_id, status');
     expect(counts.map((c) => [c.tenant_id, c.status, c.leads])).toEqual(
-      [...tenants].sort().flatMap((t) => [[t, 'new', 1], [t, 'qualified', 2]]),
+      [...tenants].sort().flatMap((t) => [
+        [t, 'new', 1],
+        [t, 'qualified', 2],
+      ]),
     );
     const applied = await applications();
-    for (const lead of leads) expect(applied.get(lead.leadId)).toEqual({ applied: lead.versions, last_version: lead.versions });
+    for (const lead of leads)
+      expect(applied.get(lead.leadId)).toEqual({ applied: lead.versions, last_version: lead.versions });
   });
 
   it('does not re-apply anything after a restart, and picks up new events', async () => {
@@ -173,31 +196,46 @@ describe('createProjectionManager', () => {
 
   it('lets the app role read its own tenant only, through the views', async () => {
     const [tenantA, tenantB] = tenants as [string, string];
-    const visible = await withTransaction(fx.app, async (client) => {
-      const { rows } = await client.query<{ tenant_id: string }>(`SELECT tenant_id FROM "${fx.schema}".lead_list`);
-      return rows;
-    }, { tenantId: tenantA });
+    const visible = await withTransaction(
+      fx.app,
+      async (client) => {
+        const { rows } = await client.query<{ tenant_id: string }>(`SELECT tenant_id FROM "${fx.schema}".lead_list`);
+        return rows;
+      },
+      { tenantId: tenantA },
+    );
     expect(visible.length).toBeGreaterThan(0);
     expect(visible.every((row) => row.tenant_id === tenantA)).toBe(true);
     const all = await fx.rows('lead_list', 'lead_id');
     expect(all.some((row) => row.tenant_id === tenantB)).toBe(true);
     // The generation's own table has the same row-level security.
-    const direct = await withTransaction(fx.app, (client) =>
-      client.query(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list_g1 WHERE tenant_id = $1`, [tenantA]), { tenantId: tenantB });
+    const direct = await withTransaction(
+      fx.app,
+      (client) =>
+        client.query(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list_g1 WHERE tenant_id = $1`, [tenantA]),
+      { tenantId: tenantB },
+    );
     expect(direct.rows[0]).toEqual({ n: 0 });
   });
 
   it('keeps a read table without tenant_id private to the worker role', async () => {
     const totals = defineProjection({
-      name: 'platform_totals', version: 1, tables: ['platform_totals'], handles: ['lead.created'],
+      name: 'platform_totals',
+      version: 1,
+      tables: ['platform_totals'],
+      handles: ['lead.created'],
       ddl: (t) => `CREATE TABLE ${t.platform_totals} (leads integer NOT NULL)`,
       apply: async () => {},
     });
     await installProjection(fx.worker, fx.schema, totals);
 
-    await expect(fx.worker.query(`SELECT * FROM "${fx.schema}".platform_totals`)).resolves.toMatchObject({ rowCount: 0 });
+    await expect(fx.worker.query(`SELECT * FROM "${fx.schema}".platform_totals`)).resolves.toMatchObject({
+      rowCount: 0,
+    });
     await expect(
-      withTransaction(fx.app, (client) => client.query(`SELECT * FROM "${fx.schema}".platform_totals`), { tenantId: tenants[0] ?? '' }),
+      withTransaction(fx.app, (client) => client.query(`SELECT * FROM "${fx.schema}".platform_totals`), {
+        tenantId: tenants[0] ?? '',
+      }),
     ).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -34,7 +34,7 @@ export interface ProjectionManager {
   /** Stops the loops and waits for their current batch and for running rebuilds. */
   stop(): Promise<void>;
   /** Runs every loop now (e.g. after an append in the same process). */
-  wake(): void;
+  wake(this: void): void;
   /** Rebuilds one projection into fresh tables and swaps it in (see rebuildProjection). */
   rebuild(name: string): Promise<RebuildResult>;
 }
@@ -55,7 +55,10 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);
-    void work.then(() => running.delete(work), () => running.delete(work));
+    void work.then(
+      () => running.delete(work),
+      () => running.delete(work),
+    );
     return work;
   };
   const wake = () => signals.forEach((signal) => signal.wake());
@@ -65,7 +68,9 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
     return projection;
   };
   const rebuild = (name: string) =>
-    track(rebuildProjection({ pool, schema, projection: find(name), batchSize: options.rebuildBatchSize }).finally(wake));
+    track(
+      rebuildProjection({ pool, schema, projection: find(name), batchSize: options.rebuildBatchSize }).finally(wake),
+    );
 
   async function loop(projection: AnyProjection, signal: WakeSignal): Promise<void> {
     const pollMs = options.pollIntervalMs ?? 250;
@@ -97,14 +102,19 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
       stopped = false;
       if (options.listenChannel) {
         const channel = options.listenChannel;
-        listener = await listenForNotifications({ pool, channel, onNotify: wake, onError: (error) => onError(error, `listen ${channel}`) });
+        listener = await listenForNotifications({
+          pool,
+          channel,
+          onNotify: wake,
+          onError: (error) => onError(error, `listen ${channel}`),
+        });
       }
       projections.forEach((projection, index) => {
-        track(loop(projection, signals.get(projection.name) ?? createWakeSignal()));
+        void track(loop(projection, signals.get(projection.name) ?? createWakeSignal()));
         // Only upgrades: during a rolling deploy a replica still running the old code must not
         // rebuild back to its version (its loop just leaves the newer tables alone).
         const due = (installed[index]?.version ?? 0) < projection.version && options.rebuildOnVersionChange !== false;
-        if (due) rebuild(projection.name).catch((error: unknown) => onError(error, projection.name));
+        if (due) void rebuild(projection.name).catch((error: unknown) => onError(error, projection.name));
       });
     },
     async stop() {

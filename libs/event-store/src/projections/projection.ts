@@ -59,7 +59,8 @@ export function defineProjection<E, T extends string>(projection: Projection<E, 
   }
   if (projection.tables.length === 0) throw new Error(`Projection ${projection.name}: no tables`);
   for (const table of projection.tables) {
-    if (!NAME.test(table) || STORE_TABLES.has(table)) throw new Error(`Projection ${projection.name}: bad table name ${table}`);
+    if (!NAME.test(table) || STORE_TABLES.has(table))
+      throw new Error(`Projection ${projection.name}: bad table name ${table}`);
   }
   if (!projection.apply && !projection.applyBatch) {
     throw new Error(`Projection ${projection.name}: give apply or applyBatch`);

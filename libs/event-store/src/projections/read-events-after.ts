@@ -50,7 +50,9 @@ export async function readEventsAfter(
 
 // The text copies of the position get names of their own: ORDER BY resolves a bare name to an
 // output column first, and ordering by the text ('100' < '99') would break commit order.
-const readSql = (schema: string) => `SELECT transaction_id::text AS log_transaction_id, global_position::text AS log_position, type,
+const readSql = (
+  schema: string,
+) => `SELECT transaction_id::text AS log_transaction_id, global_position::text AS log_position, type,
        event_id, schema_version, tenant_id, aggregate_type, aggregate_id, version, occurred_at,
        CASE WHEN $4::text[] IS NULL OR type = ANY($4::text[]) THEN data END AS data,
        CASE WHEN $4::text[] IS NULL OR type = ANY($4::text[]) THEN metadata END AS metadata
@@ -65,7 +67,11 @@ const readSql = (schema: string) => `SELECT transaction_id::text AS log_transact
  * (anywhere on the server) is still open. Its commit may send no notification, so the reader
  * should look again soon rather than sleep a whole polling interval.
  */
-export async function heldBehindHorizon(client: pg.ClientBase, schema: string, after: GlobalCheckpoint): Promise<boolean> {
+export async function heldBehindHorizon(
+  client: pg.ClientBase,
+  schema: string,
+  after: GlobalCheckpoint,
+): Promise<boolean> {
   const { rows } = await client.query<{ held: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM ${qualified(schema, 'events')}
                      WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)

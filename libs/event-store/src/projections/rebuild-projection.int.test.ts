@@ -32,7 +32,12 @@ afterAll(async () => {
 
 async function start(projection: AnyProjection = leadListProjection): Promise<ProjectionManager> {
   manager = createProjectionManager({
-    pool: fx.worker, schema: fx.schema, projections: [projection], batchSize: 40, rebuildBatchSize: 25, pollIntervalMs: 20,
+    pool: fx.worker,
+    schema: fx.schema,
+    projections: [projection],
+    batchSize: 40,
+    rebuildBatchSize: 25,
+    pollIntervalMs: 20,
   });
   await manager.start();
   return manager;
@@ -42,12 +47,19 @@ async function caughtUp(): Promise<void> {
   const { rows } = await fx.worker.query<{ position: string }>(
     `SELECT global_position::text AS position FROM "${fx.schema}".events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
   );
-  await waitFor(async () => (await fx.checkpoint('lead_list'))?.global_position === rows[0]?.position, 'lead_list caught up');
+  await waitFor(
+    async () => (await fx.checkpoint('lead_list'))?.global_position === rows[0]?.position,
+    'lead_list caught up',
+  );
 }
 
-const contents = async () => ({ list: await fx.rows('lead_list', 'lead_id'), counts: await fx.rows('lead_counts', 'tenant_id, status') });
+const contents = async () => ({
+  list: await fx.rows('lead_list', 'lead_id'),
+  counts: await fx.rows('lead_counts', 'tenant_id, status'),
+});
 const tableExists = async (name: string) =>
-  (await fx.worker.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`"${fx.schema}".${name}`])).rows[0]?.t != null;
+  (await fx.worker.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`"${fx.schema}".${name}`])).rows[0]
+    ?.t != null;
 
 /** The sample projection, held at `gate` when writing to the tables of generation `generation`. */
 function gated(generation: number, gate: Promise<void>, reached: () => void): typeof leadListProjection {
@@ -103,8 +115,11 @@ describe('rebuildProjection', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        const { rows } = await withTransaction(fx.app, (client) =>
-          client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list`), { tenantId });
+        const { rows } = await withTransaction(
+          fx.app,
+          (client) => client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${fx.schema}".lead_list`),
+          { tenantId },
+        );
         seen.push(rows[0]?.n ?? -1);
       }
     })();

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import { lockProjection, readCheckpoint, saveCheckpoint, tryLockRebuild, unlockRebuild, type Checkpoint } from './checkpoint.ts';
+import {
+  lockProjection,
+  readCheckpoint,
+  saveCheckpoint,
+  tryLockRebuild,
+  unlockRebuild,
+  type Checkpoint,
+} from './checkpoint.ts';
 import { copyLog, type CopyProgress, type CopyTarget } from './copy-log.ts';
 import { createGeneration, dropGeneration, pointViews } from './generations.ts';
 import { installProjection } from './install-projection.ts';
@@ -49,13 +56,21 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     try {
       const next = installed.generation + 1;
       const target: CopyTarget = {
-        reader, writer, schema, projection,
+        reader,
+        writer,
+        schema,
+        projection,
         tables: generationTables(schema, projection, next),
         batchSize: options.batchSize ?? 10_000,
         pageTransactions: true,
       };
       const done = await copyAndSwap(target, installed, next);
-      return { generation: next, read: done.read, applied: done.applied, seconds: (performance.now() - started) / 1000 };
+      return {
+        generation: next,
+        read: done.read,
+        applied: done.applied,
+        seconds: (performance.now() - started) / 1000,
+      };
     } finally {
       await unlockRebuild(writer, schema, projection.name);
     }
@@ -78,7 +93,12 @@ async function copyAndSwap(target: CopyTarget, installed: Checkpoint, next: numb
 }
 
 /** The swap transaction's body (see rebuildProjection). */
-async function swap(target: CopyTarget, installed: Checkpoint, next: number, copied: CopyProgress): Promise<CopyProgress> {
+async function swap(
+  target: CopyTarget,
+  installed: Checkpoint,
+  next: number,
+  copied: CopyProgress,
+): Promise<CopyProgress> {
   const { writer, schema, projection } = target;
   await lockProjection(writer, schema, projection.name);
   const live = await readCheckpoint(writer, schema, projection.name);
@@ -92,6 +112,10 @@ async function swap(target: CopyTarget, installed: Checkpoint, next: number, cop
   }
   await pointViews(writer, schema, projection, next);
   await dropGeneration(writer, schema, projection, installed.generation);
-  await saveCheckpoint(writer, schema, projection.name, { position: tail.position, generation: next, version: projection.version });
+  await saveCheckpoint(writer, schema, projection.name, {
+    position: tail.position,
+    generation: next,
+    version: projection.version,
+  });
   return tail;
 }

@@ -10,7 +10,11 @@ type Check = () => Promise<{ details: Record<string, unknown> }>;
  * `projections` (each one's lag behind the log's head). One cheap statement each. Backlog and
  * lag are information: the checks fail only when PostgreSQL does not answer.
  */
-export function writeSideReadiness(pool: pg.Pool, schema: string, options: { projections?: boolean } = {}): Record<string, Check> {
+export function writeSideReadiness(
+  pool: pg.Pool,
+  schema: string,
+  options: { projections?: boolean } = {},
+): Record<string, Check> {
   const outbox: Check = async () => ({ details: { ...(await outboxBacklog(pool, schema)) } });
   if (options.projections === false) return { outbox };
   return { outbox, projections: async () => ({ details: { projections: await projectionLag(pool, schema) } }) };

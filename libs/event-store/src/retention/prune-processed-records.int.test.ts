@@ -18,9 +18,10 @@ describe('pruneProcessedRecords', () => {
     const tenant = randomUUID();
     const inboxAges = [24 * 40, 24 * 31, 24 * 31, 24 * 29, 1];
     for (const [i, age] of inboxAges.entries()) {
-      await scratch.owner.query(`INSERT INTO ${s}.inbox (consumer, event_id, tenant_id, processed_at) VALUES ('c', $1, $2, $3)`, [
-        randomUUID(), tenant, hoursAgo(age + i / 100),
-      ]);
+      await scratch.owner.query(
+        `INSERT INTO ${s}.inbox (consumer, event_id, tenant_id, processed_at) VALUES ('c', $1, $2, $3)`,
+        [randomUUID(), tenant, hoursAgo(age + i / 100)],
+      );
     }
     for (const [i, age] of [30, 25, 23, 0].entries()) {
       await scratch.owner.query(
@@ -30,13 +31,21 @@ describe('pruneProcessedRecords', () => {
       );
     }
 
-    const result = await pruneProcessedRecords({ pool: scratch.worker, schema: scratch.schema, batchSize: 2, now: () => now });
+    const result = await pruneProcessedRecords({
+      pool: scratch.worker,
+      schema: scratch.schema,
+      batchSize: 2,
+      now: () => now,
+    });
 
     expect(result).toEqual({ inbox: 3, idempotencyKeys: 2 });
     const left = await scratch.owner.query(`SELECT
       (SELECT count(*)::int FROM ${s}.inbox) AS inbox,
       (SELECT array_agg(idempotency_key ORDER BY idempotency_key) FROM ${s}.idempotency_keys) AS keys`);
     expect(left.rows[0]).toEqual({ inbox: 2, keys: ['k-2', 'k-3'] });
-    expect(await pruneProcessedRecords({ pool: scratch.worker, schema: scratch.schema, now: () => now })).toEqual({ inbox: 0, idempotencyKeys: 0 });
+    expect(await pruneProcessedRecords({ pool: scratch.worker, schema: scratch.schema, now: () => now })).toEqual({
+      inbox: 0,
+      idempotencyKeys: 0,
+    });
   });
 });

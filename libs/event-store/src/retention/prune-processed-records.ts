@@ -36,12 +36,20 @@ export async function pruneProcessedRecords(options: PruneOptions): Promise<Prun
   const inboxBefore = new Date(now - (options.inboxRetentionMs ?? 30 * 86_400_000));
   const keysBefore = new Date(now - (options.idempotencyRetentionMs ?? 86_400_000));
   return {
-    inbox: await deleteInBatches(options.pool, batch,
+    inbox: await deleteInBatches(
+      options.pool,
+      batch,
       `DELETE FROM ${s}.inbox WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM ${s}.inbox WHERE processed_at < $1 ORDER BY processed_at LIMIT $2))`, inboxBefore),
-    idempotencyKeys: await deleteInBatches(options.pool, batch,
+         SELECT ctid FROM ${s}.inbox WHERE processed_at < $1 ORDER BY processed_at LIMIT $2))`,
+      inboxBefore,
+    ),
+    idempotencyKeys: await deleteInBatches(
+      options.pool,
+      batch,
       `DELETE FROM ${s}.idempotency_keys WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM ${s}.idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2))`, keysBefore),
+         SELECT ctid FROM ${s}.idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2))`,
+      keysBefore,
+    ),
   };
 }
 

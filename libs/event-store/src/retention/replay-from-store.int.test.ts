@@ -4,14 +4,26 @@ import { createConsumer, eventStreamKey, trimSafely } from '@bizosaas/messaging'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutboxRelay } from '../outbox/outbox-relay.ts';
 import {
-  deleteNamespace, leadEvent, outboxCount, scratchStore, streamEventIds, tenantId, testRedis, uniqueNamespace, waitFor,
+  deleteNamespace,
+  leadEvent,
+  outboxCount,
+  scratchStore,
+  streamEventIds,
+  tenantId,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
   type ScratchStore,
 } from '../outbox/test-support.ts';
 import { createEventStore } from '../store/create-event-store.ts';
 import { replayFromStore } from './replay-from-store.ts';
 import { withTransaction } from '@bizosaas/db';
 
-const urls = { ownerUrl: inject('ownerDatabaseUrl'), appUrl: inject('appDatabaseUrl'), workerUrl: inject('workerDatabaseUrl') };
+const urls = {
+  ownerUrl: inject('ownerDatabaseUrl'),
+  appUrl: inject('appDatabaseUrl'),
+  workerUrl: inject('workerDatabaseUrl'),
+};
 const redis = testRedis('replay');
 const namespace = uniqueNamespace('replay');
 const stream = eventStreamKey('lead', namespace);
@@ -33,8 +45,18 @@ describe('replayFromStore', () => {
     const appended: DomainEvent[] = [];
     for (const lead of [randomUUID(), randomUUID(), randomUUID()]) {
       const batch = [leadEvent(lead, 1), leadEvent(lead, 2)];
-      await withTransaction(store.app, (client) =>
-        events.append(client, { tenantId, aggregateType: 'lead', aggregateId: lead, expectedVersion: 0, events: batch }), { tenantId });
+      await withTransaction(
+        store.app,
+        (client) =>
+          events.append(client, {
+            tenantId,
+            aggregateType: 'lead',
+            aggregateId: lead,
+            expectedVersion: 0,
+            events: batch,
+          }),
+        { tenantId },
+      );
       appended.push(...batch);
     }
     const relay = createOutboxRelay({ pool: store.worker, schema: store.schema, redis, pollIntervalMs: 100 });
@@ -44,19 +66,31 @@ describe('replayFromStore', () => {
     expect(await streamEventIds(redis, stream)).toEqual(appended.map((event) => event.id));
 
     await redis.xgroup('CREATE', stream, 'early', '0');
-    const read = (await redis.xreadgroup('GROUP', 'early', 'c', 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+    const read = (await redis.xreadgroup('GROUP', 'early', 'c', 'STREAMS', stream, '>')) as [
+      string,
+      [string, string[]][],
+    ][];
     await redis.xack(stream, 'early', ...read[0]![1].map(([id]) => id));
     expect((await trimSafely(redis, stream)).trimmed).toBe(5);
 
     const replayStream = `${stream}:replay:late`;
     const result = await replayFromStore({
-      readAll: events.readAll, client: store.worker, redis, aggregateTypes: ['lead'], stream: replayStream, pageSize: 4,
+      readAll: events.readAll,
+      client: store.worker,
+      redis,
+      aggregateTypes: ['lead'],
+      stream: replayStream,
+      pageSize: 4,
     });
     expect(result.published).toBe(6);
 
     const received: DomainEvent[] = [];
     const late = createConsumer({
-      redis, streams: [replayStream], group: 'late', consumer: 'c', blockMs: 50,
+      redis,
+      streams: [replayStream],
+      group: 'late',
+      consumer: 'c',
+      blockMs: 50,
       handler: async (event) => void received.push(event),
     });
     await late.start();
@@ -66,7 +100,12 @@ describe('replayFromStore', () => {
     expect(received.every((event) => event.metadata?.replay === true)).toBe(true);
 
     const resumed = await replayFromStore({
-      readAll: events.readAll, client: store.worker, redis, aggregateTypes: ['lead'], stream: replayStream, after: result.checkpoint,
+      readAll: events.readAll,
+      client: store.worker,
+      redis,
+      aggregateTypes: ['lead'],
+      stream: replayStream,
+      after: result.checkpoint,
     });
     expect(resumed).toEqual({ published: 0, checkpoint: result.checkpoint });
   });

@@ -1,7 +1,13 @@
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import { toStreamFields } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
-import { START_CHECKPOINT, type GlobalCheckpoint, type PgQueryable, type ReadAllInput, type ReadAllResult } from '../store/types.ts';
+import {
+  START_CHECKPOINT,
+  type GlobalCheckpoint,
+  type PgQueryable,
+  type ReadAllInput,
+  type ReadAllResult,
+} from '../store/types.ts';
 
 export interface ReplayFromStoreOptions {
   /** The event store's readAll (EventStore.readAll). */
@@ -38,7 +44,9 @@ export async function replayFromStore(options: ReplayFromStoreOptions): Promise<
   let published = 0;
   for (;;) {
     const page = await options.readAll(options.client, {
-      after: checkpoint, limit: pageSize, aggregateTypes: options.aggregateTypes,
+      after: checkpoint,
+      limit: pageSize,
+      aggregateTypes: options.aggregateTypes,
     });
     if (page.events.length > 0) {
       const pipeline = options.redis.pipeline();

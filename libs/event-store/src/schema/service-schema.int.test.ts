@@ -20,7 +20,11 @@ describe('a service event store, from its migration (npm run db:event-store-migr
     const store = createEventStore({ schema });
     const [tenantId, aggregateId] = [randomUUID(), randomUUID()];
     await store.appendInOwnTransaction(app, {
-      tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: leadEvents(tenantId, aggregateId, 0, 2),
+      tenantId,
+      aggregateType: 'lead',
+      aggregateId,
+      expectedVersion: 0,
+      events: leadEvents(tenantId, aggregateId, 0, 2),
     });
 
     const read = (tenant: string) =>
@@ -35,7 +39,9 @@ describe('a service event store, from its migration (npm run db:event-store-migr
     try {
       await cp(serviceTarget('domain-repository').prismaDir, prismaDir, { recursive: true });
       const target = { ...serviceTarget('domain-repository'), prismaDir };
-      expect(await createMigration({ url: inject('ownerDatabaseUrl'), target, name: 'probe' })).toEqual({ status: 'no-changes' });
+      expect(await createMigration({ url: inject('ownerDatabaseUrl'), target, name: 'probe' })).toEqual({
+        status: 'no-changes',
+      });
     } finally {
       await rm(prismaDir, { recursive: true, force: true });
     }

@@ -1,6 +1,13 @@
 import { fold } from '@bizosaas/ddd-kernel';
 import type { EventCatalogue, EventOf } from '@bizosaas/event-schemas';
-import type { LoadedAggregate, LoadInput, PgClient, ReadStreamInput, StoredSnapshot, StreamRef } from '../store/types.ts';
+import type {
+  LoadedAggregate,
+  LoadInput,
+  PgClient,
+  ReadStreamInput,
+  StoredSnapshot,
+  StreamRef,
+} from '../store/types.ts';
 
 export interface LoaderParts<C extends EventCatalogue> {
   readStream: (client: PgClient, input: ReadStreamInput) => Promise<EventOf<C>[]>;

@@ -37,16 +37,31 @@ afterAll(() => db.drop());
 
 /** What a command runner does: load, append, snapshot when due, all in one transaction. */
 async function appendAndMaybeSnapshot(aggregateId: string, count: number): Promise<number[]> {
-  return withTransaction(db.app, async (client) => {
-    const stream = { aggregateType: 'lead', aggregateId };
-    const { state, version } = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
-    const events = leadEvents(tenantId, aggregateId, version, count);
-    const { nextExpectedVersion } = await store.append(client, { ...stream, tenantId, expectedVersion: version, events });
-    if (!store.shouldSnapshot(nextExpectedVersion, version)) return [];
-    const next = events.reduce(evolve, state);
-    await store.saveSnapshot(client, { ...stream, tenantId, version: nextExpectedVersion, schemaVersion: codec.schemaVersion, state: codec.serialize(next) });
-    return [nextExpectedVersion];
-  }, { tenantId });
+  return withTransaction(
+    db.app,
+    async (client) => {
+      const stream = { aggregateType: 'lead', aggregateId };
+      const { state, version } = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
+      const events = leadEvents(tenantId, aggregateId, version, count);
+      const { nextExpectedVersion } = await store.append(client, {
+        ...stream,
+        tenantId,
+        expectedVersion: version,
+        events,
+      });
+      if (!store.shouldSnapshot(nextExpectedVersion, version)) return [];
+      const next = events.reduce(evolve, state);
+      await store.saveSnapshot(client, {
+        ...stream,
+        tenantId,
+        version: nextExpectedVersion,
+        schemaVersion: codec.schemaVersion,
+        state: codec.serialize(next),
+      });
+      return [nextExpectedVersion];
+    },
+    { tenantId },
+  );
 }
 
 describe('snapshots', () => {
@@ -57,17 +72,28 @@ describe('snapshots', () => {
     expect(taken).toEqual([5, 11]); // 5 -> 8 stays in the same block of 5; 8 -> 11 crosses 10
 
     const stream = { aggregateType: 'lead', aggregateId };
-    const full = await withTransaction(db.app, async (client) => {
-      evolveCalls = 0;
-      const loaded = await store.load(client, { ...stream, initialState, evolve });
-      return { loaded, calls: evolveCalls };
-    }, { tenantId });
-    const fromSnapshot = await withTransaction(db.app, async (client) => {
-      evolveCalls = 0;
-      const loaded = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
-      return { loaded, calls: evolveCalls };
-    }, { tenantId });
-    expect(full).toEqual({ loaded: { version: 12, state: { events: 12, scores: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } }, calls: 12 });
+    const full = await withTransaction(
+      db.app,
+      async (client) => {
+        evolveCalls = 0;
+        const loaded = await store.load(client, { ...stream, initialState, evolve });
+        return { loaded, calls: evolveCalls };
+      },
+      { tenantId },
+    );
+    const fromSnapshot = await withTransaction(
+      db.app,
+      async (client) => {
+        evolveCalls = 0;
+        const loaded = await store.load(client, { ...stream, initialState, evolve, snapshot: codec });
+        return { loaded, calls: evolveCalls };
+      },
+      { tenantId },
+    );
+    expect(full).toEqual({
+      loaded: { version: 12, state: { events: 12, scores: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } },
+      calls: 12,
+    });
     expect(fromSnapshot).toEqual({ loaded: full.loaded, calls: 1 });
     expect(await withTransaction(db.app, (client) => store.loadSnapshot(client, stream), { tenantId })).toEqual({
       version: 11,
@@ -80,20 +106,32 @@ describe('snapshots', () => {
     const aggregateId = newAggregateId();
     const stream = { aggregateType: 'lead', aggregateId };
     await appendAndMaybeSnapshot(aggregateId, 6);
-    await withTransaction(db.app, async (client) => {
-      await store.saveSnapshot(client, { ...stream, tenantId, version: 3, schemaVersion: 1, state: { n: 0, s: [] } });
-      expect(await store.loadSnapshot(client, stream)).toMatchObject({ version: 6 });
-      evolveCalls = 0;
-      const loaded = await store.load(client, { ...stream, initialState, evolve, snapshot: { ...codec, schemaVersion: 2 } });
-      expect(loaded).toEqual({ version: 6, state: { events: 6, scores: [2, 3, 4, 5, 6] } });
-      expect(evolveCalls).toBe(6);
-    }, { tenantId });
+    await withTransaction(
+      db.app,
+      async (client) => {
+        await store.saveSnapshot(client, { ...stream, tenantId, version: 3, schemaVersion: 1, state: { n: 0, s: [] } });
+        expect(await store.loadSnapshot(client, stream)).toMatchObject({ version: 6 });
+        evolveCalls = 0;
+        const loaded = await store.load(client, {
+          ...stream,
+          initialState,
+          evolve,
+          snapshot: { ...codec, schemaVersion: 2 },
+        });
+        expect(loaded).toEqual({ version: 6, state: { events: 6, scores: [2, 3, 4, 5, 6] } });
+        expect(evolveCalls).toBe(6);
+      },
+      { tenantId },
+    );
   });
 
   it('load an empty stream as the initial state at version 0', async () => {
     const stream = { aggregateType: 'lead', aggregateId: newAggregateId() };
-    const loaded = await withTransaction(db.app, (client) =>
-      store.load(client, { ...stream, initialState, evolve, snapshot: codec }), { tenantId });
+    const loaded = await withTransaction(
+      db.app,
+      (client) => store.load(client, { ...stream, initialState, evolve, snapshot: codec }),
+      { tenantId },
+    );
     expect(loaded).toEqual({ state: initialState, version: 0 });
   });
 });

@@ -3,7 +3,9 @@ import { crossedSnapshotPoint } from './snapshots.ts';
 
 describe('crossedSnapshotPoint', () => {
   it('is due at every multiple of N for single-event appends', () => {
-    const due = Array.from({ length: 12 }, (_, index) => index + 1).filter((version) => crossedSnapshotPoint(5, version));
+    const due = Array.from({ length: 12 }, (_, index) => index + 1).filter((version) =>
+      crossedSnapshotPoint(5, version),
+    );
     expect(due).toEqual([5, 10]);
   });
 

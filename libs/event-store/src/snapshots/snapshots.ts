@@ -27,7 +27,14 @@ ON CONFLICT (stream_id) DO UPDATE
 
   async function saveSnapshot(client: PgClient, input: SaveSnapshotInput): Promise<void> {
     const id = streamId(input.aggregateType, input.aggregateId);
-    const values = [id, input.tenantId, input.aggregateType, input.version, input.schemaVersion, JSON.stringify(input.state)];
+    const values = [
+      id,
+      input.tenantId,
+      input.aggregateType,
+      input.version,
+      input.schemaVersion,
+      JSON.stringify(input.state),
+    ];
     await client.query({ name: saveName, text: saveText, values });
   }
 

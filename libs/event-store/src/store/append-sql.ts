@@ -96,6 +96,7 @@ RETURNING event_position::text AS position`;
 /** The stream is at `expected` (see appendSql); `tenant.id IS NOT NULL` orders the lookups after the tenant is set. */
 function streamGuard(schema: string, newStream: boolean): string {
   if (newStream) return '$5::int = 0';
-  const version = (v: string) => `(SELECT FROM ${schema}.events WHERE stream_id = $1::text AND version = ${v} AND tenant.id IS NOT NULL)`;
+  const version = (v: string) =>
+    `(SELECT FROM ${schema}.events WHERE stream_id = $1::text AND version = ${v} AND tenant.id IS NOT NULL)`;
   return `EXISTS ${version('$5::int')} AND NOT EXISTS ${version('$5::int + 1')}`;
 }

@@ -28,14 +28,19 @@ export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfi
     for (const outbox of [true, false]) {
       for (const newStream of [true, false]) {
         const text = single ? appendOneSql(schema, outbox, newStream) : appendSql(schema, outbox, newStream);
-        statements.set(`${single}|${outbox}|${newStream}`, { name: statementName(single ? 'es_append_one' : 'es_append', text), text });
+        statements.set(`${single}|${outbox}|${newStream}`, {
+          name: statementName(single ? 'es_append_one' : 'es_append', text),
+          text,
+        });
       }
     }
   }
   const conflictSql = appendConflictSql(schema);
   /** A failed guard or a lost race: append_conflict reads the winner's version, or finds another tenant's stream. Nothing of ours was written. */
   async function conflict(client: PgQueryable, input: AppendInput): Promise<never> {
-    await client.query(conflictSql, [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.expectedVersion]).catch(conflictError(input));
+    await client
+      .query(conflictSql, [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.expectedVersion])
+      .catch(conflictError(input));
     throw new Error(`append_conflict returned for ${input.aggregateType}-${input.aggregateId}`); // it always raises
   }
 
@@ -43,19 +48,27 @@ export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfi
     validateAppend(input);
     if (input.events.length === 0) return { nextExpectedVersion: input.expectedVersion, positions: [] };
     const outbox = input.outbox ?? true;
-    const head = [streamId(input.aggregateType, input.aggregateId), input.tenantId, input.aggregateType, input.aggregateId, input.expectedVersion];
+    const head = [
+      streamId(input.aggregateType, input.aggregateId),
+      input.tenantId,
+      input.aggregateType,
+      input.aggregateId,
+      input.expectedVersion,
+    ];
     const single = input.events.length === 1;
     const values = single ? [...head, ...eventColumns(input.events[0]!)] : [...head, JSON.stringify(input.events)];
     if (outbox) values.push(streamKey(input.aggregateType));
     const statement = statements.get(`${single}|${outbox}|${input.expectedVersion === 0}`)!;
-    const { rows } = await client.query<{ position: string }>({ ...statement, values }).catch(async (error: unknown) => {
-      if (!isVersionClash(error)) return conflictError(input)(error);
-      // A racing writer got to a version of ours first (append-sql.ts). Out of a transaction the
-      // statement is gone, so ask append_conflict where the winner got to; inside one the
-      // transaction is aborted, and the clashing version is what can be told (the winner's first).
-      if (autocommit) return conflict(client, input);
-      throw new ConcurrencyError(input.expectedVersion, clashVersion(error, input.expectedVersion));
-    });
+    const { rows } = await client
+      .query<{ position: string }>({ ...statement, values })
+      .catch(async (error: unknown) => {
+        if (!isVersionClash(error)) return conflictError(input)(error);
+        // A racing writer got to a version of ours first (append-sql.ts). Out of a transaction the
+        // statement is gone, so ask append_conflict where the winner got to; inside one the
+        // transaction is aborted, and the clashing version is what can be told (the winner's first).
+        if (autocommit) return conflict(client, input);
+        throw new ConcurrencyError(input.expectedVersion, clashVersion(error, input.expectedVersion));
+      });
     if (rows.length !== input.events.length) await conflict(client, input);
     const positions = rows.map((row) => row.position);
     if (outbox) onOutboxWritten(client, autocommit);
@@ -72,7 +85,14 @@ export function createAppend({ schema, streamKey, onOutboxWritten }: AppendConfi
 function eventColumns(event: AppendInput['events'][number]): unknown[] {
   const { correlationId, causationId, actor } = event;
   const metadata = { ...event.metadata, correlationId: correlationId ?? null, causationId: causationId ?? null, actor };
-  return [event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(metadata), event.occurredAt];
+  return [
+    event.id,
+    event.type,
+    event.schemaVersion,
+    JSON.stringify(event.data),
+    JSON.stringify(metadata),
+    event.occurredAt,
+  ];
 }
 
 /** append_conflict's SQLSTATEs as kernel errors; DETAIL carries the winner's version. */
@@ -87,7 +107,8 @@ function conflictError(input: AppendInput) {
 
 /** A unique violation of (stream_id, version): another writer's event holds a version of ours. */
 const isVersionClash = (error: unknown) =>
-  (error as { code?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'events_stream_version';
+  (error as { code?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === 'events_stream_version';
 
 /** The version in the violation's DETAIL, `Key (stream_id, version)=(lead-..., 7) already exists.` */
 function clashVersion(error: unknown, expected: number): number {

@@ -31,16 +31,30 @@ function barrier(parties: number) {
 }
 
 /** One attempt: read the version, build the next event, append it at the version read. */
-async function attempt(aggregateId: string, beforeAppend: () => Promise<void> = async () => {}, pids = new Set<number>()) {
-  return withTransaction(db.app, async (client) => {
-    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    pids.add(pid);
-    const version = await store.streamVersion(client, { aggregateType: 'lead', aggregateId });
-    const event = leadEvent(tenantId, aggregateId, version + 1);
-    await beforeAppend();
-    await store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: version, events: [event] });
-    return { pid, id: event.id };
-  }, { tenantId });
+async function attempt(
+  aggregateId: string,
+  beforeAppend: () => Promise<void> = async () => {},
+  pids = new Set<number>(),
+) {
+  return withTransaction(
+    db.app,
+    async (client) => {
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      pids.add(pid);
+      const version = await store.streamVersion(client, { aggregateType: 'lead', aggregateId });
+      const event = leadEvent(tenantId, aggregateId, version + 1);
+      await beforeAppend();
+      await store.append(client, {
+        tenantId,
+        aggregateType: 'lead',
+        aggregateId,
+        expectedVersion: version,
+        events: [event],
+      });
+      return { pid, id: event.id };
+    },
+    { tenantId },
+  );
 }
 
 describe('concurrent writers on one stream', () => {
@@ -50,7 +64,9 @@ describe('concurrent writers on one stream', () => {
     const connections = new Set<number>();
 
     // Round one: every writer reads version 0 before any appends, so all race for version 1.
-    const first = await Promise.allSettled(Array.from({ length: WRITERS }, () => attempt(aggregateId, allRead, connections)));
+    const first = await Promise.allSettled(
+      Array.from({ length: WRITERS }, () => attempt(aggregateId, allRead, connections)),
+    );
     const winners = first.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => outcome.value);
     const losers = first.filter((outcome) => outcome.status === 'rejected').map((outcome) => outcome.reason);
     expect(connections.size).toBe(WRITERS);
@@ -66,7 +82,7 @@ describe('concurrent writers on one stream', () => {
     const committed = [winners[0]!.id];
     await Promise.all(
       Array.from({ length: WRITERS }, async () => {
-        for (let wins = 0; wins < LATER_WINS_PER_WRITER; ) {
+        for (let wins = 0; wins < LATER_WINS_PER_WRITER;) {
           try {
             committed.push((await attempt(aggregateId)).id);
             wins += 1;
@@ -79,9 +95,14 @@ describe('concurrent writers on one stream', () => {
     );
 
     const total = 1 + WRITERS * LATER_WINS_PER_WRITER;
-    const stream = await withTransaction(db.app, (client) =>
-      store.readStream(client, { aggregateType: 'lead', aggregateId }), { tenantId });
-    expect(stream.map((event) => event.aggregateVersion)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+    const stream = await withTransaction(
+      db.app,
+      (client) => store.readStream(client, { aggregateType: 'lead', aggregateId }),
+      { tenantId },
+    );
+    expect(stream.map((event) => event.aggregateVersion)).toEqual(
+      Array.from({ length: total }, (_, index) => index + 1),
+    );
     expect(new Set(stream.map((event) => event.id))).toEqual(new Set(committed));
     expect(committed).toHaveLength(total);
     console.info(`${total} versions by ${WRITERS} writers; ${WRITERS - 1 + conflicts} conflicts retried`);
@@ -98,7 +119,13 @@ describe('concurrent writers on one stream', () => {
       await race(aggregateId, existing, winnerEvents, async (client) => {
         await client.query(`BEGIN; SELECT set_config('app.current_tenant_id', '${tenantId}', true)`);
         loserError = await store
-          .append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: existing, events: loserBatch })
+          .append(client, {
+            tenantId,
+            aggregateType: 'lead',
+            aggregateId,
+            expectedVersion: existing,
+            events: loserBatch,
+          })
           .catch((error: unknown) => error);
         // Swallowing the error and committing must still persist nothing: the append aborted the transaction.
         loserCommit = (await client.query('COMMIT')).command;
@@ -107,7 +134,10 @@ describe('concurrent writers on one stream', () => {
       // append_conflict reads where the winner got to; a plain insert's clash inside a transaction
       // can tell only the winner's first version (see append.ts).
       const actualVersion = existing === 0 ? winnerEvents.length : existing + 1;
-      expect(loserError).toMatchObject({ code: 'CONCURRENCY_EXCEPTION', details: { expectedVersion: existing, actualVersion } });
+      expect(loserError).toMatchObject({
+        code: 'CONCURRENCY_EXCEPTION',
+        details: { expectedVersion: existing, actualVersion },
+      });
       expect(loserCommit).toBe('ROLLBACK');
       expect(await stored(aggregateId, loserBatch)).toEqual({ events: existing + winnerEvents.length, loserRows: 0 });
     });
@@ -118,7 +148,13 @@ describe('concurrent writers on one stream', () => {
     let loserError: unknown;
     await race(aggregateId, 2, winnerEvents, async (client) => {
       loserError = await store
-        .appendInOwnTransaction(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 2, events: loserBatch })
+        .appendInOwnTransaction(client, {
+          tenantId,
+          aggregateType: 'lead',
+          aggregateId,
+          expectedVersion: 2,
+          events: loserBatch,
+        })
         .catch((error: unknown) => error);
     });
     expect(loserError).toBeInstanceOf(ConcurrencyError);
@@ -132,32 +168,60 @@ async function seededRace(existing: number) {
   const aggregateId = newAggregateId();
   if (existing > 0) {
     const events = leadEvents(tenantId, aggregateId, 0, existing);
-    await store.appendInOwnTransaction(db.app, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events });
+    await store.appendInOwnTransaction(db.app, {
+      tenantId,
+      aggregateType: 'lead',
+      aggregateId,
+      expectedVersion: 0,
+      events,
+    });
   }
-  return { aggregateId, winnerEvents: leadEvents(tenantId, aggregateId, existing, 2), loserBatch: leadEvents(tenantId, aggregateId, existing, 3) };
+  return {
+    aggregateId,
+    winnerEvents: leadEvents(tenantId, aggregateId, existing, 2),
+    loserBatch: leadEvents(tenantId, aggregateId, existing, 3),
+  };
 }
 
 /**
  * The winner appends in a transaction it holds open; the loser starts on a connection of its
  * own, and once PostgreSQL shows that connection waiting on a lock the winner commits.
  */
-async function race(aggregateId: string, existing: number, winnerEvents: DomainEvent[], loser: (client: PoolClient) => Promise<void>) {
+async function race(
+  aggregateId: string,
+  existing: number,
+  winnerEvents: DomainEvent[],
+  loser: (client: PoolClient) => Promise<void>,
+) {
   let releaseWinner!: () => void;
   const winnerHolds = new Promise<void>((resolve) => (releaseWinner = resolve));
   let winnerAppended!: () => void;
   const appended = new Promise<void>((resolve) => (winnerAppended = resolve));
-  const winner = withTransaction(db.app, async (tx) => {
-    await store.append(tx, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: existing, events: winnerEvents });
-    winnerAppended();
-    await winnerHolds;
-  }, { tenantId });
+  const winner = withTransaction(
+    db.app,
+    async (tx) => {
+      await store.append(tx, {
+        tenantId,
+        aggregateType: 'lead',
+        aggregateId,
+        expectedVersion: existing,
+        events: winnerEvents,
+      });
+      winnerAppended();
+      await winnerHolds;
+    },
+    { tenantId },
+  );
   await appended;
   const client = await db.app.connect();
   try {
     const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const losing = loser(client);
     await waitUntil(async () => {
-      const { rows } = await db.owner.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
+      const { rows } = await db.owner.query(
+        `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`,
+        [pid],
+      );
       return rows.length === 1;
     });
     releaseWinner();

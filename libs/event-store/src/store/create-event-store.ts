@@ -14,11 +14,21 @@ import { withTransaction } from '@bizosaas/db';
  * The PostgreSQL event store over the tables of `eventStoreDdl(schema)`. Plain functions over a
  * pg client: the caller owns connections and transactions (see withTransaction in @bizosaas/db).
  */
-export function createEventStore<C extends EventCatalogue = PlatformCatalogue>(
+export function createEventStore<C extends EventCatalogue>(
+  options: EventStoreOptions<C> & { catalogue: C },
+): EventStore<C>;
+export function createEventStore(options: EventStoreOptions<PlatformCatalogue>): EventStore<PlatformCatalogue>;
+export function createEventStore<C extends EventCatalogue>(
   options: EventStoreOptions<C>,
+): EventStore<C> | EventStore<PlatformCatalogue> {
+  return options.catalogue ? storeOver(options, options.catalogue) : storeOver(options, eventCatalogue);
+}
+
+function storeOver<C extends EventCatalogue>(
+  options: Omit<EventStoreOptions<EventCatalogue>, 'catalogue'>,
+  catalogue: C,
 ): EventStore<C> {
   const schema = quotedSchema(options.schema);
-  const catalogue = options.catalogue ?? (eventCatalogue as unknown as C);
   const namespace = options.namespace ?? DEFAULT_STREAM_NAMESPACE;
   const every = options.snapshotEvery ?? 100;
   if (!Number.isInteger(every) || every < 1) throw new Error(`snapshotEvery must be an integer >= 1, got ${every}`);

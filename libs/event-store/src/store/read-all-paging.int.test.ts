@@ -16,8 +16,11 @@ it('pages in numeric commit order across a digit boundary (position 99 -> 100)',
   const tenantId = newTenant();
   const aggregateId = newAggregateId();
   const events = leadEvents(tenantId, aggregateId, 0, 120);
-  await withTransaction(db.app, (client) =>
-    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }), { tenantId });
+  await withTransaction(
+    db.app,
+    (client) => store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }),
+    { tenantId },
+  );
   const ids: string[] = [];
   const deadline = Date.now() + 15_000; // other files' open transactions may hold xmin back a moment
   while (ids.length < 120 && Date.now() < deadline) {

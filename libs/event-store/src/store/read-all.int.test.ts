@@ -17,8 +17,11 @@ afterAll(() => db.drop());
 
 async function appendLead(tenantId: string, aggregateId: string, count: number) {
   const events = leadEvents(tenantId, aggregateId, 0, count);
-  await withTransaction(db.app, (client) =>
-    store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }), { tenantId });
+  await withTransaction(
+    db.app,
+    (client) => store.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events }),
+    { tenantId },
+  );
   return events;
 }
 
@@ -38,14 +41,23 @@ describe('readAll (worker role)', () => {
     const b = await appendLead(tenantB, newAggregateId(), 2);
     const all = await readUntil(5);
     expect(all.events.map((event) => event.id)).toEqual([...a, ...b].map((event) => event.id));
-    expect(all.events[0]).toMatchObject({ ...a[0], transactionId: expect.stringMatching(/^\d+$/), globalPosition: expect.stringMatching(/^\d+$/) });
+    expect(all.events[0]).toMatchObject({
+      ...a[0],
+      transactionId: expect.stringMatching(/^\d+$/),
+      globalPosition: expect.stringMatching(/^\d+$/),
+    });
 
     const page1 = await store.readAll(db.worker, { limit: 2 });
     const page2 = await store.readAll(db.worker, { after: page1.checkpoint, limit: 2 });
     const page3 = await store.readAll(db.worker, { after: page2.checkpoint, limit: 2 });
     const page4 = await store.readAll(db.worker, { after: page3.checkpoint, limit: 2 });
-    expect([...page1.events, ...page2.events, ...page3.events].map((event) => event.id)).toEqual(all.events.map((event) => event.id));
-    expect(page1.checkpoint).toEqual({ transactionId: all.events[1]!.transactionId, globalPosition: all.events[1]!.globalPosition });
+    expect([...page1.events, ...page2.events, ...page3.events].map((event) => event.id)).toEqual(
+      all.events.map((event) => event.id),
+    );
+    expect(page1.checkpoint).toEqual({
+      transactionId: all.events[1]!.transactionId,
+      globalPosition: all.events[1]!.globalPosition,
+    });
     expect(page4).toEqual({ events: [], checkpoint: page3.checkpoint });
   });
 
@@ -65,11 +77,21 @@ describe('readAll (worker role)', () => {
     const held = new Promise<void>((resolve) => (commitLate = resolve));
     let appended!: () => void;
     const lateAppended = new Promise<void>((resolve) => (appended = resolve));
-    const late = withTransaction(db.app, async (client) => {
-      await store.append(client, { tenantId: tenantA, aggregateType: 'lead', aggregateId: lateLead, expectedVersion: 0, events: [lateEvent] });
-      appended();
-      await held;
-    }, { tenantId: tenantA });
+    const late = withTransaction(
+      db.app,
+      async (client) => {
+        await store.append(client, {
+          tenantId: tenantA,
+          aggregateType: 'lead',
+          aggregateId: lateLead,
+          expectedVersion: 0,
+          events: [lateEvent],
+        });
+        appended();
+        await held;
+      },
+      { tenantId: tenantA },
+    );
     await lateAppended;
     const [early] = await appendLead(tenantB, newAggregateId(), 1);
     const positions = await db.owner.query<{ id: string; position: string }>(

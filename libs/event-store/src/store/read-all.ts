@@ -32,7 +32,11 @@ export function createReadAll<C extends EventCatalogue>(schema: string, catalogu
     const filtered = input.aggregateTypes !== undefined;
     const values: unknown[] = [after.transactionId, after.globalPosition, input.limit];
     if (filtered) values.push(input.aggregateTypes);
-    const { rows } = await client.query<PositionedRow>({ name: names[`${filtered}`], text: texts[`${filtered}`], values });
+    const { rows } = await client.query<PositionedRow>({
+      name: names[`${filtered}`],
+      text: texts[`${filtered}`],
+      values,
+    });
     const events = rows.map((row) => ({
       ...parseEvent(toRawEnvelope(row), catalogue),
       transactionId: row.transaction_id,

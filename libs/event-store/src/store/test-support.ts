@@ -47,13 +47,26 @@ export function leadEvent(
   version: number,
   causedBy?: { id: string; correlationId: string },
 ): DomainEvent {
-  const base = { tenantId, aggregateId, aggregateVersion: version, actor: userActor, ...(causedBy ? { causedBy } : {}) };
+  const base = {
+    tenantId,
+    aggregateId,
+    aggregateVersion: version,
+    actor: userActor,
+    ...(causedBy ? { causedBy } : {}),
+  };
   if (version === 1) {
     return createEvent({
       ...base,
       type: 'lead.created',
       data: {
-        contact: { email: 'jane@example.com', firstName: 'Jane', lastName: null, phone: null, company: null, jobTitle: null },
+        contact: {
+          email: 'jane@example.com',
+          firstName: 'Jane',
+          lastName: null,
+          phone: null,
+          company: null,
+          jobTitle: null,
+        },
         source: 'api',
         utmParameters: {},
         campaignId: null,

@@ -156,7 +156,7 @@ export interface EventStore<C extends EventCatalogue> {
    * Events of every tenant in commit order (worker role), stopping before the oldest transaction
    * still in progress, so an event whose transaction commits late is never skipped.
    */
-  readAll(client: PgQueryable, input: ReadAllInput): Promise<ReadAllResult<EventOf<C>>>;
+  readAll(this: void, client: PgQueryable, input: ReadAllInput): Promise<ReadAllResult<EventOf<C>>>;
   loadSnapshot(client: PgClient, input: StreamRef): Promise<StoredSnapshot | null>;
   /** Upserts the stream's snapshot; an older version never replaces a newer one. */
   saveSnapshot(client: PgClient, input: SaveSnapshotInput): Promise<void>;

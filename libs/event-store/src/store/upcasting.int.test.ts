@@ -40,15 +40,29 @@ describe('upcasting on read', () => {
     const writer = createEventStore({ schema: db.schema, catalogue: writtenWith });
     const reader = createEventStore({ schema: db.schema, catalogue: readWith });
     const stored = createEvent(
-      { type: 'lead.note_added', tenantId, aggregateId, aggregateVersion: 1, actor: userActor, data: { text: 'called back' } },
+      {
+        type: 'lead.note_added',
+        tenantId,
+        aggregateId,
+        aggregateVersion: 1,
+        actor: userActor,
+        data: { text: 'called back' },
+      },
       { catalogue: writtenWith },
     );
     expect(stored.schemaVersion).toBe(1);
-    await withTransaction(db.app, (client) =>
-      writer.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: [stored] }), { tenantId });
+    await withTransaction(
+      db.app,
+      (client) =>
+        writer.append(client, { tenantId, aggregateType: 'lead', aggregateId, expectedVersion: 0, events: [stored] }),
+      { tenantId },
+    );
 
-    const [read] = await withTransaction(db.app, (client) =>
-      reader.readStream(client, { aggregateType: 'lead', aggregateId }), { tenantId });
+    const [read] = await withTransaction(
+      db.app,
+      (client) => reader.readStream(client, { aggregateType: 'lead', aggregateId }),
+      { tenantId },
+    );
     expect(read).toEqual({ ...stored, schemaVersion: 2, data: { note: 'called back' } });
 
     let global: Awaited<ReturnType<typeof reader.readAll>>;
@@ -57,7 +71,10 @@ describe('upcasting on read', () => {
     while (global.events.length === 0 && Date.now() < deadline);
     expect(global.events[0]).toMatchObject({ id: stored.id, schemaVersion: 2, data: { note: 'called back' } });
 
-    const { rows } = await db.owner.query(`SELECT schema_version, data FROM "${db.schema}".events WHERE event_id = $1`, [stored.id]);
+    const { rows } = await db.owner.query(
+      `SELECT schema_version, data FROM "${db.schema}".events WHERE event_id = $1`,
+      [stored.id],
+    );
     expect(rows).toEqual([{ schema_version: 1, data: { text: 'called back' } }]);
   });
 });

@@ -68,7 +68,11 @@ async function applyLeadEvents(client: pg.ClientBase, events: readonly LeadEvent
     leads.set(event.aggregateId, after);
     changed.add(event.aggregateId);
   }
-  await upsertLeads(client, t, [...changed].map((id) => leads.get(id)).filter((row) => row !== undefined));
+  await upsertLeads(
+    client,
+    t,
+    [...changed].map((id) => leads.get(id)).filter((row) => row !== undefined),
+  );
   await addCounts(client, t, deltas);
 }
 
@@ -76,7 +80,14 @@ function evolveRow(row: LeadRow | undefined, event: LeadEvent): LeadRow | undefi
   const base = { version: event.aggregateVersion, updated_at: event.occurredAt };
   switch (event.type) {
     case 'lead.created':
-      return { tenant_id: event.tenantId, lead_id: event.aggregateId, email: event.data.contact.email, status: 'new', score: null, ...base };
+      return {
+        tenant_id: event.tenantId,
+        lead_id: event.aggregateId,
+        email: event.data.contact.email,
+        status: 'new',
+        score: null,
+        ...base,
+      };
     case 'lead.qualified':
       return row && { ...row, ...base, status: 'qualified', score: event.data.score.totalScore };
     case 'lead.converted':
@@ -93,15 +104,22 @@ async function upsertLeads(client: pg.ClientBase, t: ProjectionTables<Tables>, r
        SET status = excluded.status, score = excluded.score, version = excluded.version, updated_at = excluded.updated_at
        WHERE ${t.lead_list}.version < excluded.version`,
     [
-      rows.map((r) => r.tenant_id), rows.map((r) => r.lead_id), rows.map((r) => r.email), rows.map((r) => r.status),
-      rows.map((r) => r.score), rows.map((r) => r.version), rows.map((r) => r.updated_at),
+      rows.map((r) => r.tenant_id),
+      rows.map((r) => r.lead_id),
+      rows.map((r) => r.email),
+      rows.map((r) => r.status),
+      rows.map((r) => r.score),
+      rows.map((r) => r.version),
+      rows.map((r) => r.updated_at),
     ],
   );
 }
 
 async function addCounts(client: pg.ClientBase, t: ProjectionTables<Tables>, deltas: Map<string, number>) {
   // Sorted: concurrent batches then lock the counter rows in one order and cannot deadlock.
-  const entries = [...deltas].filter(([, by]) => by !== 0).sort(([a], [b]) => (a < b ? -1 : 1))
+  const entries = [...deltas]
+    .filter(([, by]) => by !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, by]) => [...key.split('|'), by] as const);
   if (entries.length === 0) return;
   await client.query(
