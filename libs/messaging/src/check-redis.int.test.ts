@@ -35,10 +35,24 @@ describe('checkRedis', () => {
     await checkRedis(redis, NEVER);
 
     await proxy.down();
-    await waitFor(() => checkRedis(redis, NEVER).then(() => false, () => true), 'the probe to fail');
+    await waitFor(
+      () =>
+        checkRedis(redis, NEVER).then(
+          () => false,
+          () => true,
+        ),
+      'the probe to fail',
+    );
 
     await proxy.up();
-    await waitFor(() => checkRedis(redis, NEVER).then(() => true, () => false), 'the probe to pass again');
+    await waitFor(
+      () =>
+        checkRedis(redis, NEVER).then(
+          () => true,
+          () => false,
+        ),
+      'the probe to pass again',
+    );
     await proxy.down();
   });
 });

@@ -24,10 +24,19 @@ export interface ClaimInput {
  * XAUTOCLAIM, which also bumps their delivery count, and reads those counts with XPENDING.
  * Resolves to the claimed entries and the cursor to continue from ('0-0' = scan complete).
  */
-export async function claimStale(redis: Redis, input: ClaimInput): Promise<{ cursor: string; entries: ClaimedEntry[] }> {
+export async function claimStale(
+  redis: Redis,
+  input: ClaimInput,
+): Promise<{ cursor: string; entries: ClaimedEntry[] }> {
   const { stream, group, consumer } = input;
   const [cursor, raw] = (await redis.xautoclaim(
-    stream, group, consumer, input.minIdleMs, input.cursor, 'COUNT', input.count,
+    stream,
+    group,
+    consumer,
+    input.minIdleMs,
+    input.cursor,
+    'COUNT',
+    input.count,
   )) as [string, [string, string[] | null][]];
   return { cursor, entries: await countDeliveries(redis, { stream, group, consumer }, toEntries(stream, raw)) };
 }

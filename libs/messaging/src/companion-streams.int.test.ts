@@ -34,15 +34,24 @@ function freshStream() {
 async function append(stream: string, count: number): Promise<DomainEvent[]> {
   const events = Array.from({ length: count }, (_, i) => leadCreated(`lead${i}@example.com`));
   const pipeline = redis.pipeline();
-  for (const event of events) pipeline.xadd(stream, '*', 'id', event.id, 'tenantId', event.tenantId, 'envelope', JSON.stringify(event));
+  for (const event of events)
+    pipeline.xadd(stream, '*', 'id', event.id, 'tenantId', event.tenantId, 'envelope', JSON.stringify(event));
   await pipeline.exec();
   return events;
 }
 
 async function consume(stream: string, group: string, handler: (event: DomainEvent) => Promise<void>, batchSize = 10) {
   const consumer = createConsumer({
-    redis, streams: [stream], group, consumer: 'c1', handler, batchSize,
-    blockMs: 100, claimIdleMs: 100, claimIntervalMs: 50, maxDeliveries: 2,
+    redis,
+    streams: [stream],
+    group,
+    consumer: 'c1',
+    handler,
+    batchSize,
+    blockMs: 100,
+    claimIdleMs: 100,
+    claimIntervalMs: 50,
+    maxDeliveries: 2,
   });
   await consumer.start();
   started.push(consumer);
@@ -50,8 +59,10 @@ async function consume(stream: string, group: string, handler: (event: DomainEve
 }
 
 const deadLetters = async (stream: string) =>
-  toEntries(deadLetterStreamKey(stream), (await redis.xrange(deadLetterStreamKey(stream), '-', '+')) as [string, string[]][])
-    .map(toDeadLetterEntry);
+  toEntries(
+    deadLetterStreamKey(stream),
+    (await redis.xrange(deadLetterStreamKey(stream), '-', '+')) as [string, string[]][],
+  ).map(toDeadLetterEntry);
 
 describe('high-priority companion stream', () => {
   it('hands a high-priority event published after 100 normal ones to a consumer before them', async () => {
@@ -70,7 +81,7 @@ describe('high-priority companion stream', () => {
     expect(handled.slice(1)).toEqual(normal.map((event) => event.id));
   });
 
-  it('dead-letters a failing high-priority entry to the stream\'s own dead-letter stream', async () => {
+  it("dead-letters a failing high-priority entry to the stream's own dead-letter stream", async () => {
     const { stream } = freshStream();
     await consume(stream, 'projector', async () => {
       throw new Error('projection down');
@@ -78,7 +89,12 @@ describe('high-priority companion stream', () => {
     const [event] = await append(highPriorityStreamKey(stream), 1);
     await waitFor(async () => (await deadLetters(stream)).length === 1, 'the dead letter');
     const [dead] = await deadLetters(stream);
-    expect(dead).toMatchObject({ group: 'projector', error: 'projection down', deliveries: 2, sourceStream: highPriorityStreamKey(stream) });
+    expect(dead).toMatchObject({
+      group: 'projector',
+      error: 'projection down',
+      deliveries: 2,
+      sourceStream: highPriorityStreamKey(stream),
+    });
     expect(fieldValue(dead!.fields, 'id')).toBe(event!.id);
     expect(await redis.exists(deadLetterStreamKey(highPriorityStreamKey(stream)))).toBe(0);
   });
@@ -99,14 +115,23 @@ describe('redrive to one group', () => {
     await waitFor(async () => (await deadLetters(stream)).length === 1 && seen.mailer.length === 1, 'the dead letter');
 
     const [dead] = await deadLetters(stream);
-    expect(dead).toMatchObject({ group: 'projector', deliveries: 2, error: `cannot project ${event!.id}`, sourceStream: stream });
-    await expect(redriveDeadLetter(redis, { stream, deadLetterId: dead!.id, group: 'mailer' })).rejects.toThrow(/WRONGGROUP/);
+    expect(dead).toMatchObject({
+      group: 'projector',
+      deliveries: 2,
+      error: `cannot project ${event!.id}`,
+      sourceStream: stream,
+    });
+    await expect(redriveDeadLetter(redis, { stream, deadLetterId: dead!.id, group: 'mailer' })).rejects.toThrow(
+      /WRONGGROUP/,
+    );
     failing.clear();
     const newId = await redriveDeadLetter(redis, { stream, deadLetterId: dead!.id, group: 'projector' });
     expect(newId).toBeDefined();
     await waitFor(() => seen.projector.length === 1, 'the redriven event');
 
-    const [, fields] = ((await redis.xrange(groupStreamKey(stream, 'projector'), newId!, newId!)) as [string, string[]][])[0]!;
+    const [, fields] = (
+      (await redis.xrange(groupStreamKey(stream, 'projector'), newId!, newId!)) as [string, string[]][]
+    )[0]!;
     expect(fieldValue(fields, DEAD_LETTER_FIELDS.redrivenFrom)).toBe(dead!.id);
     expect(fieldValue(fields, DEAD_LETTER_FIELDS.error)).toBeUndefined();
     expect(await deadLetters(stream)).toEqual([]);
@@ -124,8 +149,15 @@ describe('redrive to one group', () => {
     await waitFor(async () => (await deadLetters(stream)).length === 1, 'the first dead letter');
     const [first] = await deadLetters(stream);
     await redriveDeadLetter(redis, { stream, deadLetterId: first!.id, group: 'projector' });
-    await waitFor(async () => (await deadLetters(stream)).length === 1 && (await deadLetters(stream))[0]!.id !== first!.id, 'the second dead letter');
+    await waitFor(
+      async () => (await deadLetters(stream)).length === 1 && (await deadLetters(stream))[0]!.id !== first!.id,
+      'the second dead letter',
+    );
     const [second] = await deadLetters(stream);
-    expect(second).toMatchObject({ redrivenFrom: first!.id, sourceStream: groupStreamKey(stream, 'projector'), fields: first!.fields });
+    expect(second).toMatchObject({
+      redrivenFrom: first!.id,
+      sourceStream: groupStreamKey(stream, 'projector'),
+      fields: first!.fields,
+    });
   });
 });

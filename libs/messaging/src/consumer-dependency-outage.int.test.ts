@@ -5,13 +5,27 @@ import { createConsumer, type ConsumerOptions } from './consumer.ts';
 import type { ConsumerSignal } from './deliver.ts';
 import { createPublisher } from './publisher.ts';
 import { deadLetterStreamKey, eventStreamKey } from './stream-names.ts';
-import { deleteNamespace, freePort, leadCreated, tcpProxy, testRedis, uniqueNamespace, waitFor } from './test-support.ts';
+import {
+  deleteNamespace,
+  freePort,
+  leadCreated,
+  tcpProxy,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
+} from './test-support.ts';
 
 const namespace = uniqueNamespace('dependency-outage');
 const redis = testRedis('dependency-outage');
 // Reclaims every 100 ms and gives up after 2 deliveries: an outage of a second or more would
 // dead-letter healthy events if failed deliveries during it counted.
-const fastRetries = { blockMs: 100, claimIdleMs: 100, claimIntervalMs: 50, maxDeliveries: 2, pauseBackoff: { initialMs: 50, maxMs: 200 } };
+const fastRetries = {
+  blockMs: 100,
+  claimIdleMs: 100,
+  claimIntervalMs: 50,
+  maxDeliveries: 2,
+  pauseBackoff: { initialMs: 50, maxMs: 200 },
+};
 
 afterAll(async () => {
   await deleteNamespace(redis, namespace);
@@ -27,10 +41,20 @@ async function databaseBehindProxy() {
   return { proxy, pool, healthCheck: () => pool.query('SELECT 1') };
 }
 
-function consumerOf(stream: string, name: string, options: Partial<ConsumerOptions<DomainEvent>> & Pick<ConsumerOptions<DomainEvent>, 'handler'>) {
+function consumerOf(
+  stream: string,
+  name: string,
+  options: Partial<ConsumerOptions<DomainEvent>> & Pick<ConsumerOptions<DomainEvent>, 'handler'>,
+) {
   const signals: ConsumerSignal[] = [];
   const consumer = createConsumer<DomainEvent>({
-    redis, streams: [stream], group: 'effects', consumer: name, ...fastRetries, ...options, onSignal: (signal) => signals.push(signal),
+    redis,
+    streams: [stream],
+    group: 'effects',
+    consumer: name,
+    ...fastRetries,
+    ...options,
+    onSignal: (signal) => signals.push(signal),
   });
   return { consumer, signals };
 }
@@ -92,7 +116,10 @@ describe('consumer across a dependency outage', () => {
 
     const second = consumerOf(stream, 'c2', { healthCheck, handler, maxDeliveries: 1 });
     await second.consumer.start();
-    await waitFor(() => events.every((event) => applied.includes(event.id)), 'the second consumer to apply the held events');
+    await waitFor(
+      () => events.every((event) => applied.includes(event.id)),
+      'the second consumer to apply the held events',
+    );
     await second.consumer.stop();
     expect(await deadLettered(stream)).toBe(0);
     await pool.end();

@@ -3,7 +3,13 @@ import { claimStale } from './claim-stale.ts';
 import { reconnectDelay } from './create-redis.ts';
 import { deliverBatch, deliverEach, type DeliverContext } from './deliver.ts';
 import { DependencyDown } from './dependency-down.ts';
-import { pauseUntilHealthy, redeliverOwnPending, sleep, type PauseBackoff, type PauseState } from './dependency-outage.ts';
+import {
+  pauseUntilHealthy,
+  redeliverOwnPending,
+  sleep,
+  type PauseBackoff,
+  type PauseState,
+} from './dependency-outage.ts';
 import { fromReadReply } from './stream-entry.ts';
 
 /** Everything one running consumer needs; mutable fields are owned by its loop. */
@@ -74,7 +80,12 @@ async function reclaim<E>(loop: ConsumerLoop<E>): Promise<boolean> {
   let more = false;
   for (const stream of loop.streams) {
     const page = await claimStale(redis, {
-      stream, group, consumer, minIdleMs: loop.claimIdleMs, count: loop.batchSize, cursor: loop.cursors.get(stream)!,
+      stream,
+      group,
+      consumer,
+      minIdleMs: loop.claimIdleMs,
+      count: loop.batchSize,
+      cursor: loop.cursors.get(stream)!,
     });
     loop.cursors.set(stream, page.cursor);
     more ||= page.cursor !== '0-0';
@@ -86,13 +97,22 @@ async function reclaim<E>(loop: ConsumerLoop<E>): Promise<boolean> {
 async function readNew<E>(loop: ConsumerLoop<E>, connection: Redis): Promise<void> {
   const { group, consumer } = loop.deliver;
   const reply = await connection.xreadgroup(
-    'GROUP', group, consumer, 'COUNT', loop.batchSize, 'BLOCK', loop.blockMs,
-    'STREAMS', ...loop.streams, ...loop.streams.map(() => '>'),
+    'GROUP',
+    group,
+    consumer,
+    'COUNT',
+    loop.batchSize,
+    'BLOCK',
+    loop.blockMs,
+    'STREAMS',
+    ...loop.streams,
+    ...loop.streams.map(() => '>'),
   );
   // Finish the whole batch even when stopping: these entries are already ours. The next read
   // does not wait for Redis to answer their acknowledgements (one round trip less per read).
   const { acked } = await deliverBatch(loop.deliver, fromReadReply(reply));
-  const settled = acked.catch((error: unknown) => loop.deliver.signal({ kind: 'error', error }))
+  const settled = acked
+    .catch((error: unknown) => loop.deliver.signal({ kind: 'error', error }))
     .finally(() => loop.acks.delete(settled));
   loop.acks.add(settled);
 }

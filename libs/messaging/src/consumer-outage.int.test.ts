@@ -5,7 +5,15 @@ import { createRedis } from './create-redis.ts';
 import type { ConsumerSignal } from './deliver.ts';
 import { createPublisher } from './publisher.ts';
 import { eventStreamKey } from './stream-names.ts';
-import { deleteNamespace, freePort, leadCreated, redisProxy, testRedis, uniqueNamespace, waitFor } from './test-support.ts';
+import {
+  deleteNamespace,
+  freePort,
+  leadCreated,
+  redisProxy,
+  testRedis,
+  uniqueNamespace,
+  waitFor,
+} from './test-support.ts';
 
 const namespace = uniqueNamespace('consumer-outage');
 const direct = testRedis('consumer-outage');
@@ -19,13 +27,22 @@ describe('consumer across a Redis outage', () => {
   it('keeps running while Redis is unreachable and handles what was published meanwhile', async () => {
     const proxy = redisProxy(await freePort());
     await proxy.up();
-    const redis = createRedis(proxy.url, { connectionName: 'test-outage', onError: () => {}, maxReconnectDelayMs: 200 });
+    const redis = createRedis(proxy.url, {
+      connectionName: 'test-outage',
+      onError: () => {},
+      maxReconnectDelayMs: 200,
+    });
     const stream = eventStreamKey('lead', namespace);
     const handled: string[] = [];
     const signals: ConsumerSignal[] = [];
     const consumer = createConsumer<DomainEvent>({
-      redis, streams: [stream], group: 'outage', consumer: 'c1',
-      blockMs: 100, claimIdleMs: 500, claimIntervalMs: 100,
+      redis,
+      streams: [stream],
+      group: 'outage',
+      consumer: 'c1',
+      blockMs: 100,
+      claimIdleMs: 500,
+      claimIntervalMs: 100,
       handler: async (event) => void handled.push(event.id),
       onSignal: (signal) => signals.push(signal),
     });

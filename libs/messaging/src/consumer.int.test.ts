@@ -39,20 +39,29 @@ async function publishTo(stream: string, count: number): Promise<DomainEvent[]> 
   return events;
 }
 
-async function start(options: Partial<ConsumerOptions<DomainEvent>> & Pick<ConsumerOptions<DomainEvent>, 'streams' | 'group' | 'consumer' | 'handler'>) {
+async function start(
+  options: Partial<ConsumerOptions<DomainEvent>> &
+    Pick<ConsumerOptions<DomainEvent>, 'streams' | 'group' | 'consumer' | 'handler'>,
+) {
   const consumer = createConsumer({ redis, blockMs: 100, claimIdleMs: 200, claimIntervalMs: 50, ...options });
   await consumer.start();
   started.push(consumer);
   return consumer;
 }
 
-const pendingCount = async (stream: string, group: string) => Number(((await redis.xpending(stream, group)) as [number])[0]);
+const pendingCount = async (stream: string, group: string) =>
+  Number(((await redis.xpending(stream, group)) as [number])[0]);
 
 describe('consumer', () => {
   it('hands the parsed event and its delivery to the handler, then acknowledges it', async () => {
     const stream = eventStreamKey('lead', namespace);
     const seen: [DomainEvent, Delivery][] = [];
-    await start({ streams: [stream], group: 'round-trip', consumer: 'c1', handler: async (e, d) => void seen.push([e, d]) });
+    await start({
+      streams: [stream],
+      group: 'round-trip',
+      consumer: 'c1',
+      handler: async (e, d) => void seen.push([e, d]),
+    });
     const event = leadCreated();
     const entryId = await publisher.publish(event);
     await waitFor(() => seen.length === 1, 'the handler');
@@ -64,7 +73,14 @@ describe('consumer', () => {
     const stream = eventStreamKey('lead', namespace);
     const received: string[] = [];
     // '$': this group starts after what other tests published to the shared lead stream.
-    await start({ streams: [stream], group: 'in-order', consumer: 'c1', batchSize: 7, startId: '$', handler: async (e) => void received.push(e.id) });
+    await start({
+      streams: [stream],
+      group: 'in-order',
+      consumer: 'c1',
+      batchSize: 7,
+      startId: '$',
+      handler: async (e) => void received.push(e.id),
+    });
     const events = Array.from({ length: 100 }, (_, i) => leadCreated(`lead${i}@example.com`));
     await publisher.publishMany(events);
     await waitFor(() => received.length === 100, 'all events');
@@ -73,7 +89,10 @@ describe('consumer', () => {
 
   it('splits the work of one group between two consumers, each event handled once', async () => {
     const { stream, group } = freshStream();
-    const handledBy = new Map<string, string[]>([['a', []], ['b', []]]);
+    const handledBy = new Map<string, string[]>([
+      ['a', []],
+      ['b', []],
+    ]);
     const busy = { a: deferred(), b: deferred() };
     // Each consumer holds its first batch until the other has one too, so neither can take everything.
     const handler = (me: 'a' | 'b', other: 'a' | 'b') => async (event: DomainEvent) => {
@@ -111,7 +130,9 @@ describe('consumer', () => {
     await publishTo(stream, 1);
     const counts: number[] = [];
     await start({
-      streams: [stream], group, consumer: 'c1',
+      streams: [stream],
+      group,
+      consumer: 'c1',
       handler: async (_e, d) => {
         counts.push(d.deliveryCount);
         if (d.deliveryCount < 3) throw new Error('database busy');
@@ -140,7 +161,9 @@ describe('consumer', () => {
     const release = deferred();
     let finished = false;
     const consumer = await start({
-      streams: [stream], group, consumer: 'c1',
+      streams: [stream],
+      group,
+      consumer: 'c1',
       handler: async () => {
         entered.resolve();
         await release.promise;
@@ -165,7 +188,10 @@ describe('consumer', () => {
     const release = deferred();
     await publishTo(stream, 3); // before the group exists: its first read takes all three
     const consumer = await start({
-      streams: [stream], group, consumer: 'c1', batchSize: 5,
+      streams: [stream],
+      group,
+      consumer: 'c1',
+      batchSize: 5,
       batchHandler: async () => {
         entered.resolve();
         await release.promise;
@@ -186,11 +212,17 @@ describe('consumer', () => {
     const batches: string[][] = [];
     const one: string[] = [];
     await start({
-      streams: [stream], group, consumer: 'c1', batchSize: 5,
+      streams: [stream],
+      group,
+      consumer: 'c1',
+      batchSize: 5,
       batchHandler: async (batch) => void batches.push(batch.map(({ event }) => event.id)),
       handler: async (event) => void one.push(event.id),
     });
-    await waitFor(async () => batches.flat().length + one.length === 7 && (await pendingCount(stream, group)) === 0, 'every entry acknowledged');
+    await waitFor(
+      async () => batches.flat().length + one.length === 7 && (await pendingCount(stream, group)) === 0,
+      'every entry acknowledged',
+    );
     // 5 then 2: every entry of a read went to the batch handler, none alone.
     expect(batches).toEqual([events.slice(0, 5).map((e) => e.id), events.slice(5).map((e) => e.id)]);
     expect(one).toEqual([]);
@@ -203,7 +235,11 @@ describe('consumer', () => {
     const handled: string[] = [];
     const signals: string[] = [];
     await start({
-      streams: [stream], group, consumer: 'c1', batchSize: 10, maxDeliveries: 2,
+      streams: [stream],
+      group,
+      consumer: 'c1',
+      batchSize: 10,
+      maxDeliveries: 2,
       batchHandler: async (batch) => {
         if (batch.some(({ event }) => event.id === poison)) throw new Error('one of these is poison');
       },
@@ -221,7 +257,13 @@ describe('consumer', () => {
 
   it('stop() returns promptly from a blocking read with nothing to handle', async () => {
     const { stream, group } = freshStream();
-    const consumer = await start({ streams: [stream], group, consumer: 'idle', blockMs: 60_000, handler: async () => {} });
+    const consumer = await start({
+      streams: [stream],
+      group,
+      consumer: 'idle',
+      blockMs: 60_000,
+      handler: async () => {},
+    });
     // Longer than the test timeout would be a hang; CLIENT UNBLOCK ends the read.
     await waitFor(async () => (await blockedReaders(redis)) > 0, 'the read to block');
     await consumer.stop();
@@ -231,5 +273,7 @@ describe('consumer', () => {
 /** This file's blocking connections currently inside XREADGROUP (other files share the server). */
 async function blockedReaders(redis: Redis): Promise<number> {
   const clients = (await redis.client('LIST')) as string;
-  return clients.split('\n').filter((line) => line.includes('name=test-consumer:blocking') && line.includes('cmd=xreadgroup')).length;
+  return clients
+    .split('\n')
+    .filter((line) => line.includes('name=test-consumer:blocking') && line.includes('cmd=xreadgroup')).length;
 }

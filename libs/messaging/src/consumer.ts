@@ -101,7 +101,12 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
       handler: options.handler,
       ...(options.batchHandler ? { batchHandler: options.batchHandler } : {}),
       signal,
-      isOutage: async (error) => isTransient(error) && !(await healthCheck().then(() => true, () => false)),
+      isOutage: async (error) =>
+        isTransient(error) &&
+        !(await healthCheck().then(
+          () => true,
+          () => false,
+        )),
       deadLetterStream: (stream) => deadLetterStreamKey(baseOf.get(stream) ?? stream),
     },
     streams: readStreams,
@@ -111,9 +116,14 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
     claimIntervalMs: options.claimIntervalMs ?? Math.min(claimIdleMs, 5_000),
     stopping: stopping.signal,
     // A group's own stream is only ever written for it: it starts at '0' whatever startId says.
-    ensureGroups: () => Promise.all(companions.flatMap(([high, own, normal]) => [
-      ensureGroup(redis, high, group, startId), ensureGroup(redis, own, group, '0'), ensureGroup(redis, normal, group, startId),
-    ])),
+    ensureGroups: () =>
+      Promise.all(
+        companions.flatMap(([high, own, normal]) => [
+          ensureGroup(redis, high, group, startId),
+          ensureGroup(redis, own, group, '0'),
+          ensureGroup(redis, normal, group, startId),
+        ]),
+      ),
     cursors: new Map(readStreams.map((stream) => [stream, '0-0'])),
     acks: new Set(),
     healthCheck,
@@ -155,7 +165,9 @@ export function createConsumer<E = DomainEvent>(options: ConsumerOptions<E>): Co
 function withTimeout(check: () => Promise<unknown>, ms: number): () => Promise<unknown> {
   return async () => {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`health check: no answer within ${ms} ms`)), ms)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`health check: no answer within ${ms} ms`)), ms)),
+    );
     try {
       return await Promise.race([check(), timeout]);
     } finally {

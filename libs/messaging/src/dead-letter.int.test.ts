@@ -30,8 +30,15 @@ function freshStream() {
 async function consume(stream: string, group: string, handler: (e: DomainEvent) => Promise<void>) {
   const signals: ConsumerSignal[] = [];
   const consumer = createConsumer({
-    redis, streams: [stream], group, consumer: 'c1', handler,
-    blockMs: 100, claimIdleMs: 100, claimIntervalMs: 50, maxDeliveries: 3,
+    redis,
+    streams: [stream],
+    group,
+    consumer: 'c1',
+    handler,
+    blockMs: 100,
+    claimIdleMs: 100,
+    claimIntervalMs: 50,
+    maxDeliveries: 3,
     onSignal: (signal) => signals.push(signal),
   });
   await consumer.start();

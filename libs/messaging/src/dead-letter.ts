@@ -46,12 +46,18 @@ export interface DeadLetterInput {
 export async function moveToDeadLetter(redis: Redis, input: DeadLetterInput): Promise<boolean> {
   const fields = [
     ...input.fields,
-    DEAD_LETTER_FIELDS.error, input.error.slice(0, 4_000),
-    DEAD_LETTER_FIELDS.deliveries, String(input.deliveries),
-    DEAD_LETTER_FIELDS.originalId, input.entryId,
-    DEAD_LETTER_FIELDS.group, input.group,
-    DEAD_LETTER_FIELDS.consumer, input.consumer,
-    DEAD_LETTER_FIELDS.stream, input.stream,
+    DEAD_LETTER_FIELDS.error,
+    input.error.slice(0, 4_000),
+    DEAD_LETTER_FIELDS.deliveries,
+    String(input.deliveries),
+    DEAD_LETTER_FIELDS.originalId,
+    input.entryId,
+    DEAD_LETTER_FIELDS.group,
+    input.group,
+    DEAD_LETTER_FIELDS.consumer,
+    input.consumer,
+    DEAD_LETTER_FIELDS.stream,
+    input.stream,
   ];
   const keys = [input.stream, input.deadLetterStream ?? deadLetterStreamKey(input.stream)];
   const moved = await redis.eval(MOVE_SCRIPT, 2, ...keys, input.group, input.consumer, input.entryId, ...fields);

@@ -92,7 +92,10 @@ export async function deliverEach<E>(context: DeliverContext<E>, entries: readon
  * acknowledgements, so the caller may read the next entries meanwhile (an entry whose XACK is
  * lost is redelivered later, which an inbox absorbs).
  */
-export async function deliverBatch<E>(context: DeliverContext<E>, entries: readonly StreamEntry[]): Promise<{ acked: Promise<unknown> }> {
+export async function deliverBatch<E>(
+  context: DeliverContext<E>,
+  entries: readonly StreamEntry[],
+): Promise<{ acked: Promise<unknown> }> {
   const batchHandler = context.batchHandler;
   if (!batchHandler || entries.length < 2) {
     // Handlers run one after the other; each acknowledgement is sent as soon as its handler is
@@ -117,19 +120,26 @@ export async function deliverBatch<E>(context: DeliverContext<E>, entries: reado
   try {
     await batchHandler(admitted.map(({ item }) => item));
   } catch (error) {
-    if (await context.isOutage(error)) throw new DependencyDown(error, admitted.map(({ entry }) => entry));
+    if (await context.isOutage(error))
+      throw new DependencyDown(
+        error,
+        admitted.map(({ entry }) => entry),
+      );
     context.signal({ kind: 'batch_failed', size: admitted.length, error });
     for (const [i, { entry, item }] of admitted.entries()) {
       try {
         await handleOne(context, entry, item);
       } catch (failure) {
-        throw failure instanceof DependencyDown ? failure.holding(admitted.slice(i + 1).map((later) => later.entry)) : failure;
+        throw failure instanceof DependencyDown
+          ? failure.holding(admitted.slice(i + 1).map((later) => later.entry))
+          : failure;
       }
     }
     return { acked: Promise.resolve() };
   }
   const pipeline = context.redis.pipeline();
-  for (const [stream, ids] of groupIds(admitted.map(({ entry }) => entry))) pipeline.xack(stream, context.group, ...ids);
+  for (const [stream, ids] of groupIds(admitted.map(({ entry }) => entry)))
+    pipeline.xack(stream, context.group, ...ids);
   const acked = pipeline.exec().then(() => {
     for (const { item } of admitted) context.signal({ kind: 'handled', delivery: item.delivery });
   });
@@ -137,7 +147,12 @@ export async function deliverBatch<E>(context: DeliverContext<E>, entries: reado
 }
 
 /** The parsed entry, or undefined after dead-lettering one that cannot be parsed or was delivered too often. */
-async function admit<E>(context: DeliverContext<E>, entry: StreamEntry, deliveryCount: number, excused = 0): Promise<BatchItem<E> | undefined> {
+async function admit<E>(
+  context: DeliverContext<E>,
+  entry: StreamEntry,
+  deliveryCount: number,
+  excused = 0,
+): Promise<BatchItem<E> | undefined> {
   const { group, consumer, maxDeliveries } = context;
   const delivery: Delivery = { stream: entry.stream, entryId: entry.id, deliveryCount, group, consumer };
   let event: E;
@@ -160,24 +175,42 @@ async function admit<E>(context: DeliverContext<E>, entry: StreamEntry, delivery
  * Handles one entry; its XACK is awaited here, or pushed to `acks` for the caller to await.
  * An entry with excused deliveries has its excuses deleted with the XACK or the dead-letter move.
  */
-async function handleOne<E>(context: DeliverContext<E>, entry: StreamEntry, { event, delivery }: BatchItem<E>, acks?: Promise<void>[], excused = 0): Promise<void> {
+async function handleOne<E>(
+  context: DeliverContext<E>,
+  entry: StreamEntry,
+  { event, delivery }: BatchItem<E>,
+  acks?: Promise<void>[],
+  excused = 0,
+): Promise<void> {
   try {
     await context.handler(event, delivery);
   } catch (error) {
     if (await context.isOutage(error)) throw new DependencyDown(error, [entry]);
     context.signal({ kind: 'failed', delivery, error });
-    if (delivery.deliveryCount >= context.maxDeliveries) await deadLetter(context, entry, delivery, messageOf(error), excused);
+    if (delivery.deliveryCount >= context.maxDeliveries)
+      await deadLetter(context, entry, delivery, messageOf(error), excused);
     return;
   }
-  const acknowledge = excused > 0
-    ? context.redis.multi().xack(entry.stream, context.group, entry.id).hdel(excusedDeliveriesKey(entry.stream, context.group), entry.id).exec()
-    : context.redis.xack(entry.stream, context.group, entry.id);
+  const acknowledge =
+    excused > 0
+      ? context.redis
+          .multi()
+          .xack(entry.stream, context.group, entry.id)
+          .hdel(excusedDeliveriesKey(entry.stream, context.group), entry.id)
+          .exec()
+      : context.redis.xack(entry.stream, context.group, entry.id);
   const ack = acknowledge.then(() => context.signal({ kind: 'handled', delivery }));
   if (acks) acks.push(ack);
   else await ack;
 }
 
-async function deadLetter<E>(context: DeliverContext<E>, entry: StreamEntry, delivery: Delivery, reason: string, excused = 0): Promise<void> {
+async function deadLetter<E>(
+  context: DeliverContext<E>,
+  entry: StreamEntry,
+  delivery: Delivery,
+  reason: string,
+  excused = 0,
+): Promise<void> {
   const moved = await moveToDeadLetter(context.redis, {
     ...delivery,
     deadLetterStream: context.deadLetterStream(entry.stream),

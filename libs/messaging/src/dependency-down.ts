@@ -6,7 +6,10 @@ import type { StreamEntry } from './stream-entry.ts';
  * failed one and those of the same read or claim not handled yet.
  */
 export class DependencyDown extends Error {
-  constructor(readonly failure: unknown, readonly held: StreamEntry[]) {
+  constructor(
+    readonly failure: unknown,
+    readonly held: StreamEntry[],
+  ) {
     super(`dependency down: ${failure instanceof Error ? failure.message : String(failure)}`);
     this.name = 'DependencyDown';
   }

@@ -57,10 +57,13 @@ async function excuse<E>(loop: ConsumerLoop<E>, entries: readonly StreamEntry[])
   if (entries.length === 0) return entries;
   const multi = loop.deliver.redis.multi();
   for (const { stream, id } of entries) multi.hincrby(excusedDeliveriesKey(stream, loop.deliver.group), id, 1);
-  return multi.exec().then(() => [], (error: unknown) => {
-    loop.deliver.signal({ kind: 'error', error });
-    return entries;
-  });
+  return multi.exec().then(
+    () => [],
+    (error: unknown) => {
+      loop.deliver.signal({ kind: 'error', error });
+      return entries;
+    },
+  );
 }
 
 /**
@@ -73,7 +76,9 @@ export async function redeliverOwnPending<E>(loop: ConsumerLoop<E>): Promise<voi
   const { redis, group, consumer } = loop.deliver;
   for (const stream of loop.streams) {
     for (let after = '0'; !loop.stopping.aborted;) {
-      const entries = fromReadReply(await redis.xreadgroup('GROUP', group, consumer, 'COUNT', loop.batchSize, 'STREAMS', stream, after));
+      const entries = fromReadReply(
+        await redis.xreadgroup('GROUP', group, consumer, 'COUNT', loop.batchSize, 'STREAMS', stream, after),
+      );
       if (entries.length === 0) break;
       after = entries.at(-1)!.id;
       await deliverEach(loop.deliver, await countDeliveries(redis, { stream, group, consumer }, entries));

@@ -14,7 +14,10 @@ export interface GroupStats {
  * XINFO GROUPS `lag` and `pending` of each (group, stream), summed over the stream's
  * companions, in one pipeline (one round trip). A missing stream or group counts as 0.
  */
-export async function groupStats(redis: Redis, subjects: readonly { group: string; stream: string }[]): Promise<GroupStats[]> {
+export async function groupStats(
+  redis: Redis,
+  subjects: readonly { group: string; stream: string }[],
+): Promise<GroupStats[]> {
   const keys = [...new Set(subjects.flatMap(({ stream, group }) => consumedStreams(stream, group)))];
   const pipeline = redis.pipeline();
   for (const key of keys) pipeline.xinfo('GROUPS', key);
@@ -25,7 +28,8 @@ export async function groupStats(redis: Redis, subjects: readonly { group: strin
     const rows = consumedStreams(stream, group).map((key) => groupsOf.get(key)?.find((row) => row.name === group));
     const lags = rows.map((row) => (row ? row.lag : 0));
     return {
-      group, stream,
+      group,
+      stream,
       lag: lags.some((lag) => lag === null) ? null : lags.reduce<number>((sum, lag) => sum + (lag ?? 0), 0),
       pending: rows.reduce((sum, row) => sum + (row?.pending ?? 0), 0),
     };
@@ -40,6 +44,10 @@ function toGroups(reply: unknown): { name: string; pending: number; lag: number 
     for (let i = 0; i + 1 < row.length; i += 2) fields.set(row[i], row[i + 1]);
     const field = (name: string) => fields.get(name);
     const lag = field('lag');
-    return { name: String(field('name')), pending: Number(field('pending') ?? 0), lag: lag === null || lag === undefined ? null : Number(lag) };
+    return {
+      name: String(field('name')),
+      pending: Number(field('pending') ?? 0),
+      lag: lag === null || lag === undefined ? null : Number(lag),
+    };
   });
 }

@@ -3,7 +3,11 @@ import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type { Redis } from 'ioredis';
 import { toStreamFields } from './stream-entry.ts';
 import {
-  DEFAULT_STREAM_NAMESPACE, eventStreamKey, groupStreamKey, highPriorityStreamKey, type Priority,
+  DEFAULT_STREAM_NAMESPACE,
+  eventStreamKey,
+  groupStreamKey,
+  highPriorityStreamKey,
+  type Priority,
 } from './stream-names.ts';
 
 /**
@@ -32,7 +36,11 @@ export interface PublishOptions {
 }
 
 /** The stream key an event is appended to. */
-export function publishStreamKey(aggregateType: string, namespace = DEFAULT_STREAM_NAMESPACE, options: PublishOptions = {}): string {
+export function publishStreamKey(
+  aggregateType: string,
+  namespace = DEFAULT_STREAM_NAMESPACE,
+  options: PublishOptions = {},
+): string {
   const stream = eventStreamKey(aggregateType, namespace);
   if (options.group !== undefined) return groupStreamKey(stream, options.group);
   return options.priority === 'high' ? highPriorityStreamKey(stream) : stream;

@@ -40,7 +40,13 @@ export interface RedriveInput {
 export async function redriveDeadLetter(redis: Redis, input: RedriveInput): Promise<string | undefined> {
   const keys = [deadLetterStreamKey(input.stream), groupStreamKey(input.stream, input.group)];
   const id = await redis.eval(
-    REDRIVE_SCRIPT, 2, ...keys, input.deadLetterId, input.group, DEAD_LETTER_FIELDS.group, DEAD_LETTER_FIELDS.redrivenFrom,
+    REDRIVE_SCRIPT,
+    2,
+    ...keys,
+    input.deadLetterId,
+    input.group,
+    DEAD_LETTER_FIELDS.group,
+    DEAD_LETTER_FIELDS.redrivenFrom,
   );
   return typeof id === 'string' ? id : undefined;
 }

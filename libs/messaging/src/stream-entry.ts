@@ -6,11 +6,16 @@ export const ENVELOPE_FIELD = 'envelope';
 /** XADD field/value pairs for an envelope. */
 export function toStreamFields(event: EventEnvelope): string[] {
   return [
-    'id', event.id,
-    'type', event.type,
-    'tenantId', event.tenantId,
-    'aggregateId', event.aggregateId,
-    ENVELOPE_FIELD, JSON.stringify(event),
+    'id',
+    event.id,
+    'type',
+    event.type,
+    'tenantId',
+    event.tenantId,
+    'aggregateId',
+    event.aggregateId,
+    ENVELOPE_FIELD,
+    JSON.stringify(event),
   ];
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { consumedStreams, deadLetterStreamKey, eventStreamKey, groupStreamKey, highPriorityStreamKey } from './stream-names.ts';
+import {
+  consumedStreams,
+  deadLetterStreamKey,
+  eventStreamKey,
+  groupStreamKey,
+  highPriorityStreamKey,
+} from './stream-names.ts';
 
 /** Redis Cluster's key -> hash tag rule: the first {...} with something inside, else the key. */
 const hashTag = (key: string) => {
@@ -21,11 +27,15 @@ describe('stream names', () => {
     expect(hashTag(stream)).not.toBe(hashTag(eventStreamKey('lead')));
   });
 
-  it('keeps the high-priority and per-group companions in the stream\'s slot, read high first', () => {
+  it("keeps the high-priority and per-group companions in the stream's slot, read high first", () => {
     const stream = eventStreamKey('lead');
     expect(highPriorityStreamKey(stream)).toBe('bizosaas:events:{lead}:high');
     expect(groupStreamKey(stream, 'analytics')).toBe('bizosaas:events:{lead}:group:analytics');
-    expect(consumedStreams(stream, 'analytics')).toEqual([highPriorityStreamKey(stream), groupStreamKey(stream, 'analytics'), stream]);
+    expect(consumedStreams(stream, 'analytics')).toEqual([
+      highPriorityStreamKey(stream),
+      groupStreamKey(stream, 'analytics'),
+      stream,
+    ]);
     for (const key of consumedStreams(stream, 'a{b}')) expect(hashTag(key)).toBe('lead');
   });
 

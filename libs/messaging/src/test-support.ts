@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
-import type { Redis } from 'ioredis';
 
 /** Helpers for this lib's integration tests (not exported from the package). */
 import { redisUrl } from './testing.ts';
@@ -56,11 +55,13 @@ export function tcpProxy(port: number, targetUrl: string) {
         const upstream = net.connect(Number(target.port || defaultPort), target.hostname);
         for (const socket of [client, upstream]) {
           sockets.add(socket);
-          socket.on('error', () => {}).on('close', () => {
-            sockets.delete(socket);
-            client.destroy();
-            upstream.destroy();
-          });
+          socket
+            .on('error', () => {})
+            .on('close', () => {
+              sockets.delete(socket);
+              client.destroy();
+              upstream.destroy();
+            });
         }
         client.pipe(upstream).pipe(client);
       });

@@ -19,7 +19,11 @@ afterAll(async () => {
   await owner.end();
 });
 
-const failureOf = (run: () => Promise<unknown>) => run().then(() => undefined, (error: unknown) => error);
+const failureOf = (run: () => Promise<unknown>) =>
+  run().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 /** Two transactions that each hold one counter and then want the other's. */
 async function deadlock(): Promise<unknown[]> {

@@ -1,4 +1,9 @@
-import { BusinessRuleViolation, ConcurrencyError, ServiceUnavailableError, ValidationError } from '@bizosaas/ddd-kernel';
+import {
+  BusinessRuleViolation,
+  ConcurrencyError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '@bizosaas/ddd-kernel';
 import { describe, expect, it } from 'vitest';
 import { isTransientError } from './transient-error.ts';
 
@@ -19,7 +24,10 @@ describe('isTransientError', () => {
     ['pool checkout timeout', new Error('timeout exceeded when trying to connect')],
     ['ioredis closed connection', new Error('Connection is closed.')],
     ['Redis failover', new Error("READONLY You can't write against a read only replica.")],
-    ['ioredis giving up while reconnecting', Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'ioredis giving up while reconnecting',
+      Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }),
+    ],
     ['wrapped connection loss', new Error('query failed', { cause: withCode('40001') })],
     ['dependency down', new ServiceUnavailableError('Publishing failed')],
   ])('classifies a %s as transient', (_, error) => expect(isTransientError(error)).toBe(true));
@@ -28,7 +36,10 @@ describe('isTransientError', () => {
     ['unique violation', withCode('23505')],
     ['syntax error', withCode('42601')],
     ['missing table', withCode('42P01')],
-    ['business rule over a transient cause', Object.assign(new BusinessRuleViolation('r', 'm'), { cause: withCode('40001') })],
+    [
+      'business rule over a transient cause',
+      Object.assign(new BusinessRuleViolation('r', 'm'), { cause: withCode('40001') }),
+    ],
     ['version conflict', new ConcurrencyError(3, 4)],
     ['validation error', new ValidationError('bad', [])],
     ['mixed aggregate', new AggregateError([withCode('ECONNREFUSED'), withCode('23505')])],

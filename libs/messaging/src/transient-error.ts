@@ -13,7 +13,17 @@ const TRANSIENT_SQLSTATES = new Set([
 ]);
 
 /** Node socket and DNS errors of a connection that may work on the next attempt. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** pg and ioredis errors that carry no code, recognised by their stable messages. */
 const TRANSIENT_MESSAGES = [

@@ -23,7 +23,10 @@ async function fill(stream: string, count: number): Promise<string[]> {
 async function consume(stream: string, group: string, read: number, ack: (index: number) => boolean): Promise<void> {
   await redis.xgroup('CREATE', stream, group, '0');
   if (read === 0) return;
-  const reply = (await redis.xreadgroup('GROUP', group, 'c', 'COUNT', read, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+  const reply = (await redis.xreadgroup('GROUP', group, 'c', 'COUNT', read, 'STREAMS', stream, '>')) as [
+    string,
+    [string, string[]][],
+  ][];
   const ids = reply[0]![1].map(([id]) => id);
   const acked = ids.filter((_, i) => ack(i));
   if (acked.length > 0) await redis.xack(stream, group, ...acked);
@@ -88,28 +91,34 @@ describe('trimSafely', () => {
   it('property: never removes an entry pending in or not yet delivered to any group, and trims the rest', async () => {
     const group = fc.record({ read: fc.nat(25), acks: fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }) });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 25 }), fc.array(group, { minLength: 1, maxLength: 3 }), async (size, groups) => {
-        const stream = newStream();
-        const ids = await fill(stream, size);
-        const keepFrom: number[] = [];
-        for (const [g, { read, acks }] of groups.entries()) {
-          const delivered = Math.min(read, size);
-          await consume(stream, `g${g}`, delivered, (i) => acks[i]!);
-          const firstPending = acks.slice(0, delivered).indexOf(false);
-          keepFrom.push(delivered === 0 ? 0 : Math.min(firstPending === -1 ? delivered - 1 : firstPending, delivered - 1));
-        }
-        const pendingBefore = await Promise.all(groups.map((_, g) => pendingIds(stream, `g${g}`)));
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 25 }),
+        fc.array(group, { minLength: 1, maxLength: 3 }),
+        async (size, groups) => {
+          const stream = newStream();
+          const ids = await fill(stream, size);
+          const keepFrom: number[] = [];
+          for (const [g, { read, acks }] of groups.entries()) {
+            const delivered = Math.min(read, size);
+            await consume(stream, `g${g}`, delivered, (i) => acks[i]!);
+            const firstPending = acks.slice(0, delivered).indexOf(false);
+            keepFrom.push(
+              delivered === 0 ? 0 : Math.min(firstPending === -1 ? delivered - 1 : firstPending, delivered - 1),
+            );
+          }
+          const pendingBefore = await Promise.all(groups.map((_, g) => pendingIds(stream, `g${g}`)));
 
-        const { trimmed } = await trimSafely(redis, stream);
+          const { trimmed } = await trimSafely(redis, stream);
 
-        const left = new Set(await remaining(stream));
-        for (const pending of pendingBefore) for (const id of pending) expect(left.has(id)).toBe(true);
-        for (const [g, { read }] of groups.entries()) {
-          for (const id of ids.slice(Math.min(read, size))) expect(left.has(id), `undelivered to g${g}`).toBe(true);
-        }
-        expect(trimmed).toBe(Math.min(...keepFrom));
-        await redis.unlink(stream);
-      }),
+          const left = new Set(await remaining(stream));
+          for (const pending of pendingBefore) for (const id of pending) expect(left.has(id)).toBe(true);
+          for (const [g, { read }] of groups.entries()) {
+            for (const id of ids.slice(Math.min(read, size))) expect(left.has(id), `undelivered to g${g}`).toBe(true);
+          }
+          expect(trimmed).toBe(Math.min(...keepFrom));
+          await redis.unlink(stream);
+        },
+      ),
       { numRuns: 40 },
     );
   });
