@@ -43,27 +43,55 @@ function clientOf(tenantId: string, options: { retries?: number } = {}) {
 }
 
 const failureOf = (promise: Promise<unknown>) =>
-  promise.then(() => expect.fail('expected an EventBusError'), (error: unknown) => {
-    expect(error).toBeInstanceOf(EventBusError);
-    return error as EventBusError;
-  });
+  promise.then(
+    () => expect.fail('expected an EventBusError'),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(EventBusError);
+      return error as EventBusError;
+    },
+  );
 
 describe('EventBusClient against the event-bus', () => {
   it('publishes, subscribes a webhook, and the delivery verifies with the subscription secret', async () => {
     const bus = clientOf(randomUUID());
-    const subscription = await bus.subscribe({ eventType: 'lead.*', serviceName: 'crm-sync', webhookUrl: receiver.url, filter: { 'data.source': leadCreated.source } });
-    expect(subscription).toMatchObject({ eventType: 'lead.*', status: 'active', failingSince: null, secret: expect.stringMatching(/^whsec_/) });
+    const subscription = await bus.subscribe({
+      eventType: 'lead.*',
+      serviceName: 'crm-sync',
+      webhookUrl: receiver.url,
+      filter: { 'data.source': leadCreated.source },
+    });
+    expect(subscription).toMatchObject({
+      eventType: 'lead.*',
+      status: 'active',
+      failingSince: null,
+      secret: expect.stringMatching(/^whsec_/),
+    });
 
     const published = await bus.publish({ type: 'lead.created', data: leadCreated, correlationId: 'sdk-chain-1' });
-    expect(published).toMatchObject({ type: 'lead.created', schemaVersion: 1, correlationId: 'sdk-chain-1', stream: expect.stringContaining(fx.namespace) });
+    expect(published).toMatchObject({
+      type: 'lead.created',
+      schemaVersion: 1,
+      correlationId: 'sdk-chain-1',
+      stream: expect.stringContaining(fx.namespace),
+    });
     expect((await bus.publish({ type: 'lead.created', data: leadCreated, priority: 'high' })).stream).toMatch(/:high$/);
 
     await waitFor(() => receiver.received.some((r) => r.headers['webhook-id'] === published.id), 'the webhook');
     const delivery = receiver.received.find((r) => r.headers['webhook-id'] === published.id)!;
     const event = verifyWebhook({ secret: subscription.secret, headers: delivery.headers, body: delivery.body });
-    expect(event).toMatchObject({ id: published.id, type: 'lead.created', correlationId: 'sdk-chain-1', data: leadCreated });
-    expect(() => verifyWebhook({ secret: subscription.secret, headers: delivery.headers, body: delivery.body.replace('"lead.created"', '"lead.deleted"') }))
-      .toThrow(WebhookVerificationError);
+    expect(event).toMatchObject({
+      id: published.id,
+      type: 'lead.created',
+      correlationId: 'sdk-chain-1',
+      data: leadCreated,
+    });
+    expect(() =>
+      verifyWebhook({
+        secret: subscription.secret,
+        headers: delivery.headers,
+        body: delivery.body.replace('"lead.created"', '"lead.deleted"'),
+      }),
+    ).toThrow(WebhookVerificationError);
     await bus.deleteSubscription(subscription.id);
   });
 
@@ -81,20 +109,39 @@ describe('EventBusClient against the event-bus', () => {
     for await (const event of bus.iterateHistory({ limit: 2 })) all.push(event.id);
     expect(all).toEqual(ids);
     const chain: string[] = [];
-    for await (const event of bus.iterateHistory({ correlationId: 'chain-x', eventTypes: ['lead.created'], from: new Date(Date.now() - 60_000) })) chain.push(event.id);
+    for await (const event of bus.iterateHistory({
+      correlationId: 'chain-x',
+      eventTypes: ['lead.created'],
+      from: new Date(Date.now() - 60_000),
+    }))
+      chain.push(event.id);
     expect(chain).toEqual([ids[0], ids[2], ids[3]]);
 
-    const { id: subscriptionId, secret } = await bus.subscribe({ eventType: 'lead.created', serviceName: 'replayer', webhookUrl: receiver.url });
+    const { id: subscriptionId, secret } = await bus.subscribe({
+      eventType: 'lead.created',
+      serviceName: 'replayer',
+      webhookUrl: receiver.url,
+    });
     expect(await bus.replay({ subscriptionId, correlationId: 'chain-x' })).toEqual({ replayed: 3 });
-    const replayedTo = () => receiver.received.filter((r) => chain.includes(String(r.headers['webhook-id'])) && JSON.parse(r.body).metadata?.replay);
+    const replayedTo = () =>
+      receiver.received.filter(
+        (r) => chain.includes(String(r.headers['webhook-id'])) && JSON.parse(r.body).metadata?.replay,
+      );
     await waitFor(() => replayedTo().length === 3, 'the replayed deliveries');
-    for (const delivery of replayedTo()) expect(verifyWebhook({ secret, headers: delivery.headers, body: delivery.body }).metadata).toEqual({ replay: true });
+    for (const delivery of replayedTo())
+      expect(verifyWebhook({ secret, headers: delivery.headers, body: delivery.body }).metadata).toEqual({
+        replay: true,
+      });
     await bus.deleteSubscription(subscriptionId);
   });
 
   it('lists, gets, pauses, resumes and deletes subscriptions', async () => {
     const bus = clientOf(randomUUID());
-    const { id } = await bus.subscribe({ eventType: '*', serviceName: 'audit', webhookUrl: 'http://127.0.0.1:9/hooks' });
+    const { id } = await bus.subscribe({
+      eventType: '*',
+      serviceName: 'audit',
+      webhookUrl: 'http://127.0.0.1:9/hooks',
+    });
     expect((await bus.listSubscriptions()).map((s) => s.id)).toEqual([id]);
     expect(await bus.getSubscription(id)).toMatchObject({ id, eventType: '*', serviceName: 'audit', status: 'active' });
     expect(await bus.pauseSubscription(id)).toMatchObject({ id, status: 'paused' });
@@ -110,14 +157,27 @@ describe('EventBusClient against the event-bus', () => {
     const bus = clientOf(tenant);
     const flaky = await startReceiver();
     try {
-      const { id: subscriptionId } = await bus.subscribe({ eventType: 'lead.created', serviceName: 'flaky', webhookUrl: flaky.url });
-      const events = [1, 2, 3].map(() => createEvent({ type: 'lead.created', tenantId: tenant, actor: { type: 'system', id: 'test' }, data: leadCreated }));
+      const { id: subscriptionId } = await bus.subscribe({
+        eventType: 'lead.created',
+        serviceName: 'flaky',
+        webhookUrl: flaky.url,
+      });
+      const events = [1, 2, 3].map(() =>
+        createEvent({
+          type: 'lead.created',
+          tenantId: tenant,
+          actor: { type: 'system', id: 'test' },
+          data: leadCreated,
+        }),
+      );
       for (const event of events) await insertDeadDelivery(tenant, subscriptionId, event);
       const listed = await bus.listDeadLetters();
       expect(listed.map((d) => d.eventId).sort()).toEqual(events.map((e) => e.id).sort());
       const dead = events.map((event) => listed.find((d) => d.eventId === event.id)!);
       expect(dead[0]).toMatchObject({ subscriptionId, eventType: 'lead.created', attempts: 7, lastError: 'HTTP 500' });
-      expect(dead[0]!.attemptsLog.map((a) => [a.attempt, a.statusCode])).toEqual(Array.from({ length: 7 }, (_, i) => [i + 1, 500]));
+      expect(dead[0]!.attemptsLog.map((a) => [a.attempt, a.statusCode])).toEqual(
+        Array.from({ length: 7 }, (_, i) => [i + 1, 500]),
+      );
 
       expect(await bus.redriveDeadLetter(dead[0]!.id)).toEqual({ redriven: 1 });
       await bus.discardDeadLetter(dead[1]!.id);
@@ -126,7 +186,10 @@ describe('EventBusClient against the event-bus', () => {
       await waitFor(() => flaky.received.length === 2, 'the redriven deliveries');
       expect(flaky.received.map((r) => r.headers['webhook-id']).sort()).toEqual([events[0]!.id, events[2]!.id].sort());
       expect(await bus.listDeadLetters()).toEqual([]);
-      expect(await failureOf(bus.discardDeadLetter(dead[1]!.id))).toMatchObject({ status: 404, code: 'TENANT_ISOLATION_VIOLATION' });
+      expect(await failureOf(bus.discardDeadLetter(dead[1]!.id))).toMatchObject({
+        status: 404,
+        code: 'TENANT_ISOLATION_VIOLATION',
+      });
     } finally {
       await flaky.close();
     }
@@ -135,7 +198,10 @@ describe('EventBusClient against the event-bus', () => {
   it('reads the schema catalogue', async () => {
     const schemas = await clientOf(randomUUID()).schemas();
     expect(schemas.find((s) => s.type === 'lead.created')).toMatchObject({
-      aggregateType: 'lead', schemaVersion: expect.any(Number), versions: expect.arrayContaining([1]), jsonSchema: expect.objectContaining({ type: 'object' }),
+      aggregateType: 'lead',
+      schemaVersion: expect.any(Number),
+      versions: expect.arrayContaining([1]),
+      jsonSchema: expect.objectContaining({ type: 'object' }),
     });
     expect(schemas.length).toBe(Object.keys(eventCatalogue).length);
   });
@@ -144,12 +210,30 @@ describe('EventBusClient against the event-bus', () => {
 describe('EventBusClient errors', () => {
   it('surfaces a 400 as VALIDATION_ERROR with every bad field in details, and a bad token as 401', async () => {
     const bus = clientOf(randomUUID());
-    const bad = await failureOf(bus.publish({ type: 'lead.created', schemaVersion: 1, data: { ...leadCreated, source: 'carrier-pigeon', contact: { ...leadCreated.contact, email: 'nope' } } }));
+    const bad = await failureOf(
+      bus.publish({
+        type: 'lead.created',
+        schemaVersion: 1,
+        data: { ...leadCreated, source: 'carrier-pigeon', contact: { ...leadCreated.contact, email: 'nope' } },
+      }),
+    );
     expect(bad).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
-    expect((bad.details.issues as { path: string }[]).map((issue) => issue.path)).toEqual(expect.arrayContaining(['data.source', 'data.contact.email']));
-    const subscribe = await failureOf(bus.subscribe({ eventType: 'lead', serviceName: 'Bad Name', webhookUrl: 'ftp://x' }));
-    expect((subscribe.details.issues as { path: string }[]).map((issue) => issue.path).sort()).toEqual(['eventType', 'serviceName', 'webhookUrl']);
-    expect(await failureOf(bus.history({ cursor: 'forged' }))).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ path: 'cursor' })] } });
+    expect((bad.details.issues as { path: string }[]).map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(['data.source', 'data.contact.email']),
+    );
+    const subscribe = await failureOf(
+      bus.subscribe({ eventType: 'lead', serviceName: 'Bad Name', webhookUrl: 'ftp://x' }),
+    );
+    expect((subscribe.details.issues as { path: string }[]).map((issue) => issue.path).sort()).toEqual([
+      'eventType',
+      'serviceName',
+      'webhookUrl',
+    ]);
+    expect(await failureOf(bus.history({ cursor: 'forged' }))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      details: { issues: [expect.objectContaining({ path: 'cursor' })] },
+    });
 
     const stranger = new EventBusClient({ baseUrl, token: 'not-a-token' });
     clients.push(stranger);
@@ -160,7 +244,12 @@ describe('EventBusClient errors', () => {
     const impatient = clientOf(limitedTenant, { retries: 0 });
     await impatient.publish({ type: 'lead.created', data: leadCreated });
     const limited = await failureOf(impatient.publish({ type: 'lead.created', data: leadCreated }));
-    expect(limited).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 1, details: { retryAfterSeconds: 1 } });
+    expect(limited).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+      details: { retryAfterSeconds: 1 },
+    });
 
     const patient = clientOf(limitedTenant, { retries: 2 });
     const started = Date.now();
@@ -171,19 +260,39 @@ describe('EventBusClient errors', () => {
   it("never shows one tenant another tenant's subscriptions, events or dead letters", async () => {
     const [a, b] = [clientOf(randomUUID()), clientOf(randomUUID())];
     // A type the published event does not match: no delivery to an unreachable URL is left retrying.
-    const { id } = await a.subscribe({ eventType: 'campaign.*', serviceName: 'crm-sync', webhookUrl: 'http://127.0.0.1:9/hooks' });
-    const { id: eventId } = await a.publish({ type: 'lead.created', data: leadCreated, correlationId: 'tenant-a-only' });
+    const { id } = await a.subscribe({
+      eventType: 'campaign.*',
+      serviceName: 'crm-sync',
+      webhookUrl: 'http://127.0.0.1:9/hooks',
+    });
+    const { id: eventId } = await a.publish({
+      type: 'lead.created',
+      data: leadCreated,
+      correlationId: 'tenant-a-only',
+    });
     await waitFor(async () => (await a.history({ correlationId: 'tenant-a-only' })).events.length === 1, 'the archive');
 
     expect(await b.listSubscriptions()).toEqual([]);
-    const foreign = [() => b.getSubscription(id), () => b.pauseSubscription(id), () => b.deleteSubscription(id), () => b.replay({ subscriptionId: id, correlationId: 'tenant-a-only' })];
+    const foreign = [
+      () => b.getSubscription(id),
+      () => b.pauseSubscription(id),
+      () => b.deleteSubscription(id),
+      () => b.replay({ subscriptionId: id, correlationId: 'tenant-a-only' }),
+    ];
     for (const call of foreign) {
       expect(await failureOf(call())).toMatchObject({ status: 404, code: 'TENANT_ISOLATION_VIOLATION' });
     }
     expect(await b.history({ correlationId: 'tenant-a-only' })).toEqual({ events: [], nextCursor: null });
     expect((await a.history({ correlationId: 'tenant-a-only' })).events.map((e) => e.id)).toEqual([eventId]);
-    expect(await failureOf(b.publish({ type: 'lead.created', data: leadCreated, tenantId: (await a.history({ correlationId: 'tenant-a-only' })).events[0]!.tenantId })))
-      .toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(
+      await failureOf(
+        b.publish({
+          type: 'lead.created',
+          data: leadCreated,
+          tenantId: (await a.history({ correlationId: 'tenant-a-only' })).events[0]!.tenantId,
+        }),
+      ),
+    ).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     expect(await failureOf(b.redriveDeadLetter(randomUUID()))).toMatchObject({ status: 404 });
     expect(await a.getSubscription(id)).toMatchObject({ status: 'active' });
     await a.deleteSubscription(id);

@@ -10,14 +10,18 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-const auth = async (tenantId: string, roles?: string[]) => ({ authorization: `Bearer ${await fx.token(tenantId, roles)}` });
+const auth = async (tenantId: string, roles?: string[]) => ({
+  authorization: `Bearer ${await fx.token(tenantId, roles)}`,
+});
 const history = async (tenantId: string, payload: Record<string, unknown>) =>
   fx.app.inject({ method: 'POST', url: '/api/v1/events/history', payload, headers: await auth(tenantId) });
 
 async function publishBoth(tenantId: string) {
   for (const type of ['lead.created', 'lead.qualified'] as const) {
     const res = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers: await auth(tenantId),
+      method: 'POST',
+      url: '/api/v1/events/publish',
+      headers: await auth(tenantId),
       payload: { type, data: eventCatalogue[type].example },
     });
     expect(res.statusCode, res.body).toBe(202);
@@ -43,7 +47,10 @@ describe('history filter as seed 002 names it', () => {
   });
 
   it('refuses unknown query parameters on a list route', async () => {
-    const res = await fx.app.inject({ url: '/api/v1/events/consumer-dead-letters?tenant=x&limit=5', headers: await auth(randomUUID()) });
+    const res = await fx.app.inject({
+      url: '/api/v1/events/consumer-dead-letters?tenant=x&limit=5',
+      headers: await auth(randomUUID()),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().details.issues).toEqual([{ path: 'tenant', location: 'query', message: 'unknown parameter' }]);
   });
@@ -54,20 +61,32 @@ describe('content type and authorization before validation', () => {
     const headers = await auth(randomUUID());
     for (const contentType of ['text/plain', undefined]) {
       const res = await fx.app.inject({
-        method: 'POST', url: '/api/v1/events/publish', payload: Buffer.from('{"type":"lead.created"}'),
+        method: 'POST',
+        url: '/api/v1/events/publish',
+        payload: Buffer.from('{"type":"lead.created"}'),
         headers: { ...headers, ...(contentType && { 'content-type': contentType }) },
       });
       expect(res.statusCode, String(contentType)).toBe(415);
-      expect(res.json()).toMatchObject({ error: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String), details: expect.any(Object) });
+      expect(res.json()).toMatchObject({
+        error: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.any(String),
+        details: expect.any(Object),
+      });
     }
   });
 
   it('answers a viewer 403 before looking at an invalid body', async () => {
     const res = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers: await auth(randomUUID(), ['viewer']),
+      method: 'POST',
+      url: '/api/v1/events/publish',
+      headers: await auth(randomUUID(), ['viewer']),
       payload: { type: 42, permissions: ['*'] },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toEqual({ error: 'FORBIDDEN', message: 'Missing permission', details: { required: 'events:publish' } });
+    expect(res.json()).toEqual({
+      error: 'FORBIDDEN',
+      message: 'Missing permission',
+      details: { required: 'events:publish' },
+    });
   });
 });

@@ -1,5 +1,11 @@
 import type { EventEnvelope } from '@bizosaas/event-schemas';
-import { createConsumer, eventStreamKey, type BatchItem, type Consumer, type ConsumerSignal } from '@bizosaas/messaging';
+import {
+  createConsumer,
+  eventStreamKey,
+  type BatchItem,
+  type Consumer,
+  type ConsumerSignal,
+} from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import { catalogueAggregateTypes, parseArchivedEnvelope } from './archive/archive-events.ts';
 
@@ -23,7 +29,11 @@ export interface StreamConsumersOptions {
  * forwards types and versions this build does not know. Several replicas share the work; an
  * entry that keeps failing is dead-lettered to `<stream>:dlq` after 5 deliveries.
  */
-export function createStreamConsumers(options: StreamConsumersOptions): { start(): Promise<void>; stop(): Promise<void>; consumers: readonly Consumer[] } {
+export function createStreamConsumers(options: StreamConsumersOptions): {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  consumers: readonly Consumer[];
+} {
   const types = options.aggregateTypes ?? catalogueAggregateTypes();
   const consumers: Consumer[] = types.map((type) =>
     createConsumer<EventEnvelope>({

@@ -7,12 +7,17 @@ import { eventBusFixture, type EventBusFixture } from './test-support.ts';
 
 let fx: EventBusFixture;
 beforeAll(async () => {
-  fx = await eventBusFixture('stream-retention', { EVENTBUS_STREAM_TRIM_INTERVAL_MS: '50', EVENTBUS_STREAM_KEEP_MS: '0' });
+  fx = await eventBusFixture('stream-retention', {
+    EVENTBUS_STREAM_TRIM_INTERVAL_MS: '50',
+    EVENTBUS_STREAM_KEEP_MS: '0',
+  });
 });
 afterAll(() => fx.close());
 
 const trimmedMetric = async (stream: string) => {
-  const line = (await fx.app.inject({ url: '/metrics' })).body.split('\n').find((l) => l.startsWith(`eventbus_stream_entries_trimmed_total{stream="${stream}",`));
+  const line = (await fx.app.inject({ url: '/metrics' })).body
+    .split('\n')
+    .find((l) => l.startsWith(`eventbus_stream_entries_trimmed_total{stream="${stream}",`));
   return Number(line?.split(' ').at(-1) ?? 0);
 };
 
@@ -24,7 +29,12 @@ describe('stream retention', () => {
     await fx.redis.xgroup('CREATE', stream, 'laggard', '0', 'MKSTREAM');
     const headers = { authorization: `Bearer ${await fx.token(randomUUID())}` };
     const publish = async (type: 'lead.created' | 'customer.created') => {
-      const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/publish', headers, payload: { type, data: eventCatalogue[type].example } });
+      const res = await fx.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/publish',
+        headers,
+        payload: { type, data: eventCatalogue[type].example },
+      });
       expect(res.statusCode).toBe(202);
     };
     // Proof that a trim pass ran since now: two customer events, which only the bus's own groups
@@ -35,12 +45,23 @@ describe('stream retention', () => {
       await waitFor(async () => (await fx.redis.xlen(probeStream)) === 1, 'a trim pass');
     };
     for (let n = 0; n < 3; n += 1) await publish('lead.created');
-    const archived = async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers, payload: { eventTypes: ['lead.created'] } })).json().events.length;
+    const archived = async () =>
+      (
+        await fx.app.inject({
+          method: 'POST',
+          url: '/api/v1/events/history',
+          headers,
+          payload: { eventTypes: ['lead.created'] },
+        })
+      ).json().events.length;
     await waitFor(async () => (await archived()) === 3, 'the archive to store the events');
     await trimPassRan();
     expect(await fx.redis.xlen(stream)).toBe(3);
 
-    const read = (await fx.redis.xreadgroup('GROUP', 'laggard', 'c1', 'COUNT', 10, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+    const read = (await fx.redis.xreadgroup('GROUP', 'laggard', 'c1', 'COUNT', 10, 'STREAMS', stream, '>')) as [
+      string,
+      [string, string[]][],
+    ][];
     const ids = read[0]![1].map(([id]) => id);
     expect(ids).toHaveLength(3);
     await trimPassRan();

@@ -10,7 +10,10 @@ import { catalogueAggregateTypes } from './archive/archive-events.ts';
  * the write services' event stores keep them, and replayFromStore brings any back. Dead-letter
  * streams and per-group replay streams are left to their owners. Returns entries removed per stream.
  */
-export async function trimEventStreams(redis: Redis, options: { namespace?: string; keepMs: number }): Promise<Map<string, number>> {
+export async function trimEventStreams(
+  redis: Redis,
+  options: { namespace?: string; keepMs: number },
+): Promise<Map<string, number>> {
   const trimmed = new Map<string, number>();
   for (const type of catalogueAggregateTypes()) {
     const stream = eventStreamKey(type, options.namespace);

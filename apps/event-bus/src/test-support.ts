@@ -22,7 +22,10 @@ export const TEST_MASTER_KEYS = {
   'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=',
   'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=',
 };
-export const testEncryptionEnv = { EVENTBUS_MASTER_KEYS: JSON.stringify(TEST_MASTER_KEYS), EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1' };
+export const testEncryptionEnv = {
+  EVENTBUS_MASTER_KEYS: JSON.stringify(TEST_MASTER_KEYS),
+  EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1',
+};
 
 /** The fixtures' encryption on `pool`, for tests that build parts of the service (e.g. a delivery worker) themselves. */
 export const testEncryption = (pool: pg.Pool, env: Record<string, string> = {}) =>
@@ -53,13 +56,19 @@ export async function eventBusFixture(label: string, env: Record<string, string>
     OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     ...env,
   });
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `event-bus-test-${label}` });
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    connectionName: `event-bus-test-${label}`,
+  });
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const prisma = definition.createPrisma(createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: definition.schema }));
+  const prisma = definition.createPrisma(
+    createPgAdapter({ databaseUrl: inject('appDatabaseUrl'), poolMax: 2, schema: definition.schema }),
+  );
   const app = await definition.buildApp(config, { prisma, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) });
   await app.ready();
   return {
-    app, redis, namespace,
+    app,
+    redis,
+    namespace,
     token: (tenantId, roles = ['admin']) => signTestToken(key, testClaims({ tenant_id: tenantId, roles })),
     async close() {
       await app.close();

@@ -12,7 +12,7 @@ export function catalogueAggregateTypes(): string[] {
  * The archive keeps what was published, whatever its data schema (it may be a type or version
  * this build does not know yet): only the envelope is checked.
  */
-export const parseArchivedEnvelope = (raw: unknown): EventEnvelope => envelopeSchema.parse(raw) as EventEnvelope;
+export const parseArchivedEnvelope = (raw: unknown): EventEnvelope => envelopeSchema.parse(raw);
 
 // The tenant is set for each group in the statement itself, so RLS checks every row against it.
 const INSERT = `WITH tenant AS (SELECT set_config('app.current_tenant_id', $1::text, true))

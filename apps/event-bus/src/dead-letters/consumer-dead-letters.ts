@@ -1,6 +1,12 @@
 import { ValidationError } from '@bizosaas/ddd-kernel';
 import {
-  deadLetterStreamKey, ENVELOPE_FIELD, eventStreamKey, fieldValue, toDeadLetterEntry, toEntries, type DeadLetterEntry,
+  deadLetterStreamKey,
+  ENVELOPE_FIELD,
+  eventStreamKey,
+  fieldValue,
+  toDeadLetterEntry,
+  toEntries,
+  type DeadLetterEntry,
 } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 
@@ -61,16 +67,27 @@ function flat(entry: DeadLetterEntry, name: 'id' | 'type' | 'tenantId'): string 
   const value = fieldValue(entry.fields, name);
   if (value !== undefined) return value;
   const envelope = envelopeOf(entry);
-  const nested = typeof envelope === 'object' && envelope !== null ? (envelope as Record<string, unknown>)[name] : undefined;
+  const nested =
+    typeof envelope === 'object' && envelope !== null ? (envelope as Record<string, unknown>)[name] : undefined;
   return typeof nested === 'string' ? nested : null;
 }
 
 export function toView({ aggregateType, stream, entry }: Located): ConsumerDeadLetter {
   return {
-    id: entry.id, aggregateType, stream, sourceStream: entry.sourceStream ?? null, group: entry.group, consumer: entry.consumer,
-    originalEntryId: entry.originalId, error: entry.error, deliveries: entry.deliveries,
-    deadLetteredAt: entry.deadLetteredAt.toISOString(), redrivenFrom: entry.redrivenFrom ?? null,
-    eventId: flat(entry, 'id'), eventType: flat(entry, 'type'), tenantId: flat(entry, 'tenantId')?.toLowerCase() ?? null,
+    id: entry.id,
+    aggregateType,
+    stream,
+    sourceStream: entry.sourceStream ?? null,
+    group: entry.group,
+    consumer: entry.consumer,
+    originalEntryId: entry.originalId,
+    error: entry.error,
+    deliveries: entry.deliveries,
+    deadLetteredAt: entry.deadLetteredAt.toISOString(),
+    redrivenFrom: entry.redrivenFrom ?? null,
+    eventId: flat(entry, 'id'),
+    eventType: flat(entry, 'type'),
+    tenantId: flat(entry, 'tenantId')?.toLowerCase() ?? null,
   };
 }
 
@@ -85,10 +102,15 @@ export function selects(view: ConsumerDeadLetter, scope: DeadLetterScope, filter
 export const streamOf = (namespace: string, aggregateType: string) => eventStreamKey(aggregateType, namespace);
 
 /** One dead letter by aggregate type and id, or undefined. */
-export async function findDeadLetter(redis: Redis, namespace: string, aggregateType: string, id: string): Promise<Located | undefined> {
+export async function findDeadLetter(
+  redis: Redis,
+  namespace: string,
+  aggregateType: string,
+  id: string,
+): Promise<Located | undefined> {
   const stream = streamOf(namespace, aggregateType);
   const key = deadLetterStreamKey(stream);
-  const [entry] = toEntries(key, (await redis.xrange(key, id, id)) as [string, string[]][]);
+  const [entry] = toEntries(key, await redis.xrange(key, id, id));
   return entry ? { aggregateType, stream, entry: toDeadLetterEntry(entry) } : undefined;
 }
 
@@ -101,7 +123,11 @@ export interface ScanStart {
 
 /** Every dead letter of the given types' streams, type by type, oldest first, up to `end` (an id, default all). */
 export async function* scanDeadLetters(
-  redis: Redis, namespace: string, types: readonly string[], start: ScanStart = { index: 0 }, end = '+',
+  redis: Redis,
+  namespace: string,
+  types: readonly string[],
+  start: ScanStart = { index: 0 },
+  end = '+',
 ): AsyncGenerator<Located & { index: number }> {
   for (let index = start.index; index < types.length; index += 1) {
     const aggregateType = types[index]!;
@@ -117,7 +143,8 @@ export async function* scanDeadLetters(
   }
 }
 
-export const encodeCursor = (aggregateType: string, id: string) => Buffer.from(JSON.stringify([aggregateType, id])).toString('base64url');
+export const encodeCursor = (aggregateType: string, id: string) =>
+  Buffer.from(JSON.stringify([aggregateType, id])).toString('base64url');
 
 export function decodeCursor(cursor: string | undefined, types: readonly string[]): ScanStart {
   if (cursor === undefined) return { index: 0 };
@@ -128,5 +155,7 @@ export function decodeCursor(cursor: string | undefined, types: readonly string[
   } catch {
     // falls through to the validation error
   }
-  throw new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'must be a nextCursor returned by this endpoint with the same aggregateType' }]);
+  throw new ValidationError('Invalid cursor', [
+    { path: 'cursor', message: 'must be a nextCursor returned by this endpoint with the same aggregateType' },
+  ]);
 }

@@ -4,8 +4,16 @@ import type { Redis } from 'ioredis';
 import { catalogueAggregateTypes } from '../archive/archive-events.ts';
 import { aggregateTypesReadBy } from '../replay/consumer-groups.ts';
 import {
-  decodeCursor, encodeCursor, findDeadLetter, scanDeadLetters, selects, toView,
-  type ConsumerDeadLetter, type DeadLetterFilter, type DeadLetterScope, type Located,
+  decodeCursor,
+  encodeCursor,
+  findDeadLetter,
+  scanDeadLetters,
+  selects,
+  toView,
+  type ConsumerDeadLetter,
+  type DeadLetterFilter,
+  type DeadLetterScope,
+  type Located,
 } from './consumer-dead-letters.ts';
 
 export interface DeadLetterStore {
@@ -28,7 +36,9 @@ const missing = (scope: DeadLetterScope, details: Record<string, unknown>) =>
  * `limit` with a nextCursor when the scan budget ran out first.
  */
 export async function listDeadLetters(
-  store: DeadLetterStore, scope: DeadLetterScope, filter: DeadLetterFilter & { aggregateType?: string | undefined },
+  store: DeadLetterStore,
+  scope: DeadLetterScope,
+  filter: DeadLetterFilter & { aggregateType?: string | undefined },
   page: { cursor?: string | undefined; limit: number },
 ): Promise<{ deadLetters: ConsumerDeadLetter[]; nextCursor: string | null }> {
   const types = typesOf(filter.aggregateType);
@@ -46,7 +56,12 @@ export async function listDeadLetters(
 }
 
 /** One dead letter the scope may see, or a 404. */
-export async function getDeadLetter(store: DeadLetterStore, scope: DeadLetterScope, aggregateType: string, id: string): Promise<Located> {
+export async function getDeadLetter(
+  store: DeadLetterStore,
+  scope: DeadLetterScope,
+  aggregateType: string,
+  id: string,
+): Promise<Located> {
   const found = await findDeadLetter(store.redis, store.namespace, aggregateType, id);
   if (!found || !selects(toView(found), scope, {})) throw missing(scope, { aggregateType, id });
   return found;
@@ -57,9 +72,14 @@ export async function redriveOne(store: DeadLetterStore, scope: DeadLetterScope,
   const found = await getDeadLetter(store, scope, aggregateType, id);
   const { group } = found.entry;
   if (!(await aggregateTypesReadBy(store.redis, store.namespace, group, [aggregateType])).has(aggregateType)) {
-    throw new BusinessRuleViolation('group_must_consume_redrives', 'No consumer of this group reads redriven entries of this stream', {
-      group, stream: found.stream,
-    });
+    throw new BusinessRuleViolation(
+      'group_must_consume_redrives',
+      'No consumer of this group reads redriven entries of this stream',
+      {
+        group,
+        stream: found.stream,
+      },
+    );
   }
   const entryId = await redriveDeadLetter(store.redis, { stream: found.stream, deadLetterId: id, group });
   if (entryId === undefined) throw missing(scope, { aggregateType, id }); // redriven or discarded meanwhile
@@ -72,14 +92,22 @@ export async function redriveOne(store: DeadLetterStore, scope: DeadLetterScope,
  * redrives are skipped and counted.
  */
 export async function redriveAll(
-  store: DeadLetterStore, scope: DeadLetterScope, filter: DeadLetterFilter & { aggregateType?: string | undefined },
+  store: DeadLetterStore,
+  scope: DeadLetterScope,
+  filter: DeadLetterFilter & { aggregateType?: string | undefined },
 ): Promise<{ redriven: number; skipped: number }> {
   const [seconds, micros] = await store.redis.time();
   const until = String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1);
   const readers = new Map<string, Set<string>>();
   let redriven = 0;
   let skipped = 0;
-  for await (const found of scanDeadLetters(store.redis, store.namespace, typesOf(filter.aggregateType), { index: 0 }, until)) {
+  for await (const found of scanDeadLetters(
+    store.redis,
+    store.namespace,
+    typesOf(filter.aggregateType),
+    { index: 0 },
+    until,
+  )) {
     if (!selects(toView(found), scope, filter)) continue;
     const { group } = found.entry;
     if (!readers.has(group)) readers.set(group, await aggregateTypesReadBy(store.redis, store.namespace, group));
@@ -87,13 +115,19 @@ export async function redriveAll(
       skipped += 1;
       continue;
     }
-    if (await redriveDeadLetter(store.redis, { stream: found.stream, deadLetterId: found.entry.id, group })) redriven += 1;
+    if (await redriveDeadLetter(store.redis, { stream: found.stream, deadLetterId: found.entry.id, group }))
+      redriven += 1;
   }
   return { redriven, skipped };
 }
 
 /** Deletes one dead letter the scope may see. */
-export async function discardOne(store: DeadLetterStore, scope: DeadLetterScope, aggregateType: string, id: string): Promise<void> {
+export async function discardOne(
+  store: DeadLetterStore,
+  scope: DeadLetterScope,
+  aggregateType: string,
+  id: string,
+): Promise<void> {
   const found = await getDeadLetter(store, scope, aggregateType, id);
   const deleted = await store.redis.xdel(deadLetterStreamKey(found.stream), id);
   if (deleted === 0) throw missing(scope, { aggregateType, id });

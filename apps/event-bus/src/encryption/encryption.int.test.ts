@@ -22,21 +22,38 @@ afterAll(async () => {
   await owner.end();
 });
 
-const auth = async (tenantId: string, roles = ['owner']) => ({ authorization: `Bearer ${await fx.token(tenantId, roles)}` });
+const auth = async (tenantId: string, roles = ['owner']) => ({
+  authorization: `Bearer ${await fx.token(tenantId, roles)}`,
+});
 
 async function publish(tenantId: string): Promise<string> {
-  const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/publish', headers: await auth(tenantId), payload: { type: 'lead.created', data: example } });
+  const res = await fx.app.inject({
+    method: 'POST',
+    url: '/api/v1/events/publish',
+    headers: await auth(tenantId),
+    payload: { type: 'lead.created', data: example },
+  });
   expect(res.statusCode).toBe(202);
   return res.json().id;
 }
 
 async function historyOf(tenantId: string) {
-  const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers: await auth(tenantId), payload: {} });
+  const res = await fx.app.inject({
+    method: 'POST',
+    url: '/api/v1/events/history',
+    headers: await auth(tenantId),
+    payload: {},
+  });
   return res.json().events as { id: string; data: typeof example }[];
 }
 
 const archived = async (id: string) =>
-  (await owner.query<{ envelope: { data: typeof example } }>('SELECT envelope FROM event_bus.archived_events WHERE id = $1', [id])).rows[0]?.envelope;
+  (
+    await owner.query<{ envelope: { data: typeof example } }>(
+      'SELECT envelope FROM event_bus.archived_events WHERE id = $1',
+      [id],
+    )
+  ).rows[0]?.envelope;
 
 async function onStream(id: string) {
   const entries = (await fx.redis.xrange(eventStreamKey('lead', fx.namespace), '-', '+')) as [string, string[]][];
@@ -57,7 +74,10 @@ describe('per-tenant envelope encryption', () => {
     expect(stored!.data.contact.email).toBe(streamed.data.contact.email);
     expect(JSON.stringify(stored)).not.toContain(plaintext);
     // The data key itself is stored wrapped, never as 32 raw bytes.
-    const keys = await owner.query('SELECT version, master_key_id, length(wrapped_key) AS bytes FROM event_bus.tenant_data_keys WHERE tenant_id = $1', [tenantA]);
+    const keys = await owner.query(
+      'SELECT version, master_key_id, length(wrapped_key) AS bytes FROM event_bus.tenant_data_keys WHERE tenant_id = $1',
+      [tenantA],
+    );
     expect(keys.rows).toEqual([{ version: 1, master_key_id: 'test-1', bytes: 12 + 16 + 32 }]);
 
     expect((await historyOf(tenantA)).map((event) => event.data)).toEqual([example]);
@@ -66,7 +86,12 @@ describe('per-tenant envelope encryption', () => {
 
   it('seals the plaintext of producers that do not encrypt before archiving it', async () => {
     const tenant = randomUUID();
-    const event = createEvent({ type: 'lead.created', tenantId: tenant, actor: { type: 'service', id: 'crm-sync' }, data: example });
+    const event = createEvent({
+      type: 'lead.created',
+      tenantId: tenant,
+      actor: { type: 'service', id: 'crm-sync' },
+      data: example,
+    });
     await createPublisher({ redis: fx.redis, namespace: fx.namespace }).publish(event);
     await waitFor(async () => (await archived(event.id)) !== undefined, 'the archive');
     expect((await archived(event.id))!.data.contact.email).toMatch(/^enc:v1:1:/);
@@ -77,19 +102,32 @@ describe('per-tenant envelope encryption', () => {
     const tenant = randomUUID();
     const sealed = (await onStream(await publish(tenant))).data.contact.email;
     const res = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers: await auth(tenant),
+      method: 'POST',
+      url: '/api/v1/events/publish',
+      headers: await auth(tenant),
       payload: { type: 'lead.created', data: { ...example, contact: { ...example.contact, email: sealed } } },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'VALIDATION_ERROR', details: { issues: [{ path: 'data.contact.email' }] } });
+    expect(res.json()).toMatchObject({
+      error: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'data.contact.email' }] },
+    });
   });
 
   it('rotates a tenant data key: new events use the new version, old ones still open', async () => {
     const tenant = randomUUID();
     const first = await publish(tenant);
-    const viewer = await fx.app.inject({ method: 'POST', url: '/api/v1/events/encryption/data-keys/rotate', headers: await auth(tenant, ['admin']) });
+    const viewer = await fx.app.inject({
+      method: 'POST',
+      url: '/api/v1/events/encryption/data-keys/rotate',
+      headers: await auth(tenant, ['admin']),
+    });
     expect(viewer.statusCode).toBe(403);
-    const rotated = await fx.app.inject({ method: 'POST', url: '/api/v1/events/encryption/data-keys/rotate', headers: await auth(tenant) });
+    const rotated = await fx.app.inject({
+      method: 'POST',
+      url: '/api/v1/events/encryption/data-keys/rotate',
+      headers: await auth(tenant),
+    });
     expect(rotated.statusCode).toBe(201);
     expect(rotated.json()).toMatchObject({ version: 2, masterKeyId: 'test-1' });
     const second = await publish(tenant);
@@ -98,18 +136,25 @@ describe('per-tenant envelope encryption', () => {
     const listed = await fx.app.inject({ url: '/api/v1/events/encryption/data-keys', headers: await auth(tenant) });
     expect(listed.json()).toMatchObject({ activeVersion: 2, dataKeys: [{ version: 1 }, { version: 2 }] });
     await waitFor(async () => (await historyOf(tenant)).length === 2, 'both archived');
-    expect((await historyOf(tenant)).map((event) => [event.id, event.data])).toEqual([[first, example], [second, example]]);
+    expect((await historyOf(tenant)).map((event) => [event.id, event.data])).toEqual([
+      [first, example],
+      [second, example],
+    ]);
   });
 
   it('re-wraps data keys and webhook secrets under a new master key without touching event ciphertext', async () => {
     const tenant = randomUUID();
     const id = await publish(tenant);
     const subscribed = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/subscribe', headers: await auth(tenant),
+      method: 'POST',
+      url: '/api/v1/events/subscribe',
+      headers: await auth(tenant),
       payload: { eventType: 'campaign.*', serviceName: 'crm-sync', webhookUrl: 'http://127.0.0.1:9/hooks' },
     });
     const { id: subscriptionId, secret } = subscribed.json();
-    const storedSecret = async () => (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [subscriptionId])).rows[0].secret as string;
+    const storedSecret = async () =>
+      (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [subscriptionId])).rows[0]
+        .secret as string;
     expect(await storedSecret()).toMatch(/^enc:mk1:test-1:/);
     expect(await storedSecret()).not.toContain(secret.slice(6));
     await waitFor(async () => (await archived(id)) !== undefined, 'the archive');
@@ -117,13 +162,24 @@ describe('per-tenant envelope encryption', () => {
 
     const next = await eventBusFixture('encryption-rewrap', { EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-2' });
     try {
-      const refused = await next.app.inject({ method: 'POST', url: '/api/v1/events/encryption/master-key/rewrap', headers: { authorization: `Bearer ${await next.token(tenant, ['owner'])}` } });
+      const refused = await next.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/encryption/master-key/rewrap',
+        headers: { authorization: `Bearer ${await next.token(tenant, ['owner'])}` },
+      });
       expect(refused.statusCode).toBe(403);
-      const res = await next.app.inject({ method: 'POST', url: '/api/v1/events/encryption/master-key/rewrap', headers: { authorization: `Bearer ${await next.token(tenant, ['service'])}` } });
+      const res = await next.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/encryption/master-key/rewrap',
+        headers: { authorization: `Bearer ${await next.token(tenant, ['service'])}` },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ activeMasterKeyId: 'test-2' });
       expect(res.json().dataKeysRewrapped).toBeGreaterThanOrEqual(1);
-      const keys = await owner.query('SELECT master_key_id, rewrapped_at FROM event_bus.tenant_data_keys WHERE tenant_id = $1', [tenant]);
+      const keys = await owner.query(
+        'SELECT master_key_id, rewrapped_at FROM event_bus.tenant_data_keys WHERE tenant_id = $1',
+        [tenant],
+      );
       expect(keys.rows).toEqual([{ master_key_id: 'test-2', rewrapped_at: expect.any(Date) }]);
       expect(await storedSecret()).toMatch(/^enc:mk1:test-2:/);
     } finally {
@@ -137,11 +193,21 @@ describe('per-tenant envelope encryption', () => {
   it('refuses a subscription filter on an encrypted field (it could never match), creating nothing', async () => {
     const tenant = randomUUID();
     const res = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/subscribe', headers: await auth(tenant),
-      payload: { eventType: 'lead.*', serviceName: 'crm-sync', webhookUrl: 'http://127.0.0.1:9/hooks', filter: { 'data.contact.email': plaintext } },
+      method: 'POST',
+      url: '/api/v1/events/subscribe',
+      headers: await auth(tenant),
+      payload: {
+        eventType: 'lead.*',
+        serviceName: 'crm-sync',
+        webhookUrl: 'http://127.0.0.1:9/hooks',
+        filter: { 'data.contact.email': plaintext },
+      },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'VALIDATION_ERROR', details: { issues: [{ path: 'filter.data.contact.email' }] } });
+    expect(res.json()).toMatchObject({
+      error: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'filter.data.contact.email' }] },
+    });
     const listed = await fx.app.inject({ url: '/api/v1/events/subscriptions', headers: await auth(tenant) });
     expect(listed.json().subscriptions).toEqual([]);
   });
@@ -157,7 +223,8 @@ describe('per-tenant envelope encryption', () => {
     try {
       const keyring = createEventBusKeyring(TEST_MASTER_KEYS, 'test-1');
       expect(await resealWebhookSecrets(worker, keyring, 'plaintext')).toBeGreaterThanOrEqual(1);
-      const stored = (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [id])).rows[0].secret as string;
+      const stored = (await owner.query('SELECT secret FROM event_bus.subscriptions WHERE id = $1', [id])).rows[0]
+        .secret as string;
       expect(stored).toMatch(/^enc:mk1:test-1:/);
       expect(openWebhookSecret(keyring, stored, { tenantId: tenant, subscriptionId: id })).toBe(secret);
     } finally {
@@ -171,7 +238,15 @@ describe('per-tenant envelope encryption', () => {
     try {
       let clock = 0;
       const keyring = createEventBusKeyring(TEST_MASTER_KEYS, 'test-1');
-      const replica = (now?: () => number) => createDataKeyStore({ pool: app, keyring, table: DATA_KEY_TABLE, cacheSize: 10, activeRefreshMs: 60_000, ...(now && { now }) });
+      const replica = (now?: () => number) =>
+        createDataKeyStore({
+          pool: app,
+          keyring,
+          table: DATA_KEY_TABLE,
+          cacheSize: 10,
+          activeRefreshMs: 60_000,
+          ...(now && { now }),
+        });
       const [here, there] = [replica(), replica(() => clock)];
       expect((await there.active(tenant)).version).toBe(1);
       expect((await here.rotate(tenant)).version).toBe(2);

@@ -17,7 +17,11 @@ export interface EncryptionConfig {
 export function createEncryption(config: EncryptionConfig, appPool: pg.Pool) {
   const keyring = createEventBusKeyring(config.EVENTBUS_MASTER_KEYS, config.EVENTBUS_ACTIVE_MASTER_KEY_ID);
   const keys = createDataKeyStore({
-    pool: appPool, keyring, table: DATA_KEY_TABLE, cacheSize: config.EVENTBUS_DATA_KEY_CACHE_SIZE, activeRefreshMs: config.EVENTBUS_DATA_KEY_REFRESH_MS,
+    pool: appPool,
+    keyring,
+    table: DATA_KEY_TABLE,
+    cacheSize: config.EVENTBUS_DATA_KEY_CACHE_SIZE,
+    activeRefreshMs: config.EVENTBUS_DATA_KEY_REFRESH_MS,
   });
   const events = createEventEncryption(keys);
   return {

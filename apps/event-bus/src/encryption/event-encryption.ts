@@ -4,7 +4,8 @@ import { isSealedField, openField, sealedVersion, sealField } from './field-ciph
 import { mapSensitive, sensitiveValues } from './sensitive-walk.ts';
 
 /** The catalogue's sensitive paths of a type; a type this build does not know has none. */
-export const catalogueSensitivePaths = (type: string): readonly string[] => findDefinition(eventCatalogue, type)?.sensitivePaths ?? [];
+export const catalogueSensitivePaths = (type: string): readonly string[] =>
+  findDefinition(eventCatalogue, type)?.sensitivePaths ?? [];
 
 export interface EventEncryption {
   /** Publish: every sensitive value is sealed (a caller's values are plaintext, whatever they look like). */
@@ -21,9 +22,12 @@ export interface EventEncryption {
  * event or field; its string names the data key version that opens it.
  */
 export function createEventEncryption(keys: DataKeyStore, sensitivePathsOf = catalogueSensitivePaths): EventEncryption {
-  const keyOf = (event: EventEnvelope, version: number) => keys.version(event.tenantId, version).catch((error: unknown) => {
-    throw error instanceof DecryptionFailedError ? new DecryptionFailedError(error.message.replace(/^[^:]*: /, ''), { eventId: event.id, ...error.details }) : error;
-  });
+  const keyOf = (event: EventEnvelope, version: number) =>
+    keys.version(event.tenantId, version).catch((error: unknown) => {
+      throw error instanceof DecryptionFailedError
+        ? new DecryptionFailedError(error.message.replace(/^[^:]*: /, ''), { eventId: event.id, ...error.details })
+        : error;
+    });
 
   async function seal(event: EventEnvelope, keepSealed: boolean): Promise<EventEnvelope> {
     const paths = sensitivePathsOf(event.type);
@@ -31,8 +35,11 @@ export function createEventEncryption(keys: DataKeyStore, sensitivePathsOf = cat
     if (pending.length === 0) return event;
     const { version, key } = await keys.active(event.tenantId);
     const data = mapSensitive(event.data, paths, (value, path) =>
-      keepSealed && isSealedField(value) ? value : sealField(key, version, value, { tenantId: event.tenantId, eventId: event.id, path }));
-    return { ...event, data } as EventEnvelope;
+      keepSealed && isSealedField(value)
+        ? value
+        : sealField(key, version, value, { tenantId: event.tenantId, eventId: event.id, path }),
+    );
+    return { ...event, data };
   }
 
   return {
@@ -40,15 +47,21 @@ export function createEventEncryption(keys: DataKeyStore, sensitivePathsOf = cat
     sealStored: (event) => seal(event, true),
     async open(event) {
       const paths = sensitivePathsOf(event.type);
-      const versions = new Set(sensitiveValues(event.data, paths).map(({ value }) => sealedVersion(value)).filter((v) => v !== undefined));
+      const versions = new Set(
+        sensitiveValues(event.data, paths)
+          .map(({ value }) => sealedVersion(value))
+          .filter((v) => v !== undefined),
+      );
       if (versions.size === 0) return event;
       const byVersion = new Map(await Promise.all([...versions].map(async (v) => [v, await keyOf(event, v)] as const)));
       const data = mapSensitive(event.data, paths, (value, path) => {
         const version = sealedVersion(value);
         // Values archived before encryption existed are plaintext: shown as they are.
-        return version === undefined ? value : openField(byVersion.get(version)!, value as string, { tenantId: event.tenantId, eventId: event.id, path });
+        return version === undefined
+          ? value
+          : openField(byVersion.get(version)!, value as string, { tenantId: event.tenantId, eventId: event.id, path });
       });
-      return { ...event, data } as EventEnvelope;
+      return { ...event, data };
     },
   };
 }

@@ -11,7 +11,8 @@ export interface FieldContext {
   path: string;
 }
 
-const aadOf = ({ tenantId, eventId, path }: FieldContext) => `bizosaas.event-field.v1|${tenantId.toLowerCase()}|${eventId.toLowerCase()}|${path}`;
+const aadOf = ({ tenantId, eventId, path }: FieldContext) =>
+  `bizosaas.event-field.v1|${tenantId.toLowerCase()}|${eventId.toLowerCase()}|${path}`;
 
 export const isSealedField = isSealedValue;
 

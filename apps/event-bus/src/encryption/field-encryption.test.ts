@@ -13,7 +13,15 @@ const data = {
   tags: ['vip', 'early'],
   score: 7,
 };
-const paths = ['contact.email', 'contact.phone', 'attendees[].phone', 'rooms[].people[].email', 'tags[]', 'missing.field', 'name.not_an_object'];
+const paths = [
+  'contact.email',
+  'contact.phone',
+  'attendees[].phone',
+  'rooms[].people[].email',
+  'tags[]',
+  'missing.field',
+  'name.not_an_object',
+];
 
 describe('the walk over sensitive paths', () => {
   it('visits every present, non-null value with its concrete path, arrays by index', () => {
@@ -35,8 +43,15 @@ describe('the walk over sensitive paths', () => {
     expect(mapped).toEqual({
       ...data,
       contact: { email: '<contact.email:ada@example.com>', phone: null },
-      attendees: [{ phone: '<attendees[0].phone:+44 1>', role: 'host' }, { role: 'guest' }, { phone: '<attendees[2].phone:+44 3>', role: 'guest' }],
-      rooms: [{ people: [{ email: '<rooms[0].people[0].email:a@x.io>' }, { email: '<rooms[0].people[1].email:b@x.io>' }] }, { people: [] }],
+      attendees: [
+        { phone: '<attendees[0].phone:+44 1>', role: 'host' },
+        { role: 'guest' },
+        { phone: '<attendees[2].phone:+44 3>', role: 'guest' },
+      ],
+      rooms: [
+        { people: [{ email: '<rooms[0].people[0].email:a@x.io>' }, { email: '<rooms[0].people[1].email:b@x.io>' }] },
+        { people: [] },
+      ],
       tags: ['<tags[0]:vip>', '<tags[1]:early>'],
     });
   });
@@ -52,12 +67,15 @@ describe('sealed field values', () => {
   const at = { tenantId: randomUUID(), eventId: randomUUID(), path: 'contact.email' };
 
   it('round-trips any JSON value and names the data key version', () => {
-    fc.assert(fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 99_999 }), (value, version) => {
-      const sealed = sealField(key, version, value, at);
-      expect(isSealedField(sealed)).toBe(true);
-      expect(sealedVersion(sealed)).toBe(version);
-      expect(openField(key, sealed, at)).toEqual(JSON.parse(JSON.stringify(value)));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 99_999 }), (value, version) => {
+        const sealed = sealField(key, version, value, at);
+        expect(isSealedField(sealed)).toBe(true);
+        expect(sealedVersion(sealed)).toBe(version);
+        expect(openField(key, sealed, at)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('never shows the plaintext and differs each time (random IV)', () => {
@@ -76,13 +94,21 @@ describe('sealed field values', () => {
     try {
       openField(key, tampered, at);
     } catch (error) {
-      expect(error).toMatchObject({ code: 'DECRYPTION_FAILED', status: 500, details: { eventId: at.eventId, path: 'contact.email' } });
+      expect(error).toMatchObject({
+        code: 'DECRYPTION_FAILED',
+        status: 500,
+        details: { eventId: at.eventId, path: 'contact.email' },
+      });
     }
   });
 
   it('refuses a value moved to another tenant, event or field, or opened with another key', () => {
     const sealed = sealField(key, 1, 'ada@example.com', at);
-    for (const moved of [{ ...at, tenantId: randomUUID() }, { ...at, eventId: randomUUID() }, { ...at, path: 'contact.phone' }]) {
+    for (const moved of [
+      { ...at, tenantId: randomUUID() },
+      { ...at, eventId: randomUUID() },
+      { ...at, path: 'contact.phone' },
+    ]) {
       expect(() => openField(key, sealed, moved)).toThrow(/authentication failed/);
     }
     expect(() => openField(randomBytes(32), sealed, at)).toThrow(DecryptionFailedError);
@@ -91,6 +117,13 @@ describe('sealed field values', () => {
   });
 
   it('recognises only the strict format', () => {
-    expect(['enc:v1:0:AAAA', 'enc:v2:1:AAAA', 'enc:v1:1:', 'enc:v1:x:AAAA', 42, null].map(isSealedField)).toEqual([false, false, false, false, false, false]);
+    expect(['enc:v1:0:AAAA', 'enc:v2:1:AAAA', 'enc:v1:1:', 'enc:v1:x:AAAA', 42, null].map(isSealedField)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

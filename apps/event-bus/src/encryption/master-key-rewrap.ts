@@ -17,7 +17,9 @@ export async function rewrapUnderActiveMasterKey(workerPool: pg.Pool, keyring: M
   const dataKeysRewrapped = await rewrapDataKeys(workerPool, keyring, DATA_KEY_TABLE);
   const webhookSecretsResealed = await resealWebhookSecrets(workerPool, keyring, 'all');
   return {
-    activeMasterKeyId: keyring.activeId, dataKeysRewrapped, webhookSecretsResealed,
+    activeMasterKeyId: keyring.activeId,
+    dataKeysRewrapped,
+    webhookSecretsResealed,
     dataKeysByMasterKey: await dataKeysByMasterKey(workerPool, DATA_KEY_TABLE),
   };
 }

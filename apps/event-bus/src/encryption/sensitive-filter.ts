@@ -10,10 +10,16 @@ import { matchesType } from '../webhooks/subscription-match.ts';
 export function sensitiveFilterIssues(eventType: string, filter: Record<string, unknown>): FieldIssue[] {
   const sensitive = Object.values(eventCatalogue)
     .filter((definition) => matchesType(eventType, definition.type))
-    .flatMap((definition) => definition.sensitivePaths.map((path) => ['data', ...path.replaceAll('[]', '.*').split('.')]));
+    .flatMap((definition) =>
+      definition.sensitivePaths.map((path) => ['data', ...path.replaceAll('[]', '.*').split('.')]),
+    );
   return Object.keys(filter)
     .filter((path) => sensitive.some((segments) => overlaps(path.split('.'), segments)))
-    .map((path) => ({ path: `filter.${path}`, message: 'is or contains an encrypted (sensitive) field: filters cannot match it', location: 'body' as const }));
+    .map((path) => ({
+      path: `filter.${path}`,
+      message: 'is or contains an encrypted (sensitive) field: filters cannot match it',
+      location: 'body' as const,
+    }));
 }
 
 function overlaps(filter: readonly string[], sensitive: readonly string[]): boolean {

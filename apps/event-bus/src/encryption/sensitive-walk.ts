@@ -4,7 +4,11 @@
  * (`attendees[1].phone`), which encryption binds into the ciphertext. Pure: the input is not
  * changed; missing, null and mistyped branches are left as they are.
  */
-export function mapSensitive(data: unknown, paths: readonly string[], map: (value: unknown, path: string) => unknown): unknown {
+export function mapSensitive(
+  data: unknown,
+  paths: readonly string[],
+  map: (value: unknown, path: string) => unknown,
+): unknown {
   let result = data;
   for (const path of paths) result = mapPath(result, parsePath(path), '', map);
   return result;
@@ -27,13 +31,20 @@ interface Step {
 }
 
 function parsePath(path: string): Step[] {
-  return path.split('.').map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));
+  return path
+    .split('.')
+    .map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function mapPath(node: unknown, steps: readonly Step[], at: string, map: (value: unknown, path: string) => unknown): unknown {
+function mapPath(
+  node: unknown,
+  steps: readonly Step[],
+  at: string,
+  map: (value: unknown, path: string) => unknown,
+): unknown {
   const [step, ...rest] = steps;
   if (!step) return node === null || node === undefined ? node : map(node, at);
   // `[]` on the root (a path such as `[]` or `[].email`) has an empty key.
@@ -44,7 +55,12 @@ function mapPath(node: unknown, steps: readonly Step[], at: string, map: (value:
   return child === node[step.key] ? node : { ...node, [step.key]: child };
 }
 
-function mapEach(node: unknown, steps: readonly Step[], at: string, map: (value: unknown, path: string) => unknown): unknown {
+function mapEach(
+  node: unknown,
+  steps: readonly Step[],
+  at: string,
+  map: (value: unknown, path: string) => unknown,
+): unknown {
   if (!Array.isArray(node)) return node;
   let changed = false;
   const mapped = node.map((element, index) => {

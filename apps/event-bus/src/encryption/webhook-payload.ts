@@ -21,7 +21,10 @@ export interface StoredDelivery {
  */
 export function webhookPayloads(encryption: EventEncryption, keyring: MasterKeyring) {
   return async (delivery: StoredDelivery): Promise<{ body: string; secret: string }> => {
-    const secret = openWebhookSecret(keyring, delivery.secret, { tenantId: delivery.tenant_id, subscriptionId: delivery.subscription_id });
+    const secret = openWebhookSecret(keyring, delivery.secret, {
+      tenantId: delivery.tenant_id,
+      subscriptionId: delivery.subscription_id,
+    });
     const event = JSON.parse(delivery.body) as EventEnvelope;
     if (event.tenantId !== delivery.tenant_id) return { body: delivery.body, secret };
     return { body: JSON.stringify(await encryption.open(event)), secret };

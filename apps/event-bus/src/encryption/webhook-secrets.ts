@@ -11,7 +11,8 @@ export interface SecretOwner {
 }
 
 // Bound to its subscription: a sealed secret copied onto another row does not open.
-const aadOf = ({ tenantId, subscriptionId }: SecretOwner) => `bizosaas.webhook-secret.v1|${tenantId.toLowerCase()}|${subscriptionId.toLowerCase()}`;
+const aadOf = ({ tenantId, subscriptionId }: SecretOwner) =>
+  `bizosaas.webhook-secret.v1|${tenantId.toLowerCase()}|${subscriptionId.toLowerCase()}`;
 
 /** Seals a webhook signing secret under the active master key (it must stay readable to sign). */
 export function sealWebhookSecret(keyring: MasterKeyring, secret: string, owner: SecretOwner): string {
@@ -33,8 +34,16 @@ export function openWebhookSecret(keyring: MasterKeyring, stored: string, owner:
  * master key (part of a master-key re-wrap). Batches of `batchSize` rows, each locked with SKIP
  * LOCKED so replicas share the work. Returns how many rows it changed.
  */
-export async function resealWebhookSecrets(workerPool: pg.Pool, keyring: MasterKeyring, scope: 'plaintext' | 'all', batchSize = 500): Promise<number> {
-  const [which, extra] = scope === 'plaintext' ? [`starts_with(secret, 'whsec_')`, []] : ['NOT starts_with(secret, $2)', [`enc:mk1:${keyring.activeId}:`]];
+export async function resealWebhookSecrets(
+  workerPool: pg.Pool,
+  keyring: MasterKeyring,
+  scope: 'plaintext' | 'all',
+  batchSize = 500,
+): Promise<number> {
+  const [which, extra] =
+    scope === 'plaintext'
+      ? [`starts_with(secret, 'whsec_')`, []]
+      : ['NOT starts_with(secret, $2)', [`enc:mk1:${keyring.activeId}:`]];
   let changed = 0;
   for (;;) {
     const done = await withTransaction(workerPool, async (client) => {

@@ -20,7 +20,13 @@ const historyBody = z.strictObject({
   limit: z.int().min(1).max(500).default(50),
 });
 
-const event = z.looseObject({ id: z.string(), type: z.string(), tenantId: z.string(), occurredAt: z.string(), correlationId: z.string() });
+const event = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  tenantId: z.string(),
+  occurredAt: z.string(),
+  correlationId: z.string(),
+});
 
 /** `POST /api/v1/events/history`: the tenant's archived events, filtered, in time order, cursor-paged. */
 export function registerHistoryRoute(
@@ -29,19 +35,25 @@ export function registerHistoryRoute(
   /** Opens the page's sealed sensitive fields for the caller (of the events' tenant; src/encryption). */
   open: (events: readonly EventEnvelope[]) => Promise<EventEnvelope[]>,
 ): void {
-  app.post('/api/v1/events/history', {
-    schema: {
-      tags: ['history'], summary: 'Archived events of the caller\'s tenant', body: historyBody,
-      response: { 200: z.object({ events: z.array(event), nextCursor: z.string().nullable() }) },
+  app.post(
+    '/api/v1/events/history',
+    {
+      schema: {
+        tags: ['history'],
+        summary: "Archived events of the caller's tenant",
+        body: historyBody,
+        response: { 200: z.object({ events: z.array(event), nextCursor: z.string().nullable() }) },
+      },
+      onRequest: requirePermission('events:subscribe'),
     },
-    onRequest: requirePermission('events:subscribe'),
-  }, async (request) => {
-    const { tenantId } = requirePrincipal(request);
-    const { tenantId: asked, ...query } = request.body;
-    if (asked !== undefined && asked.toLowerCase() !== tenantId) {
-      throw new ForbiddenError('tenantId must be the tenant of the token', { tenantId: asked });
-    }
-    const page = await readHistory(pool, tenantId, query);
-    return { ...page, events: await open(page.events) };
-  });
+    async (request) => {
+      const { tenantId } = requirePrincipal(request);
+      const { tenantId: asked, ...query } = request.body;
+      if (asked !== undefined && asked.toLowerCase() !== tenantId) {
+        throw new ForbiddenError('tenantId must be the tenant of the token', { tenantId: asked });
+      }
+      const page = await readHistory(pool, tenantId, query);
+      return { ...page, events: await open(page.events) };
+    },
+  );
 }

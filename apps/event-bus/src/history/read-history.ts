@@ -44,8 +44,12 @@ export async function readHistory(pool: pg.Pool, tenantId: string, query: Histor
   values.push(query.limit + 1);
   const sql = `SELECT id, occurred_at, envelope FROM event_bus.archived_events
     WHERE ${where.join(' AND ')} ORDER BY occurred_at, id LIMIT $${values.length}`;
-  const rows = await withTransaction(pool, async (client) =>
-    (await client.query<{ id: string; occurred_at: Date; envelope: EventEnvelope }>(sql, values)).rows, { tenantId });
+  const rows = await withTransaction(
+    pool,
+    async (client) =>
+      (await client.query<{ id: string; occurred_at: Date; envelope: EventEnvelope }>(sql, values)).rows,
+    { tenantId },
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -54,18 +58,26 @@ export async function readHistory(pool: pg.Pool, tenantId: string, query: Histor
   };
 }
 
-const encodeCursor = (occurredAt: Date, id: string) => Buffer.from(JSON.stringify([occurredAt.toISOString(), id])).toString('base64url');
+const encodeCursor = (occurredAt: Date, id: string) =>
+  Buffer.from(JSON.stringify([occurredAt.toISOString(), id])).toString('base64url');
 
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (typeof occurredAt === 'string' && !Number.isNaN(Date.parse(occurredAt)) && typeof id === 'string' && UUID.test(id)) {
+    if (
+      typeof occurredAt === 'string' &&
+      !Number.isNaN(Date.parse(occurredAt)) &&
+      typeof id === 'string' &&
+      UUID.test(id)
+    ) {
       return [occurredAt, id];
     }
   } catch {
     // falls through to the validation error
   }
-  throw new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'must be a nextCursor returned by this endpoint' }]);
+  throw new ValidationError('Invalid cursor', [
+    { path: 'cursor', message: 'must be a nextCursor returned by this endpoint' },
+  ]);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -23,23 +23,38 @@ describe('priority', () => {
     const headers = { authorization: `Bearer ${await fx.token(tenant)}` };
     const stream = eventStreamKey('lead', fx.namespace);
     const handled: string[] = [];
-    const consumer = () => createConsumer<EventEnvelope>({
-      redis: fx.redis, streams: [stream], group: 'projector', consumer: 'test', blockMs: 100, batchSize: 10,
-      handler: async (event) => void handled.push(event.id),
-    });
+    const consumer = () =>
+      createConsumer<EventEnvelope>({
+        redis: fx.redis,
+        streams: [stream],
+        group: 'projector',
+        consumer: 'test',
+        blockMs: 100,
+        batchSize: 10,
+        handler: async (event) => void handled.push(event.id),
+      });
     const stopped = consumer();
     await stopped.start();
     await stopped.stop();
 
-    const publish = (priority?: 'high' | 'normal') => fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers,
-      payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example, ...(priority ? { priority } : {}) },
-    });
+    const publish = (priority?: 'high' | 'normal') =>
+      fx.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/publish',
+        headers,
+        payload: {
+          type: 'lead.created',
+          data: eventCatalogue['lead.created'].example,
+          ...(priority ? { priority } : {}),
+        },
+      });
     const normal: string[] = [];
     for (let i = 0; i < 100; i += 1) normal.push((await publish(i % 2 ? 'normal' : undefined)).json().id);
     // Subscribed only now, so that just the high-priority event fans out (to a receiver that is never up).
     const subscribed = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/subscribe', headers,
+      method: 'POST',
+      url: '/api/v1/events/subscribe',
+      headers,
       payload: { eventType: 'lead.*', serviceName: 'crm-sync', webhookUrl: 'http://127.0.0.1:9/hooks' },
     });
     expect(subscribed.statusCode).toBe(201);
@@ -57,9 +72,14 @@ describe('priority', () => {
     expect(handled[0]).toBe(urgent.json().id);
     expect(handled.slice(1)).toEqual(normal);
 
-    const history = async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', payload: { limit: 500 }, headers })).json();
-    await waitFor(async () => (await history()).events.some((event: { id: string }) => event.id === urgent.json().id), 'the archive');
-    const deliveries = async () => (await worker.query('SELECT 1 FROM event_bus.deliveries WHERE event_id = $1', [urgent.json().id])).rowCount;
+    const history = async () =>
+      (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', payload: { limit: 500 }, headers })).json();
+    await waitFor(
+      async () => (await history()).events.some((event: { id: string }) => event.id === urgent.json().id),
+      'the archive',
+    );
+    const deliveries = async () =>
+      (await worker.query('SELECT 1 FROM event_bus.deliveries WHERE event_id = $1', [urgent.json().id])).rowCount;
     await waitFor(async () => (await deliveries()) === 1, 'the webhook fan-out');
     // Leaves no retries behind for other files' delivery workers on the shared database.
     await fx.app.inject({ method: 'DELETE', url: `/api/v1/events/subscriptions/${subscribed.json().id}`, headers });
@@ -71,11 +91,16 @@ describe('priority', () => {
     const highStream = highPriorityStreamKey(eventStreamKey('lead', fx.namespace));
     const before = await fx.redis.xlen(highStream);
     const res = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers: { authorization: `Bearer ${await fx.token(tenant)}` },
+      method: 'POST',
+      url: '/api/v1/events/publish',
+      headers: { authorization: `Bearer ${await fx.token(tenant)}` },
       payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example, priority: 'urgent' },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ path: 'priority' })] } });
+    expect(res.json()).toMatchObject({
+      error: 'VALIDATION_ERROR',
+      details: { issues: [expect.objectContaining({ path: 'priority' })] },
+    });
     expect(await fx.redis.xlen(highStream)).toBe(before);
   });
 });

@@ -1,7 +1,15 @@
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { ForbiddenError, RateLimitedError } from '@bizosaas/ddd-kernel';
 import {
-  createEvent, eventCatalogue, findDefinition, InvalidEventError, isSealedValue, UnknownEventTypeError, upcast, type EventEnvelope, type EventType,
+  createEvent,
+  eventCatalogue,
+  findDefinition,
+  InvalidEventError,
+  isSealedValue,
+  UnknownEventTypeError,
+  upcast,
+  type EventEnvelope,
+  type EventType,
 } from '@bizosaas/event-schemas';
 import { publishStreamKey, type Publisher } from '@bizosaas/messaging';
 import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
@@ -55,45 +63,69 @@ const published = z.object({
  * limits the rate (429 RATE_LIMITED with Retry-After).
  */
 export function registerPublishRoute(app: ServiceApp, deps: PublishDeps): void {
-  app.post('/api/v1/events/publish', {
-    schema: { tags: ['publish'], summary: 'Publish an event', body: publishBody, response: { 202: published, 429: errorResponseSchema } },
-    onRequest: requirePermission('events:publish'),
-  }, async (request, reply) => {
-    const principal = requirePrincipal(request);
-    const body = request.body;
-    if (body.tenantId !== undefined && body.tenantId.toLowerCase() !== principal.tenantId) {
-      throw new ForbiddenError('tenantId must be the tenant of the token', { tenantId: body.tenantId });
-    }
-    const limit = deps.limitFor(principal.tenantId);
-    const token = await deps.takeToken(principal.tenantId, limit);
-    if (!token.allowed) {
-      throw new RateLimitedError(Math.max(1, Math.ceil(token.retryAfterMs / 1000)), { scope: 'tenant', limit: limit.burst });
-    }
-    const definition = findDefinition(eventCatalogue, body.type);
-    if (!definition) throw new UnknownEventTypeError(body.type);
-    const lifted = upcast(definition, body.schemaVersion ?? definition.schemaVersion, body.data);
-    if (!lifted.ok) throw new InvalidEventError(lifted.issues, body.type);
-    const event = createEvent({
-      type: body.type as EventType,
-      tenantId: principal.tenantId,
-      actor: { type: 'user', id: principal.userId },
-      data: lifted.data as never,
-      ...(body.aggregateId ? { aggregateId: body.aggregateId } : {}),
-      ...(body.aggregateVersion ? { aggregateVersion: body.aggregateVersion } : {}),
-      correlationId: body.correlationId ?? request.id,
-      causationId: body.causationId ?? null,
-    });
-    // The catalogue accepts sealed values (streams carry them); a caller's must be plaintext.
-    const sealedByCaller = sensitiveValues(event.data, definition.sensitivePaths).filter(({ value }) => isSealedValue(value));
-    if (sealedByCaller.length > 0) {
-      throw new InvalidEventError(sealedByCaller.map(({ path }) => ({ path: `data.${path}`, message: 'must be plaintext: the bus encrypts sensitive fields itself' })), body.type);
-    }
-    const streamEntryId = await deps.publisher.publish(await deps.seal(event), { priority: body.priority });
-    deps.onPublished?.(event.type);
-    return reply.code(202).send({
-      id: event.id, type: event.type, schemaVersion: event.schemaVersion,
-      stream: publishStreamKey(event.aggregateType, deps.namespace, { priority: body.priority }), streamEntryId,
-      correlationId: event.correlationId, occurredAt: event.occurredAt,
-    });
-  });
+  app.post(
+    '/api/v1/events/publish',
+    {
+      schema: {
+        tags: ['publish'],
+        summary: 'Publish an event',
+        body: publishBody,
+        response: { 202: published, 429: errorResponseSchema },
+      },
+      onRequest: requirePermission('events:publish'),
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const body = request.body;
+      if (body.tenantId !== undefined && body.tenantId.toLowerCase() !== principal.tenantId) {
+        throw new ForbiddenError('tenantId must be the tenant of the token', { tenantId: body.tenantId });
+      }
+      const limit = deps.limitFor(principal.tenantId);
+      const token = await deps.takeToken(principal.tenantId, limit);
+      if (!token.allowed) {
+        throw new RateLimitedError(Math.max(1, Math.ceil(token.retryAfterMs / 1000)), {
+          scope: 'tenant',
+          limit: limit.burst,
+        });
+      }
+      const definition = findDefinition(eventCatalogue, body.type);
+      if (!definition) throw new UnknownEventTypeError(body.type);
+      const lifted = upcast(definition, body.schemaVersion ?? definition.schemaVersion, body.data);
+      if (!lifted.ok) throw new InvalidEventError(lifted.issues, body.type);
+      const event = createEvent({
+        type: body.type as EventType,
+        tenantId: principal.tenantId,
+        actor: { type: 'user', id: principal.userId },
+        data: lifted.data as never,
+        ...(body.aggregateId ? { aggregateId: body.aggregateId } : {}),
+        ...(body.aggregateVersion ? { aggregateVersion: body.aggregateVersion } : {}),
+        correlationId: body.correlationId ?? request.id,
+        causationId: body.causationId ?? null,
+      });
+      // The catalogue accepts sealed values (streams carry them); a caller's must be plaintext.
+      const sealedByCaller = sensitiveValues(event.data, definition.sensitivePaths).filter(({ value }) =>
+        isSealedValue(value),
+      );
+      if (sealedByCaller.length > 0) {
+        throw new InvalidEventError(
+          sealedByCaller.map(({ path }) => ({
+            path: `data.${path}`,
+            message: 'must be plaintext: the bus encrypts sensitive fields itself',
+          })),
+          body.type,
+        );
+      }
+      const streamEntryId = await deps.publisher.publish(await deps.seal(event), { priority: body.priority });
+      deps.onPublished?.(event.type);
+      return reply.code(202).send({
+        id: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        stream: publishStreamKey(event.aggregateType, deps.namespace, { priority: body.priority }),
+        streamEntryId,
+        correlationId: event.correlationId,
+        occurredAt: event.occurredAt,
+      });
+    },
+  );
 }

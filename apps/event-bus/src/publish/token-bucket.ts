@@ -43,7 +43,12 @@ return {allowed, math.floor(tokens), wait}`;
 export function createTokenBucket(redis: Redis, prefix: string) {
   return async function take(key: string, limit: BucketLimit, cost = 1): Promise<TakeResult> {
     const [allowed, remaining, wait] = (await redis.eval(
-      SCRIPT, 1, `${prefix}${key}`, limit.burst, limit.ratePerSecond, cost,
+      SCRIPT,
+      1,
+      `${prefix}${key}`,
+      limit.burst,
+      limit.ratePerSecond,
+      cost,
     )) as [number, number, number];
     return { allowed: allowed === 1, remaining, retryAfterMs: wait };
   };

@@ -17,17 +17,26 @@ export interface BackgroundHealth {
  * A pass sends its deliveries concurrently, each bounded by the webhook timeout (headers, then
  * body), and passes come at least every poll interval: silence well beyond both is a stuck loop.
  */
-export const defaultStaleAfterMs = (config: { EVENTBUS_WEBHOOK_TIMEOUT_MS: number; EVENTBUS_DELIVERY_POLL_MS: number }) =>
-  2 * config.EVENTBUS_WEBHOOK_TIMEOUT_MS + 3 * config.EVENTBUS_DELIVERY_POLL_MS + 10_000;
+export const defaultStaleAfterMs = (config: {
+  EVENTBUS_WEBHOOK_TIMEOUT_MS: number;
+  EVENTBUS_DELIVERY_POLL_MS: number;
+}) => 2 * config.EVENTBUS_WEBHOOK_TIMEOUT_MS + 3 * config.EVENTBUS_DELIVERY_POLL_MS + 10_000;
 
 export function createBackgroundHealth(options: { staleAfterMs: number; now?: () => number }): BackgroundHealth {
   const health = (name: string, expectPasses: boolean) =>
-    createWorkerHealth({ name, expectPasses, staleAfterMs: options.staleAfterMs, ...(options.now ? { now: options.now } : {}) });
+    createWorkerHealth({
+      name,
+      expectPasses,
+      staleAfterMs: options.staleAfterMs,
+      ...(options.now ? { now: options.now } : {}),
+    });
   const deliveryLoop = health('delivery loop', true);
   const fanOut = health('fan-out', false);
   const archive = health('archive consumers', false);
   return {
-    deliveryLoop, fanOut, archive,
+    deliveryLoop,
+    fanOut,
+    archive,
     readiness: {
       'delivery-worker': async () => void (await Promise.all([deliveryLoop.check(), fanOut.check()])),
       archive: () => archive.check(),

@@ -35,10 +35,11 @@ async function startStallingProxy(target: URL) {
       held = false;
       for (const pair of pairs) connect(pair);
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of pairs.flat()) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of pairs.flat()) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -48,7 +49,9 @@ beforeAll(async () => {
   proxy = await startStallingProxy(new URL(inject('workerDatabaseUrl')));
   // The delivery worker reaches PostgreSQL through the proxy; the app role (postgres component) does not.
   fx = await eventBusFixture('readiness', {
-    WORKER_DATABASE_URL: proxy.url, EVENTBUS_DELIVERY_POLL_MS: '50', EVENTBUS_WORKER_STALL_MS: '600',
+    WORKER_DATABASE_URL: proxy.url,
+    EVENTBUS_DELIVERY_POLL_MS: '50',
+    EVENTBUS_WORKER_STALL_MS: '600',
   });
 });
 afterAll(async () => {
@@ -64,9 +67,14 @@ describe('/ready of the event-bus', () => {
     const res = await ready();
     expect(res.statusCode).toBe(200);
     expect(res.json().components).toMatchObject({
-      postgres: { status: 'up' }, redis: { status: 'up' }, 'delivery-worker': { status: 'up' }, archive: { status: 'up' }, consumers: { status: 'up' },
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+      'delivery-worker': { status: 'up' },
+      archive: { status: 'up' },
+      consumers: { status: 'up' },
     });
-    const groups: { group: string; lag: number | null; pending: number }[] = res.json().components.consumers.details.groups;
+    const groups: { group: string; lag: number | null; pending: number }[] =
+      res.json().components.consumers.details.groups;
     expect(new Set(groups.map((row) => row.group))).toEqual(new Set(['event-bus.archive', 'event-bus.webhooks']));
     expect(groups.every((row) => typeof row.pending === 'number' && row.lag !== undefined)).toBe(true);
   });
@@ -80,7 +88,9 @@ describe('/ready of the event-bus', () => {
       message: 'Not ready: delivery-worker unavailable',
       details: { down: ['delivery-worker'], components: { postgres: { status: 'up' }, archive: { status: 'up' } } },
     });
-    expect(res.json().details.components['delivery-worker'].error).toMatch(/^delivery loop: no pass completed for \d+ ms$/);
+    expect(res.json().details.components['delivery-worker'].error).toMatch(
+      /^delivery loop: no pass completed for \d+ ms$/,
+    );
 
     proxy.release();
     await waitFor(async () => (await ready()).statusCode === 200, 'the delivery worker passing again', 10_000);

@@ -21,13 +21,20 @@ describe('worker health', () => {
 
   it('reports a loop without a completed pass for longer than the bound, with the last error, until a pass completes', async () => {
     const time = clock();
-    const health = createWorkerHealth({ name: 'delivery loop', staleAfterMs: 1_000, expectPasses: true, now: time.now });
+    const health = createWorkerHealth({
+      name: 'delivery loop',
+      staleAfterMs: 1_000,
+      expectPasses: true,
+      now: time.now,
+    });
     health.started();
     time.advance(1_000);
     await expect(health.check()).resolves.toBeUndefined();
     health.failed(new Error('connection terminated'));
     time.advance(1);
-    await expect(health.check()).rejects.toThrow('delivery loop: no pass completed for 1001 ms (last error: connection terminated)');
+    await expect(health.check()).rejects.toThrow(
+      'delivery loop: no pass completed for 1001 ms (last error: connection terminated)',
+    );
     health.succeeded();
     await expect(health.check()).resolves.toBeUndefined();
   });
@@ -58,7 +65,12 @@ describe('/ready with the background workers', () => {
   it('names delivery-worker (503 NOT_READY) once the delivery loop is stopped', async () => {
     const health = createBackgroundHealth({ staleAfterMs: 60_000 });
     const app = await createService({ name: 'event-bus', logLevel: 'silent', readiness: health.readiness });
-    const loop = startDeliveryLoop({ runDue: async () => [], pollMs: 10, onError: () => {}, onPass: health.deliveryLoop.succeeded });
+    const loop = startDeliveryLoop({
+      runDue: async () => [],
+      pollMs: 10,
+      onError: () => {},
+      onPass: () => health.deliveryLoop.succeeded(),
+    });
     try {
       for (const worker of [health.deliveryLoop, health.fanOut, health.archive]) worker.started();
       const ready = await app.inject({ url: '/ready' });
@@ -70,8 +82,15 @@ describe('/ready with the background workers', () => {
       const res = await app.inject({ url: '/ready' });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({
-        error: 'NOT_READY', message: 'Not ready: delivery-worker unavailable',
-        details: { down: ['delivery-worker'], components: { 'delivery-worker': { status: 'down', error: 'delivery loop: stopped' }, archive: { status: 'up' } } },
+        error: 'NOT_READY',
+        message: 'Not ready: delivery-worker unavailable',
+        details: {
+          down: ['delivery-worker'],
+          components: {
+            'delivery-worker': { status: 'down', error: 'delivery loop: stopped' },
+            archive: { status: 'up' },
+          },
+        },
       });
     } finally {
       await loop.stop();

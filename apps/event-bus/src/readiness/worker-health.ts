@@ -30,7 +30,8 @@ export function createWorkerHealth(options: WorkerHealthOptions): WorkerHealth {
   let lastSuccessAt = now();
   let failingSince: number | undefined;
   let lastError: string | undefined;
-  const down = (reason: string) => new Error(`${options.name}: ${reason}${lastError ? ` (last error: ${lastError})` : ''}`);
+  const down = (reason: string) =>
+    new Error(`${options.name}: ${reason}${lastError ? ` (last error: ${lastError})` : ''}`);
   return {
     started() {
       state = 'running';

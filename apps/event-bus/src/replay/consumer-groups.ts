@@ -12,14 +12,19 @@ export const groupName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
  * redriven or replayed to it (a consumer built before per-group streams would not).
  */
 export async function aggregateTypesReadBy(
-  redis: Redis, namespace: string, group: string, types: readonly string[] = catalogueAggregateTypes(),
+  redis: Redis,
+  namespace: string,
+  group: string,
+  types: readonly string[] = catalogueAggregateTypes(),
 ): Promise<Set<string>> {
   const pipeline = redis.pipeline();
   for (const type of types) pipeline.xinfo('GROUPS', groupStreamKey(eventStreamKey(type, namespace), group));
   const replies = (await pipeline.exec()) ?? [];
   // A missing key answers an error: no consumer of this group has ever started on that stream.
-  return new Set(types.filter((_, i) => {
-    const [error, groups] = replies[i] ?? [new Error('no reply'), null];
-    return !error && (groups as string[][]).some((info) => info[info.indexOf('name') + 1] === group);
-  }));
+  return new Set(
+    types.filter((_, i) => {
+      const [error, groups] = replies[i] ?? [new Error('no reply'), null];
+      return !error && (groups as string[][]).some((info) => info[info.indexOf('name') + 1] === group);
+    }),
+  );
 }

@@ -31,20 +31,32 @@ type ReplayQuery = z.infer<typeof replayBody>;
 function tenantFor(principal: Principal, asked: string | undefined): string {
   const tenantId = asked?.toLowerCase() ?? principal.tenantId;
   if (tenantId !== principal.tenantId && !isServicePrincipal(principal)) {
-    throw new ForbiddenError('Only a platform service may replay another tenant\'s events', { tenantId: asked });
+    throw new ForbiddenError("Only a platform service may replay another tenant's events", { tenantId: asked });
   }
   return tenantId;
 }
 
 // The envelopes exactly as archived (as they were on the streams), not as history shows them.
 async function archived(pool: pg.Pool, tenantId: string, query: ReplayQuery): Promise<EventEnvelope[]> {
-  const { rows } = await withTransaction(pool, (client) => client.query<{ envelope: EventEnvelope }>(
-    `SELECT envelope FROM event_bus.archived_events
+  const { rows } = await withTransaction(
+    pool,
+    (client) =>
+      client.query<{ envelope: EventEnvelope }>(
+        `SELECT envelope FROM event_bus.archived_events
      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
        AND ($4::text IS NULL OR correlation_id = $4) AND ($5::text[] IS NULL OR type = ANY($5))
      ORDER BY occurred_at, id LIMIT $6`,
-    [tenantId, query.from ?? null, query.to ?? null, query.correlationId ?? null, query.eventTypes ?? null, query.limit],
-  ), { tenantId });
+        [
+          tenantId,
+          query.from ?? null,
+          query.to ?? null,
+          query.correlationId ?? null,
+          query.eventTypes ?? null,
+          query.limit,
+        ],
+      ),
+    { tenantId },
+  );
   return rows.map((row) => row.envelope);
 }
 
@@ -56,24 +68,34 @@ async function archived(pool: pg.Pool, tenantId: string, query: ReplayQuery): Pr
  */
 export function registerGroupReplayRoute(app: ServiceApp, deps: GroupReplayDeps): void {
   const publisher = createPublisher({ redis: deps.redis, namespace: deps.namespace });
-  app.post('/api/v1/events/consumer-groups/:group/replay', {
-    onRequest: requirePermission('events:subscribe'),
-    schema: {
-      tags: ['replay'], summary: 'Replay archived events to one consumer group', params: z.strictObject({ group: groupName }), body: replayBody,
-      response: { 200: z.object({ replayed: z.int(), skipped: z.int() }) },
+  app.post(
+    '/api/v1/events/consumer-groups/:group/replay',
+    {
+      onRequest: requirePermission('events:subscribe'),
+      schema: {
+        tags: ['replay'],
+        summary: 'Replay archived events to one consumer group',
+        params: z.strictObject({ group: groupName }),
+        body: replayBody,
+        response: { 200: z.object({ replayed: z.int(), skipped: z.int() }) },
+      },
     },
-  }, async (request) => {
-    const tenantId = tenantFor(requirePrincipal(request), request.body.tenantId);
-    const { group } = request.params;
-    if (!request.body.from && !request.body.to && !request.body.correlationId) {
-      throw new ValidationError('Say what to replay', [{ path: 'from', message: 'give a time range (from/to) or a correlationId' }]);
-    }
-    const reads = await aggregateTypesReadBy(deps.redis, deps.namespace, group);
-    if (reads.size === 0) throw new NotFoundError('No consumer of this group reads the event streams', { group });
-    const events = await archived(deps.pool, tenantId, request.body);
-    const chosen = events.filter((event) => reads.has(event.aggregateType))
-      .map((event) => ({ ...event, metadata: { ...event.metadata, replay: true } }));
-    await publisher.publishMany(chosen, { group });
-    return { replayed: chosen.length, skipped: events.length - chosen.length };
-  });
+    async (request) => {
+      const tenantId = tenantFor(requirePrincipal(request), request.body.tenantId);
+      const { group } = request.params;
+      if (!request.body.from && !request.body.to && !request.body.correlationId) {
+        throw new ValidationError('Say what to replay', [
+          { path: 'from', message: 'give a time range (from/to) or a correlationId' },
+        ]);
+      }
+      const reads = await aggregateTypesReadBy(deps.redis, deps.namespace, group);
+      if (reads.size === 0) throw new NotFoundError('No consumer of this group reads the event streams', { group });
+      const events = await archived(deps.pool, tenantId, request.body);
+      const chosen = events
+        .filter((event) => reads.has(event.aggregateType))
+        .map((event) => ({ ...event, metadata: { ...event.metadata, replay: true } }));
+      await publisher.publishMany(chosen, { group });
+      return { replayed: chosen.length, skipped: events.length - chosen.length };
+    },
+  );
 }

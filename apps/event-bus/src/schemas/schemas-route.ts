@@ -28,8 +28,16 @@ export function registerSchemasRoute(app: ServiceApp): void {
       jsonSchema: eventJsonSchema(definition.type),
     }))
     .sort((a, b) => a.type.localeCompare(b.type));
-  app.get('/api/v1/events/schemas', {
-    schema: { tags: ['schemas'], summary: 'The event catalogue', response: { 200: z.object({ schemas: z.array(schemaEntry) }) } },
-    onRequest: async (request) => void requirePrincipal(request),
-  }, async () => ({ schemas }));
+  app.get(
+    '/api/v1/events/schemas',
+    {
+      schema: {
+        tags: ['schemas'],
+        summary: 'The event catalogue',
+        response: { 200: z.object({ schemas: z.array(schemaEntry) }) },
+      },
+      onRequest: async (request) => void requirePrincipal(request),
+    },
+    async () => ({ schemas }),
+  );
 }

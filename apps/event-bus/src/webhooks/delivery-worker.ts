@@ -25,7 +25,12 @@ export interface DeliveryWorkerOptions {
    * The body to send and the secret to sign with, from the stored (sealed) envelope and secret
    * (src/encryption/webhook-payload.ts). A failure counts as a failed attempt.
    */
-  prepare: (delivery: { tenant_id: string; subscription_id: string; body: string; secret: string }) => Promise<{ body: string; secret: string }>;
+  prepare: (delivery: {
+    tenant_id: string;
+    subscription_id: string;
+    body: string;
+    secret: string;
+  }) => Promise<{ body: string; secret: string }>;
 }
 
 interface Claimed {
@@ -85,7 +90,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
   }
 
   /** One signed POST: its status code, or why it failed (`refused`: the address policy said no). */
-  async function send(delivery: Claimed, at: Date): Promise<{ statusCode: number | null; error: string | null; refused: boolean }> {
+  async function send(
+    delivery: Claimed,
+    at: Date,
+  ): Promise<{ statusCode: number | null; error: string | null; refused: boolean }> {
     let statusCode: number | null = null;
     try {
       const { body, secret } = await options.prepare(delivery);
@@ -100,7 +108,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
       await response.body.dump();
       return { statusCode, error: statusCode < 200 || statusCode > 299 ? `HTTP ${statusCode}` : null, refused: false };
     } catch (caught) {
-      const error = caught instanceof Error ? `${(caught as { code?: string }).code ?? caught.name}: ${caught.message}` : String(caught);
+      const error =
+        caught instanceof Error
+          ? `${(caught as { code?: string }).code ?? caught.name}: ${caught.message}`
+          : String(caught);
       return { statusCode, error, refused: caught instanceof OutboundAddressRefusedError };
     }
   }
@@ -112,8 +123,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
     // A refused address is not retried: a schedule of retries would only keep probing it.
     const next = error === null || refused ? null : nextAttemptAt(attempt, at);
     const outcome: AttemptOutcome = {
-      deliveryId: delivery.id, subscriptionId: delivery.subscription_id, eventType: delivery.event_type, attempt, ok: error === null, statusCode, error,
-      status: error === null ? 'delivered' : next ? 'pending' : 'dead', latencyMs: Math.round(performance.now() - started),
+      deliveryId: delivery.id,
+      subscriptionId: delivery.subscription_id,
+      eventType: delivery.event_type,
+      attempt,
+      ok: error === null,
+      statusCode,
+      error,
+      status: error === null ? 'delivered' : next ? 'pending' : 'dead',
+      latencyMs: Math.round(performance.now() - started),
     };
     return { delivery, outcome, next };
   }
@@ -126,9 +144,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
   async function record(results: readonly Recorded[], at: Date): Promise<void> {
     if (results.length === 0) return;
     const rows = results.map(({ delivery, outcome, next }) => ({
-      id: uuidv7(), tenant: delivery.tenant_id, delivery: delivery.id, subscription: delivery.subscription_id,
-      attempt: outcome.attempt, code: outcome.statusCode, latency: outcome.latencyMs, error: outcome.error,
-      ok: outcome.ok, status: outcome.status, next,
+      id: uuidv7(),
+      tenant: delivery.tenant_id,
+      delivery: delivery.id,
+      subscription: delivery.subscription_id,
+      attempt: outcome.attempt,
+      code: outcome.statusCode,
+      latency: outcome.latencyMs,
+      error: outcome.error,
+      ok: outcome.ok,
+      status: outcome.status,
+      next,
     }));
     await options.pool.query(
       `WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, tenant uuid, delivery uuid, subscription uuid,

@@ -22,8 +22,20 @@ export async function fanOut(workerPool: pg.Pool, events: readonly EventEnvelope
   );
   const deliveries = events.flatMap((event) =>
     subscriptions
-      .filter((s) => (s.all_tenants || s.tenant_id === event.tenantId) && matches({ eventType: s.event_type, filter: s.filter }, event))
-      .map((s) => ({ id: uuidv7(), t: s.tenant_id, s: s.id, e: event.id, y: event.type, v: event, r: event.metadata?.replay === true })),
+      .filter(
+        (s) =>
+          (s.all_tenants || s.tenant_id === event.tenantId) &&
+          matches({ eventType: s.event_type, filter: s.filter }, event),
+      )
+      .map((s) => ({
+        id: uuidv7(),
+        t: s.tenant_id,
+        s: s.id,
+        e: event.id,
+        y: event.type,
+        v: event,
+        r: event.metadata?.replay === true,
+      })),
   );
   if (deliveries.length === 0) return 0;
   const { rowCount } = await workerPool.query(

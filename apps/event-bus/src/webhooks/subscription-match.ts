@@ -16,7 +16,10 @@ export function matchesFilter(filter: Record<string, unknown>, event: unknown): 
   return Object.entries(filter).every(([path, expected]) => {
     let value: unknown = event;
     for (const key of path.split('.')) {
-      value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+      value =
+        value !== null && typeof value === 'object' && Object.hasOwn(value, key)
+          ? (value as Record<string, unknown>)[key]
+          : undefined;
     }
     return JSON.stringify(value) === JSON.stringify(expected);
   });

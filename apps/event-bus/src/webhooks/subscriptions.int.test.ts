@@ -19,25 +19,46 @@ afterAll(async () => {
 
 const auth = async (tenantId: string) => ({ authorization: `Bearer ${await fx.token(tenantId)}` });
 const subscribe = async (tenantId: string, body: Record<string, unknown>) =>
-  fx.app.inject({ method: 'POST', url: '/api/v1/events/subscribe', headers: await auth(tenantId), payload: { serviceName: 'crm-sync', ...body } });
+  fx.app.inject({
+    method: 'POST',
+    url: '/api/v1/events/subscribe',
+    headers: await auth(tenantId),
+    payload: { serviceName: 'crm-sync', ...body },
+  });
 const listed = async (tenantId: string) =>
-  (await fx.app.inject({ url: '/api/v1/events/subscriptions', headers: await auth(tenantId) })).json().subscriptions.map((s: { id: string }) => s.id);
+  (await fx.app.inject({ url: '/api/v1/events/subscriptions', headers: await auth(tenantId) }))
+    .json()
+    .subscriptions.map((s: { id: string }) => s.id);
 
 describe('subscriptions', () => {
   it('keeps subscriptions to their tenant: another tenant gets 404, allTenants is refused to users, bad input is 400', async () => {
     const tenant = randomUUID();
-    const { id } = (await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'http://127.0.0.1:9/hooks' })).json();
+    const { id } = (
+      await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'http://127.0.0.1:9/hooks' })
+    ).json();
     const other = await auth(randomUUID());
     const foreign = await fx.app.inject({ url: `/api/v1/events/subscriptions/${id}`, headers: other });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toMatchObject({ error: 'TENANT_ISOLATION_VIOLATION' });
-    expect((await fx.app.inject({ method: 'DELETE', url: `/api/v1/events/subscriptions/${id}`, headers: other })).statusCode).toBe(404);
+    expect(
+      (await fx.app.inject({ method: 'DELETE', url: `/api/v1/events/subscriptions/${id}`, headers: other })).statusCode,
+    ).toBe(404);
 
-    const everyone = await subscribe(tenant, { eventType: '*', serviceName: 'spy', webhookUrl: 'http://127.0.0.1:9/', allTenants: true });
+    const everyone = await subscribe(tenant, {
+      eventType: '*',
+      serviceName: 'spy',
+      webhookUrl: 'http://127.0.0.1:9/',
+      allTenants: true,
+    });
     expect(everyone.statusCode).toBe(403);
     const bad = await subscribe(tenant, { eventType: 'lead', serviceName: 'Bad Name', webhookUrl: 'ftp://x' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['eventType', 'serviceName', 'webhookUrl']);
+    expect(
+      bad
+        .json()
+        .details.issues.map((i: { path: string }) => i.path)
+        .sort(),
+    ).toEqual(['eventType', 'serviceName', 'webhookUrl']);
     expect(await listed(tenant)).toEqual([id]);
   });
 
@@ -55,24 +76,36 @@ describe('subscriptions', () => {
     const tenant = randomUUID();
     const res = await subscribe(tenant, { eventType: 'lead.created', webhookUrl });
     expect([res.statusCode, res.json().error]).toEqual([400, 'VALIDATION_ERROR']);
-    expect(res.json().details.issues).toEqual([{ path: 'webhookUrl', message: `must reach a public address: ${reason}`, location: 'body' }]);
+    expect(res.json().details.issues).toEqual([
+      { path: 'webhookUrl', message: `must reach a public address: ${reason}`, location: 'body' },
+    ]);
     expect(await listed(tenant)).toEqual([]);
   });
 
   it('fails a delivery to a stored URL the policy refuses once, dead at once', async () => {
     const tenant = randomUUID();
-    const { id } = (await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'https://hooks.example.com/in' })).json();
+    const { id } = (
+      await subscribe(tenant, { eventType: 'lead.created', webhookUrl: 'https://hooks.example.com/in' })
+    ).json();
     // A row written before URLs were checked (or by hand): delivery checks again.
     await worker.query(`UPDATE event_bus.subscriptions SET webhook_url = 'http://10.0.0.7/hooks' WHERE id = $1`, [id]);
     const published = await fx.app.inject({
-      method: 'POST', url: '/api/v1/events/publish', headers: await auth(tenant), payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example },
+      method: 'POST',
+      url: '/api/v1/events/publish',
+      headers: await auth(tenant),
+      payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example },
     });
     expect(published.statusCode).toBe(202);
 
-    const deadLetters = async () => (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: await auth(tenant) })).json().deadLetters;
+    const deadLetters = async () =>
+      (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: await auth(tenant) })).json().deadLetters;
     await waitFor(async () => (await deadLetters()).length === 1, 'the refused delivery in dead letters');
     const [dead] = await deadLetters();
-    expect(dead).toMatchObject({ subscriptionId: id, attempts: 1, lastError: 'OUTBOUND_ADDRESS_REFUSED: Outbound request to 10.0.0.7 refused: 10.0.0.7 is a private address' });
+    expect(dead).toMatchObject({
+      subscriptionId: id,
+      attempts: 1,
+      lastError: 'OUTBOUND_ADDRESS_REFUSED: Outbound request to 10.0.0.7 refused: 10.0.0.7 is a private address',
+    });
     expect(dead.attemptsLog).toEqual([expect.objectContaining({ statusCode: null })]);
   });
 });

@@ -13,11 +13,20 @@ describe('createWebhookHttp', () => {
   it('counts each refusal by rule and stage and logs the host, address and rule', async () => {
     const registry = new Registry();
     const logged: { details: Record<string, unknown>; message: string }[] = [];
-    const http = createWebhookHttp(createAddressPolicy({ allowedCidrs: ['127.0.0.0/8'] }), 1_000, busMetrics(registry, pool), {
-      warn: (details, message) => logged.push({ details, message }),
-    });
+    const http = createWebhookHttp(
+      createAddressPolicy({ allowedCidrs: ['127.0.0.0/8'] }),
+      1_000,
+      busMetrics(registry, pool),
+      {
+        warn: (details, message) => logged.push({ details, message }),
+      },
+    );
     try {
-      for (const url of ['http://10.0.0.7/hooks', 'http://10.0.0.8/hooks', 'http://169.254.169.254/latest/meta-data/']) {
+      for (const url of [
+        'http://10.0.0.7/hooks',
+        'http://10.0.0.8/hooks',
+        'http://169.254.169.254/latest/meta-data/',
+      ]) {
         await expect(http.request(url, { method: 'POST' })).rejects.toBeInstanceOf(OutboundAddressRefusedError);
       }
     } finally {

@@ -10,7 +10,12 @@ export interface RefusalLog {
  * The delivery worker's HTTP: libs/outbound-http under the service's address policy, connect
  * timeout as long as an attempt's, every refusal counted and logged.
  */
-export function createWebhookHttp(policy: AddressPolicy, timeoutMs: number, metrics: BusMetrics, log: RefusalLog): OutboundHttp {
+export function createWebhookHttp(
+  policy: AddressPolicy,
+  timeoutMs: number,
+  metrics: BusMetrics,
+  log: RefusalLog,
+): OutboundHttp {
   return createOutboundHttp({
     policy,
     connectTimeoutMs: timeoutMs,

@@ -28,37 +28,53 @@ afterAll(async () => {
 
 async function subscribe(tenantId: string, body: Record<string, unknown>) {
   const res = await fx.app.inject({
-    method: 'POST', url: '/api/v1/events/subscribe', payload: { serviceName: 'crm-sync', ...body },
+    method: 'POST',
+    url: '/api/v1/events/subscribe',
+    payload: { serviceName: 'crm-sync', ...body },
     headers: { authorization: `Bearer ${await fx.token(tenantId)}` },
   });
   expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; secret: string };
+  return res.json<{ id: string; secret: string }>();
 }
 
-const leadCreated = (tenantId: string): EventEnvelope => createEvent({
-  type: 'lead.created', tenantId, actor: { type: 'system', id: 'test' }, data: eventCatalogue['lead.created'].example,
-});
+const leadCreated = (tenantId: string): EventEnvelope =>
+  createEvent({
+    type: 'lead.created',
+    tenantId,
+    actor: { type: 'system', id: 'test' },
+    data: eventCatalogue['lead.created'].example,
+  });
 
 const verify = (secret: string, delivery: { headers: IncomingHttpHeaders; body: string }) =>
-  webhookSignature(secret, String(delivery.headers['webhook-id']), Number(delivery.headers['webhook-timestamp']), delivery.body)
-  === delivery.headers['webhook-signature'];
+  webhookSignature(
+    secret,
+    String(delivery.headers['webhook-id']),
+    Number(delivery.headers['webhook-timestamp']),
+    delivery.body,
+  ) === delivery.headers['webhook-signature'];
 
 /**
  * The attempts of one subscription: a worker on a clock a day ahead also finds other test files'
  * pending deliveries due (the database is shared), so each test looks only at its own.
  */
-const ours = (outcomes: AttemptOutcome[], subscriptionId: string) => outcomes.filter((o) => o.subscriptionId === subscriptionId);
+const ours = (outcomes: AttemptOutcome[], subscriptionId: string) =>
+  outcomes.filter((o) => o.subscriptionId === subscriptionId);
 
 describe('webhook subscriptions', () => {
-  it('delivers a published event to a subscribed receiver with a valid signature; another tenant\'s event is not sent', async () => {
+  it("delivers a published event to a subscribed receiver with a valid signature; another tenant's event is not sent", async () => {
     const receiver = await startReceiver();
     try {
       const [tenant, other] = [randomUUID(), randomUUID()];
       const { secret } = await subscribe(tenant, { eventType: 'lead.*', webhookUrl: receiver.url });
-      const publish = async (t: string) => (await fx.app.inject({
-        method: 'POST', url: '/api/v1/events/publish', payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example },
-        headers: { authorization: `Bearer ${await fx.token(t)}` },
-      })).json().id as string;
+      const publish = async (t: string) =>
+        (
+          await fx.app.inject({
+            method: 'POST',
+            url: '/api/v1/events/publish',
+            payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example },
+            headers: { authorization: `Bearer ${await fx.token(t)}` },
+          })
+        ).json().id as string;
       await publish(other);
       const id = await publish(tenant);
 
@@ -82,7 +98,14 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       // A clock a day ahead: the service's own delivery loop (real time) never finds these due.
       let clock = new Date(Date.now() + 86_400_000);
-      const deliveries = createDeliveryWorker({ pool: worker, http, now: () => clock, timeoutMs: 2_000, disableAfterMs: 86_400_000, prepare });
+      const deliveries = createDeliveryWorker({
+        pool: worker,
+        http,
+        now: () => clock,
+        timeoutMs: 2_000,
+        disableAfterMs: 86_400_000,
+        prepare,
+      });
       const at = (ms: number) => (clock = new Date(start.getTime() + ms));
       const start = clock;
       receiver.plan.push(500, 503, 500);
@@ -91,16 +114,25 @@ describe('webhook subscriptions', () => {
       const statuses: (number | null)[][] = [];
       const pass = async () => statuses.push(ours(await deliveries.runDue(), id).map((o) => o.statusCode));
       await pass(); // t0: 500
-      at(RETRY_DELAYS_MS[1] - 1); await pass(); // not yet due
-      at(RETRY_DELAYS_MS[1]); await pass(); // t0 + 5 s: 503
-      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] - 1); await pass();
-      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2]); await pass(); // + 5 min: 500
-      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3] - 1); await pass();
-      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3]); await pass(); // + 30 min: 200
-      at(86_000_000); await pass(); // delivered: never again
+      at(RETRY_DELAYS_MS[1] - 1);
+      await pass(); // not yet due
+      at(RETRY_DELAYS_MS[1]);
+      await pass(); // t0 + 5 s: 503
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] - 1);
+      await pass();
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2]);
+      await pass(); // + 5 min: 500
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3] - 1);
+      await pass();
+      at(RETRY_DELAYS_MS[1] + RETRY_DELAYS_MS[2] + RETRY_DELAYS_MS[3]);
+      await pass(); // + 30 min: 200
+      at(86_000_000);
+      await pass(); // delivered: never again
 
       expect(statuses).toEqual([[500], [], [503], [], [500], [], [200], []]);
-      expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(Array(4).fill(receiver.received[0]!.headers['webhook-id']));
+      expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(
+        Array(4).fill(receiver.received[0]!.headers['webhook-id']),
+      );
     } finally {
       await receiver.close();
     }
@@ -113,7 +145,14 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: '*', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({ pool: worker, http, now: () => clock, timeoutMs: 2_000, disableAfterMs: 7 * 86_400_000, prepare });
+      const deliveries = createDeliveryWorker({
+        pool: worker,
+        http,
+        now: () => clock,
+        timeoutMs: 2_000,
+        disableAfterMs: 7 * 86_400_000,
+        prepare,
+      });
       receiver.plan.push(...Array(7).fill(500));
       const event = leadCreated(tenant);
       await fanOut(worker, [event], clock);
@@ -127,14 +166,26 @@ describe('webhook subscriptions', () => {
       const dead = (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters;
       expect(dead).toEqual([expect.objectContaining({ eventId: event.id, attempts: 7, lastError: 'HTTP 500' })]);
       expect(dead[0].attemptsLog.map((a: { statusCode: number }) => a.statusCode)).toEqual(Array(7).fill(500));
-      expect(await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: { authorization: `Bearer ${await fx.token(randomUUID())}` } }))
-        .toMatchObject({ statusCode: 200 });
+      expect(
+        await fx.app.inject({
+          url: '/api/v1/events/dead-letters',
+          headers: { authorization: `Bearer ${await fx.token(randomUUID())}` },
+        }),
+      ).toMatchObject({ statusCode: 200 });
 
-      const redriven = await fx.app.inject({ method: 'POST', url: `/api/v1/events/dead-letters/${dead[0].id}/redrive`, headers: auth });
+      const redriven = await fx.app.inject({
+        method: 'POST',
+        url: `/api/v1/events/dead-letters/${dead[0].id}/redrive`,
+        headers: auth,
+      });
       expect(redriven.json()).toEqual({ redriven: 1 });
       // Due now by the real clock: the service's own delivery loop sends it.
       await waitFor(() => receiver.received.length === 8, 'the redriven delivery');
-      await waitFor(async () => (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters.length === 0, 'no dead letters left');
+      await waitFor(
+        async () =>
+          (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: auth })).json().deadLetters.length === 0,
+        'no dead letters left',
+      );
     } finally {
       await receiver.close();
     }
@@ -147,7 +198,14 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({ pool: worker, http, now: () => clock, timeoutMs: 2_000, disableAfterMs: 600_000, prepare });
+      const deliveries = createDeliveryWorker({
+        pool: worker,
+        http,
+        now: () => clock,
+        timeoutMs: 2_000,
+        disableAfterMs: 600_000,
+        prepare,
+      });
       receiver.plan.push(500, 500, 500, 500);
       await fanOut(worker, [leadCreated(tenant)], clock);
       for (const ms of [0, 5_000, 305_000]) {
@@ -155,7 +213,8 @@ describe('webhook subscriptions', () => {
         await deliveries.runDue();
       }
       const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
-      const view = async () => (await fx.app.inject({ url: `/api/v1/events/subscriptions/${id}`, headers: auth })).json();
+      const view = async () =>
+        (await fx.app.inject({ url: `/api/v1/events/subscriptions/${id}`, headers: auth })).json();
       expect(await view()).toMatchObject({ status: 'active', failingSince: start.toISOString() });
       clock = new Date(start.getTime() + 2_105_000); // the 4th attempt, 35 min after the first failure
       await deliveries.runDue();
@@ -163,7 +222,11 @@ describe('webhook subscriptions', () => {
       clock = new Date(start.getTime() + 86_000_000);
       expect(ours(await deliveries.runDue(), id)).toEqual([]); // a disabled subscription gets nothing
 
-      const resumed = await fx.app.inject({ method: 'POST', url: `/api/v1/events/subscriptions/${id}/resume`, headers: auth });
+      const resumed = await fx.app.inject({
+        method: 'POST',
+        url: `/api/v1/events/subscriptions/${id}/resume`,
+        headers: auth,
+      });
       expect(resumed.json()).toMatchObject({ status: 'active', failingSince: null });
       await waitFor(() => receiver.received.length === 5, 'the delivery after resuming');
       expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);
@@ -180,15 +243,31 @@ describe('webhook subscriptions', () => {
       const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
       const ids: string[] = [];
       for (const correlationId of ['chain-a', 'chain-b', 'chain-a']) {
-        ids.push((await fx.app.inject({
-          method: 'POST', url: '/api/v1/events/publish', headers: auth,
-          payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example, correlationId },
-        })).json().id);
+        ids.push(
+          (
+            await fx.app.inject({
+              method: 'POST',
+              url: '/api/v1/events/publish',
+              headers: auth,
+              payload: { type: 'lead.created', data: eventCatalogue['lead.created'].example, correlationId },
+            })
+          ).json().id,
+        );
       }
       await waitFor(() => receiver.received.length === 3, 'the three deliveries');
-      await waitFor(async () => (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers: auth, payload: {} })).json().events.length === 3, 'the archive');
+      await waitFor(
+        async () =>
+          (await fx.app.inject({ method: 'POST', url: '/api/v1/events/history', headers: auth, payload: {} })).json()
+            .events.length === 3,
+        'the archive',
+      );
 
-      const res = await fx.app.inject({ method: 'POST', url: '/api/v1/events/replay', headers: auth, payload: { subscriptionId, correlationId: 'chain-a' } });
+      const res = await fx.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/replay',
+        headers: auth,
+        payload: { subscriptionId, correlationId: 'chain-a' },
+      });
       expect(res.json()).toEqual({ replayed: 2 });
       await waitFor(() => receiver.received.length === 5, 'the replayed deliveries');
       const replayed = receiver.received.slice(3).map((r) => JSON.parse(r.body));
@@ -196,10 +275,17 @@ describe('webhook subscriptions', () => {
       expect(replayed.map((e) => e.id).sort()).toEqual([ids[0], ids[2]].sort());
       expect(replayed.every((e) => e.metadata?.replay === true)).toBe(true);
 
-      const nothing = await fx.app.inject({ method: 'POST', url: '/api/v1/events/replay', headers: auth, payload: { subscriptionId } });
+      const nothing = await fx.app.inject({
+        method: 'POST',
+        url: '/api/v1/events/replay',
+        headers: auth,
+        payload: { subscriptionId },
+      });
       expect(nothing.statusCode).toBe(400);
       const foreign = await fx.app.inject({
-        method: 'POST', url: '/api/v1/events/replay', headers: { authorization: `Bearer ${await fx.token(randomUUID())}` },
+        method: 'POST',
+        url: '/api/v1/events/replay',
+        headers: { authorization: `Bearer ${await fx.token(randomUUID())}` },
         payload: { subscriptionId, correlationId: 'chain-a' },
       });
       expect(foreign.statusCode).toBe(404);
@@ -224,9 +310,19 @@ describe('webhook subscriptions', () => {
     });
     try {
       const tenant = randomUUID();
-      const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: `http://${host}:${(server.address() as AddressInfo).port}/hooks` });
+      const { id } = await subscribe(tenant, {
+        eventType: 'lead.created',
+        webhookUrl: `http://${host}:${(server.address() as AddressInfo).port}/hooks`,
+      });
       const clock = new Date(Date.now() + 86_400_000);
-      const deliveries = createDeliveryWorker({ pool: worker, http: rebinding, now: () => clock, timeoutMs: 2_000, disableAfterMs: 86_400_000, prepare });
+      const deliveries = createDeliveryWorker({
+        pool: worker,
+        http: rebinding,
+        now: () => clock,
+        timeoutMs: 2_000,
+        disableAfterMs: 86_400_000,
+        prepare,
+      });
       const first = leadCreated(tenant);
       await fanOut(worker, [first], clock);
       expect(ours(await deliveries.runDue(), id)).toEqual([expect.objectContaining({ ok: true, status: 'delivered' })]);
@@ -234,9 +330,16 @@ describe('webhook subscriptions', () => {
       resolvesTo = '10.0.0.7';
       await fanOut(worker, [leadCreated(tenant)], clock);
       const error = `OUTBOUND_ADDRESS_REFUSED: Outbound request to ${host} refused: 10.0.0.7 is a private address`;
-      expect(ours(await deliveries.runDue(), id)).toEqual([expect.objectContaining({ ok: false, status: 'dead', statusCode: null, error })]);
+      expect(ours(await deliveries.runDue(), id)).toEqual([
+        expect.objectContaining({ ok: false, status: 'dead', statusCode: null, error }),
+      ]);
       expect(received).toEqual([first.id]);
-      const dead = (await fx.app.inject({ url: '/api/v1/events/dead-letters', headers: { authorization: `Bearer ${await fx.token(tenant)}` } })).json();
+      const dead = (
+        await fx.app.inject({
+          url: '/api/v1/events/dead-letters',
+          headers: { authorization: `Bearer ${await fx.token(tenant)}` },
+        })
+      ).json();
       expect(dead.deadLetters).toEqual([expect.objectContaining({ attempts: 1, lastError: error })]);
     } finally {
       await rebinding.close();
@@ -250,7 +353,9 @@ describe('webhook subscriptions', () => {
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
     expect(value(/^eventbus_events_published_total\{type="lead.created"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
     expect(value(/^eventbus_events_archived_total\{type="lead.created"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
-    expect(value(/^eventbus_webhook_attempts_total\{type="lead.created",result="delivered"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(
+      value(/^eventbus_webhook_attempts_total\{type="lead.created",result="delivered"[^}]*\} (\d+)/m),
+    ).toBeGreaterThanOrEqual(5);
     expect(value(/^eventbus_webhook_attempt_seconds_count\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
     expect(value(/^eventbus_active_subscriptions\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1);
     expect(value(/^eventbus_dead_letters\{[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(0);

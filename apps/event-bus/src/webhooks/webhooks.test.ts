@@ -7,14 +7,22 @@ import { webhookSignature } from './webhook-signature.ts';
 describe('webhookSignature (Standard Webhooks)', () => {
   it('matches the specification test vector', () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-    expect(webhookSignature(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}'))
-      .toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(webhookSignature(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
   });
 
   it('changes with any byte of id, timestamp or body', () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const base = webhookSignature(secret, 'id', 1, '{}');
-    expect(new Set([base, webhookSignature(secret, 'iD', 1, '{}'), webhookSignature(secret, 'id', 2, '{}'), webhookSignature(secret, 'id', 1, '{ }')]).size).toBe(4);
+    expect(
+      new Set([
+        base,
+        webhookSignature(secret, 'iD', 1, '{}'),
+        webhookSignature(secret, 'id', 2, '{}'),
+        webhookSignature(secret, 'id', 1, '{ }'),
+      ]).size,
+    ).toBe(4);
   });
 });
 
@@ -45,14 +53,18 @@ describe('subscription matching', () => {
   });
 
   it('accepts only well-formed patterns', () => {
-    for (const ok of ['*', 'lead.*', 'lead.created', 'ai.analysis_completed']) expect(EVENT_TYPE_PATTERN.test(ok), ok).toBe(true);
-    for (const bad of ['', 'lead', '*.created', 'lead.**', 'Lead.created', 'lead.created.x']) expect(EVENT_TYPE_PATTERN.test(bad), bad).toBe(false);
+    for (const ok of ['*', 'lead.*', 'lead.created', 'ai.analysis_completed'])
+      expect(EVENT_TYPE_PATTERN.test(ok), ok).toBe(true);
+    for (const bad of ['', 'lead', '*.created', 'lead.**', 'Lead.created', 'lead.created.x'])
+      expect(EVENT_TYPE_PATTERN.test(bad), bad).toBe(false);
   });
 
   it('a filter of the event itself always matches (property)', () => {
-    fc.assert(fc.property(fc.string(), fc.jsonValue(), (source, score) => {
-      const event = { type: 'lead.created', data: { source, score } };
-      return matchesFilter({ 'data.source': source, 'data.score': score }, event);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.jsonValue(), (source, score) => {
+        const event = { type: 'lead.created', data: { source, score } };
+        return matchesFilter({ 'data.source': source, 'data.score': score }, event);
+      }),
+    );
   });
 });
