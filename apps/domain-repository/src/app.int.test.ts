@@ -19,8 +19,16 @@ describe('domain-repository', () => {
     const count = expect.any(Number);
     expect(res.json().components).toMatchObject({
       outbox: { status: 'up', latencyMs: count, details: { rows: count, oldestAgeSeconds: count } },
-      projections: { status: 'up', details: { projections: expect.arrayContaining([{ projection: 'dr_lead_list', position: count, lag: count }]) } },
-      consumers: { status: 'up', details: { groups: [{ group: 'domain-repository.crm-ingest', stream: expect.any(String), lag: count, pending: count }] } },
+      projections: {
+        status: 'up',
+        details: { projections: expect.arrayContaining([{ projection: 'dr_lead_list', position: count, lag: count }]) },
+      },
+      consumers: {
+        status: 'up',
+        details: {
+          groups: [{ group: 'domain-repository.crm-ingest', stream: expect.any(String), lag: count, pending: count }],
+        },
+      },
     });
   });
 });

@@ -15,7 +15,10 @@ export const configSchema = z.object({
   /** Projections poll this often when no outbox notification arrives. */
   PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
   /** This replica's name in the CRM work queue's consumer group (the pod name in k8s). */
-  CONSUMER_NAME: z.string().regex(/^[\w.:-]{1,100}$/).default('domain-repository-1'),
+  CONSUMER_NAME: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/)
+    .default('domain-repository-1'),
   CRM_WORK_STREAM: z.string().min(1).default(DEFAULT_CRM_WORK_STREAM),
   CRM_MAX_DELIVERIES: z.coerce.number().int().min(1).max(50).default(5),
   CRM_RETRY_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
@@ -24,7 +27,10 @@ export const configSchema = z.object({
   CRM_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CRM_SALESFORCE_BASE_URL: z.url().optional(),
   CRM_SALESFORCE_ACCESS_TOKEN: z.string().min(1).optional(),
-  CRM_SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.\d$/, 'must be like 62.0').default('62.0'),
+  CRM_SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.\d$/, 'must be like 62.0')
+    .default('62.0'),
   CRM_HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   CRM_HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   CRM_PIPEDRIVE_BASE_URL: z.url().optional(),

@@ -10,7 +10,11 @@ import { configSchema } from './config.ts';
 const config = loadConfigOrExit(configSchema);
 const schema = 'domain_repository';
 const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema });
-const worker = createPgPool({ databaseUrl: config.WORKER_DATABASE_URL, poolMax: config.WORKER_DATABASE_POOL_MAX, schema });
+const worker = createPgPool({
+  databaseUrl: config.WORKER_DATABASE_URL,
+  poolMax: config.WORKER_DATABASE_POOL_MAX,
+  schema,
+});
 const redis = createRedis(config.REDIS_URL, { connectionName: 'domain-repository' });
 const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
 const app = await buildDomainRepositoryApp(config, { pool, worker, redis, verifier });

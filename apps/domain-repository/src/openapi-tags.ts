@@ -2,6 +2,8 @@
 export const openApiTags: Record<string, string> = {
   leads: 'Lead aggregate: capture, contact, score, qualify, close, interactions, conversion into a customer; reads.',
   customers: 'Customer aggregate: creation, profile and preferences, purchases, tier and churn risk; reads.',
-  campaigns: 'Campaign aggregate: drafting, schedule, launch, pause, resume, completion, budget and AI optimisation; reads.',
-  'crm-events': 'Change notifications from Salesforce, HubSpot and Pipedrive: received, logged once, applied in the background.',
+  campaigns:
+    'Campaign aggregate: drafting, schedule, launch, pause, resume, completion, budget and AI optimisation; reads.',
+  'crm-events':
+    'Change notifications from Salesforce, HubSpot and Pipedrive: received, logged once, applied in the background.',
 };

@@ -2,8 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './test-support.ts';
 
 type Schema = { properties?: Record<string, unknown>; $ref?: string; allOf?: Schema[] };
-type Operation = { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
-type Document = { paths: Record<string, Record<string, Operation>>; tags?: { name: string; description?: string }[]; components?: { schemas?: Record<string, Schema> } };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+};
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  tags?: { name: string; description?: string }[];
+  components?: { schemas?: Record<string, Schema> };
+};
 
 let t: TestApp;
 let doc: Document;
@@ -15,9 +23,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const apiOperations = () => Object.entries(doc.paths)
-  .filter(([path]) => path.startsWith('/api/v1/'))
-  .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+const apiOperations = () =>
+  Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/api/v1/'))
+    .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
 
 /** A schema with its reference (or a single allOf of one) followed into the document's components. */
 function resolved(schema: Schema | undefined): Schema | undefined {
@@ -50,14 +59,16 @@ describe('domain-repository OpenAPI document', () => {
 
   it('describes each aggregate tag in its own words', () => {
     const described = Object.fromEntries((doc.tags ?? []).map((tag) => [tag.name, tag.description]));
-    for (const tag of ['leads', 'customers', 'campaigns', 'crm-events']) expect(described[tag]).toMatch(/^[A-Z].*(aggregate|CRM|HubSpot)/);
+    for (const tag of ['leads', 'customers', 'campaigns', 'crm-events'])
+      expect(described[tag]).toMatch(/^[A-Z].*(aggregate|CRM|HubSpot)/);
   });
 
   it('declares 409 and 422 on commands on an existing aggregate, 422 on creates, neither on reads', () => {
     const shape = ['details', 'error', 'message'];
     for (const { path, method, operation } of apiOperations()) {
       const declared = [documentedFields(operation, '409'), documentedFields(operation, '422')];
-      if (path.startsWith('/api/v1/crm-events') || method === 'get') expect([path, method, declared]).toEqual([path, method, [[], []]]);
+      if (path.startsWith('/api/v1/crm-events') || method === 'get')
+        expect([path, method, declared]).toEqual([path, method, [[], []]]);
       else if (path.includes('{')) expect([path, method, declared]).toEqual([path, method, [shape, shape]]);
       else expect([path, method, declared]).toEqual([path, method, [[], shape]]);
     }

@@ -35,14 +35,31 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     ...env,
   });
   const key = await generateSigningKey();
-  const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema: 'domain_repository' });
-  const worker = createPgPool({ databaseUrl: config.WORKER_DATABASE_URL, poolMax: config.WORKER_DATABASE_POOL_MAX, schema: 'domain_repository' });
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:test' });
+  const pool = createPgPool({
+    databaseUrl: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    schema: 'domain_repository',
+  });
+  const worker = createPgPool({
+    databaseUrl: config.WORKER_DATABASE_URL,
+    poolMax: config.WORKER_DATABASE_POOL_MAX,
+    schema: 'domain_repository',
+  });
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    connectionName: 'domain-repository:test',
+  });
   if (redis.status !== 'ready') await once(redis, 'ready');
-  const app = await buildDomainRepositoryApp(config, { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, options);
+  const app = await buildDomainRepositoryApp(
+    config,
+    { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
+    options,
+  );
   await app.ready();
   return {
-    app, config, redis, key,
+    app,
+    config,
+    redis,
+    key,
     async close() {
       await app.close();
       await redis.del(config.CRM_WORK_STREAM, `${config.CRM_WORK_STREAM}:dlq`).catch(() => {});

@@ -3,7 +3,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppError, type Command } from '@bizosaas/ddd-kernel';
 import { uuidv7 } from '@bizosaas/event-schemas';
-import { createEventStore, createPgIdempotencyStore, createProjectionManager, projectionViews, type ProjectionManager } from '@bizosaas/event-store';
+import {
+  createEventStore,
+  createPgIdempotencyStore,
+  createProjectionManager,
+  projectionViews,
+  type ProjectionManager,
+} from '@bizosaas/event-store';
 import { createCommandHandler } from '../write-side/command-handler.ts';
 import { loadAggregate } from '../write-side/load-aggregate.ts';
 import { EVENT_STORE_SCHEMA } from '../write-side/write-side.ts';
@@ -24,7 +30,12 @@ let manager: ProjectionManager;
 beforeAll(async () => {
   app = new pg.Pool({ connectionString: inject('appDatabaseUrl'), max: 4 });
   worker = new pg.Pool({ connectionString: inject('workerDatabaseUrl'), max: 4 });
-  manager = createProjectionManager({ pool: worker, schema: EVENT_STORE_SCHEMA, projections: [campaignListProjection], pollIntervalMs: 20 });
+  manager = createProjectionManager({
+    pool: worker,
+    schema: EVENT_STORE_SCHEMA,
+    projections: [campaignListProjection],
+    pollIntervalMs: 20,
+  });
   await manager.start();
 });
 afterAll(async () => {
@@ -34,7 +45,13 @@ afterAll(async () => {
 
 /** The campaign commands through the write path, without HTTP. */
 const handler = () =>
-  createCommandHandler({ pool: app, store, idempotency: createPgIdempotencyStore({ pool: app, schema: EVENT_STORE_SCHEMA }), now: () => new Date(), clockSkewMs: 300_000 });
+  createCommandHandler({
+    pool: app,
+    store,
+    idempotency: createPgIdempotencyStore({ pool: app, schema: EVENT_STORE_SCHEMA }),
+    now: () => new Date(),
+    clockSkewMs: 300_000,
+  });
 const loadCampaign = async (tenantId: string, id: string) => {
   const { state, version } = await loadAggregate({ store, pool: app }, tenantId, campaignStream, id);
   return campaignView(state, id, version);
@@ -58,9 +75,14 @@ async function run(tenantId: string, type: CampaignCommand['type'], data: Record
   const creates = type === 'campaign.create';
   const aggregateId = creates ? uuidv7() : String(data.campaignId);
   // The data is each command's as its route would send it; the union decider picks the command by type.
-  const decide = (command: Command<string, unknown>, state: Campaign) => campaignDecider.decide(command as CampaignCommand, state);
+  const decide = (command: Command<string, unknown>, state: Campaign) =>
+    campaignDecider.decide(command as CampaignCommand, state);
   return handler().run(metadata(tenantId, now), {
-    aggregate: campaignStream, aggregateId, command: { type, data: { ...data, campaignId: aggregateId } }, decide, view: campaignView,
+    aggregate: campaignStream,
+    aggregateId,
+    command: { type, data: { ...data, campaignId: aggregateId } },
+    decide,
+    view: campaignView,
     ...(creates && { creates: true as const }),
   });
 }
@@ -69,7 +91,10 @@ const createCampaign = (tenantId: string) => run(tenantId, 'campaign.create', dr
 async function caughtUp(ids: Map<string, number>): Promise<void> {
   const { campaign_list: view } = projectionViews(EVENT_STORE_SCHEMA, campaignListProjection);
   for (;;) {
-    const { rows } = await worker.query<{ id: string; version: number }>(`SELECT campaign_id AS id, version FROM ${view} WHERE campaign_id = ANY($1)`, [[...ids.keys()]]);
+    const { rows } = await worker.query<{ id: string; version: number }>(
+      `SELECT campaign_id AS id, version FROM ${view} WHERE campaign_id = ANY($1)`,
+      [[...ids.keys()]],
+    );
     if (rows.length === ids.size && rows.every((row) => ids.get(row.id) === row.version)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -78,11 +103,25 @@ async function caughtUp(ids: Map<string, number>): Promise<void> {
 describe('campaign commands on the event store', () => {
   it('creates, launches and reads back a campaign; repeats append nothing', async () => {
     const created = await createCampaign(tenantA);
-    expect(created).toMatchObject({ status: 'draft', version: 1, budget: { totalBudget: '10000.00', dailyBudget: '500.00', currency: 'USD' } });
-    expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({ status: 'active', version: 2 });
-    expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({ status: 'active', version: 2 });
+    expect(created).toMatchObject({
+      status: 'draft',
+      version: 1,
+      budget: { totalBudget: '10000.00', dailyBudget: '500.00', currency: 'USD' },
+    });
+    expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({
+      status: 'active',
+      version: 2,
+    });
+    expect(await run(tenantA, 'campaign.launch', { campaignId: created.id })).toMatchObject({
+      status: 'active',
+      version: 2,
+    });
     expect(await loadCampaign(tenantA, created.id)).toMatchObject({ id: created.id, status: 'active', version: 2 });
-    const stored = await withTransaction(app, (client) => store.readStream(client, { aggregateType: 'campaign', aggregateId: created.id }), { tenantId: tenantA });
+    const stored = await withTransaction(
+      app,
+      (client) => store.readStream(client, { aggregateType: 'campaign', aggregateId: created.id }),
+      { tenantId: tenantA },
+    );
     expect(stored.map((event) => [event.type, event.aggregateVersion, event.tenantId])).toEqual([
       ['campaign.created', 1, tenantA],
       ['campaign.launched', 2, tenantA],
@@ -91,9 +130,15 @@ describe('campaign commands on the event store', () => {
 
   it('refuses an invalid transition with the rule, the status and the id, and stores nothing', async () => {
     const { id } = await createCampaign(tenantA);
-    const error = await run(tenantA, 'campaign.pause', { campaignId: id, reason: null }).catch((caught: unknown) => caught);
+    const error = await run(tenantA, 'campaign.pause', { campaignId: id, reason: null }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).details).toMatchObject({ rule: 'campaign.pause.requires_active', currentStatus: 'draft', campaignId: id });
+    expect((error as AppError).details).toMatchObject({
+      rule: 'campaign.pause.requires_active',
+      currentStatus: 'draft',
+      campaignId: id,
+    });
     expect(await loadCampaign(tenantA, id)).toMatchObject({ status: 'draft', version: 1 });
   });
 
@@ -112,8 +157,18 @@ describe('campaign commands on the event store', () => {
     await run(tenantB, 'campaign.launch', { campaignId: other.id });
     await run(tenantA, 'campaign.pause', { campaignId: pausedOne.id, reason: 'review' });
     await run(tenantA, 'campaign.complete', { campaignId: done.id, reason: 'manual', note: null });
-    const raised = await run(tenantA, 'campaign.update_budget', { campaignId: live.id, budget: { totalBudget: '12000.5', dailyBudget: '600', currency: 'USD' } });
-    await caughtUp(new Map([[live.id, raised.version], [pausedOne.id, 3], [done.id, 3], [other.id, 2]]));
+    const raised = await run(tenantA, 'campaign.update_budget', {
+      campaignId: live.id,
+      budget: { totalBudget: '12000.5', dailyBudget: '600', currency: 'USD' },
+    });
+    await caughtUp(
+      new Map([
+        [live.id, raised.version],
+        [pausedOne.id, 3],
+        [done.id, 3],
+        [other.id, 2],
+      ]),
+    );
 
     const page = await listActiveCampaigns(app, tenantA, { limit: 100, offset: 0 });
     const mine = page.items.filter((item) => [live.id, pausedOne.id, done.id, other.id].includes(item.id));

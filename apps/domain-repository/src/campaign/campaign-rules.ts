@@ -27,7 +27,10 @@ function statusIn(rule: string, allowed: readonly CampaignStatus[]): Specificati
   return specification<CampaignCheck>(
     rule,
     (check) => allowed.includes(check.campaign.status),
-    (check) => ({ reason: `Campaign is ${check.campaign.status}; needs ${allowed.join(' or ')}`, details: stateOf(check) }),
+    (check) => ({
+      reason: `Campaign is ${check.campaign.status}; needs ${allowed.join(' or ')}`,
+      details: stateOf(check),
+    }),
   );
 }
 
@@ -46,15 +49,20 @@ function scheduleNotEnded(rule: string): Specification<CampaignCheck> {
  */
 const hasBudget = specification<CampaignCheck>(
   'campaign.launch.requires_budget',
-  ({ campaign: { budget } }) => budget.dailyBudget !== null && !Money.isZero(Money.of(budget.totalBudget, budget.currency)),
+  ({ campaign: { budget } }) =>
+    budget.dailyBudget !== null && !Money.isZero(Money.of(budget.totalBudget, budget.currency)),
   (check) => ({ reason: 'Campaign needs a total and a daily budget to launch', details: stateOf(check) }),
 );
 
 /** Spend is tracked in the budget's currency by the campaign service, so it is fixed once the campaign ran. */
 const currencyKeptAfterLaunch = specification<BudgetChange>(
   'campaign.budget.currency_fixed_after_launch',
-  ({ campaign, budget }) => ['draft', 'scheduled'].includes(campaign.status) || budget.currency === campaign.budget.currency,
-  (check) => ({ reason: `Campaign budget currency stays ${check.campaign.budget.currency} after launch`, details: stateOf(check) }),
+  ({ campaign, budget }) =>
+    ['draft', 'scheduled'].includes(campaign.status) || budget.currency === campaign.budget.currency,
+  (check) => ({
+    reason: `Campaign budget currency stays ${check.campaign.budget.currency} after launch`,
+    details: stateOf(check),
+  }),
 );
 
 export const canSchedule = and(

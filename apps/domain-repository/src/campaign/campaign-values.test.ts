@@ -37,11 +37,17 @@ describe('CampaignBudget', () => {
   });
 
   it('accepts a daily budget equal to the total', () => {
-    expect(CampaignBudget.create({ totalBudget: '0.0001', dailyBudget: '0.0001', currency: 'USD' }).dailyBudget).toBe('0.0001');
+    expect(CampaignBudget.create({ totalBudget: '0.0001', dailyBudget: '0.0001', currency: 'USD' }).dailyBudget).toBe(
+      '0.0001',
+    );
   });
 
   it('refuses numbers, negative amounts and bad currencies, naming each field', () => {
-    expect(issuesOf(() => CampaignBudget.create({ totalBudget: 100, dailyBudget: '-1', currency: 'dollars' }, { path: 'budget' }))).toEqual([
+    expect(
+      issuesOf(() =>
+        CampaignBudget.create({ totalBudget: 100, dailyBudget: '-1', currency: 'dollars' }, { path: 'budget' }),
+      ),
+    ).toEqual([
       { path: 'budget.totalBudget', message: expect.any(String) },
       { path: 'budget.dailyBudget', message: expect.any(String) },
       { path: 'budget.currency', message: expect.any(String) },
@@ -77,16 +83,20 @@ describe('CampaignSchedule', () => {
   });
 
   it('refuses an end at or before the start, and dates without a time', () => {
-    expect(issuesOf(() => CampaignSchedule.create({ startDate: '2025-03-01T00:00:00Z', endDate: '2025-03-01T00:00:00Z' }))).toEqual([
-      { path: 'endDate', message: 'must be after startDate' },
-    ]);
-    expect(issuesOf(() => CampaignSchedule.create({ startDate: '2025-03-01', endDate: '2025-03-31T00:00:00Z' }))).toEqual([
-      { path: 'startDate', message: expect.any(String) },
-    ]);
+    expect(
+      issuesOf(() => CampaignSchedule.create({ startDate: '2025-03-01T00:00:00Z', endDate: '2025-03-01T00:00:00Z' })),
+    ).toEqual([{ path: 'endDate', message: 'must be after startDate' }]);
+    expect(
+      issuesOf(() => CampaignSchedule.create({ startDate: '2025-03-01', endDate: '2025-03-31T00:00:00Z' })),
+    ).toEqual([{ path: 'startDate', message: expect.any(String) }]);
   });
 
   it('accepts a schedule exactly when the end is after the start', () => {
-    const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+    const instant = fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2100-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    });
     fc.assert(
       fc.property(instant, instant, (start, end) => {
         const input = { startDate: start.toISOString(), endDate: end.toISOString() };

@@ -30,11 +30,20 @@ export const CampaignBudget = valueObject(
     .object({ totalBudget: moneyAmount, dailyBudget: moneyAmount, currency })
     .superRefine((budget, context) => {
       // Zod still runs this after a field failed its format (those issues are reported already).
-      if (![moneyAmount.safeParse(budget.totalBudget), moneyAmount.safeParse(budget.dailyBudget), currency.safeParse(budget.currency)].every((r) => r.success)) return;
+      if (
+        ![
+          moneyAmount.safeParse(budget.totalBudget),
+          moneyAmount.safeParse(budget.dailyBudget),
+          currency.safeParse(budget.currency),
+        ].every((r) => r.success)
+      )
+        return;
       const total = Money.of(budget.totalBudget, budget.currency);
       const daily = Money.of(budget.dailyBudget, budget.currency);
-      if (Money.isZero(total)) context.addIssue({ code: 'custom', path: ['totalBudget'], message: 'must be greater than zero' });
-      if (Money.isZero(daily)) context.addIssue({ code: 'custom', path: ['dailyBudget'], message: 'must be greater than zero' });
+      if (Money.isZero(total))
+        context.addIssue({ code: 'custom', path: ['totalBudget'], message: 'must be greater than zero' });
+      if (Money.isZero(daily))
+        context.addIssue({ code: 'custom', path: ['dailyBudget'], message: 'must be greater than zero' });
       if (Money.compare(daily, total) > 0) {
         context.addIssue({ code: 'custom', path: ['dailyBudget'], message: 'must not exceed totalBudget' });
       }

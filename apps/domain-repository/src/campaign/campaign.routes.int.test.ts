@@ -29,13 +29,23 @@ beforeAll(async () => {
   });
   const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: 4, schema: 'domain_repository' });
   const worker = createPgPool({ databaseUrl: config.WORKER_DATABASE_URL, poolMax: 4, schema: 'domain_repository' });
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'domain-repository:campaign-test' });
-  cleanup.push(() => redis.quit(), () => pool.end(), () => worker.end());
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    connectionName: 'domain-repository:campaign-test',
+  });
+  cleanup.push(
+    () => redis.quit(),
+    () => pool.end(),
+    () => worker.end(),
+  );
   if (redis.status !== 'ready') await once(redis, 'ready');
   // Commands run at a fixed instant inside the March schedule used below.
-  app = await buildDomainRepositoryApp(config, { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) }, {
-    now: () => new Date('2025-03-10T09:00:00.000Z'),
-  });
+  app = await buildDomainRepositoryApp(
+    config,
+    { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
+    {
+      now: () => new Date('2025-03-10T09:00:00.000Z'),
+    },
+  );
   await app.ready();
   manager = await signTestToken(key, testClaims({ tenant_id: tenantA, roles: ['manager'] }));
   member = await signTestToken(key, testClaims({ tenant_id: tenantA, roles: ['member'] }));
@@ -55,8 +65,19 @@ const draft = {
   schedule: { startDate: '2025-03-01T00:00:00.000Z', endDate: '2025-03-31T00:00:00.000Z' },
 };
 
-function call(method: 'GET' | 'POST', url: string, token: string | null, payload?: object, headers: Record<string, string> = {}) {
-  return app.inject({ method, url, ...(payload !== undefined && { payload }), headers: { ...(token && { authorization: `Bearer ${token}` }), ...headers } });
+function call(
+  method: 'GET' | 'POST',
+  url: string,
+  token: string | null,
+  payload?: object,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method,
+    url,
+    ...(payload !== undefined && { payload }),
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...headers },
+  });
 }
 async function createCampaign(token = manager, body: object = draft): Promise<string> {
   const response = await call('POST', '/api/v1/campaigns', token, body);
@@ -66,7 +87,10 @@ async function createCampaign(token = manager, body: object = draft): Promise<st
 
 describe('campaign routes', () => {
   it('drafts, reads, launches, optimises, pauses, resumes and completes a campaign', async () => {
-    const created = await call('POST', '/api/v1/campaigns', manager, { ...draft, budget: { ...draft.budget, totalBudget: '10000' } });
+    const created = await call('POST', '/api/v1/campaigns', manager, {
+      ...draft,
+      budget: { ...draft.budget, totalBudget: '10000' },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     expect(created.json()).toEqual({ id, version: 1, status: 'draft', ...draft, optimizationGoal: null });
@@ -82,9 +106,18 @@ describe('campaign routes', () => {
     ];
     for (const [action, body, status, version] of steps) {
       const response = await call('POST', `/api/v1/campaigns/${id}/${action}`, manager, body);
-      expect([action, response.statusCode, response.json().status, response.json().version]).toEqual([action, 200, status, version]);
+      expect([action, response.statusCode, response.json().status, response.json().version]).toEqual([
+        action,
+        200,
+        status,
+        version,
+      ]);
     }
-    expect((await call('GET', `/api/v1/campaigns/${id}`, manager)).json()).toMatchObject({ status: 'completed', optimizationGoal: 'minimize_cpa', version: 6 });
+    expect((await call('GET', `/api/v1/campaigns/${id}`, manager)).json()).toMatchObject({
+      status: 'completed',
+      optimizationGoal: 'minimize_cpa',
+      version: 6,
+    });
   });
 
   it('answers an invalid transition 422 with the rule, the current status and the campaign id', async () => {
@@ -106,15 +139,29 @@ describe('campaign routes', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('VALIDATION_ERROR');
-    expect(response.json().details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['budget.dailyBudget', 'schedule.endDate']);
-    const money = await call('POST', '/api/v1/campaigns', manager, { ...draft, budget: { ...draft.budget, totalBudget: 10000 } });
+    expect(
+      response
+        .json()
+        .details.issues.map((issue: { path: string }) => issue.path)
+        .sort(),
+    ).toEqual(['budget.dailyBudget', 'schedule.endDate']);
+    const money = await call('POST', '/api/v1/campaigns', manager, {
+      ...draft,
+      budget: { ...draft.budget, totalBudget: 10000 },
+    });
     expect(money.statusCode).toBe(400);
   });
 
   it('needs campaigns:launch to launch and campaigns:write to draft; a token at all', async () => {
     const id = await createCampaign(member);
     expect((await call('POST', `/api/v1/campaigns/${id}/launch`, member)).statusCode).toBe(403);
-    expect((await call('POST', `/api/v1/campaigns/${id}/budget`, member, { budget: { totalBudget: '20000', dailyBudget: '900', currency: 'USD' } })).json()).toMatchObject({
+    expect(
+      (
+        await call('POST', `/api/v1/campaigns/${id}/budget`, member, {
+          budget: { totalBudget: '20000', dailyBudget: '900', currency: 'USD' },
+        })
+      ).json(),
+    ).toMatchObject({
       budget: { totalBudget: '20000.00', dailyBudget: '900.00', currency: 'USD' },
       version: 2,
     });
@@ -146,7 +193,7 @@ describe('campaign routes', () => {
     await call('POST', `/api/v1/campaigns/${theirs}/launch`, otherTenant);
     const mine = [live, paused, draftOnly];
     // The projection is eventually consistent: poll until it shows the paused campaign gone (the test timeout bounds it).
-    let ids: string[] = [];
+    let ids: string[];
     for (;;) {
       const page = await call('GET', '/api/v1/campaigns/active?limit=100', manager);
       expect(page.statusCode).toBe(200);

@@ -13,6 +13,14 @@ import { updateCampaignBudgetRoute } from './update-campaign-budget/update-campa
 
 /** Every campaign slice's route, in the order the OpenAPI page lists them ("/active" is a static segment: it never matches an id). */
 export const campaignRoutes = [
-  createCampaignRoute, activeCampaignsRoute, getCampaignRoute, scheduleCampaignRoute, launchCampaignRoute, pauseCampaignRoute,
-  resumeCampaignRoute, completeCampaignRoute, updateCampaignBudgetRoute, optimizeCampaignRoute,
+  createCampaignRoute,
+  activeCampaignsRoute,
+  getCampaignRoute,
+  scheduleCampaignRoute,
+  launchCampaignRoute,
+  pauseCampaignRoute,
+  resumeCampaignRoute,
+  completeCampaignRoute,
+  updateCampaignBudgetRoute,
+  optimizeCampaignRoute,
 ] as const satisfies readonly ((app: ServiceApp, ctx: RoutesContext) => void)[];

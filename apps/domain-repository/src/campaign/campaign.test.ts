@@ -20,7 +20,10 @@ describe('campaign state (evolve)', () => {
       paused,
       resumed,
       { type: 'campaign.budget_updated', data: { previousBudget: createdData.budget, budget } },
-      { type: 'campaign.optimized', data: { optimizationGoal: 'maximize_roas', analysisId: null, changes: [], expectedImprovementPercent: null } },
+      {
+        type: 'campaign.optimized',
+        data: { optimizationGoal: 'maximize_roas', analysisId: null, changes: [], expectedImprovementPercent: null },
+      },
     );
     expect(after).toEqual({
       ...state(created),

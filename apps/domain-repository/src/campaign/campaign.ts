@@ -17,7 +17,9 @@ export type CampaignEventType = (typeof campaignEventTypes)[number];
  * What the decider emits and folds: type and data only. The runner wraps them into envelopes
  * (ids, versions, time); envelopes read back from the store fit this shape as they are.
  */
-export type CampaignEvent = { [T in CampaignEventType]: { readonly type: T; readonly data: EventData<T> } }[CampaignEventType];
+export type CampaignEvent = {
+  [T in CampaignEventType]: { readonly type: T; readonly data: EventData<T> };
+}[CampaignEventType];
 
 export type CampaignStatus = 'draft' | 'scheduled' | 'active' | 'paused' | 'completed';
 
@@ -80,4 +82,9 @@ export function evolveCampaign(state: Campaign, event: CampaignEvent): Campaign 
 }
 
 /** The campaign's event stream: what the write path folds and snapshots. */
-export const campaignStream = { aggregateType: 'campaign', initialState: initialCampaign, evolve: evolveCampaign, snapshotSchemaVersion: 1 } as const;
+export const campaignStream = {
+  aggregateType: 'campaign',
+  initialState: initialCampaign,
+  evolve: evolveCampaign,
+  snapshotSchemaVersion: 1,
+} as const;

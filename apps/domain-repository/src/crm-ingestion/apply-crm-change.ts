@@ -40,8 +40,12 @@ export interface RecordOutcome {
 
 /** Each planned command's data schema: defaults applied and checked before decide sees it. */
 const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
-  'lead.capture': captureLeadData, 'lead.update_contact': updateContactData, 'lead.disqualify': disqualifyLeadData, 'lead.mark_lost': markLeadLostData,
-  'customer.create': createCustomerData, 'customer.update_profile': updateProfileData,
+  'lead.capture': captureLeadData,
+  'lead.update_contact': updateContactData,
+  'lead.disqualify': disqualifyLeadData,
+  'lead.mark_lost': markLeadLostData,
+  'customer.create': createCustomerData,
+  'customer.update_profile': updateProfileData,
 };
 
 export interface CrmJob {
@@ -60,8 +64,19 @@ export interface CrmJob {
 export async function applyCrmChange(ctx: CrmApplyContext, job: CrmJob): Promise<RecordOutcome> {
   const { tenantId, provider } = job;
   const key = { tenantId, source: externalSource(provider, job.change.entity), externalId: job.change.externalId };
-  const outcome = (result: RecordOutcome['result'], aggregateId: string | null, events: string[], reason?: string): RecordOutcome =>
-    ({ externalId: key.externalId, aggregateType: job.change.target, aggregateId, result, events, ...(reason !== undefined && { reason }) });
+  const outcome = (
+    result: RecordOutcome['result'],
+    aggregateId: string | null,
+    events: string[],
+    reason?: string,
+  ): RecordOutcome => ({
+    externalId: key.externalId,
+    aggregateType: job.change.target,
+    aggregateId,
+    result,
+    events,
+    ...(reason !== undefined && { reason }),
+  });
   let change = job.change;
   if (change.changeType !== 'delete') {
     const known = await ctx.store.transaction(ctx.pool, tenantId, (client) => crmExternalIds.find(client, key));
@@ -72,9 +87,11 @@ export async function applyCrmChange(ctx: CrmApplyContext, job: CrmJob): Promise
     }
   }
   const planned = { ...job, change };
-  return ctx.store.transaction(ctx.pool, tenantId, (client) => change.target === 'lead'
-    ? applyPlan(ctx, client, { stream: leadStream, decider: leadDecider }, planned, key, outcome)
-    : applyPlan(ctx, client, { stream: customerStream, decider: customerDecider }, planned, key, outcome));
+  return ctx.store.transaction(ctx.pool, tenantId, (client) =>
+    change.target === 'lead'
+      ? applyPlan(ctx, client, { stream: leadStream, decider: leadDecider }, planned, key, outcome)
+      : applyPlan(ctx, client, { stream: customerStream, decider: customerDecider }, planned, key, outcome),
+  );
 }
 
 /** The record's aggregate: its stream and the decider its planned commands go through. */
@@ -89,7 +106,12 @@ async function applyPlan<C extends Command, S extends LeadState | CustomerState,
   { stream, decider }: Target<C, S, E>,
   job: CrmJob,
   key: { tenantId: string; source: string; externalId: string },
-  outcome: (result: RecordOutcome['result'], aggregateId: string | null, events: string[], reason?: string) => RecordOutcome,
+  outcome: (
+    result: RecordOutcome['result'],
+    aggregateId: string | null,
+    events: string[],
+    reason?: string,
+  ) => RecordOutcome,
 ): Promise<RecordOutcome> {
   const { change, provider, tenantId } = job;
   const existing = await crmExternalIds.find(client, key);
@@ -98,21 +120,34 @@ async function applyPlan<C extends Command, S extends LeadState | CustomerState,
   if (plan.kind === 'skip') return outcome('skipped', existing, [], plan.reason);
   const aggregateId = existing ?? (await crmExternalIds.map(client, { ...key, newId: uuidv7 })).internalId;
   const metadata: WriteMetadata = {
-    now: ctx.now(), tenantId, actor: { type: 'system', id: `crm-${provider}` }, correlationId: job.crmEventId, causationId: job.crmEventId,
+    now: ctx.now(),
+    tenantId,
+    actor: { type: 'system', id: `crm-${provider}` },
+    correlationId: job.crmEventId,
+    causationId: job.crmEventId,
   };
   const events: string[] = [];
   for (const planned of plan.commands) {
     // commandData parsed the data with the schema of `planned.type`: it is that command of C.
     const command = { type: planned.type, data: commandData(planned, change.target, aggregateId), metadata } as C;
-    const decided = await decideOnStream(ctx.store, client, stream, { aggregateId }, metadata, (current) => decider.decide(command, current));
+    const decided = await decideOnStream(ctx.store, client, stream, { aggregateId }, metadata, (current) =>
+      decider.decide(command, current),
+    );
     events.push(...decided.events.map((event) => event.type));
   }
   return outcome('applied', aggregateId, events);
 }
 
-async function loadState<S, E extends DecidedEvent>(ctx: CrmApplyContext, client: pg.ClientBase, stream: AggregateStream<S, E>, aggregateId: string): Promise<S> {
+async function loadState<S, E extends DecidedEvent>(
+  ctx: CrmApplyContext,
+  client: pg.ClientBase,
+  stream: AggregateStream<S, E>,
+  aggregateId: string,
+): Promise<S> {
   const loaded = await ctx.store.load(client, {
-    aggregateType: stream.aggregateType, aggregateId, ...foldingOf(stream),
+    aggregateType: stream.aggregateType,
+    aggregateId,
+    ...foldingOf(stream),
   });
   return loaded.state;
 }
@@ -120,6 +155,7 @@ async function loadState<S, E extends DecidedEvent>(ctx: CrmApplyContext, client
 function commandData(planned: PlannedCommand, target: CrmChange['target'], aggregateId: string) {
   const idField = target === 'lead' ? 'leadId' : 'customerId';
   const parsed = SCHEMAS[planned.type]!.safeParse({ ...planned.data, [idField]: aggregateId });
-  if (!parsed.success) throw new ValidationError(`The CRM record cannot become a ${target}`, fieldIssuesOf(parsed.error));
+  if (!parsed.success)
+    throw new ValidationError(`The CRM record cannot become a ${target}`, fieldIssuesOf(parsed.error));
   return parsed.data;
 }

@@ -15,18 +15,37 @@ import { crmRecordReaders } from './providers/crm-record-readers.ts';
  * the app is ready and stopped (finishing the job in hand) before the pools close; `consumers`
  * shows the worker on `/ready`.
  */
-export function attachCrmIngestion(app: ServiceApp, ctx: RoutesContext & WriteSide, config: Config, redis: Redis, consumers?: ConsumerMonitor): void {
+export function attachCrmIngestion(
+  app: ServiceApp,
+  ctx: RoutesContext & WriteSide,
+  config: Config,
+  redis: Redis,
+  consumers?: ConsumerMonitor,
+): void {
   const outbound = createOutboundHttp({
     policy: createAddressPolicy({ allowedCidrs: config.OUTBOUND_ALLOWED_CIDRS }),
     connectTimeoutMs: config.CRM_FETCH_TIMEOUT_MS,
-    onRefused: (refusal, stage) => app.log.warn({ ...refusal, stage }, 'CRM request refused by the outbound address policy'),
+    onRefused: (refusal, stage) =>
+      app.log.warn({ ...refusal, stage }, 'CRM request refused by the outbound address policy'),
   });
-  const http = createCrmHttp({ http: outbound, timeoutMs: config.CRM_FETCH_TIMEOUT_MS, maxAttempts: config.CRM_FETCH_ATTEMPTS, initialDelayMs: 200 });
-  const readers = crmRecordReaders({
-    salesforce: { baseUrl: config.CRM_SALESFORCE_BASE_URL, accessToken: config.CRM_SALESFORCE_ACCESS_TOKEN, apiVersion: config.CRM_SALESFORCE_API_VERSION },
-    hubspot: { baseUrl: config.CRM_HUBSPOT_BASE_URL, accessToken: config.CRM_HUBSPOT_ACCESS_TOKEN },
-    pipedrive: { baseUrl: config.CRM_PIPEDRIVE_BASE_URL, apiToken: config.CRM_PIPEDRIVE_API_TOKEN },
-  }, http);
+  const http = createCrmHttp({
+    http: outbound,
+    timeoutMs: config.CRM_FETCH_TIMEOUT_MS,
+    maxAttempts: config.CRM_FETCH_ATTEMPTS,
+    initialDelayMs: 200,
+  });
+  const readers = crmRecordReaders(
+    {
+      salesforce: {
+        baseUrl: config.CRM_SALESFORCE_BASE_URL,
+        accessToken: config.CRM_SALESFORCE_ACCESS_TOKEN,
+        apiVersion: config.CRM_SALESFORCE_API_VERSION,
+      },
+      hubspot: { baseUrl: config.CRM_HUBSPOT_BASE_URL, accessToken: config.CRM_HUBSPOT_ACCESS_TOKEN },
+      pipedrive: { baseUrl: config.CRM_PIPEDRIVE_BASE_URL, apiToken: config.CRM_PIPEDRIVE_API_TOKEN },
+    },
+    http,
+  );
   const worker = createCrmWorker({
     redis,
     stream: config.CRM_WORK_STREAM,
@@ -39,8 +58,10 @@ export function attachCrmIngestion(app: ServiceApp, ctx: RoutesContext & WriteSi
     onSignal: (signal) => {
       consumers?.observe(signal, CRM_WORK_GROUP);
       if (signal.kind === 'paused') app.log.warn({ err: signal.error }, 'crm work queue paused: PostgreSQL is down');
-      if (signal.kind === 'failed') app.log.warn({ err: signal.error, delivery: signal.delivery }, 'crm job failed; it will be retried');
-      if (signal.kind === 'dead_lettered') app.log.error({ delivery: signal.delivery, reason: signal.reason }, 'crm job dead-lettered');
+      if (signal.kind === 'failed')
+        app.log.warn({ err: signal.error, delivery: signal.delivery }, 'crm job failed; it will be retried');
+      if (signal.kind === 'dead_lettered')
+        app.log.error({ delivery: signal.delivery, reason: signal.reason }, 'crm job dead-lettered');
       if (signal.kind === 'error') app.log.warn({ err: signal.error }, 'crm work queue error');
     },
     onError: (error, what) => app.log.warn({ err: error }, what),

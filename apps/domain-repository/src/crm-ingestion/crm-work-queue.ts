@@ -15,14 +15,19 @@ export type CrmWorkItem = z.infer<typeof crmWorkItem>;
 export async function enqueueCrmWork(redis: Redis, stream: string, items: readonly CrmWorkItem[]): Promise<void> {
   if (items.length === 0) return;
   const pipeline = redis.pipeline();
-  for (const item of items) pipeline.xadd(stream, '*', 'crmEventId', item.crmEventId, ENVELOPE_FIELD, JSON.stringify(item));
+  for (const item of items)
+    pipeline.xadd(stream, '*', 'crmEventId', item.crmEventId, ENVELOPE_FIELD, JSON.stringify(item));
   try {
     const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    const failed = results.find(([error]) => error)?.[0];
+    if (failed) throw failed;
   } catch (error) {
-    throw new ServiceUnavailableError('The CRM work queue is unavailable; the notification is stored and will be processed', {
-      service: 'redis', reason: (error as Error).message,
-    });
+    throw new ServiceUnavailableError(
+      'The CRM work queue is unavailable; the notification is stored and will be processed',
+      {
+        service: 'redis',
+        reason: (error as Error).message,
+      },
+    );
   }
 }

@@ -35,14 +35,27 @@ function refusal(error: AppError): string {
 /** The work-queue consumer of CRM notifications and the sweep that re-queues lost jobs. */
 export function createCrmWorker(options: CrmWorkerOptions) {
   const { apply } = options;
-  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) => apply.store.transaction(apply.pool, tenantId, work);
+  const inTenant = <T>(tenantId: string, work: (client: pg.PoolClient) => Promise<T>) =>
+    apply.store.transaction(apply.pool, tenantId, work);
 
   async function applyOne(row: CrmEventRow, change: CrmChange): Promise<RecordOutcome> {
     try {
-      return await applyCrmChange(apply, { tenantId: row.tenantId, provider: row.provider, crmEventId: row.id, change });
+      return await applyCrmChange(apply, {
+        tenantId: row.tenantId,
+        provider: row.provider,
+        crmEventId: row.id,
+        change,
+      });
     } catch (error) {
       if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
-      return { externalId: change.externalId, aggregateType: change.target, aggregateId: null, result: 'rejected', events: [], reason: refusal(error) };
+      return {
+        externalId: change.externalId,
+        aggregateType: change.target,
+        aggregateId: null,
+        result: 'rejected',
+        events: [],
+        reason: refusal(error),
+      };
     }
   }
 
@@ -57,7 +70,11 @@ export function createCrmWorker(options: CrmWorkerOptions) {
       await inTenant(row.tenantId, (client) => failCrmEvent(client, row.id, (error as Error).message, dead));
       throw error;
     }
-    const status = outcomes.some((o) => o.result === 'rejected') ? 'rejected' : outcomes.every((o) => o.result === 'skipped') ? 'skipped' : 'processed';
+    const status = outcomes.some((o) => o.result === 'rejected')
+      ? 'rejected'
+      : outcomes.every((o) => o.result === 'skipped')
+        ? 'skipped'
+        : 'processed';
     await inTenant(row.tenantId, (client) => finishCrmEvent(client, row.id, status, outcomes));
   }
 
@@ -78,7 +95,11 @@ export function createCrmWorker(options: CrmWorkerOptions) {
   let sweep: NodeJS.Timeout | undefined;
   const requeue = async () => {
     try {
-      await enqueueCrmWork(options.redis, options.stream, await unqueuedCrmEvents(options.worker, options.requeueAfterMs));
+      await enqueueCrmWork(
+        options.redis,
+        options.stream,
+        await unqueuedCrmEvents(options.worker, options.requeueAfterMs),
+      );
     } catch (error) {
       options.onError(error, 'crm re-queue sweep failed');
     }
@@ -86,7 +107,7 @@ export function createCrmWorker(options: CrmWorkerOptions) {
   return {
     async start() {
       await consumer.start();
-      sweep = setInterval(requeue, options.requeueAfterMs);
+      sweep = setInterval(() => void requeue(), options.requeueAfterMs);
       sweep.unref();
     },
     async stop() {

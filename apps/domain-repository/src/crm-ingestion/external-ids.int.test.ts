@@ -23,10 +23,16 @@ afterAll(async () => {
 const map = (tenantId: string, externalId: string, newId: () => string = randomUUID, source = 'salesforce.lead') =>
   withTransaction(app, (client) => externalIds.map(client, { tenantId, source, externalId, newId }), { tenantId });
 const find = (tenantId: string, externalId: string) =>
-  withTransaction(app, (client) => externalIds.find(client, { tenantId, source: 'salesforce.lead', externalId }), { tenantId });
+  withTransaction(app, (client) => externalIds.find(client, { tenantId, source: 'salesforce.lead', externalId }), {
+    tenantId,
+  });
 const stored = async (externalId: string) =>
-  (await owner.query(`SELECT internal_id FROM "${EVENT_STORE_SCHEMA}".external_ids WHERE tenant_id = ANY($1) AND external_id = $2`,
-    [[tenantA, tenantB], externalId])).rows;
+  (
+    await owner.query(
+      `SELECT internal_id FROM "${EVENT_STORE_SCHEMA}".external_ids WHERE tenant_id = ANY($1) AND external_id = $2`,
+      [[tenantA, tenantB], externalId],
+    )
+  ).rows;
 
 describe('CRM external id mapping', () => {
   it(`creates the mapping once under ${CALLERS} concurrent calls, and every caller gets its id`, async () => {

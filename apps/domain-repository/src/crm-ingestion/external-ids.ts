@@ -33,7 +33,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Named statements are parsed and planned once per connection; the hash keeps two schemas'
 // texts from sharing a name on one connection.
-const statement = (prefix: string, text: string) => ({ name: `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text });
+const statement = (prefix: string, text: string) => ({
+  name: `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`,
+  text,
+});
 
 /**
  * The CRM id mapping over the `external_ids` table of the service's event-store schema (created
@@ -45,23 +48,37 @@ const statement = (prefix: string, text: string) => ({ name: `${prefix}_${create
 export function createExternalIds(eventStoreSchema: string): ExternalIds {
   if (!/^[a-z_][a-z0-9_]*$/.test(eventStoreSchema)) throw new Error(`Bad schema name: ${eventStoreSchema}`);
   const table = `"${eventStoreSchema}".external_ids`;
-  const insert = statement('crm_map_external_id', `INSERT INTO ${table} (tenant_id, source, external_id, internal_id)
-VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, source, external_id) DO NOTHING RETURNING internal_id`);
-  const select = statement('crm_find_external_id', `SELECT internal_id FROM ${table} WHERE tenant_id = $1 AND source = $2 AND external_id = $3`);
+  const insert = statement(
+    'crm_map_external_id',
+    `INSERT INTO ${table} (tenant_id, source, external_id, internal_id)
+VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, source, external_id) DO NOTHING RETURNING internal_id`,
+  );
+  const select = statement(
+    'crm_find_external_id',
+    `SELECT internal_id FROM ${table} WHERE tenant_id = $1 AND source = $2 AND external_id = $3`,
+  );
 
   async function find(client: pg.ClientBase, key: ExternalIdKey): Promise<string | null> {
-    const { rows } = await client.query<{ internal_id: string }>({ ...select, values: [key.tenantId, key.source, key.externalId] });
+    const { rows } = await client.query<{ internal_id: string }>({
+      ...select,
+      values: [key.tenantId, key.source, key.externalId],
+    });
     return rows[0]?.internal_id ?? null;
   }
 
   async function map(client: pg.ClientBase, input: MapExternalIdInput): Promise<MapExternalIdResult> {
     const candidate = input.newId();
     validate(input, candidate);
-    const inserted = await client.query<{ internal_id: string }>({ ...insert, values: [input.tenantId, input.source, input.externalId, candidate] });
+    const inserted = await client.query<{ internal_id: string }>({
+      ...insert,
+      values: [input.tenantId, input.source, input.externalId, candidate],
+    });
     if (inserted.rows[0]) return { internalId: inserted.rows[0].internal_id, created: true };
     const found = await find(client, input);
     if (found === null) {
-      throw new Error(`external id ${input.source}/${input.externalId} clashed but is not visible: is the transaction READ COMMITTED?`);
+      throw new Error(
+        `external id ${input.source}/${input.externalId} clashed but is not visible: is the transaction READ COMMITTED?`,
+      );
     }
     return { internalId: found, created: false };
   }

@@ -14,7 +14,8 @@ const skip = (reason: string): CrmPlan => ({ kind: 'skip', reason });
 const CONTACT_KEYS = ['email', 'firstName', 'lastName', 'phone', 'company', 'jobTitle'] as const;
 const given = (fields: CrmFields, keys: readonly (keyof CrmFields)[]) => keys.some((key) => fields[key] !== undefined);
 /** Fields the notification carries override the current value; absent ones keep it. */
-const pick = <T>(fields: CrmFields, key: keyof CrmFields, current: T) => (fields[key] !== undefined ? fields[key] : current);
+const pick = <T>(fields: CrmFields, key: keyof CrmFields, current: T) =>
+  fields[key] !== undefined ? fields[key] : current;
 
 /**
  * What a CRM change means for the record's aggregate (seed 004's domain service, pure): a
@@ -24,9 +25,13 @@ const pick = <T>(fields: CrmFields, key: keyof CrmFields, current: T) => (fields
  */
 export function planCrmChange(provider: CrmProvider, change: CrmChange, state: LeadState | CustomerState): CrmPlan {
   const exists = state.status !== 'none';
-  if (change.changeType === 'delete') return exists ? planDelete(provider, change, state) : skip(`not known here: nothing to delete`);
-  if (isDormantStatus(change.fields.status)) return skip(`status "${change.fields.status}" is not broadcast (seed 004)`);
-  return change.target === 'lead' ? planLead(provider, change.fields, state as LeadState) : planCustomer(change.fields, state as CustomerState);
+  if (change.changeType === 'delete')
+    return exists ? planDelete(provider, change, state) : skip(`not known here: nothing to delete`);
+  if (isDormantStatus(change.fields.status))
+    return skip(`status "${change.fields.status}" is not broadcast (seed 004)`);
+  return change.target === 'lead'
+    ? planLead(provider, change.fields, state as LeadState)
+    : planCustomer(change.fields, state as CustomerState);
 }
 
 function planDelete(provider: CrmProvider, change: CrmChange, state: LeadState | CustomerState): CrmPlan {
@@ -37,10 +42,16 @@ function planDelete(provider: CrmProvider, change: CrmChange, state: LeadState |
 }
 
 function planLead(provider: CrmProvider, fields: CrmFields, state: LeadState): CrmPlan {
-  const disqualify: PlannedCommand = { type: 'lead.disqualify', data: { reason: `Disqualified in ${provider} (status "${fields.status}")` } };
+  const disqualify: PlannedCommand = {
+    type: 'lead.disqualify',
+    data: { reason: `Disqualified in ${provider} (status "${fields.status}")` },
+  };
   if (state.status === 'none') {
     const contact = Object.fromEntries(CONTACT_KEYS.map((key) => [key, fields[key] ?? null]));
-    const capture = { type: 'lead.capture', data: { contact, source: 'crm_import', utmParameters: {}, campaignId: null } };
+    const capture = {
+      type: 'lead.capture',
+      data: { contact, source: 'crm_import', utmParameters: {}, campaignId: null },
+    };
     return { kind: 'apply', commands: fields.stage === 'disqualified' ? [capture, disqualify] : [capture] };
   }
   if (!OPEN_STATUSES.includes(state.status)) return skip(`lead is ${state.status}: CRM changes no longer apply`);

@@ -15,7 +15,9 @@ export const TIER_THRESHOLDS: readonly { tier: CustomerTier; minimumRevenue: str
 export const TIER_RANK: Record<CustomerTier, number> = { BRONZE: 0, SILVER: 1, GOLD: 2, PLATINUM: 3 };
 
 export function tierFor(totalRevenue: Money): CustomerTier {
-  const reached = TIER_THRESHOLDS.find((t) => Money.compare(totalRevenue, Money.of(t.minimumRevenue, totalRevenue.currency)) >= 0);
+  const reached = TIER_THRESHOLDS.find(
+    (t) => Money.compare(totalRevenue, Money.of(t.minimumRevenue, totalRevenue.currency)) >= 0,
+  );
   return reached?.tier ?? 'BRONZE';
 }
 
@@ -57,6 +59,8 @@ export function assessChurnRisk(input: ChurnInput, now: Date): ChurnAssessment {
     value: clamp(100 - revenueRatio * 100),
   };
   const { weights } = CHURN_MODEL;
-  const risk = clamp(factors.recency * weights.recency + factors.frequency * weights.frequency + factors.value * weights.value);
+  const risk = clamp(
+    factors.recency * weights.recency + factors.frequency * weights.frequency + factors.value * weights.value,
+  );
   return { risk, factors };
 }

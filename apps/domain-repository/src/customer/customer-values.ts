@@ -12,7 +12,11 @@ export const CustomerProfile = valueObject(
     email: z.email().transform((email) => email.toLowerCase()),
     firstName: optionalText(100),
     lastName: optionalText(100),
-    phone: z.string().regex(/^\+?[0-9 ().-]{6,20}$/, 'must be a phone number').nullable().default(null),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ().-]{6,20}$/, 'must be a phone number')
+      .nullable()
+      .default(null),
     companyName: optionalText(200),
     industry: optionalText(100),
     annualRevenue: decimalAmount.nullable().default(null),

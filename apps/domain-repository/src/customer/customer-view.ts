@@ -6,8 +6,13 @@ export const customerViewSchema = z.object({
   id: z.uuid(),
   version: z.number().int(),
   profile: z.object({
-    email: z.string(), firstName: z.string().nullable(), lastName: z.string().nullable(), phone: z.string().nullable(),
-    companyName: z.string().nullable(), industry: z.string().nullable(), annualRevenue: z.string().nullable(),
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    phone: z.string().nullable(),
+    companyName: z.string().nullable(),
+    industry: z.string().nullable(),
+    annualRevenue: z.string().nullable(),
   }),
   preferences: z.object({ email: z.boolean(), sms: z.boolean(), phone: z.boolean(), marketing: z.boolean() }),
   leadId: z.uuid().nullable(),
@@ -30,9 +35,23 @@ export function customerView(state: CustomerState, id: string, version: number):
   if (state.status === 'none') throw new Error('customerView of a customer that does not exist');
   const { totalRevenue, purchaseCount, firstPurchaseAt, lastPurchaseAt } = state;
   return {
-    id, version, profile: state.profile, preferences: state.preferences, leadId: state.leadId, currency: state.currency,
-    tier: state.tier, churnRisk: state.churnRisk, churnAssessedAt: state.churnAssessedAt, createdAt: state.createdAt,
-    metrics: { totalRevenue, purchaseCount, averageOrderValue: averageOf(totalRevenue, purchaseCount), firstPurchaseAt, lastPurchaseAt },
+    id,
+    version,
+    profile: state.profile,
+    preferences: state.preferences,
+    leadId: state.leadId,
+    currency: state.currency,
+    tier: state.tier,
+    churnRisk: state.churnRisk,
+    churnAssessedAt: state.churnAssessedAt,
+    createdAt: state.createdAt,
+    metrics: {
+      totalRevenue,
+      purchaseCount,
+      averageOrderValue: averageOf(totalRevenue, purchaseCount),
+      firstPurchaseAt,
+      lastPurchaseAt,
+    },
   };
 }
 

@@ -33,12 +33,10 @@ const command: fc.Arbitrary<CustomerCommandUnion> = fc
       fc
         .constantFrom('Ann', 'Bo')
         .map((firstName) => ({ type: 'customer.update_profile', data: { profile: { ...profile, firstName } } })),
-      fc
-        .boolean()
-        .map((marketing) => ({
-          type: 'customer.update_preferences',
-          data: { preferences: { ...preferences, marketing } },
-        })),
+      fc.boolean().map((marketing) => ({
+        type: 'customer.update_preferences',
+        data: { preferences: { ...preferences, marketing } },
+      })),
       fc
         .tuple(fc.constantFrom(...orderIds), amount, fc.constantFrom('USD', 'USD', 'EUR'))
         .map(([orderId, orderValue, currency]) => ({

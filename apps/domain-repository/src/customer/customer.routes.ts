@@ -10,6 +10,11 @@ import { updateCustomerProfileRoute } from './update-customer-profile/update-cus
 
 /** Every customer slice's route, in the order the OpenAPI page lists them. */
 export const customerRoutes = [
-  createCustomerRoute, updateCustomerProfileRoute, updateCustomerPreferencesRoute, recordPurchaseRoute, assessChurnRiskRoute,
-  atRiskCustomersRoute, getCustomerRoute,
+  createCustomerRoute,
+  updateCustomerProfileRoute,
+  updateCustomerPreferencesRoute,
+  recordPurchaseRoute,
+  assessChurnRiskRoute,
+  atRiskCustomersRoute,
+  getCustomerRoute,
 ] as const satisfies readonly ((app: ServiceApp, ctx: RoutesContext) => void)[];

@@ -3,8 +3,12 @@ import type { CommunicationPreferences, CustomerProfile, CustomerTier } from './
 
 type Of<T extends CustomerEventType> = { readonly type: T; readonly data: EventData<T> };
 export type CustomerEventType =
-  | 'customer.created' | 'customer.profile_updated' | 'customer.preferences_updated' | 'customer.purchase_recorded'
-  | 'customer.tier_upgraded' | 'customer.churn_risk_updated';
+  | 'customer.created'
+  | 'customer.profile_updated'
+  | 'customer.preferences_updated'
+  | 'customer.purchase_recorded'
+  | 'customer.tier_upgraded'
+  | 'customer.churn_risk_updated';
 export type CustomerEvent = { [T in CustomerEventType]: Of<T> }[CustomerEventType];
 
 export interface Customer {
@@ -34,8 +38,20 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
   if (event.type === 'customer.created') {
     const { profile, preferences, leadId, currency, createdAt } = event.data;
     return {
-      status: 'active', profile, preferences, leadId, currency, createdAt, tier: 'BRONZE', totalRevenue: '0.00',
-      purchaseCount: 0, firstPurchaseAt: null, lastPurchaseAt: null, orderIds: [], churnRisk: 0, churnAssessedAt: null,
+      status: 'active',
+      profile,
+      preferences,
+      leadId,
+      currency,
+      createdAt,
+      tier: 'BRONZE',
+      totalRevenue: '0.00',
+      purchaseCount: 0,
+      firstPurchaseAt: null,
+      lastPurchaseAt: null,
+      orderIds: [],
+      churnRisk: 0,
+      churnAssessedAt: null,
     };
   }
   if (state.status === 'none') return state;
@@ -63,4 +79,9 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
 const latest = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
 
 /** The customer's event stream: what the write path folds and snapshots. */
-export const customerStream = { aggregateType: 'customer', initialState: initialCustomerState, evolve: evolveCustomer, snapshotSchemaVersion: 1 } as const;
+export const customerStream = {
+  aggregateType: 'customer',
+  initialState: initialCustomerState,
+  evolve: evolveCustomer,
+  snapshotSchemaVersion: 1,
+} as const;

@@ -11,20 +11,36 @@ import { scoreLead, type ScoreLead } from './score-lead/score-lead.ts';
 import { updateLeadContact, type UpdateLeadContact } from './update-contact/update-contact.ts';
 
 export type LeadCommandUnion =
-  | CaptureLead | ContactLead | ScoreLead | QualifyLead | DisqualifyLead | MarkLeadLost | RecordInteraction | ConvertLead
+  | CaptureLead
+  | ContactLead
+  | ScoreLead
+  | QualifyLead
+  | DisqualifyLead
+  | MarkLeadLost
+  | RecordInteraction
+  | ConvertLead
   | UpdateLeadContact;
 
 function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
   switch (command.type) {
-    case 'lead.capture': return captureLead(command, state);
-    case 'lead.contact': return contactLead(command, state);
-    case 'lead.score': return scoreLead(command, state);
-    case 'lead.qualify': return qualifyLead(command, state);
-    case 'lead.disqualify': return disqualifyLead(command, state);
-    case 'lead.mark_lost': return markLeadLost(command, state);
-    case 'lead.record_interaction': return recordInteraction(command, state);
-    case 'lead.convert': return convertLead(command, state);
-    case 'lead.update_contact': return updateLeadContact(command, state);
+    case 'lead.capture':
+      return captureLead(command, state);
+    case 'lead.contact':
+      return contactLead(command, state);
+    case 'lead.score':
+      return scoreLead(command, state);
+    case 'lead.qualify':
+      return qualifyLead(command, state);
+    case 'lead.disqualify':
+      return disqualifyLead(command, state);
+    case 'lead.mark_lost':
+      return markLeadLost(command, state);
+    case 'lead.record_interaction':
+      return recordInteraction(command, state);
+    case 'lead.convert':
+      return convertLead(command, state);
+    case 'lead.update_contact':
+      return updateLeadContact(command, state);
   }
 }
 
@@ -34,4 +50,3 @@ export const leadDecider: Decider<LeadCommandUnion, LeadState, LeadEvent> = {
   decide,
   evolve: evolveLead,
 };
-

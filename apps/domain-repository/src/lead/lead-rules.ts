@@ -19,7 +19,13 @@ export function transitionRefused(rule: string, message: string, lead: Lead, lea
   return new BusinessRuleViolation(rule, message, { currentStatus: lead.status, leadId });
 }
 
-export function requireStatus(lead: Lead, allowed: readonly LeadStatus[], rule: string, action: string, leadId: string): void {
+export function requireStatus(
+  lead: Lead,
+  allowed: readonly LeadStatus[],
+  rule: string,
+  action: string,
+  leadId: string,
+): void {
   if (!allowed.includes(lead.status)) {
     throw transitionRefused(rule, `Cannot ${action} a lead that is ${lead.status}`, lead, leadId);
   }

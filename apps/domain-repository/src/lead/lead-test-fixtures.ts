@@ -10,7 +10,12 @@ export const now = new Date('2025-03-01T10:00:00.000Z');
 export const metadata: CommandMetadata = { now, tenantId, actor: { type: 'user', id: userId } };
 
 export const contact = {
-  email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe', phone: null, company: 'Example Corp', jobTitle: null,
+  email: 'john.doe@example.com',
+  firstName: 'John',
+  lastName: 'Doe',
+  phone: null,
+  company: 'Example Corp',
+  jobTitle: null,
 };
 export const score = { totalScore: 85, behavioralScore: 90, demographicScore: 70, firmographicScore: 60 };
 
@@ -23,6 +28,12 @@ export const qualified: LeadEvent = {
   type: 'lead.qualified',
   data: { score, method: 'manual', analysisId: null, notes: null, qualifiedBy: userId, qualifiedAt: now.toISOString() },
 };
-export const converted: LeadEvent = { type: 'lead.converted', data: { customerId, conversionValue: '5000.00', currency: 'USD' } };
-export const disqualified: LeadEvent = { type: 'lead.disqualified', data: { reason: 'No budget', previousStatus: 'new' } };
+export const converted: LeadEvent = {
+  type: 'lead.converted',
+  data: { customerId, conversionValue: '5000.00', currency: 'USD' },
+};
+export const disqualified: LeadEvent = {
+  type: 'lead.disqualified',
+  data: { reason: 'No budget', previousStatus: 'new' },
+};
 export const lost: LeadEvent = { type: 'lead.lost', data: { reason: 'Went elsewhere', previousStatus: 'new' } };

@@ -10,7 +10,11 @@ export const ContactInfo = valueObject(
     email: z.email().transform((email) => email.toLowerCase()),
     firstName: z.string().trim().min(1).max(100).nullable().default(null),
     lastName: z.string().trim().min(1).max(100).nullable().default(null),
-    phone: z.string().regex(/^\+?[0-9 ().-]{6,20}$/, 'must be a phone number').nullable().default(null),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ().-]{6,20}$/, 'must be a phone number')
+      .nullable()
+      .default(null),
     company: optionalText(200),
     jobTitle: optionalText(200),
   }),
@@ -19,8 +23,16 @@ export type ContactInfo = z.output<typeof ContactInfo.schema>;
 
 /** Where a lead came from (the catalogue's values; seed 000's LeadSource.WEBSITE_FORM is `website_form`). */
 export const LeadSource = z.enum([
-  'website_form', 'landing_page', 'referral', 'social_media', 'paid_ads',
-  'email_campaign', 'event', 'crm_import', 'manual', 'api',
+  'website_form',
+  'landing_page',
+  'referral',
+  'social_media',
+  'paid_ads',
+  'email_campaign',
+  'event',
+  'crm_import',
+  'manual',
+  'api',
 ]);
 export type LeadSource = z.infer<typeof LeadSource>;
 

@@ -14,6 +14,15 @@ import { updateLeadContactRoute } from './update-contact/update-contact.route.ts
 
 /** Every lead slice's route, in the order the OpenAPI page lists them. */
 export const leadRoutes = [
-  captureLeadRoute, contactLeadRoute, scoreLeadRoute, qualifyLeadRoute, disqualifyLeadRoute, markLeadLostRoute,
-  updateLeadContactRoute, recordInteractionRoute, convertLeadRoute, getLeadRoute, leadListRoute,
+  captureLeadRoute,
+  contactLeadRoute,
+  scoreLeadRoute,
+  qualifyLeadRoute,
+  disqualifyLeadRoute,
+  markLeadLostRoute,
+  updateLeadContactRoute,
+  recordInteractionRoute,
+  convertLeadRoute,
+  getLeadRoute,
+  leadListRoute,
 ] as const satisfies readonly ((app: ServiceApp, ctx: RoutesContext) => void)[];

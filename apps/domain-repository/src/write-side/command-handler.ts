@@ -42,11 +42,17 @@ export interface UnitOfWork<R> {
 
 export interface CommandHandler {
   /** Runs one aggregate command for the request: load, decide, append, answer the view. */
-  handle<T extends string, D, S, E extends DecidedEvent, R>(request: FastifyRequest, command: AggregateCommand<T, D, S, E, R>): Promise<R>;
+  handle<T extends string, D, S, E extends DecidedEvent, R>(
+    request: FastifyRequest,
+    command: AggregateCommand<T, D, S, E, R>,
+  ): Promise<R>;
   /** Runs `work` for the request under the same Idempotency-Key handling and retries. */
   handleUnit<R>(request: FastifyRequest, work: UnitOfWork<R>, expectedVersion?: number): Promise<R>;
   /** Runs one aggregate command of the platform's own (a scheduled job): retries, no request. */
-  run<T extends string, D, S, E extends DecidedEvent, R>(metadata: WriteMetadata, command: AggregateCommand<T, D, S, E, R>): Promise<R>;
+  run<T extends string, D, S, E extends DecidedEvent, R>(
+    metadata: WriteMetadata,
+    command: AggregateCommand<T, D, S, E, R>,
+  ): Promise<R>;
 }
 
 /**
@@ -60,16 +66,26 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const handleUnit = <R>(request: FastifyRequest, work: UnitOfWork<R>, bodyVersion?: number): Promise<R> => {
     const metadata = commandMetadata(request, deps.now);
     const expectedVersion = expectedVersionOf(request, bodyVersion);
-    const key = metadata.idempotencyKey === undefined ? undefined : { tenantId: metadata.tenantId, commandType: work.type, key: metadata.idempotencyKey };
-    const data = { ...objectOrEmpty(request.body), ...objectOrEmpty(request.params), ...(expectedVersion !== undefined && { expectedVersion }) };
+    const key =
+      metadata.idempotencyKey === undefined
+        ? undefined
+        : { tenantId: metadata.tenantId, commandType: work.type, key: metadata.idempotencyKey };
+    const data = {
+      ...objectOrEmpty(request.body),
+      ...objectOrEmpty(request.params),
+      ...(expectedVersion !== undefined && { expectedVersion }),
+    };
     const fingerprinted = { type: work.type, data };
     const attempt = () => work.run(metadata, expectedVersion);
     return withIdempotency(deps.idempotency, key, fingerprinted, () =>
-      retryTransient(() => (expectedVersion === undefined ? retryOnConflict(attempt) : attempt())));
+      retryTransient(() => (expectedVersion === undefined ? retryOnConflict(attempt) : attempt())),
+    );
   };
 
   const decideOne = async <T extends string, D, S, E extends DecidedEvent, R>(
-    spec: AggregateCommand<T, D, S, E, R>, metadata: WriteMetadata, expectedVersion: number | undefined,
+    spec: AggregateCommand<T, D, S, E, R>,
+    metadata: WriteMetadata,
+    expectedVersion: number | undefined,
   ): Promise<R> => {
     if (spec.facts) refuseFutureFacts(spec.facts, metadata.now, deps.clockSkewMs);
     const command = { ...spec.command, metadata };
@@ -77,14 +93,20 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     const decide = (state: S) => spec.decide(command, state);
     const decided = spec.creates
       ? await decideOnStream(deps.store, { newAggregateIn: deps.pool }, spec.aggregate, stream, metadata, decide)
-      : await deps.store.transaction(deps.pool, metadata.tenantId, (client) => decideOnStream(deps.store, client, spec.aggregate, stream, metadata, decide));
+      : await deps.store.transaction(deps.pool, metadata.tenantId, (client) =>
+          decideOnStream(deps.store, client, spec.aggregate, stream, metadata, decide),
+        );
     return spec.view(decided.state, spec.aggregateId, decided.version);
   };
 
   return {
     handleUnit,
     handle: (request, spec) =>
-      handleUnit(request, { type: spec.command.type, run: (metadata, expectedVersion) => decideOne(spec, metadata, expectedVersion) }, spec.expectedVersion),
+      handleUnit(
+        request,
+        { type: spec.command.type, run: (metadata, expectedVersion) => decideOne(spec, metadata, expectedVersion) },
+        spec.expectedVersion,
+      ),
     run: (metadata, spec) => retryTransient(() => retryOnConflict(() => decideOne(spec, metadata, undefined))),
   };
 }

@@ -36,10 +36,15 @@ export function expectedVersionOf(request: FastifyRequest, bodyVersion?: number)
   const header = request.headers['if-match'];
   if (typeof header !== 'string' || header.trim() === '' || header.trim() === '*') return bodyVersion;
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!match) throw new ValidationError('If-Match must be an aggregate version such as "3"', [{ path: 'if-match', message: 'must be "<version>"', location: 'headers' }]);
+  if (!match)
+    throw new ValidationError('If-Match must be an aggregate version such as "3"', [
+      { path: 'if-match', message: 'must be "<version>"', location: 'headers' },
+    ]);
   const version = Number(match[1]);
   if (bodyVersion !== undefined && bodyVersion !== version) {
-    throw new ValidationError('If-Match and expectedVersion disagree', [{ path: 'expectedVersion', message: 'differs from If-Match', location: 'body' }]);
+    throw new ValidationError('If-Match and expectedVersion disagree', [
+      { path: 'expectedVersion', message: 'differs from If-Match', location: 'body' },
+    ]);
   }
   return version;
 }

@@ -18,7 +18,11 @@ function attempts(...failures: Error[]) {
 // The classification itself is libs/messaging's (its tests list every case); this is the one exclusion commands add.
 describe('isRetriableCommandFailure', () => {
   it('retries what the platform classifier calls transient', () => {
-    expect([withCode('40001'), withCode('40P01'), withCode('ECONNRESET')].map(isRetriableCommandFailure)).toEqual([true, true, true]);
+    expect([withCode('40001'), withCode('40P01'), withCode('ECONNRESET')].map(isRetriableCommandFailure)).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('never retries a downstream that is down, nor a version conflict', () => {

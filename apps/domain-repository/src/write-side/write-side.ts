@@ -54,7 +54,13 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
   // Notifications go through the worker pool: they must not wait behind request transactions.
   const notifier = createOutboxNotifier({ pool: worker, schema, onError: warn('outbox notify failed') });
   const store = createEventStore({ schema, notifier });
-  const relay = createOutboxRelay({ pool: worker, schema, redis: options.redis, metrics: app.metricsRegistry, onError: warn('outbox relay error') });
+  const relay = createOutboxRelay({
+    pool: worker,
+    schema,
+    redis: options.redis,
+    metrics: app.metricsRegistry,
+    onError: warn('outbox relay error'),
+  });
   const projections = createProjectionManager({
     pool: worker,
     schema,
@@ -69,10 +75,20 @@ export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions)
   let pruning: PeriodicJob | undefined;
   app.addHook('onReady', async () => {
     await Promise.all([relay.start(), projections.start()]);
-    pruning = runPeriodically(async () => {
-      const pruned = await pruneProcessedRecords({ pool: worker, schema, idempotencyRetentionMs: options.idempotencyRetentionMs });
-      if (pruned.inbox + pruned.idempotencyKeys > 0) app.log.info(pruned, 'expired processed records pruned');
-    }, { intervalMs: options.pruneIntervalMs, onError: warn('pruning processed records failed; next run in one interval') });
+    pruning = runPeriodically(
+      async () => {
+        const pruned = await pruneProcessedRecords({
+          pool: worker,
+          schema,
+          idempotencyRetentionMs: options.idempotencyRetentionMs,
+        });
+        if (pruned.inbox + pruned.idempotencyKeys > 0) app.log.info(pruned, 'expired processed records pruned');
+      },
+      {
+        intervalMs: options.pruneIntervalMs,
+        onError: warn('pruning processed records failed; next run in one interval'),
+      },
+    );
   });
   app.addHook('onClose', async () => {
     await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);

@@ -17,7 +17,9 @@ export const activeCampaign = z.object({
   campaignType: CampaignType,
   objective: CampaignObjective,
   channels: CampaignChannels,
-  budget: z.object({ totalBudget: z.string(), dailyBudget: z.string().nullable(), currency: z.string() }).describe('decimal strings'),
+  budget: z
+    .object({ totalBudget: z.string(), dailyBudget: z.string().nullable(), currency: z.string() })
+    .describe('decimal strings'),
   schedule: z.object({ startDate: z.string(), endDate: z.string().nullable() }),
   optimizationGoal: OptimizationGoal.nullable(),
   launchedAt: z.string(),
@@ -42,18 +44,22 @@ export async function listActiveCampaigns(
   tenantId: string,
   query: z.output<typeof activeCampaignsQuery>,
 ): Promise<ActiveCampaignsPage> {
-  return withTransaction(pool, async (client) => {
-    const [rows, count] = await Promise.all([
-      client.query(
-        `SELECT campaign_id AS id, name, campaign_type AS "campaignType", objective, channels,
+  return withTransaction(
+    pool,
+    async (client) => {
+      const [rows, count] = await Promise.all([
+        client.query(
+          `SELECT campaign_id AS id, name, campaign_type AS "campaignType", objective, channels,
                 json_build_object('totalBudget', total_budget::text, 'dailyBudget', daily_budget::text, 'currency', currency) AS budget,
                 json_build_object('startDate', ${iso('start_date')}, 'endDate', ${iso('end_date')}) AS schedule,
                 optimization_goal AS "optimizationGoal", ${iso('launched_at')} AS "launchedAt", version
            FROM ${table} WHERE status = 'active' ORDER BY launched_at DESC, campaign_id LIMIT $1 OFFSET $2`,
-        [query.limit, query.offset],
-      ),
-      client.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} WHERE status = 'active'`),
-    ]);
-    return { items: rows.rows, total: count.rows[0]?.total ?? 0, limit: query.limit, offset: query.offset };
-  }, { tenantId });
+          [query.limit, query.offset],
+        ),
+        client.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} WHERE status = 'active'`),
+      ]);
+      return { items: rows.rows, total: count.rows[0]?.total ?? 0, limit: query.limit, offset: query.offset };
+    },
+    { tenantId },
+  );
 }

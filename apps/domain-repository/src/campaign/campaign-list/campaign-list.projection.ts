@@ -38,15 +38,32 @@ export const campaignListProjection = defineProjection<CampaignListEvent, 'campa
   apply: applyCampaignEvent,
 });
 
-async function applyCampaignEvent(client: pg.ClientBase, event: CampaignListEvent, t: ProjectionTables<'campaign_list'>) {
+async function applyCampaignEvent(
+  client: pg.ClientBase,
+  event: CampaignListEvent,
+  t: ProjectionTables<'campaign_list'>,
+) {
   if (event.type === 'campaign.created') {
     const d = event.data;
     await client.query(
       `INSERT INTO ${t.campaign_list} (campaign_id, tenant_id, name, campaign_type, objective, channels, status, total_budget,
          daily_budget, currency, start_date, end_date, version, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (campaign_id) DO NOTHING`,
-      [event.aggregateId, event.tenantId, d.name, d.campaignType, d.objective, d.channels, d.budget.totalBudget, d.budget.dailyBudget,
-        d.budget.currency, d.schedule.startDate, d.schedule.endDate, event.aggregateVersion, event.occurredAt],
+      [
+        event.aggregateId,
+        event.tenantId,
+        d.name,
+        d.campaignType,
+        d.objective,
+        d.channels,
+        d.budget.totalBudget,
+        d.budget.dailyBudget,
+        d.budget.currency,
+        d.schedule.startDate,
+        d.schedule.endDate,
+        event.aggregateVersion,
+        event.occurredAt,
+      ],
     );
     return;
   }
@@ -58,9 +75,20 @@ async function applyCampaignEvent(client: pg.ClientBase, event: CampaignListEven
        start_date = COALESCE($6, start_date), end_date = CASE WHEN $7 THEN $8 ELSE end_date END,
        optimization_goal = COALESCE($9, optimization_goal), launched_at = COALESCE($10, launched_at), version = $11, updated_at = $12
      WHERE campaign_id = $1 AND version < $11`,
-    [event.aggregateId, change.status ?? null, change.budget?.totalBudget ?? null, change.budget?.dailyBudget ?? null,
-      change.budget?.currency ?? null, change.schedule?.startDate ?? null, change.schedule !== undefined, change.schedule?.endDate ?? null,
-      change.optimizationGoal ?? null, change.launchedAt ?? null, event.aggregateVersion, event.occurredAt],
+    [
+      event.aggregateId,
+      change.status ?? null,
+      change.budget?.totalBudget ?? null,
+      change.budget?.dailyBudget ?? null,
+      change.budget?.currency ?? null,
+      change.schedule?.startDate ?? null,
+      change.schedule !== undefined,
+      change.schedule?.endDate ?? null,
+      change.optimizationGoal ?? null,
+      change.launchedAt ?? null,
+      event.aggregateVersion,
+      event.occurredAt,
+    ],
   );
 }
 
@@ -74,13 +102,23 @@ interface Change {
 
 function changeOf(event: Exclude<CampaignListEvent, { type: 'campaign.created' }>): Change {
   switch (event.type) {
-    case 'campaign.scheduled': return { status: 'scheduled', schedule: event.data.schedule };
+    case 'campaign.scheduled':
+      return { status: 'scheduled', schedule: event.data.schedule };
     case 'campaign.launched':
-      return { status: 'active', launchedAt: event.occurredAt, schedule: { startDate: null, endDate: event.data.scheduledEndDate } };
-    case 'campaign.paused': return { status: 'paused' };
-    case 'campaign.resumed': return { status: 'active' };
-    case 'campaign.completed': return { status: 'completed' };
-    case 'campaign.budget_updated': return { budget: event.data.budget };
-    case 'campaign.optimized': return { optimizationGoal: event.data.optimizationGoal };
+      return {
+        status: 'active',
+        launchedAt: event.occurredAt,
+        schedule: { startDate: null, endDate: event.data.scheduledEndDate },
+      };
+    case 'campaign.paused':
+      return { status: 'paused' };
+    case 'campaign.resumed':
+      return { status: 'active' };
+    case 'campaign.completed':
+      return { status: 'completed' };
+    case 'campaign.budget_updated':
+      return { budget: event.data.budget };
+    case 'campaign.optimized':
+      return { optimizationGoal: event.data.optimizationGoal };
   }
 }

@@ -4,7 +4,10 @@ import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canComplete, existingCampaign } from '../campaign-rules.ts';
 import { CompletionReason } from '../campaign-values.ts';
 
-export const completeCampaignInput = z.strictObject({ reason: CompletionReason.default('manual'), note: z.string().trim().min(1).max(1000).nullable().default(null) });
+export const completeCampaignInput = z.strictObject({
+  reason: CompletionReason.default('manual'),
+  note: z.string().trim().min(1).max(1000).nullable().default(null),
+});
 
 export type CompleteCampaign = Command<
   'campaign.complete',

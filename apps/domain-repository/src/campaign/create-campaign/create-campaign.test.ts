@@ -28,8 +28,13 @@ describe('create campaign', () => {
       .then([created]));
 
   it('accepts an open-ended schedule', () => {
-    const [event] = campaignDecider.decide(create({ schedule: { startDate: '2025-03-01T00:00:00Z', endDate: null } }), { status: 'none' });
-    expect(event?.type === 'campaign.created' && event.data.schedule).toEqual({ startDate: '2025-03-01T00:00:00.000Z', endDate: null });
+    const [event] = campaignDecider.decide(create({ schedule: { startDate: '2025-03-01T00:00:00Z', endDate: null } }), {
+      status: 'none',
+    });
+    expect(event?.type === 'campaign.created' && event.data.schedule).toEqual({
+      startDate: '2025-03-01T00:00:00.000Z',
+      endDate: null,
+    });
   });
 
   it('refuses a daily budget above the total, and zero amounts', () => {
@@ -64,28 +69,44 @@ describe('create campaign', () => {
 
   it('refuses a schedule whose end is not after its start', () => {
     const issues = validationIssues(() =>
-      campaignDecider.decide(create({ schedule: { startDate: '2025-03-01T00:00:00Z', endDate: '2025-03-01T00:00:00Z' } }), {
-        status: 'none',
-      }),
+      campaignDecider.decide(
+        create({ schedule: { startDate: '2025-03-01T00:00:00Z', endDate: '2025-03-01T00:00:00Z' } }),
+        {
+          status: 'none',
+        },
+      ),
     );
     expect(issues).toEqual([{ path: 'schedule.endDate', message: 'must be after startDate' }]);
   });
 
-  it('treats the same create on an unchanged draft as a repeat', () => givenEvents(created).when(create()).thenNothingHappened());
+  it('treats the same create on an unchanged draft as a repeat', () =>
+    givenEvents(created).when(create()).thenNothingHappened());
 
   it('refuses another campaign on an existing id', () =>
     givenEvents(created)
       .when(create({ name: 'Summer Sale' }))
-      .then(new BusinessRuleViolation('campaign.create.already_exists', 'Campaign already exists', { currentStatus: 'draft', campaignId })));
+      .then(
+        new BusinessRuleViolation('campaign.create.already_exists', 'Campaign already exists', {
+          currentStatus: 'draft',
+          campaignId,
+        }),
+      ));
 
   it('refuses to re-create a campaign that already ran', () =>
     givenEvents(created, launched)
       .when(create())
-      .then(new BusinessRuleViolation('campaign.create.already_exists', 'Campaign already exists', { currentStatus: 'active', campaignId })));
+      .then(
+        new BusinessRuleViolation('campaign.create.already_exists', 'Campaign already exists', {
+          currentStatus: 'active',
+          campaignId,
+        }),
+      ));
 
   it('takes its time from the command only', () => {
     // Same command at two instants: identical events (nothing reads a clock).
     const later = { ...create(), metadata: { now: new Date(now.getTime() + 86_400_000) } };
-    expect(campaignDecider.decide(later, { status: 'none' })).toEqual(campaignDecider.decide(create(), { status: 'none' }));
+    expect(campaignDecider.decide(later, { status: 'none' })).toEqual(
+      campaignDecider.decide(create(), { status: 'none' }),
+    );
   });
 });

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { BusinessRuleViolation, type Command } from '@bizosaas/ddd-kernel';
 import { isDeepStrictEqual } from 'node:util';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
-import { budgetInput, CampaignChannels, CampaignDraft, CampaignObjective, CampaignType, scheduleInput } from '../campaign-values.ts';
+import {
+  budgetInput,
+  CampaignChannels,
+  CampaignDraft,
+  CampaignObjective,
+  CampaignType,
+  scheduleInput,
+} from '../campaign-values.ts';
 
 /** Shapes only; the value objects in decide check the budget and schedule invariants (400 with paths). */
 export const createCampaignInput = z.strictObject({
@@ -35,9 +42,19 @@ export type CreateCampaign = Command<
 export function createCampaign(command: CreateCampaign, state: Campaign): CampaignEvent[] {
   const { campaignId, ...input } = command.data;
   const draft = CampaignDraft.create(input);
-  if (state.status === 'none') return [{ type: 'campaign.created', data: { ...draft, channels: [...draft.channels], budget: { ...draft.budget }, schedule: { ...draft.schedule } } }];
+  if (state.status === 'none')
+    return [
+      {
+        type: 'campaign.created',
+        data: { ...draft, channels: [...draft.channels], budget: { ...draft.budget }, schedule: { ...draft.schedule } },
+      },
+    ];
   const { name, campaignType, objective, channels, budget, schedule } = state;
-  if (state.status === 'draft' && isDeepStrictEqual({ name, campaignType, objective, channels, budget, schedule }, { ...draft })) return [];
+  if (
+    state.status === 'draft' &&
+    isDeepStrictEqual({ name, campaignType, objective, channels, budget, schedule }, { ...draft })
+  )
+    return [];
   throw new BusinessRuleViolation('campaign.create.already_exists', 'Campaign already exists', {
     currentStatus: state.status,
     campaignId,

@@ -17,5 +17,10 @@ export function launchCampaign(command: LaunchCampaign, state: Campaign): Campai
   const campaign = existingCampaign(state, campaignId);
   if (campaign.status === 'active') return [];
   assertCampaignRule(canLaunch, { campaignId, campaign, now: command.metadata.now });
-  return [{ type: 'campaign.launched', data: { channels: [...campaign.channels], scheduledEndDate: campaign.schedule.endDate } }];
+  return [
+    {
+      type: 'campaign.launched',
+      data: { channels: [...campaign.channels], scheduledEndDate: campaign.schedule.endDate },
+    },
+  ];
 }

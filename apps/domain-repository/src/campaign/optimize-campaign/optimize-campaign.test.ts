@@ -15,7 +15,14 @@ const change = {
 
 const optimize = (over: Partial<OptimizeCampaign['data']> = {}): OptimizeCampaign => ({
   type: 'campaign.optimize',
-  data: { campaignId, optimizationGoal: 'minimize_cpa', analysisId: null, changes: [], expectedImprovementPercent: null, ...over },
+  data: {
+    campaignId,
+    optimizationGoal: 'minimize_cpa',
+    analysisId: null,
+    changes: [],
+    expectedImprovementPercent: null,
+    ...over,
+  },
   metadata,
 });
 const enabled: CampaignEvent = {
@@ -24,16 +31,23 @@ const enabled: CampaignEvent = {
 };
 
 describe('optimize campaign', () => {
-  it.each(['draft', 'scheduled', 'active', 'paused'] as const)('enables AI optimisation with a goal on a %s campaign', (status) =>
-    givenEvents(...historyOf[status]).when(optimize()).then([enabled]));
+  it.each(['draft', 'scheduled', 'active', 'paused'] as const)(
+    'enables AI optimisation with a goal on a %s campaign',
+    (status) =>
+      givenEvents(...historyOf[status])
+        .when(optimize())
+        .then([enabled]),
+  );
 
   it('treats enabling again with the same goal as a repeat', () =>
-    givenEvents(...historyOf.active, enabled).when(optimize()).thenNothingHappened());
+    givenEvents(...historyOf.active, enabled)
+      .when(optimize())
+      .thenNothingHappened());
 
   it('changes the goal', () =>
     givenEvents(...historyOf.active, enabled)
       .when(optimize({ optimizationGoal: 'maximize_roas' }))
-      .then([{ type: 'campaign.optimized', data: { ...enabled.data, optimizationGoal: 'maximize_roas' } } as CampaignEvent]));
+      .then([{ type: 'campaign.optimized', data: { ...enabled.data, optimizationGoal: 'maximize_roas' } }]));
 
   it('records suggested changes applied, also under an unchanged goal', () =>
     givenEvents(...historyOf.active, enabled)
@@ -41,14 +55,23 @@ describe('optimize campaign', () => {
       .then([
         {
           type: 'campaign.optimized',
-          data: { optimizationGoal: 'minimize_cpa', analysisId, changes: [{ ...change }], expectedImprovementPercent: 12.5 },
+          data: {
+            optimizationGoal: 'minimize_cpa',
+            analysisId,
+            changes: [{ ...change }],
+            expectedImprovementPercent: 12.5,
+          },
         },
       ]));
 
   it('refuses a completed campaign', () =>
     givenEvents(...historyOf.completed)
       .when(optimize({ optimizationGoal: 'maximize_conversions' }))
-      .then(violation('completed', [wrongStatus('campaign.optimize.not_completed', 'completed', 'draft or scheduled or active or paused')])));
+      .then(
+        violation('completed', [
+          wrongStatus('campaign.optimize.not_completed', 'completed', 'draft or scheduled or active or paused'),
+        ]),
+      ));
 
   it('answers not found for a campaign never created', () =>
     givenEvents().when(optimize()).then(new NotFoundError('Campaign not found', { campaignId })));

@@ -36,7 +36,12 @@ export function optimizeCampaign(command: OptimizeCampaign, state: Campaign): Ca
   return [
     {
       type: 'campaign.optimized',
-      data: { optimizationGoal, analysisId, changes: changes.map((change) => ({ ...change })), expectedImprovementPercent },
+      data: {
+        optimizationGoal,
+        analysisId,
+        changes: changes.map((change) => ({ ...change })),
+        expectedImprovementPercent,
+      },
     },
   ];
 }

@@ -3,7 +3,9 @@ import type { Command } from '@bizosaas/ddd-kernel';
 import type { Campaign, CampaignEvent } from '../campaign.ts';
 import { assertCampaignRule, canPause, existingCampaign } from '../campaign-rules.ts';
 
-export const pauseCampaignInput = z.strictObject({ reason: z.string().trim().min(1).max(1000).nullable().default(null) });
+export const pauseCampaignInput = z.strictObject({
+  reason: z.string().trim().min(1).max(1000).nullable().default(null),
+});
 
 export type PauseCampaign = Command<'campaign.pause', { readonly campaignId: string; readonly reason: string | null }>;
 

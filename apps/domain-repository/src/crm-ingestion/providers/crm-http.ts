@@ -16,18 +16,30 @@ export interface CrmHttpOptions {
 
 /** GET a JSON resource of a CRM API: its body, or null for 404 (the record is gone). */
 export function createCrmHttp(options: CrmHttpOptions) {
-  const policy = retry(handleWhen((error) => error instanceof TransientCrmError), {
-    maxAttempts: options.maxAttempts - 1,
-    backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.initialDelayMs * 10 }),
-  });
+  const policy = retry(
+    handleWhen((error) => error instanceof TransientCrmError),
+    {
+      maxAttempts: options.maxAttempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.initialDelayMs * 10 }),
+    },
+  );
   return (url: string, headers: Record<string, string>): Promise<unknown> =>
     policy.execute(() => getJson(options.http, url, headers, options.timeoutMs));
 }
 
-async function getJson(http: OutboundHttp, url: string, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+async function getJson(
+  http: OutboundHttp,
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<unknown> {
   let response;
   try {
-    response = await http.request(url, { headers: { accept: 'application/json', ...headers }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    response = await http.request(url, {
+      headers: { accept: 'application/json', ...headers },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
   } catch (error) {
     // A refused address stays refused: not worth a retry.
     if (error instanceof OutboundAddressRefusedError) throw error;

@@ -4,10 +4,21 @@ import { parseBody, text } from './parse-body.ts';
 
 /** HubSpot contact properties we read, and their names here. */
 export const HUBSPOT_PROPERTIES: Readonly<Record<string, keyof CrmFields>> = {
-  email: 'email', firstname: 'firstName', lastname: 'lastName', phone: 'phone', company: 'company', jobtitle: 'jobTitle', hs_lead_status: 'status',
+  email: 'email',
+  firstname: 'firstName',
+  lastname: 'lastName',
+  phone: 'phone',
+  company: 'company',
+  jobtitle: 'jobTitle',
+  hs_lead_status: 'status',
 };
 
-const SUBSCRIPTIONS = { 'contact.creation': 'create', 'contact.propertyChange': 'update', 'contact.deletion': 'delete', 'contact.restore': 'create' } as const;
+const SUBSCRIPTIONS = {
+  'contact.creation': 'create',
+  'contact.propertyChange': 'update',
+  'contact.deletion': 'delete',
+  'contact.restore': 'create',
+} as const;
 
 const hubspotEvent = z
   .object({
@@ -16,7 +27,9 @@ const hubspotEvent = z
     portalId: z.number().int().positive(),
     appId: z.number().int().positive(),
     occurredAt: z.number().int().positive(),
-    subscriptionType: z.enum(Object.keys(SUBSCRIPTIONS) as [keyof typeof SUBSCRIPTIONS], { error: `must be one of ${Object.keys(SUBSCRIPTIONS).join(', ')}` }),
+    subscriptionType: z.enum(Object.keys(SUBSCRIPTIONS) as [keyof typeof SUBSCRIPTIONS], {
+      error: `must be one of ${Object.keys(SUBSCRIPTIONS).join(', ')}`,
+    }),
     attemptNumber: z.number().int().min(0),
     objectId: z.number().int().positive(),
     changeSource: z.string().optional(),
@@ -25,7 +38,8 @@ const hubspotEvent = z
     propertyValue: z.string().optional(),
   })
   .refine((event) => event.subscriptionType !== 'contact.propertyChange' || event.propertyName !== undefined, {
-    message: 'a propertyChange names its propertyName', path: ['propertyName'],
+    message: 'a propertyChange names its propertyName',
+    path: ['propertyName'],
   });
 
 /** HubSpot's webhook body: a batch of up to 100 events (Webhooks API v3). */
@@ -34,7 +48,8 @@ export const hubspotWebhookBody = z.array(hubspotEvent).min(1).max(100);
 /** The contact's `properties` object of the CRM API, or one changed property. */
 export function hubspotFields(properties: Record<string, unknown>): CrmFields {
   const fields: CrmFields = {};
-  for (const [name, key] of Object.entries(HUBSPOT_PROPERTIES)) if (name in properties) fields[key] = text(properties[name]) as never;
+  for (const [name, key] of Object.entries(HUBSPOT_PROPERTIES))
+    if (name in properties) fields[key] = text(properties[name]) as never;
   if (fields.status !== undefined) fields.stage = hubspotStage(fields.status);
   return fields;
 }
@@ -42,10 +57,18 @@ export function hubspotFields(properties: Record<string, unknown>): CrmFields {
 /** hs_lead_status's default options. */
 function hubspotStage(status: string | null): CrmFields['stage'] {
   switch (status) {
-    case 'NEW': case 'OPEN': return 'open';
-    case 'IN_PROGRESS': case 'ATTEMPTED_TO_CONTACT': case 'CONNECTED': case 'OPEN_DEAL': return 'contacted';
-    case 'UNQUALIFIED': return 'disqualified';
-    default: return null;
+    case 'NEW':
+    case 'OPEN':
+      return 'open';
+    case 'IN_PROGRESS':
+    case 'ATTEMPTED_TO_CONTACT':
+    case 'CONNECTED':
+    case 'OPEN_DEAL':
+      return 'contacted';
+    case 'UNQUALIFIED':
+      return 'disqualified';
+    default:
+      return null;
   }
 }
 
@@ -53,7 +76,8 @@ function hubspotStage(status: string | null): CrmFields['stage'] {
 export function translateHubspot(body: unknown): CrmNotification[] {
   return parseBody('HubSpot webhook', hubspotWebhookBody, body).map((event, index) => {
     const changeType: CrmChange['changeType'] = SUBSCRIPTIONS[event.subscriptionType];
-    const fields = event.propertyName !== undefined ? hubspotFields({ [event.propertyName]: event.propertyValue ?? null }) : {};
+    const fields =
+      event.propertyName !== undefined ? hubspotFields({ [event.propertyName]: event.propertyValue ?? null }) : {};
     return {
       externalEventId: `${event.portalId}:${event.eventId}`,
       eventType: event.subscriptionType,
@@ -62,7 +86,16 @@ export function translateHubspot(body: unknown): CrmNotification[] {
       occurredAt: new Date(event.occurredAt).toISOString(),
       occurredAtField: `${index}.occurredAt`,
       // Creation and restore events carry only the id: the contact is read from the CRM API.
-      changes: [{ target: 'lead', entity: 'contact', externalId: String(event.objectId), changeType, fields, refetch: changeType === 'create' }],
+      changes: [
+        {
+          target: 'lead',
+          entity: 'contact',
+          externalId: String(event.objectId),
+          changeType,
+          fields,
+          refetch: changeType === 'create',
+        },
+      ],
     };
   });
 }

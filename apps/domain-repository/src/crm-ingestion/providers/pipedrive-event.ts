@@ -3,7 +3,9 @@ import type { CrmChange, CrmFields, CrmNotification } from '../crm-change.ts';
 import { parseBody, text } from './parse-body.ts';
 
 const ACTIONS = { create: 'create', change: 'update', delete: 'delete' } as const;
-const entityId = z.union([z.string().regex(/^\d+$/, 'must be a numeric id'), z.number().int().positive()]).transform(String);
+const entityId = z
+  .union([z.string().regex(/^\d+$/, 'must be a numeric id'), z.number().int().positive()])
+  .transform(String);
 
 /** Pipedrive's webhook body, version 2.0 (persons only: they become leads). */
 export const pipedriveWebhookBody = z.object({
@@ -29,7 +31,9 @@ const primaryValue = (list: unknown): unknown => {
 /** A person as webhooks v2 and the v2 API carry it (emails/phones lists; v1's email/phone also read). */
 export function pipedriveFields(person: Record<string, unknown>): CrmFields {
   const fields: CrmFields = {};
-  const set = (key: keyof CrmFields, value: unknown) => { if (value !== undefined) fields[key] = text(value) as never; };
+  const set = (key: keyof CrmFields, value: unknown) => {
+    if (value !== undefined) fields[key] = text(value) as never;
+  };
   set('firstName', person.first_name);
   set('lastName', person.last_name);
   set('email', primaryValue(person.emails ?? person.email));
@@ -46,13 +50,24 @@ export function translatePipedrive(body: unknown): CrmNotification[] {
   const { meta, data } = parseBody('Pipedrive webhook', pipedriveWebhookBody, body);
   const changeType: CrmChange['changeType'] = ACTIONS[meta.action];
   const fields = changeType !== 'delete' && data ? pipedriveFields(data) : {};
-  return [{
-    externalEventId: meta.id,
-    eventType: `${meta.action}.person`,
-    entity: 'person',
-    changeType,
-    occurredAt: new Date(meta.timestamp).toISOString(),
-    occurredAtField: 'meta.timestamp',
-    changes: [{ target: 'lead', entity: 'person', externalId: meta.entity_id, changeType, fields, refetch: changeType !== 'delete' && !data }],
-  }];
+  return [
+    {
+      externalEventId: meta.id,
+      eventType: `${meta.action}.person`,
+      entity: 'person',
+      changeType,
+      occurredAt: new Date(meta.timestamp).toISOString(),
+      occurredAtField: 'meta.timestamp',
+      changes: [
+        {
+          target: 'lead',
+          entity: 'person',
+          externalId: meta.entity_id,
+          changeType,
+          fields,
+          refetch: changeType !== 'delete' && !data,
+        },
+      ],
+    },
+  ];
 }

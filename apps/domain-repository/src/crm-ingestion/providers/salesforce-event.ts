@@ -5,14 +5,27 @@ import { parseBody, text } from './parse-body.ts';
 /** Salesforce objects we ingest and the aggregate each becomes. */
 export const SALESFORCE_OBJECTS: Readonly<Record<string, CrmTarget>> = { Lead: 'lead', Contact: 'customer' };
 
-const recordId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id');
-const CHANGE_TYPES = ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE', 'GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE'] as const;
+const recordId = z
+  .string()
+  .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id');
+const CHANGE_TYPES = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'UNDELETE',
+  'GAP_CREATE',
+  'GAP_UPDATE',
+  'GAP_DELETE',
+  'GAP_UNDELETE',
+] as const;
 
 const changeEventHeader = z.object({
   // Any object's changes are accepted; only SALESFORCE_OBJECTS are ingested (the rest are logged as skipped).
   entityName: z.string().min(1),
   recordIds: z.array(recordId).min(1),
-  changeType: z.enum(CHANGE_TYPES, { error: `must be one of ${CHANGE_TYPES.join(', ')} (GAP_OVERFLOW needs a full sync)` }),
+  changeType: z.enum(CHANGE_TYPES, {
+    error: `must be one of ${CHANGE_TYPES.join(', ')} (GAP_OVERFLOW needs a full sync)`,
+  }),
   changeOrigin: z.string().optional(),
   transactionKey: z.string().min(1),
   sequenceNumber: z.number().int().min(0),
@@ -34,7 +47,12 @@ const envelope = {
   version: z.literal('0'),
   id: z.string().min(1),
   'detail-type': z.string().min(1),
-  source: z.string().regex(/^aws\.partner\/(?:appflow[^/]*\/)?salesforce\.com\//, 'must be an aws.partner/salesforce.com/... or aws.partner/appflow/salesforce.com/... event source'),
+  source: z
+    .string()
+    .regex(
+      /^aws\.partner\/(?:appflow[^/]*\/)?salesforce\.com\//,
+      'must be an aws.partner/salesforce.com/... or aws.partner/appflow/salesforce.com/... event source',
+    ),
   // AWS account ids are 12 digits; AWS's own AppFlow sample shows a shortened one.
   account: z.string().regex(/^\d{1,12}$/, 'must be an AWS account id (digits)'),
   time: z.iso.datetime(),
@@ -58,8 +76,11 @@ export const salesforceAppFlowEvent = z.object({
 
 /** Event Relay puts the change event under `detail.payload`; anything else is read as AppFlow's shape. */
 const isEventRelay = (body: unknown) =>
-  typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'object'
-  && (body as { detail: object | null }).detail !== null && 'payload' in (body as { detail: object }).detail;
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as { detail?: unknown }).detail === 'object' &&
+  (body as { detail: object | null }).detail !== null &&
+  'payload' in (body as { detail: object }).detail;
 
 /** Either shape, reduced to what the translation needs: the event's id and type and the change event. */
 function parseSalesforce(body: unknown) {
@@ -93,10 +114,14 @@ export function salesforceFields(record: Record<string, unknown>, nulled: readon
 /** The standard Lead Status picklist; custom values are kept as status but have no stage. */
 function salesforceStage(status: string | null): CrmFields['stage'] {
   switch (status) {
-    case 'Open - Not Contacted': return 'open';
-    case 'Working - Contacted': return 'contacted';
-    case 'Closed - Not Converted': return 'disqualified';
-    default: return null;
+    case 'Open - Not Contacted':
+      return 'open';
+    case 'Working - Contacted':
+      return 'contacted';
+    case 'Closed - Not Converted':
+      return 'disqualified';
+    default:
+      return null;
   }
 }
 
@@ -110,14 +135,25 @@ export function translateSalesforce(body: unknown): CrmNotification[] {
   const refetch = gap || base === 'UNDELETE';
   const fields = refetch || changeType === 'delete' ? {} : salesforceFields(record, header.nulledFields);
   const target = SALESFORCE_OBJECTS[header.entityName];
-  return [{
-    externalEventId: id,
-    eventType: detailType,
-    entity: header.entityName,
-    changeType,
-    occurredAt: new Date(header.commitTimestamp).toISOString(),
-    occurredAtField: `${at}.ChangeEventHeader.commitTimestamp`,
-    // An object not ingested here (Account, Opportunity, ...) is logged with no changes: skipped.
-    changes: target ? header.recordIds.map((externalId) => ({ target, entity: header.entityName, externalId, changeType, fields, refetch })) : [],
-  }];
+  return [
+    {
+      externalEventId: id,
+      eventType: detailType,
+      entity: header.entityName,
+      changeType,
+      occurredAt: new Date(header.commitTimestamp).toISOString(),
+      occurredAtField: `${at}.ChangeEventHeader.commitTimestamp`,
+      // An object not ingested here (Account, Opportunity, ...) is logged with no changes: skipped.
+      changes: target
+        ? header.recordIds.map((externalId) => ({
+            target,
+            entity: header.entityName,
+            externalId,
+            changeType,
+            fields,
+            refetch,
+          }))
+        : [],
+    },
+  ];
 }

@@ -29,19 +29,25 @@ export async function startFakeSalesforce(accessToken = '00Dxx0000001gPL!AQ4AQFa
     requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
     if (failures.count > 0) {
       failures.count -= 1;
-      return json(res, failures.status, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Service temporarily unavailable' }]);
+      return json(res, failures.status, [
+        { errorCode: 'SERVER_UNAVAILABLE', message: 'Service temporarily unavailable' },
+      ]);
     }
     if (req.headers.authorization !== `Bearer ${accessToken}`) {
       return json(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
     const match = /^\/services\/data\/v(\d{2}\.\d)\/sobjects\/(\w+)\/(\w+)$/.exec(req.url ?? '');
-    if (req.method !== 'GET' || !match) return json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    if (req.method !== 'GET' || !match)
+      return json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     const [, version, type, id] = match;
     const record = records.get(id!);
     if (!record || (record.attributes as { type: string }).type !== type) {
       return json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }
-    return json(res, 200, { ...record, attributes: { type, url: `/services/data/v${version}/sobjects/${type}/${id}` } });
+    return json(res, 200, {
+      ...record,
+      attributes: { type, url: `/services/data/v${version}/sobjects/${type}/${id}` },
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -59,7 +65,17 @@ export async function startFakeSalesforce(accessToken = '00Dxx0000001gPL!AQ4AQFa
 /** A Lead as the REST API returns it (the compound Name flattened into FirstName/LastName). */
 export function salesforceLead(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    attributes: { type: 'Lead' }, Id: id, FirstName: 'Ada', LastName: 'Lovelace', Name: 'Ada Lovelace', Email: `ada.${id.toLowerCase()}@example.com`,
-    Company: 'Analytical Engines Ltd', Title: 'CTO', Phone: '+44 20 7946 0000', Status: 'Open - Not Contacted', LeadSource: 'Web', ...fields,
+    attributes: { type: 'Lead' },
+    Id: id,
+    FirstName: 'Ada',
+    LastName: 'Lovelace',
+    Name: 'Ada Lovelace',
+    Email: `ada.${id.toLowerCase()}@example.com`,
+    Company: 'Analytical Engines Ltd',
+    Title: 'CTO',
+    Phone: '+44 20 7946 0000',
+    Status: 'Open - Not Contacted',
+    LeadSource: 'Web',
+    ...fields,
   };
 }

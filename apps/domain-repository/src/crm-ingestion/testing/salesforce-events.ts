@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 let sequence = 0;
 /** A 18-character Salesforce id with the object's key prefix (00Q lead, 003 contact). */
-export const salesforceId = (prefix: '00Q' | '003') => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 12)}AAA`.slice(0, 18);
+export const salesforceId = (prefix: '00Q' | '003') =>
+  `${prefix}${randomUUID().replace(/-/g, '').slice(0, 12)}AAA`.slice(0, 18);
 
 /** An AWS EventBridge event carrying a Salesforce change data capture event (Event Relay). */
 export function salesforceCdcEvent(options: {
@@ -50,8 +51,15 @@ export function salesforceCdcEvent(options: {
 
 /** The fields a Lead CREATE event carries (CDC nests the compound Name). */
 export const cdcLeadPayload = (email: string, extra: Record<string, unknown> = {}) => ({
-  Name: { FirstName: 'Grace', LastName: 'Hopper' }, Email: email, Company: 'Navy Labs', Title: 'Rear Admiral', Phone: '+1 202 555 0100',
-  Status: 'Open - Not Contacted', LeadSource: 'Web', CreatedDate: '2026-11-22T09:29:58.000Z', ...extra,
+  Name: { FirstName: 'Grace', LastName: 'Hopper' },
+  Email: email,
+  Company: 'Navy Labs',
+  Title: 'Rear Admiral',
+  Phone: '+1 202 555 0100',
+  Status: 'Open - Not Contacted',
+  LeadSource: 'Web',
+  CreatedDate: '2026-11-22T09:29:58.000Z',
+  ...extra,
 });
 
 /**

@@ -11,9 +11,18 @@ export function assessChurnRisk(command: AssessChurnRisk, state: CustomerState):
   const customer = existingCustomer(state, command);
   const now = command.metadata.now;
   const { risk, factors } = assess(
-    { lastActivityAt: customer.lastPurchaseAt ?? customer.createdAt, purchaseCount: customer.purchaseCount, totalRevenue: customer.totalRevenue },
+    {
+      lastActivityAt: customer.lastPurchaseAt ?? customer.createdAt,
+      purchaseCount: customer.purchaseCount,
+      totalRevenue: customer.totalRevenue,
+    },
     now,
   );
   if (risk === customer.churnRisk) return [];
-  return [{ type: 'customer.churn_risk_updated', data: { previousChurnRisk: customer.churnRisk, newChurnRisk: risk, factors, assessedAt: now.toISOString() } }];
+  return [
+    {
+      type: 'customer.churn_risk_updated',
+      data: { previousChurnRisk: customer.churnRisk, newChurnRisk: risk, factors, assessedAt: now.toISOString() },
+    },
+  ];
 }

@@ -11,7 +11,10 @@ export const createCustomerData = z.strictObject({
   currency: currencyCode.default('USD'),
   preferences: CommunicationPreferences.default({ email: true, sms: false, phone: false, marketing: false }),
   /** Set when converted from a lead: its conversion value is the customer's first purchase. */
-  conversion: z.strictObject({ leadId: z.uuid(), orderId: z.uuid(), conversionValue: decimalAmount }).nullable().default(null),
+  conversion: z
+    .strictObject({ leadId: z.uuid(), orderId: z.uuid(), conversionValue: decimalAmount })
+    .nullable()
+    .default(null),
 });
 export type CreateCustomer = CustomerCommand<'customer.create', z.output<typeof createCustomerData>>;
 
@@ -22,11 +25,22 @@ export function createCustomer(command: CreateCustomer, state: CustomerState): C
   const createdAt = command.metadata.now.toISOString();
   const created: CustomerEvent = {
     type: 'customer.created',
-    data: { profile: { ...CustomerProfile.create(profile, { path: 'profile' }) }, leadId: conversion?.leadId ?? null, currency, preferences, createdAt },
+    data: {
+      profile: { ...CustomerProfile.create(profile, { path: 'profile' }) },
+      leadId: conversion?.leadId ?? null,
+      currency,
+      preferences,
+      createdAt,
+    },
   };
   if (!conversion || Number(conversion.conversionValue) === 0) return [created];
   const customer = evolveCustomer(state, created);
   if (customer.status === 'none') return [created];
-  const purchase = { orderId: conversion.orderId, orderValue: conversion.conversionValue, currency, purchasedAt: createdAt };
+  const purchase = {
+    orderId: conversion.orderId,
+    orderValue: conversion.conversionValue,
+    currency,
+    purchasedAt: createdAt,
+  };
   return [created, ...purchaseEvents(customer, purchase, command.metadata.now)];
 }

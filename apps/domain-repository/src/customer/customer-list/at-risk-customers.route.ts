@@ -6,8 +6,18 @@ import { atRiskPage, atRiskQuery, listAtRiskCustomers } from './at-risk-customer
 
 /** GET /api/v1/customers/at-risk: the customer_list projection, highest churn risk first. */
 export function atRiskCustomersRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.get('/api/v1/customers/at-risk', {
-    onRequest: requirePermission('customers:read'),
-    schema: { operationId: 'listAtRiskCustomers', tags: ['customers'], summary: 'Customers by churn risk, highest first (projection)', querystring: atRiskQuery, response: { 200: atRiskPage } },
-  }, async (request) => listAtRiskCustomers(ctx.pool, commandMetadata(request, ctx.now).tenantId, request.query));
+  app.get(
+    '/api/v1/customers/at-risk',
+    {
+      onRequest: requirePermission('customers:read'),
+      schema: {
+        operationId: 'listAtRiskCustomers',
+        tags: ['customers'],
+        summary: 'Customers by churn risk, highest first (projection)',
+        querystring: atRiskQuery,
+        response: { 200: atRiskPage },
+      },
+    },
+    async (request) => listAtRiskCustomers(ctx.pool, commandMetadata(request, ctx.now).tenantId, request.query),
+  );
 }

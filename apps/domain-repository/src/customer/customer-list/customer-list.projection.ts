@@ -3,7 +3,11 @@ import type { DomainEvent } from '@bizosaas/event-schemas';
 import { defineProjection, type ProjectionTables } from '@bizosaas/event-store';
 
 const HANDLES = [
-  'customer.created', 'customer.profile_updated', 'customer.purchase_recorded', 'customer.tier_upgraded', 'customer.churn_risk_updated',
+  'customer.created',
+  'customer.profile_updated',
+  'customer.purchase_recorded',
+  'customer.tier_upgraded',
+  'customer.churn_risk_updated',
 ] as const;
 type CustomerListEvent = Extract<DomainEvent, { type: (typeof HANDLES)[number] }>;
 
@@ -32,13 +36,25 @@ export const customerListProjection = defineProjection<CustomerListEvent, 'custo
   apply: applyCustomerEvent,
 });
 
-async function applyCustomerEvent(client: pg.ClientBase, event: CustomerListEvent, t: ProjectionTables<'customer_list'>) {
+async function applyCustomerEvent(
+  client: pg.ClientBase,
+  event: CustomerListEvent,
+  t: ProjectionTables<'customer_list'>,
+) {
   const table = t.customer_list;
   if (event.type === 'customer.created') {
     await client.query(
       `INSERT INTO ${table} (customer_id, tenant_id, email, company_name, currency, tier, total_revenue, purchase_count, churn_risk, version, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'BRONZE', 0, 0, 0, $6, $7) ON CONFLICT (customer_id) DO NOTHING`,
-      [event.aggregateId, event.tenantId, event.data.profile.email, event.data.profile.companyName, event.data.currency, event.aggregateVersion, event.occurredAt],
+      [
+        event.aggregateId,
+        event.tenantId,
+        event.data.profile.email,
+        event.data.profile.companyName,
+        event.data.currency,
+        event.aggregateVersion,
+        event.occurredAt,
+      ],
     );
     return;
   }

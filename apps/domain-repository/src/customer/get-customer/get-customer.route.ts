@@ -9,15 +9,27 @@ import { customerView, customerViewSchema } from '../customer-view.ts';
 
 /** GET /api/v1/customers/{customerId}: loaded from its event stream (read-your-writes). */
 export function getCustomerRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.get('/api/v1/customers/:customerId', {
-    onRequest: requirePermission('customers:read'),
-    schema: {
-      operationId: 'getCustomer', tags: ['customers'], summary: 'A customer (from its event stream)',
-      params: z.strictObject({ customerId: z.uuid() }), response: { 200: customerViewSchema },
+  app.get(
+    '/api/v1/customers/:customerId',
+    {
+      onRequest: requirePermission('customers:read'),
+      schema: {
+        operationId: 'getCustomer',
+        tags: ['customers'],
+        summary: 'A customer (from its event stream)',
+        params: z.strictObject({ customerId: z.uuid() }),
+        response: { 200: customerViewSchema },
+      },
     },
-  }, async (request) => {
-    const { customerId } = request.params;
-    const { state, version } = await loadAggregate(ctx, commandMetadata(request, ctx.now).tenantId, customerStream, customerId);
-    return customerView(state, customerId, version);
-  });
+    async (request) => {
+      const { customerId } = request.params;
+      const { state, version } = await loadAggregate(
+        ctx,
+        commandMetadata(request, ctx.now).tenantId,
+        customerStream,
+        customerId,
+      );
+      return customerView(state, customerId, version);
+    },
+  );
 }

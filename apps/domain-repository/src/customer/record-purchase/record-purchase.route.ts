@@ -10,19 +10,32 @@ import { recordPurchase, recordPurchaseData } from './record-purchase.ts';
 
 /** POST /api/v1/customers/{customerId}/purchases: Record a purchase (totals, tier and churn risk follow). */
 export function recordPurchaseRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/customers/:customerId/purchases', {
-    onRequest: requirePermission('customers:write'),
-    schema: {
-      operationId: 'recordCustomerPurchase', tags: ['customers'], summary: 'Record a purchase (totals, tier and churn risk follow)', params: z.strictObject({ customerId: z.uuid() }), headers: writeHeaders,
-      body: recordPurchaseData.omit({ customerId: true }).extend(expectedVersionField), response: { 200: customerViewSchema, ...commandErrors },
+  app.post(
+    '/api/v1/customers/:customerId/purchases',
+    {
+      onRequest: requirePermission('customers:write'),
+      schema: {
+        operationId: 'recordCustomerPurchase',
+        tags: ['customers'],
+        summary: 'Record a purchase (totals, tier and churn risk follow)',
+        params: z.strictObject({ customerId: z.uuid() }),
+        headers: writeHeaders,
+        body: recordPurchaseData.omit({ customerId: true }).extend(expectedVersionField),
+        response: { 200: customerViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { customerId } = request.params;
-    return ctx.handle(request, {
-      aggregate: customerStream, aggregateId: customerId, expectedVersion,
-      facts: { purchasedAt: body.purchasedAt },
-      command: { type: 'customer.record_purchase', data: { ...body, customerId } }, decide: recordPurchase, view: customerView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { customerId } = request.params;
+      return ctx.handle(request, {
+        aggregate: customerStream,
+        aggregateId: customerId,
+        expectedVersion,
+        facts: { purchasedAt: body.purchasedAt },
+        command: { type: 'customer.record_purchase', data: { ...body, customerId } },
+        decide: recordPurchase,
+        view: customerView,
+      });
+    },
+  );
 }

@@ -18,7 +18,11 @@ export type RecordPurchase = CustomerCommand<'customer.record_purchase', z.outpu
 export function recordPurchase(command: RecordPurchase, state: CustomerState): CustomerEvent[] {
   const customer = existingCustomer(state, command);
   if (customer.orderIds.includes(command.data.orderId)) return []; // the same order again
-  return purchaseEvents(customer, { ...command.data, purchasedAt: command.data.purchasedAt ?? command.metadata.now.toISOString() }, command.metadata.now);
+  return purchaseEvents(
+    customer,
+    { ...command.data, purchasedAt: command.data.purchasedAt ?? command.metadata.now.toISOString() },
+    command.metadata.now,
+  );
 }
 
 /**
@@ -31,28 +35,52 @@ export function purchaseEvents(
   now: Date,
 ): CustomerEvent[] {
   if (purchase.currency !== customer.currency) {
-    throw new BusinessRuleViolation('customer.purchase.same_currency', `Purchases of this customer are in ${customer.currency}`, {
-      currency: purchase.currency, customerCurrency: customer.currency,
-    });
+    throw new BusinessRuleViolation(
+      'customer.purchase.same_currency',
+      `Purchases of this customer are in ${customer.currency}`,
+      {
+        currency: purchase.currency,
+        customerCurrency: customer.currency,
+      },
+    );
   }
   const orderValue = Money.round(Money.of(purchase.orderValue, purchase.currency), 2);
   const total = Money.add(Money.of(customer.totalRevenue, customer.currency), orderValue);
   const purchaseCount = customer.purchaseCount + 1;
-  const events: CustomerEvent[] = [{
-    type: 'customer.purchase_recorded',
-    data: { orderId: purchase.orderId, orderValue: orderValue.amount, currency: purchase.currency, purchasedAt: purchase.purchasedAt, totalRevenue: total.amount, purchaseCount },
-  }];
+  const events: CustomerEvent[] = [
+    {
+      type: 'customer.purchase_recorded',
+      data: {
+        orderId: purchase.orderId,
+        orderValue: orderValue.amount,
+        currency: purchase.currency,
+        purchasedAt: purchase.purchasedAt,
+        totalRevenue: total.amount,
+        purchaseCount,
+      },
+    },
+  ];
   const tier = tierFor(total);
   if (TIER_RANK[tier] > TIER_RANK[customer.tier]) {
-    events.push({ type: 'customer.tier_upgraded', data: { previousTier: customer.tier, newTier: tier, totalRevenue: total.amount, currency: customer.currency } });
+    events.push({
+      type: 'customer.tier_upgraded',
+      data: { previousTier: customer.tier, newTier: tier, totalRevenue: total.amount, currency: customer.currency },
+    });
   }
-  const lastActivityAt = customer.lastPurchaseAt && Date.parse(customer.lastPurchaseAt) > Date.parse(purchase.purchasedAt)
-    ? customer.lastPurchaseAt : purchase.purchasedAt;
+  const lastActivityAt =
+    customer.lastPurchaseAt && Date.parse(customer.lastPurchaseAt) > Date.parse(purchase.purchasedAt)
+      ? customer.lastPurchaseAt
+      : purchase.purchasedAt;
   const assessment = assessChurnRisk({ lastActivityAt, purchaseCount, totalRevenue: total.amount }, now);
   if (assessment.risk !== customer.churnRisk) {
     events.push({
       type: 'customer.churn_risk_updated',
-      data: { previousChurnRisk: customer.churnRisk, newChurnRisk: assessment.risk, factors: assessment.factors, assessedAt: now.toISOString() },
+      data: {
+        previousChurnRisk: customer.churnRisk,
+        newChurnRisk: assessment.risk,
+        factors: assessment.factors,
+        assessedAt: now.toISOString(),
+      },
     });
   }
   return events;

@@ -10,18 +10,31 @@ import { updatePreferences, updatePreferencesData } from './update-customer-pref
 
 /** PUT /api/v1/customers/{customerId}/preferences: Replace the communication preferences. */
 export function updateCustomerPreferencesRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.put('/api/v1/customers/:customerId/preferences', {
-    onRequest: requirePermission('customers:write'),
-    schema: {
-      operationId: 'updateCustomerPreferences', tags: ['customers'], summary: 'Replace the communication preferences', params: z.strictObject({ customerId: z.uuid() }), headers: writeHeaders,
-      body: updatePreferencesData.omit({ customerId: true }).extend(expectedVersionField), response: { 200: customerViewSchema, ...commandErrors },
+  app.put(
+    '/api/v1/customers/:customerId/preferences',
+    {
+      onRequest: requirePermission('customers:write'),
+      schema: {
+        operationId: 'updateCustomerPreferences',
+        tags: ['customers'],
+        summary: 'Replace the communication preferences',
+        params: z.strictObject({ customerId: z.uuid() }),
+        headers: writeHeaders,
+        body: updatePreferencesData.omit({ customerId: true }).extend(expectedVersionField),
+        response: { 200: customerViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { customerId } = request.params;
-    return ctx.handle(request, {
-      aggregate: customerStream, aggregateId: customerId, expectedVersion,
-      command: { type: 'customer.update_preferences', data: { ...body, customerId } }, decide: updatePreferences, view: customerView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { customerId } = request.params;
+      return ctx.handle(request, {
+        aggregate: customerStream,
+        aggregateId: customerId,
+        expectedVersion,
+        command: { type: 'customer.update_preferences', data: { ...body, customerId } },
+        decide: updatePreferences,
+        view: customerView,
+      });
+    },
+  );
 }

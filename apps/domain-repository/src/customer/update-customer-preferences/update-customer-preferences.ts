@@ -10,6 +10,8 @@ export type UpdatePreferences = CustomerCommand<'customer.update_preferences', z
 export function updatePreferences(command: UpdatePreferences, state: CustomerState): CustomerEvent[] {
   const customer = existingCustomer(state, command);
   const { preferences } = command.data;
-  const same = (Object.keys(preferences) as (keyof typeof preferences)[]).every((k) => preferences[k] === customer.preferences[k]);
+  const same = (Object.keys(preferences) as (keyof typeof preferences)[]).every(
+    (k) => preferences[k] === customer.preferences[k],
+  );
   return same ? [] : [{ type: 'customer.preferences_updated', data: { preferences } }];
 }

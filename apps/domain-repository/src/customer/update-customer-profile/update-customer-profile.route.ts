@@ -10,18 +10,31 @@ import { updateProfile, updateProfileData } from './update-customer-profile.ts';
 
 /** PUT /api/v1/customers/{customerId}/profile: Replace the profile. */
 export function updateCustomerProfileRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.put('/api/v1/customers/:customerId/profile', {
-    onRequest: requirePermission('customers:write'),
-    schema: {
-      operationId: 'updateCustomerProfile', tags: ['customers'], summary: 'Replace the profile', params: z.strictObject({ customerId: z.uuid() }), headers: writeHeaders,
-      body: updateProfileData.omit({ customerId: true }).extend(expectedVersionField), response: { 200: customerViewSchema, ...commandErrors },
+  app.put(
+    '/api/v1/customers/:customerId/profile',
+    {
+      onRequest: requirePermission('customers:write'),
+      schema: {
+        operationId: 'updateCustomerProfile',
+        tags: ['customers'],
+        summary: 'Replace the profile',
+        params: z.strictObject({ customerId: z.uuid() }),
+        headers: writeHeaders,
+        body: updateProfileData.omit({ customerId: true }).extend(expectedVersionField),
+        response: { 200: customerViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { customerId } = request.params;
-    return ctx.handle(request, {
-      aggregate: customerStream, aggregateId: customerId, expectedVersion,
-      command: { type: 'customer.update_profile', data: { ...body, customerId } }, decide: updateProfile, view: customerView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { customerId } = request.params;
+      return ctx.handle(request, {
+        aggregate: customerStream,
+        aggregateId: customerId,
+        expectedVersion,
+        command: { type: 'customer.update_profile', data: { ...body, customerId } },
+        decide: updateProfile,
+        view: customerView,
+      });
+    },
+  );
 }

@@ -16,5 +16,10 @@ export type CaptureLead = LeadCommand<'lead.capture', z.output<typeof captureLea
 export function captureLead(command: CaptureLead, state: LeadState): LeadEvent[] {
   if (state.status !== 'none') return [];
   const { contact, source, utmParameters, campaignId } = command.data;
-  return [{ type: 'lead.created', data: { contact: ContactInfo.create(contact, { path: 'contact' }), source, utmParameters, campaignId } }];
+  return [
+    {
+      type: 'lead.created',
+      data: { contact: ContactInfo.create(contact, { path: 'contact' }), source, utmParameters, campaignId },
+    },
+  ];
 }

@@ -10,18 +10,31 @@ import { contactLead, contactLeadData } from './contact-lead.ts';
 
 /** POST /api/v1/leads/{leadId}/contact: Record the first contact (new -> contacted). */
 export function contactLeadRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/leads/:leadId/contact', {
-    onRequest: requirePermission('leads:write'),
-    schema: {
-      operationId: 'contactLead', tags: ['leads'], summary: 'Record the first contact (new -> contacted)', params: z.strictObject({ leadId: z.uuid() }), headers: writeHeaders,
-      body: contactLeadData.omit({ leadId: true }).extend(expectedVersionField), response: { 200: leadViewSchema, ...commandErrors },
+  app.post(
+    '/api/v1/leads/:leadId/contact',
+    {
+      onRequest: requirePermission('leads:write'),
+      schema: {
+        operationId: 'contactLead',
+        tags: ['leads'],
+        summary: 'Record the first contact (new -> contacted)',
+        params: z.strictObject({ leadId: z.uuid() }),
+        headers: writeHeaders,
+        body: contactLeadData.omit({ leadId: true }).extend(expectedVersionField),
+        response: { 200: leadViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { leadId } = request.params;
-    return ctx.handle(request, {
-      aggregate: leadStream, aggregateId: leadId, expectedVersion,
-      command: { type: 'lead.contact', data: { ...body, leadId } }, decide: contactLead, view: leadView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { leadId } = request.params;
+      return ctx.handle(request, {
+        aggregate: leadStream,
+        aggregateId: leadId,
+        expectedVersion,
+        command: { type: 'lead.contact', data: { ...body, leadId } },
+        decide: contactLead,
+        view: leadView,
+      });
+    },
+  );
 }

@@ -19,28 +19,62 @@ import { convertLead, convertLeadData, customerFromConversion } from './convert-
  * lead's conversion (same correlation).
  */
 export function convertLeadRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/leads/:leadId/convert', {
-    onRequest: requirePermission('leads:write'),
-    schema: {
-      operationId: 'convertLead', tags: ['leads'], summary: 'Convert a qualified lead into a customer', params: z.strictObject({ leadId: z.uuid() }), headers: writeHeaders,
-      body: convertLeadData.omit({ leadId: true, customerId: true }).extend(expectedVersionField),
-      response: { 200: z.object({ lead: leadViewSchema, customer: customerViewSchema }), ...commandErrors },
+  app.post(
+    '/api/v1/leads/:leadId/convert',
+    {
+      onRequest: requirePermission('leads:write'),
+      schema: {
+        operationId: 'convertLead',
+        tags: ['leads'],
+        summary: 'Convert a qualified lead into a customer',
+        params: z.strictObject({ leadId: z.uuid() }),
+        headers: writeHeaders,
+        body: convertLeadData.omit({ leadId: true, customerId: true }).extend(expectedVersionField),
+        response: { 200: z.object({ lead: leadViewSchema, customer: customerViewSchema }), ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion: bodyVersion, ...body } = request.body;
-    const { leadId } = request.params;
-    const customerId = uuidv7();
-    return ctx.handleUnit(request, {
-      type: 'lead.convert',
-      run: (metadata, expectedVersion) => ctx.store.transaction(ctx.pool, metadata.tenantId, async (client) => {
-        const command = { type: 'lead.convert' as const, data: { ...body, leadId, customerId }, metadata };
-        const lead = await decideOnStream(ctx.store, client, leadStream, { aggregateId: leadId, expectedVersion }, metadata, (state) => convertLead(command, state));
-        const converted = lead.envelopes.find((event) => event.type === 'lead.converted');
-        const causedBy = { ...metadata, ...(converted && { causationId: converted.id }) };
-        const create = { type: 'customer.create' as const, data: customerFromConversion(lead.state, command.data, uuidv7()), metadata: causedBy };
-        const customer = await decideOnStream(ctx.store, client, customerStream, { aggregateId: customerId }, causedBy, (state) => createCustomer(create, state));
-        return { lead: leadView(lead.state, leadId, lead.version), customer: customerView(customer.state, customerId, customer.version) };
-      }),
-    }, bodyVersion);
-  });
+    async (request) => {
+      const { expectedVersion: bodyVersion, ...body } = request.body;
+      const { leadId } = request.params;
+      const customerId = uuidv7();
+      return ctx.handleUnit(
+        request,
+        {
+          type: 'lead.convert',
+          run: (metadata, expectedVersion) =>
+            ctx.store.transaction(ctx.pool, metadata.tenantId, async (client) => {
+              const command = { type: 'lead.convert' as const, data: { ...body, leadId, customerId }, metadata };
+              const lead = await decideOnStream(
+                ctx.store,
+                client,
+                leadStream,
+                { aggregateId: leadId, expectedVersion },
+                metadata,
+                (state) => convertLead(command, state),
+              );
+              const converted = lead.envelopes.find((event) => event.type === 'lead.converted');
+              const causedBy = { ...metadata, ...(converted && { causationId: converted.id }) };
+              const create = {
+                type: 'customer.create' as const,
+                data: customerFromConversion(lead.state, command.data, uuidv7()),
+                metadata: causedBy,
+              };
+              const customer = await decideOnStream(
+                ctx.store,
+                client,
+                customerStream,
+                { aggregateId: customerId },
+                causedBy,
+                (state) => createCustomer(create, state),
+              );
+              return {
+                lead: leadView(lead.state, leadId, lead.version),
+                customer: customerView(customer.state, customerId, customer.version),
+              };
+            }),
+        },
+        bodyVersion,
+      );
+    },
+  );
 }

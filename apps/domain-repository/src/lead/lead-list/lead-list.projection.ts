@@ -3,7 +3,15 @@ import type { DomainEvent } from '@bizosaas/event-schemas';
 import { defineProjection, type ProjectionTables } from '@bizosaas/event-store';
 
 const HANDLES = [
-  'lead.created', 'lead.contacted', 'lead.contact_updated', 'lead.scored', 'lead.qualified', 'lead.disqualified', 'lead.lost', 'lead.interaction_recorded', 'lead.converted',
+  'lead.created',
+  'lead.contacted',
+  'lead.contact_updated',
+  'lead.scored',
+  'lead.qualified',
+  'lead.disqualified',
+  'lead.lost',
+  'lead.interaction_recorded',
+  'lead.converted',
 ] as const;
 type LeadListEvent = Extract<DomainEvent, { type: (typeof HANDLES)[number] }>;
 
@@ -43,7 +51,17 @@ async function applyLeadEvent(client: pg.ClientBase, event: LeadListEvent, t: Pr
     await client.query(
       `INSERT INTO ${t.lead_list} (lead_id, tenant_id, email, first_name, last_name, company, source, status, version, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $9) ON CONFLICT (lead_id) DO NOTHING`,
-      [event.aggregateId, event.tenantId, c.email, c.firstName, c.lastName, c.company, event.data.source, event.aggregateVersion, event.occurredAt],
+      [
+        event.aggregateId,
+        event.tenantId,
+        c.email,
+        c.firstName,
+        c.lastName,
+        c.company,
+        event.data.source,
+        event.aggregateVersion,
+        event.occurredAt,
+      ],
     );
     return;
   }
@@ -67,12 +85,19 @@ async function applyLeadEvent(client: pg.ClientBase, event: LeadListEvent, t: Pr
 
 function changeOf(event: LeadListEvent): [string | null, number | null, string | null] {
   switch (event.type) {
-    case 'lead.contacted': return ['contacted', null, null];
-    case 'lead.scored': return [null, event.data.score.totalScore, null];
-    case 'lead.qualified': return ['qualified', event.data.score.totalScore, null];
-    case 'lead.disqualified': return ['disqualified', null, null];
-    case 'lead.lost': return ['lost', null, null];
-    case 'lead.converted': return ['converted', null, event.data.customerId];
-    default: return [null, null, null]; // interactions only move the version
+    case 'lead.contacted':
+      return ['contacted', null, null];
+    case 'lead.scored':
+      return [null, event.data.score.totalScore, null];
+    case 'lead.qualified':
+      return ['qualified', event.data.score.totalScore, null];
+    case 'lead.disqualified':
+      return ['disqualified', null, null];
+    case 'lead.lost':
+      return ['lost', null, null];
+    case 'lead.converted':
+      return ['converted', null, event.data.customerId];
+    default:
+      return [null, null, null]; // interactions only move the version
   }
 }

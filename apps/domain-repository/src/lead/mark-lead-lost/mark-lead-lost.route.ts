@@ -10,18 +10,31 @@ import { markLeadLost, markLeadLostData } from './mark-lead-lost.ts';
 
 /** POST /api/v1/leads/{leadId}/lose: Mark an open lead lost. */
 export function markLeadLostRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/leads/:leadId/lose', {
-    onRequest: requirePermission('leads:write'),
-    schema: {
-      operationId: 'markLeadLost', tags: ['leads'], summary: 'Mark an open lead lost', params: z.strictObject({ leadId: z.uuid() }), headers: writeHeaders,
-      body: markLeadLostData.omit({ leadId: true }).extend(expectedVersionField), response: { 200: leadViewSchema, ...commandErrors },
+  app.post(
+    '/api/v1/leads/:leadId/lose',
+    {
+      onRequest: requirePermission('leads:write'),
+      schema: {
+        operationId: 'markLeadLost',
+        tags: ['leads'],
+        summary: 'Mark an open lead lost',
+        params: z.strictObject({ leadId: z.uuid() }),
+        headers: writeHeaders,
+        body: markLeadLostData.omit({ leadId: true }).extend(expectedVersionField),
+        response: { 200: leadViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { leadId } = request.params;
-    return ctx.handle(request, {
-      aggregate: leadStream, aggregateId: leadId, expectedVersion,
-      command: { type: 'lead.mark_lost', data: { ...body, leadId } }, decide: markLeadLost, view: leadView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { leadId } = request.params;
+      return ctx.handle(request, {
+        aggregate: leadStream,
+        aggregateId: leadId,
+        expectedVersion,
+        command: { type: 'lead.mark_lost', data: { ...body, leadId } },
+        decide: markLeadLost,
+        view: leadView,
+      });
+    },
+  );
 }

@@ -17,15 +17,17 @@ export function qualifyLead(command: QualifyLead, state: LeadState): LeadEvent[]
   const lead = existingLead(state, command);
   requireStatus(lead, ['new', 'contacted'], 'lead.qualify.requires_new_or_contacted', 'qualify', command.data.leadId);
   const { actor, now } = command.metadata;
-  return [{
-    type: 'lead.qualified',
-    data: {
-      score: { ...LeadScore.create(command.data.score, { path: 'score' }) },
-      method: command.data.method,
-      analysisId: command.data.analysisId,
-      notes: command.data.notes,
-      qualifiedBy: actor?.type === 'user' ? actor.id : null,
-      qualifiedAt: now.toISOString(),
+  return [
+    {
+      type: 'lead.qualified',
+      data: {
+        score: { ...LeadScore.create(command.data.score, { path: 'score' }) },
+        method: command.data.method,
+        analysisId: command.data.analysisId,
+        notes: command.data.notes,
+        qualifiedBy: actor?.type === 'user' ? actor.id : null,
+        qualifiedAt: now.toISOString(),
+      },
     },
-  }];
+  ];
 }

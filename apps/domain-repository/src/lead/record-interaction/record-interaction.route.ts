@@ -11,19 +11,32 @@ import { recordInteraction, recordInteractionData } from './record-interaction.t
 
 /** POST /api/v1/leads/{leadId}/interactions: Log a call, e-mail or meeting. */
 export function recordInteractionRoute(app: ServiceApp, ctx: RoutesContext): void {
-  app.post('/api/v1/leads/:leadId/interactions', {
-    onRequest: requirePermission('leads:write'),
-    schema: {
-      operationId: 'recordLeadInteraction', tags: ['leads'], summary: 'Log a call, e-mail or meeting', params: z.strictObject({ leadId: z.uuid() }), headers: writeHeaders,
-      body: recordInteractionData.omit({ interactionId: true, leadId: true }).extend(expectedVersionField), response: { 200: leadViewSchema, ...commandErrors },
+  app.post(
+    '/api/v1/leads/:leadId/interactions',
+    {
+      onRequest: requirePermission('leads:write'),
+      schema: {
+        operationId: 'recordLeadInteraction',
+        tags: ['leads'],
+        summary: 'Log a call, e-mail or meeting',
+        params: z.strictObject({ leadId: z.uuid() }),
+        headers: writeHeaders,
+        body: recordInteractionData.omit({ interactionId: true, leadId: true }).extend(expectedVersionField),
+        response: { 200: leadViewSchema, ...commandErrors },
+      },
     },
-  }, async (request) => {
-    const { expectedVersion, ...body } = request.body;
-    const { leadId } = request.params;
-    return ctx.handle(request, {
-      aggregate: leadStream, aggregateId: leadId, expectedVersion,
-      facts: { interactedAt: body.interactedAt },
-      command: { type: 'lead.record_interaction', data: { ...body, leadId, interactionId: uuidv7() } }, decide: recordInteraction, view: leadView,
-    });
-  });
+    async (request) => {
+      const { expectedVersion, ...body } = request.body;
+      const { leadId } = request.params;
+      return ctx.handle(request, {
+        aggregate: leadStream,
+        aggregateId: leadId,
+        expectedVersion,
+        facts: { interactedAt: body.interactedAt },
+        command: { type: 'lead.record_interaction', data: { ...body, leadId, interactionId: uuidv7() } },
+        decide: recordInteraction,
+        view: leadView,
+      });
+    },
+  );
 }

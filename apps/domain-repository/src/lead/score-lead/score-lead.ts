@@ -17,5 +17,10 @@ export function scoreLead(command: ScoreLead, state: LeadState): LeadEvent[] {
   requireOpen(lead, 'lead.score.requires_open', 'score', command.data.leadId);
   const score = LeadScore.create(command.data.score, { path: 'score' });
   if (lead.score && LeadScore.equals(lead.score as never, score)) return [];
-  return [{ type: 'lead.scored', data: { score: { ...score }, method: command.data.method, analysisId: command.data.analysisId } }];
+  return [
+    {
+      type: 'lead.scored',
+      data: { score: { ...score }, method: command.data.method, analysisId: command.data.analysisId },
+    },
+  ];
 }
