@@ -10,7 +10,11 @@ const VERSION = 'v1';
  */
 export function encryptPrivateKey(kek: Buffer, kid: string, plaintext: Buffer): string {
   const sealed = sealBytes(kek, plaintext, kid);
-  const parts = [sealed.subarray(0, IV_BYTES), sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES), sealed.subarray(IV_BYTES + TAG_BYTES)];
+  const parts = [
+    sealed.subarray(0, IV_BYTES),
+    sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+    sealed.subarray(IV_BYTES + TAG_BYTES),
+  ];
   return [VERSION, ...parts.map((part) => part.toString('base64url'))].join('.');
 }
 
