@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricValue } from '@bizosaas/service-kit/testing';
-import { eventually, freePort, getJson, start, type Started } from './processes.ts';
+import { freePort, untilReady, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const TEST_KEK = Buffer.alloc(32, 'bizosaas-test-kek').toString('base64');
@@ -46,11 +46,7 @@ function startApp(app: string, port: number, env: Record<string, string>): void 
 
 const gateway = (path: string) => `http://127.0.0.1:${ports.gateway}${path}`;
 const ready = (port: number) =>
-  eventually(
-    async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined),
-    30_000,
-    `port ${port} ready\n${processes.map((p) => p.output()).join('\n')}`,
-  );
+  untilReady(`http://127.0.0.1:${port}`, 30_000, () => processes.map((p) => p.output()).join('\n'));
 
 /** POSTs `body` through the gateway on the one-connection agent; a hang fails by the signal. */
 async function post(path: string, body: Buffer | Readable) {

@@ -15,7 +15,7 @@ import {
   type TestJwksServer,
   type TestSigningKey,
 } from '@bizosaas/auth/testing';
-import { eventually, freePort, start, type Started } from './processes.ts';
+import { eventually, freePort, untilReady, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let key: TestSigningKey;
@@ -90,17 +90,7 @@ beforeAll(async () => {
     BREAKER_FAILURE_THRESHOLD: '2',
     BREAKER_HALF_OPEN_AFTER_MS: '300',
   });
-  await eventually(
-    async () =>
-      (await fetch(url('/ready')).then(
-        (r) => r.ok,
-        () => false,
-      ))
-        ? true
-        : undefined,
-    20_000,
-    `gateway ready\n${gateway.output()}`,
-  );
+  await untilReady(url(''), 20_000, () => gateway.output());
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ import {
   type TestJwksServer,
   type TestSigningKey,
 } from '@bizosaas/auth/testing';
-import { eventually, freePort, start, type Started } from './processes.ts';
+import { eventually, freePort, untilReady, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const UPSTREAM_TIMEOUT_MS = 200;
@@ -81,17 +81,7 @@ beforeAll(async () => {
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
     RATE_LIMIT_PER_IP: String(PER_IP),
   });
-  await eventually(
-    async () =>
-      (await fetch(url('/ready')).then(
-        (r) => r.ok,
-        () => false,
-      ))
-        ? true
-        : undefined,
-    20_000,
-    `gateway ready\n${gateway.output()}`,
-  );
+  await untilReady(url(''), 20_000, () => gateway.output());
 });
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ import {
   type TestSigningKey,
 } from '@bizosaas/auth/testing';
 import { openApiProblems } from '@bizosaas/service-kit/testing';
-import { eventually, freePort, getJson, start, type Started } from './processes.ts';
+import { freePort, untilReady, getJson, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SERVICES = {
@@ -65,12 +65,7 @@ function startApp(app: Service | 'api-gateway', port: number, env: Record<string
   );
 }
 
-const ready = (url: string) =>
-  eventually(
-    async () => ((await getJson(`${url}/ready`)).status === 200 ? true : undefined),
-    40_000,
-    `${url} ready\n${output()}`,
-  );
+const ready = (url: string) => untilReady(url, 40_000, output);
 const documentAt = async (url: string) => {
   const { status, body } = await getJson(url);
   expect(status, `${url}\n${output()}`).toBe(200);

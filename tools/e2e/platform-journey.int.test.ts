@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningKey, signTestToken, testClaims } from '@bizosaas/auth/testing';
 import { eventStreamKey, fieldValue } from '@bizosaas/messaging';
 import { redisUrl, testRedis } from '@bizosaas/messaging/testing';
-import { eventually, freePort, getJson, start, type Started } from './processes.ts';
+import { eventually, freePort, untilReady, start, type Started } from './processes.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // The key-encryption key every test uses for the shared test database's signing keys.
@@ -45,11 +45,7 @@ const startDomain = () =>
     CRM_WORK_STREAM: `test:crm-work:{journey-${run}}`,
   });
 const ready = (port: number) =>
-  eventually(
-    async () => ((await getJson(`http://127.0.0.1:${port}/ready`)).status === 200 ? true : undefined),
-    30_000,
-    `port ${port} ready\n${processes.map((p) => p.output()).join('\n')}`,
-  );
+  untilReady(`http://127.0.0.1:${port}`, 30_000, () => processes.map((p) => p.output()).join('\n'));
 
 type Answer = { status: number; headers: Headers; body: Record<string, any> };
 /** One call through the gateway. */

@@ -52,6 +52,15 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   throw new Error(`Timed out waiting for ${what}${last ? `: ${reason}` : ''}`);
 }
 
+/** Waits until `baseUrl`/ready answers 200; `context` (process output) is added to a timeout's message. */
+export async function untilReady(baseUrl: string, timeoutMs: number, context: () => string): Promise<void> {
+  await eventually(
+    async () => ((await getJson(`${baseUrl}/ready`)).status === 200 ? true : undefined),
+    timeoutMs,
+    `${baseUrl} ready\n${context()}`,
+  );
+}
+
 export async function getJson(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(5_000) });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
