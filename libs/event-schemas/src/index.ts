@@ -23,7 +23,15 @@ export {
   type EventType,
   type PlatformCatalogue,
 } from './catalogue/catalogue.ts';
-export { currency, moneyAmount, percentScore, personalEmail, personName, phoneNumber } from './catalogue/values.ts';
+export {
+  currency,
+  leadSource,
+  moneyAmount,
+  percentScore,
+  personalEmail,
+  personName,
+  phoneNumber,
+} from './catalogue/values.ts';
 export { InvalidEventError, toFieldIssues, UnknownEventTypeError } from './errors.ts';
 export { upcast, type UpcastResult } from './upcast.ts';
 export { parseEvent } from './parse-event.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { valueObject } from '@bizosaas/ddd-kernel';
+import { leadSource } from '@bizosaas/event-schemas';
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable().default(null);
 
@@ -21,19 +22,8 @@ export const ContactInfo = valueObject(
 );
 export type ContactInfo = z.output<typeof ContactInfo.schema>;
 
-/** Where a lead came from (the catalogue's values; seed 000's LeadSource.WEBSITE_FORM is `website_form`). */
-export const LeadSource = z.enum([
-  'website_form',
-  'landing_page',
-  'referral',
-  'social_media',
-  'paid_ads',
-  'email_campaign',
-  'event',
-  'crm_import',
-  'manual',
-  'api',
-]);
+/** Where a lead came from: the catalogue's values. */
+export const LeadSource = leadSource;
 export type LeadSource = z.infer<typeof LeadSource>;
 
 export const UtmParameters = z

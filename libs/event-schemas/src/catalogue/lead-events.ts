@@ -1,19 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event.ts';
-import { currency, moneyAmount, percentScore, personalEmail, personName, phoneNumber } from './values.ts';
-
-const leadSource = z.enum([
-  'website_form',
-  'landing_page',
-  'referral',
-  'social_media',
-  'paid_ads',
-  'email_campaign',
-  'event',
-  'crm_import',
-  'manual',
-  'api',
-]);
+import { currency, leadSource, moneyAmount, percentScore, personalEmail, personName, phoneNumber } from './values.ts';
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable();
 

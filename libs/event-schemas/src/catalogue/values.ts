@@ -47,3 +47,17 @@ export const jsonObject = z.record(z.string(), z.unknown());
 
 /** SCREAMING_SNAKE error code, e.g. LLM_TIMEOUT. */
 export const errorCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must be an UPPER_SNAKE code');
+
+/** Where a lead came from (seed 000's LeadSource.WEBSITE_FORM is `website_form`). */
+export const leadSource = z.enum([
+  'website_form',
+  'landing_page',
+  'referral',
+  'social_media',
+  'paid_ads',
+  'email_campaign',
+  'event',
+  'crm_import',
+  'manual',
+  'api',
+]);
