@@ -4,7 +4,13 @@ import type { TokenVerifier } from '@bizosaas/auth';
 import { checkDatabase } from '@bizosaas/db';
 import { createPgIdempotencyStore, writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
-import { createConsumerMonitor, createService, type ReadinessCheck, type ServiceApp } from '@bizosaas/service-kit';
+import {
+  attachEventStore,
+  createConsumerMonitor,
+  createService,
+  type ReadinessCheck,
+  type ServiceApp,
+} from '@bizosaas/service-kit';
 import { campaignListProjection } from './campaign/campaign-list/campaign-list.projection.ts';
 import { campaignRoutes } from './campaign/campaign.routes.ts';
 import type { Config } from './config.ts';
@@ -16,7 +22,7 @@ import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
 import { leadRoutes } from './lead/lead.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { createCommandHandler } from './write-side/command-handler.ts';
-import { attachWriteSide, EVENT_STORE_SCHEMA } from './write-side/write-side.ts';
+import { EVENT_STORE_SCHEMA } from './write-side/write-side.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
 export interface Dependencies {
@@ -59,7 +65,8 @@ export async function buildDomainRepositoryApp(
     readiness,
   });
   consumers.register(app.metricsRegistry);
-  const store = attachWriteSide(app, {
+  const store = attachEventStore(app, {
+    schema: EVENT_STORE_SCHEMA,
     pool: deps.pool,
     worker: deps.worker,
     redis: deps.redis,

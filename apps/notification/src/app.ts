@@ -1,20 +1,73 @@
-import { createService, platformReadiness, type PlatformService } from '@bizosaas/service-kit';
-import { PrismaClient } from './generated/prisma/client.ts';
-import { configSchema } from './config.ts';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import type { TokenVerifier } from '@bizosaas/auth';
+import { checkDatabase } from '@bizosaas/db';
+import { eventStoreSchemaOf, writeSideReadiness } from '@bizosaas/event-store';
+import { checkRedis } from '@bizosaas/messaging';
+import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
+import type { Config } from './config.ts';
+import type { FeatureModule, NotificationContext } from './context.ts';
+import { features } from './features.ts';
+import { openApiTags } from './openapi-tags.ts';
 
-export const definition: PlatformService<typeof configSchema, PrismaClient> = {
-  service: 'notification',
-  schema: 'notification',
-  configSchema,
-  createPrisma: (adapter) => new PrismaClient({ adapter }),
-  buildApp: (config, deps) =>
-    createService({
-      name: 'notification',
-      description:
-        'Email, SMS, push and in-app notifications: templates, per-user preferences, delivery tracking and retries.',
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      auth: deps.verifier,
-      readiness: platformReadiness(deps),
-    }),
-};
+/** The schema of the messages' event store and outbox. */
+export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('notification');
+
+/** The connections main.ts opens once; the app uses them and never ends them. */
+export interface Dependencies {
+  readonly pool: pg.Pool;
+  readonly worker: pg.Pool;
+  readonly redis: Redis;
+  readonly verifier: TokenVerifier;
+}
+
+/** Test seams. */
+export interface BuildOptions {
+  now?: () => Date;
+  /** The features to register (default all): a slice test builds only its own. */
+  features?: readonly FeatureModule[];
+}
+
+export async function buildNotificationApp(
+  config: Config,
+  deps: Dependencies,
+  options: BuildOptions = {},
+): Promise<ServiceApp> {
+  const consumers = createConsumerMonitor(deps.redis);
+  const app = await createService({
+    name: 'notification',
+    description:
+      'Email, SMS, push and in-app notifications: templates, triggers, per-user preferences, digests, delivery tracking and retries.',
+    tags: openApiTags,
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    auth: deps.verifier,
+    readiness: {
+      postgres: () => checkDatabase(deps.pool),
+      redis: () => checkRedis(deps.redis),
+      consumers: consumers.check,
+      ...writeSideReadiness(deps.worker, EVENT_STORE_SCHEMA, { projections: false }),
+    },
+  });
+  consumers.register(app.metricsRegistry);
+  const store = attachEventStore(app, {
+    schema: EVENT_STORE_SCHEMA,
+    pool: deps.pool,
+    worker: deps.worker,
+    redis: deps.redis,
+    projections: [],
+    projectionPollIntervalMs: config.PROJECTION_POLL_INTERVAL_MS,
+    idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
+    pruneIntervalMs: config.PRUNE_INTERVAL_MS,
+  });
+  const ctx: NotificationContext = {
+    config,
+    pool: deps.pool,
+    worker: deps.worker,
+    redis: deps.redis,
+    store,
+    now: options.now ?? (() => new Date()),
+  };
+  for (const feature of options.features ?? features) feature(app, ctx);
+  return app;
+}

@@ -1,9 +1,69 @@
 import { z } from 'zod';
-import { authEnv, baseServiceEnv, databaseEnv, port } from '@bizosaas/config';
+import { authEnv, baseServiceEnv, databaseEnv, port, url, workerDatabaseEnv } from '@bizosaas/config';
+import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
+
+/** `name=url` or a bare URL (named smtp-1, smtp-2, ... by position), comma-separated, tried in order. */
+const smtpProviders = z
+  .string()
+  .default('smtp://127.0.0.1:1025')
+  .transform((text, context) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map((part, index) => {
+        const at = part.indexOf('=');
+        const [name, address] = at > 0 ? [part.slice(0, at), part.slice(at + 1)] : [`smtp-${index + 1}`, part];
+        if (!/^smtps?:\/\//.test(address) || !URL.canParse(address))
+          context.addIssue({ code: 'custom', message: `${part} is not an smtp:// or smtps:// URL` });
+        return { name, url: address };
+      }),
+  )
+  .pipe(z.array(z.object({ name: z.string().regex(/^[\w.-]{1,50}$/), url: z.string() })).min(1));
 
 export const configSchema = z.object({
   PORT: port(8005),
   ...baseServiceEnv,
   ...databaseEnv,
   ...authEnv,
+  /** Cross-tenant role (bizosaas_worker): the outbox relay, the dispatcher's claims, pruning. */
+  ...workerDatabaseEnv,
+  WORKER_DATABASE_POOL_MAX: z.coerce.number().int().min(3).default(5),
+  /** This replica's name in consumer groups (the pod name in k8s). */
+  CONSUMER_NAME: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/)
+    .default('notification-1'),
+  /** Where links in messages point (unsubscribe, tracking, provider callbacks): the gateway's public URL. */
+  PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
+  /** Email providers in the order they are tried (the first that accepts sends). */
+  SMTP_URLS: smtpProviders,
+  EMAIL_FROM: z.string().min(3).default('BizOSaaS <notifications@bizosaas.local>'),
+  /** Pooled SMTP connections per provider. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Twilio's Messages API (or one speaking its wire format); SMS is unavailable without an account. */
+  TWILIO_BASE_URL: url(['http', 'https']).default('https://api.twilio.com'),
+  TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z.string().min(1).optional(),
+  /** Web Push (VAPID) keys from `npx web-push generate-vapid-keys`; push is unavailable without them. */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_SUBJECT: z.string().min(1).default('mailto:notifications@bizosaas.local'),
+  /** Non-public CIDRs push endpoints and the SMS API may be reached at (development: 127.0.0.0/8). */
+  OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
+  /** A send that fails transiently is retried this many times (backoff doubling from the base), then fails. */
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  /** The dispatcher looks for due messages this often when nothing wakes it. */
+  DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  DISPATCH_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Messages sent at once per replica. */
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /** A repeated trigger (same transactionId or Idempotency-Key) answers the first 202 this long. */
+  IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+  PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
 });
+
+export type Config = z.infer<typeof configSchema>;

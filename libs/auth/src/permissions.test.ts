@@ -22,6 +22,7 @@ describe('ROLE_PERMISSIONS', () => {
       'customers:read',
       'campaigns:read',
       'analytics:read',
+      'notifications:read',
       'users:read',
     ]);
   });

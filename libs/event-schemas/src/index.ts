@@ -37,3 +37,4 @@ export { upcast, type UpcastResult } from './upcast.ts';
 export { parseEvent } from './parse-event.ts';
 export { createEvent, type CreateEventInput, type CreateEventOptions } from './create-event.ts';
 export { eventJsonSchema, type JsonSchema } from './json-schema.ts';
+export { notificationChannel, preferenceSource } from './catalogue/notification-events.ts';

@@ -1,35 +1,9 @@
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
-import type { FastifyInstance } from 'fastify';
-import {
-  createEventStore,
-  createOutboxNotifier,
-  createOutboxRelay,
-  createProjectionManager,
-  eventStoreSchemaOf,
-  outboxChannel,
-  pruneProcessedRecords,
-  type AnyProjection,
-  type EventStore,
-} from '@bizosaas/event-store';
+import { eventStoreSchemaOf, type EventStore } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
-import { runPeriodically, type PeriodicJob } from '@bizosaas/service-kit';
 
 /** The schema of this service's event store, outbox, idempotency keys and projections. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('domain_repository');
-
-export interface WriteSideOptions {
-  /** App role: requests, under RLS by tenant. */
-  pool: pg.Pool;
-  /** Worker role: relay, projections and pruning, across tenants. */
-  worker: pg.Pool;
-  projectionPollIntervalMs: number;
-  redis: Redis;
-  projections: readonly AnyProjection[];
-  /** How long Idempotency-Key results are kept, and how often expired ones (and old inbox records) are deleted. */
-  idempotencyRetentionMs: number;
-  pruneIntervalMs: number;
-}
 
 /** What command routes, queries and workers of every aggregate share. */
 export interface WriteSide {
@@ -38,61 +12,4 @@ export interface WriteSide {
   /** Worker role: background work across tenants. */
   readonly worker: pg.Pool;
   readonly store: EventStore<PlatformCatalogue>;
-}
-
-/**
- * The event store with its outbox notifier, the relay to Redis Streams, the projection manager
- * and the pruning of expired Idempotency-Key results and inbox records, on the pools main.ts
- * opened. They start when the app is ready and stop on close (each finishing what it has in
- * hand); main.ts ends the pools after that.
- */
-export function attachWriteSide(app: FastifyInstance, options: WriteSideOptions): EventStore<PlatformCatalogue> {
-  const { pool, worker } = options;
-  for (const p of [pool, worker]) p.on('error', (error) => app.log.warn({ err: error }, 'idle pg connection error'));
-  const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
-  const schema = EVENT_STORE_SCHEMA;
-  // Notifications go through the worker pool: they must not wait behind request transactions.
-  const notifier = createOutboxNotifier({ pool: worker, schema, onError: warn('outbox notify failed') });
-  const store = createEventStore({ schema, notifier });
-  const relay = createOutboxRelay({
-    pool: worker,
-    schema,
-    redis: options.redis,
-    metrics: app.metricsRegistry,
-    onError: warn('outbox relay error'),
-  });
-  const projections = createProjectionManager({
-    pool: worker,
-    schema,
-    projections: options.projections,
-    pollIntervalMs: options.projectionPollIntervalMs,
-    listenChannel: outboxChannel(schema),
-    onError: (error, projection) => app.log.error({ err: error, projection }, 'projection batch failed'),
-  });
-  // This process's appends wake its relay and projections in-process; NOTIFY reaches the other replicas.
-  notifier.subscribe(relay.wake);
-  notifier.subscribe(projections.wake);
-  let pruning: PeriodicJob | undefined;
-  app.addHook('onReady', async () => {
-    await Promise.all([relay.start(), projections.start()]);
-    pruning = runPeriodically(
-      async () => {
-        const pruned = await pruneProcessedRecords({
-          pool: worker,
-          schema,
-          idempotencyRetentionMs: options.idempotencyRetentionMs,
-        });
-        if (pruned.inbox + pruned.idempotencyKeys > 0) app.log.info(pruned, 'expired processed records pruned');
-      },
-      {
-        intervalMs: options.pruneIntervalMs,
-        onError: warn('pruning processed records failed; next run in one interval'),
-      },
-    );
-  });
-  app.addHook('onClose', async () => {
-    await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);
-    await notifier.idle();
-  });
-  return store;
 }

@@ -31,6 +31,17 @@ import {
   leadQualified,
   leadScored,
 } from './lead-events.ts';
+import {
+  notificationBounced,
+  notificationClicked,
+  notificationDelivered,
+  notificationFailed,
+  notificationOpened,
+  notificationRequested,
+  notificationScheduled,
+  notificationSent,
+  notificationSuppressed,
+} from './notification-events.ts';
 import { tenantCreated, tenantSubscriptionChanged } from './tenant-events.ts';
 import { userCreated, userDeactivated, userUpdated } from './user-events.ts';
 
@@ -71,6 +82,15 @@ export const eventCatalogue = defineCatalogue([
   agentTaskAssigned,
   agentTaskCompleted,
   agentTaskFailed,
+  notificationRequested,
+  notificationSuppressed,
+  notificationScheduled,
+  notificationSent,
+  notificationDelivered,
+  notificationOpened,
+  notificationClicked,
+  notificationBounced,
+  notificationFailed,
 ]);
 
 export type PlatformCatalogue = typeof eventCatalogue;
