@@ -3,6 +3,8 @@
 #   PostgreSQL: MIGRATION_DATABASE_URL (owner) / DATABASE_URL (app role) / WORKER_DATABASE_URL if set; else a server on
 #               127.0.0.1:5432; else docker compose (docker-compose.dev.yml); else embedded-postgres.
 #   Redis:      REDIS_URL if set; else 127.0.0.1:6379; else docker compose; else redis-server on PATH.
+#   Email:      SMTP_URL (or SMTP_URLS) if set; else a mail catcher (npm maildev: SMTP 127.0.0.1:1025, web UI
+#               and REST API http://localhost:1080) that shows every email the platform sends.
 set -euo pipefail
 cd "$(dirname "$0")"
 # Node 24 comes from the `node` dev dependency (the machine's own node may be older): with
@@ -104,6 +106,21 @@ else
   exit 1
 fi
 export REDIS_URL
+
+if [[ -n "${SMTP_URLS:-${SMTP_URL:-}}" ]]; then
+  echo "Email: SMTP_URLS/SMTP_URL from the environment"
+  : "${SMTP_URLS:=$SMTP_URL}"
+elif port_open 127.0.0.1 1025; then
+  echo "Email: SMTP server on 127.0.0.1:1025"
+  SMTP_URLS=smtp://127.0.0.1:1025
+else
+  echo "Email: starting the mail catcher (maildev) on 127.0.0.1:1025, web UI on 127.0.0.1:1080"
+  spawn .dev/maildev.log maildev --smtp 1025 --ip 127.0.0.1 --web 1080 --web-ip 127.0.0.1
+  wait_port 127.0.0.1 1025
+  SMTP_URLS=smtp://127.0.0.1:1025
+  export MAIL_CATCHER_URL=http://localhost:1080
+fi
+export SMTP_URLS
 
 echo "Applying migrations..."
 npm run --silent db:migrate

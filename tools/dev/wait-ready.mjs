@@ -1,5 +1,5 @@
 // Polls every service's /ready until all answer 200 (or the deadline passes), then prints the
-// table of service, URL and /docs URL, and the seconds since START_EPOCH_MS (set by start-dev.sh).
+// table of service, URL and /docs URL (and the mail catcher's when start-dev.sh started one), and the seconds since START_EPOCH_MS (set by start-dev.sh).
 const services = [
   ['api-gateway', 8080],
   ['ai-agents', 8000],
@@ -35,6 +35,9 @@ if (pending.length > 0) {
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const rows = services.map(([name, port]) => [name, `http://localhost:${port}`, `http://localhost:${port}/docs`]);
+// Development sinks start-dev.sh started beside the services.
+if (process.env.MAIL_CATCHER_URL)
+  rows.push(['mail catcher', process.env.MAIL_CATCHER_URL, `${process.env.MAIL_CATCHER_URL}/api/email (REST)`]);
 const width = (i) => Math.max(...rows.map((r) => r[i].length), 7);
 const line = (r) => r.map((cell, i) => cell.padEnd(width(i))).join('  ');
 console.log(`\nAll nine services ready in ${seconds} s\n`);

@@ -75,6 +75,8 @@ export const publicRoutes: readonly PublicRoute[] = [
   { method: 'GET', path: '/api/v1/notifications/unsubscribe/:token', limit: 'default' },
   { method: 'POST', path: '/api/v1/notifications/unsubscribe/:token', limit: 'default' },
   { method: 'GET', path: '/api/v1/notifications/track/:kind/:token', limit: 'default' },
+  // Delivery reports, bounces and complaints from providers; the service checks their signatures.
+  { method: 'POST', path: '/api/v1/notifications/callbacks/:channel/:provider', limit: 'default' },
 ];
 
 export type PublicRouteMatcher = (method: string, path: string) => PublicRoute | undefined;
