@@ -53,6 +53,12 @@ export interface ProviderAttempt {
 export interface SendResult {
   status: 'sent' | 'transient_failure' | 'permanent_failure';
   attempts: ProviderAttempt[];
+  /**
+   * Push only: endpoints of the destination's subscriptions the push service answered 404 or 410
+   * for (unsubscribed or expired). The caller deletes them; they never accept a message again.
+   * Reported whatever the status: another subscription of the same user may have accepted.
+   */
+  expiredEndpoints?: string[];
 }
 
 /** One channel: its providers in order, each behind its own circuit breaker. */
