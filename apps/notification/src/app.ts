@@ -5,8 +5,11 @@ import { checkDatabase } from '@bizosaas/db';
 import { eventStoreSchemaOf, writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
 import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
+import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http';
+import { closeChannels, createChannels, type Channels } from './channels/channels.ts';
 import type { Config } from './config.ts';
 import type { FeatureModule, NotificationContext } from './context.ts';
+import { createDispatcher } from './dispatch/dispatcher.ts';
 import { features } from './features.ts';
 import { openApiTags } from './openapi-tags.ts';
 
@@ -26,6 +29,8 @@ export interface BuildOptions {
   now?: () => Date;
   /** The features to register (default all): a slice test builds only its own. */
   features?: readonly FeatureModule[];
+  /** Channels in place of those of the configuration (a test's providers). */
+  channels?: Channels;
 }
 
 export async function buildNotificationApp(
@@ -68,6 +73,28 @@ export async function buildNotificationApp(
     store,
     now: options.now ?? (() => new Date()),
   };
-  for (const feature of options.features ?? features) feature(app, ctx);
+  const outbound = createOutboundHttp({
+    policy: createAddressPolicy({ allowedCidrs: config.OUTBOUND_ALLOWED_CIDRS }),
+    onRefused: (refusal, stage) => app.log.warn({ ...refusal, stage }, 'outbound request refused'),
+  });
+  const channels = options.channels ?? createChannels(config, { redis: deps.redis, outbound, now: ctx.now });
+  const dispatcher = createDispatcher(ctx, {
+    channels,
+    metrics: app.metricsRegistry,
+    onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),
+  });
+  for (const feature of options.features ??
+    features({
+      wakeDispatcher: () => dispatcher.wake(),
+      consumers,
+      eventStreamNamespace: config.EVENT_STREAM_NAMESPACE,
+    }))
+    feature(app, ctx);
+  app.addHook('onReady', async () => dispatcher.start());
+  app.addHook('preClose', async () => {
+    await dispatcher.stop();
+    await closeChannels(channels);
+    await outbound.close();
+  });
   return app;
 }

@@ -34,6 +34,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,100}$/)
     .default('notification-1'),
+  /** Key namespace of the platform's event streams the rules consume (tests use their own). */
+  EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
   /** Where links in messages point (unsubscribe, tracking, provider callbacks): the gateway's public URL. */
   PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
   /** Email providers in the order they are tried (the first that accepts sends). */

@@ -12,38 +12,34 @@ import {
   type RuleRecipient,
 } from './rule.ts';
 
-// The table has no column of its own for the conditions: they travel in the recipient document
-// under `when`, and only this file reads or writes that document.
 interface RuleRow {
   id: string;
   event_type: RuleEventType;
   template_key: string;
-  recipient: RuleRecipient & { when?: RuleCondition[] };
+  recipient: RuleRecipient;
   channels: NotificationChannel[] | null;
+  conditions: RuleCondition[] | null;
   enabled: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, event_type, template_key, recipient, channels, enabled, created_at, updated_at';
+const COLUMNS = 'id, event_type, template_key, recipient, channels, conditions, enabled, created_at, updated_at';
 
 function toRule(row: RuleRow): Rule {
-  const { when, ...recipient } = row.recipient;
   return {
     id: row.id,
     eventType: row.event_type,
     templateKey: row.template_key,
-    recipient,
+    recipient: row.recipient,
     channels: row.channels,
-    when: when ?? null,
+    when: row.conditions,
     enabled: row.enabled,
     builtIn: false,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
-
-const recipientDocument = (body: RuleBody) => ({ ...body.recipient, ...(body.when && { when: body.when }) });
 
 /** A unique violation on (tenant, eventType, templateKey) becomes the rule it breaks. */
 async function oneRulePerKey<T>(body: RuleBody, write: Promise<T>): Promise<T> {
@@ -87,15 +83,16 @@ export async function createRule(client: pg.PoolClient, tenantId: string, body: 
     body,
     client.query<RuleRow>(
       `INSERT INTO notification.notification_rules
-         (id, tenant_id, event_type, template_key, recipient, channels, enabled, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+         (id, tenant_id, event_type, template_key, recipient, channels, conditions, enabled, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING ${COLUMNS}`,
       [
         randomUUID(),
         tenantId,
         body.eventType,
         body.templateKey,
-        recipientDocument(body),
+        body.recipient,
         body.channels ?? null,
+        body.when ? JSON.stringify(body.when) : null,
         body.enabled,
         now,
       ],
@@ -129,9 +126,18 @@ export async function replaceRule(
     body,
     client.query<RuleRow>(
       `UPDATE notification.notification_rules
-       SET event_type = $2, template_key = $3, recipient = $4, channels = $5, enabled = $6, updated_at = $7
+       SET event_type = $2, template_key = $3, recipient = $4, channels = $5, conditions = $6, enabled = $7, updated_at = $8
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, body.eventType, body.templateKey, recipientDocument(body), body.channels ?? null, body.enabled, now],
+      [
+        id,
+        body.eventType,
+        body.templateKey,
+        body.recipient,
+        body.channels ?? null,
+        body.when ? JSON.stringify(body.when) : null,
+        body.enabled,
+        now,
+      ],
     ),
   );
   return toRule(rows[0]!);

@@ -15,11 +15,21 @@ const transactionId = z.string().regex(/^[\w.:-]{1,128}$/, 'must be 1-128 letter
 const providerName = z.string().min(1).max(100);
 const templateKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/);
 
-/** Why a message was (or was not) allowed on its channel, recorded when it was requested. */
+/**
+ * Why a message was (or was not) allowed on its channel, recorded when it was requested: the
+ * decision, the level it came from, and the value at every level at that moment (null: no
+ * explicit choice there).
+ */
 const preferenceDecision = z.object({
   enabled: z.boolean(),
   source: preferenceSource,
   category: z.string().min(1).max(100),
+  values: z.object({
+    critical: z.boolean(),
+    category: z.boolean().nullable(),
+    channel: z.boolean().nullable(),
+    templateDefault: z.boolean(),
+  }),
 });
 
 /** What caused the request: an API call, or a platform event through a rule. */
@@ -56,7 +66,12 @@ export const notificationRequested = defineEvent({
     userId: '0192f5a4-2c3d-7e4f-8a50-617283940a1b',
     address: 'jane.doe@example.com',
     trigger: { source: 'api' },
-    preference: { enabled: true, source: 'template_default', category: 'onboarding' },
+    preference: {
+      enabled: true,
+      source: 'template_default',
+      category: 'onboarding',
+      values: { critical: false, category: null, channel: null, templateDefault: true },
+    },
     digestKey: null,
   },
 });

@@ -1,0 +1,140 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '../channels/channel.ts';
+import type { NotificationContext } from '../context.ts';
+import { claimDue, type ClaimedDelivery } from './claim-due.ts';
+import { DISPATCHER, outgoingOf, prepareSend, type QueuedMessage } from './prepare-send.ts';
+import { recordOutcome } from './record-outcome.ts';
+
+export interface DispatcherOptions {
+  channels: Record<NotificationChannel, Channel>;
+  /** Extra headers or links for a message about to go out (List-Unsubscribe, tracking). */
+  decorate?: (message: QueuedMessage, outgoing: OutgoingMessage) => Promise<OutgoingMessage>;
+  metrics: Registry;
+  onError: (error: unknown, messageId?: string) => void;
+  /** How long a claimed message stays this replica's before another may take it over. */
+  leaseMs?: number;
+}
+
+export interface Dispatcher {
+  start(): void;
+  /** Look for due messages now (a trigger committed some). */
+  wake(): void;
+  /** Stops claiming and lets the messages in hand finish. */
+  stop(): Promise<void>;
+}
+
+function dispatchMetrics(registry: Registry) {
+  return {
+    attempts: new Counter({
+      name: 'notification_provider_attempts_total',
+      help: 'Send attempts per channel, provider and outcome (accepted, transient, permanent, breaker_open).',
+      labelNames: ['channel', 'provider', 'outcome'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'notification_provider_latency_seconds',
+      help: 'Time a provider took to answer one attempt.',
+      labelNames: ['channel', 'provider'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    outcomes: new Counter({
+      name: 'notification_dispatch_outcomes_total',
+      help: 'What each claimed message came to per channel: sent, retry, failed, bounced.',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Sends due messages: claims a batch across tenants, sends up to DISPATCH_CONCURRENCY at once
+ * (each read and recorded in its own tenant's transactions; no transaction stays open while a
+ * provider answers), and claims again at once while batches come back full; otherwise it waits
+ * DISPATCH_POLL_INTERVAL_MS or until woken. At least once: a replica dying between a provider's
+ * acceptance and the record sends that message again after the lease (the email's Message-ID is
+ * the message id, so the receiver can tell).
+ */
+export function createDispatcher(ctx: NotificationContext, options: DispatcherOptions): Dispatcher {
+  const metrics = dispatchMetrics(options.metrics);
+  const leaseMs = options.leaseMs ?? 120_000;
+  const { DISPATCH_BATCH_SIZE: batchSize, DISPATCH_CONCURRENCY: concurrency } = ctx.config;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+
+  async function dispatchOne(claimed: ClaimedDelivery): Promise<void> {
+    const { tenantId, messageId } = claimed;
+    const causation = { actor: DISPATCHER, correlationId: messageId, causationId: null };
+    const message = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
+      const prepared = await prepareSend(ctx, client, messageId, causation);
+      if (!prepared) await client.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [messageId]);
+      return prepared;
+    });
+    if (!message) return;
+    const outgoing = options.decorate ? await options.decorate(message, outgoingOf(message)) : outgoingOf(message);
+    const result: SendResult = await options.channels[message.channel].send(outgoing);
+    for (const tried of result.attempts) {
+      metrics.attempts.inc({ channel: message.channel, provider: tried.provider, outcome: tried.outcome });
+      metrics.latency.observe({ channel: message.channel, provider: tried.provider }, tried.latencyMs / 1000);
+    }
+    const outcome = await ctx.store.transaction(ctx.pool, tenantId, (client) =>
+      recordOutcome(ctx, client, message, claimed.attempts, result, causation),
+    );
+    metrics.outcomes.inc({ channel: message.channel, outcome });
+  }
+
+  async function runBatch(batch: ClaimedDelivery[]): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) {
+        const claimed = batch[next++]!;
+        await dispatchOne(claimed).catch((error: unknown) => options.onError(error, claimed.messageId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let full = false;
+      try {
+        const batch = await claimDue(ctx.worker, ctx.now(), batchSize, leaseMs);
+        full = batch.length === batchSize;
+        await runBatch(batch);
+      } catch (error) {
+        options.onError(error);
+      }
+      if (full || woken) {
+        woken = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ctx.config.DISPATCH_POLL_INTERVAL_MS);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

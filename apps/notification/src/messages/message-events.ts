@@ -1,0 +1,207 @@
+import type pg from 'pg';
+import type { Actor, EventData } from '@bizosaas/event-schemas';
+import { createEvent } from '@bizosaas/event-schemas';
+import type { EventStore } from '@bizosaas/event-store';
+import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+import { NotFoundError } from '@bizosaas/ddd-kernel';
+import { nextStatus, type MessageEventType, type MessageStatus } from './message-status.ts';
+
+export const MESSAGE_AGGREGATE = 'notification';
+
+/** One event of a message's lifecycle, before it is stamped into an envelope. */
+export type MessageEvent = {
+  [T in MessageEventType]: { type: T; data: EventData<T> };
+}[MessageEventType];
+
+/** Who caused the events: the trigger's request or event, for correlation. */
+export interface Causation {
+  actor: Actor;
+  correlationId: string;
+  causationId: string | null;
+}
+
+export interface MessageWriter {
+  store: EventStore<PlatformCatalogue>;
+  now: () => Date;
+}
+
+/** The read model's row of a new message (everything but what its events set). */
+export interface NewMessageRow {
+  id: string;
+  tenantId: string;
+  transactionId: string;
+  channel: string;
+  templateKey: string;
+  templateVersion: number;
+  category: string;
+  critical: boolean;
+  userId: string | null;
+  address: string | null;
+  subject: string | null;
+  body: string;
+  data: Record<string, unknown>;
+  digestKey: string | null;
+  digestMessageId: string | null;
+}
+
+function envelopes(
+  row: { id: string; tenantId: string },
+  fromVersion: number,
+  events: readonly MessageEvent[],
+  causation: Causation,
+  now: () => Date,
+) {
+  return events.map((event, index) =>
+    createEvent(
+      {
+        type: event.type,
+        tenantId: row.tenantId,
+        actor: causation.actor,
+        data: event.data,
+        aggregateId: row.id,
+        aggregateVersion: fromVersion + index + 1,
+        correlationId: causation.correlationId,
+        causationId: causation.causationId,
+      },
+      { now },
+    ),
+  );
+}
+
+/** What each event sets on the read model besides status and version. */
+function columnsOf(event: MessageEvent, at: Date): Record<string, unknown> {
+  switch (event.type) {
+    case 'notification.suppressed':
+      return { status_reason: event.data.reason };
+    case 'notification.scheduled':
+      return { scheduled_for: new Date(event.data.scheduledFor), digest_message_id: event.data.digestMessageId };
+    case 'notification.sent':
+      return {
+        provider: event.data.provider,
+        provider_message_id: event.data.providerMessageId,
+        attempts: event.data.attempt,
+        sent_at: at,
+      };
+    case 'notification.delivered':
+      return { delivered_at: new Date(event.data.at) };
+    case 'notification.bounced':
+      return { status_reason: event.data.bounceType };
+    case 'notification.failed':
+      return { status_reason: event.data.permanent ? 'permanent' : 'retries_exhausted', attempts: event.data.attempts };
+    default:
+      return {};
+  }
+}
+
+/**
+ * Creates a message: its read-model row and its first events (requested, then scheduled or
+ * suppressed) appended to a new stream with their outbox rows, on `client` inside the tenant's
+ * transaction. Returns the status the events brought it to.
+ */
+export async function createMessage(
+  client: pg.PoolClient,
+  writer: MessageWriter,
+  row: NewMessageRow,
+  events: readonly MessageEvent[],
+  causation: Causation,
+): Promise<MessageStatus> {
+  let status: MessageStatus | null = null;
+  const columns: Record<string, unknown> = {};
+  const at = writer.now();
+  for (const event of events) {
+    status = nextStatus(status, event.type, { digestItem: row.digestMessageId !== null });
+    Object.assign(columns, columnsOf(event, at));
+  }
+  if (status === null) throw new Error('a message starts with notification.requested');
+  await writer.store.append(client, {
+    tenantId: row.tenantId,
+    aggregateType: MESSAGE_AGGREGATE,
+    aggregateId: row.id,
+    expectedVersion: 0,
+    events: envelopes(row, 0, events, causation, writer.now),
+  });
+  await client.query(
+    `INSERT INTO notification.messages (id, tenant_id, transaction_id, channel, template_key, template_version,
+       category, critical, user_id, address, status, status_reason, subject, body, data, digest_key,
+       digest_message_id, scheduled_for, correlation_id, version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
+    [
+      row.id,
+      row.tenantId,
+      row.transactionId,
+      row.channel,
+      row.templateKey,
+      row.templateVersion,
+      row.category,
+      row.critical,
+      row.userId,
+      row.address,
+      status,
+      columns.status_reason ?? null,
+      row.subject,
+      row.body,
+      row.data,
+      row.digestKey,
+      row.digestMessageId ?? columns.digest_message_id ?? null,
+      columns.scheduled_for ?? null,
+      causation.correlationId,
+      events.length,
+      at,
+    ],
+  );
+  return status;
+}
+
+/**
+ * Records later events of a message (scheduled, sent, delivered, ..., failed) on `client` inside
+ * the tenant's transaction: locks its read-model row (writers of one message take turns), drops
+ * events that add nothing (see nextStatus), appends the rest at the row's version and updates the
+ * row. Returns the status after them. NotFoundError when the message is not the tenant's.
+ */
+export async function recordMessageEvents(
+  client: pg.PoolClient,
+  writer: MessageWriter,
+  target: { tenantId: string; messageId: string },
+  events: readonly MessageEvent[],
+  causation: Causation,
+): Promise<{ status: MessageStatus; recorded: number }> {
+  const { rows } = await client.query<{ status: MessageStatus; version: number }>(
+    'SELECT status, version FROM notification.messages WHERE id = $1 FOR UPDATE',
+    [target.messageId],
+  );
+  const current = rows[0];
+  if (!current) throw new NotFoundError('Message not found', { messageId: target.messageId });
+  let status = current.status;
+  const kept: MessageEvent[] = [];
+  const columns: Record<string, unknown> = {};
+  const at = writer.now();
+  for (const event of events) {
+    const next = nextStatus(status, event.type);
+    if (next === null) continue;
+    status = next;
+    kept.push(event);
+    Object.assign(columns, columnsOf(event, at));
+  }
+  if (kept.length === 0) return { status, recorded: 0 };
+  await writer.store.append(client, {
+    tenantId: target.tenantId,
+    aggregateType: MESSAGE_AGGREGATE,
+    aggregateId: target.messageId,
+    expectedVersion: current.version,
+    events: envelopes(
+      { id: target.messageId, tenantId: target.tenantId },
+      current.version,
+      kept,
+      causation,
+      writer.now,
+    ),
+  });
+  const names = Object.keys(columns);
+  const sets = names.map((name, index) => `${name} = $${index + 5}`);
+  await client.query(
+    `UPDATE notification.messages SET status = $2, version = $3, updated_at = $4${sets.map((set) => `, ${set}`).join('')}
+     WHERE id = $1`,
+    [target.messageId, status, current.version + kept.length, at, ...names.map((name) => columns[name])],
+  );
+  return { status, recorded: kept.length };
+}
