@@ -46,6 +46,8 @@ export async function buildNotificationApp(
     tags: openApiTags,
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Unsubscribe and tracking tokens are path segments of a few hundred characters.
+    maxParamLength: 2048,
     auth: deps.verifier,
     readiness: {
       postgres: () => checkDatabase(deps.pool),

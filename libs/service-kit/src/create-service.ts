@@ -39,6 +39,8 @@ export interface ServiceOptions {
   logLevel?: string;
   /** Largest accepted request body in bytes (413 PAYLOAD_TOO_LARGE above). */
   bodyLimit?: number;
+  /** Longest path parameter (default Fastify's 100 characters; longer answers 414): signed link tokens need more. */
+  maxParamLength?: number;
   /** Named dependency checks behind /ready, e.g. `{ postgres: ..., redis: ... }`. */
   readiness?: Record<string, ReadinessCheck>;
   readinessTimeoutMs?: number;
@@ -108,6 +110,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       disableRequestLogging: options.requestLogging === false,
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    ...(options.maxParamLength !== undefined && { routerOptions: { maxParamLength: options.maxParamLength } }),
     ...serverTimeoutOptions(options.timeouts),
     ...(options.trustProxy !== undefined && { trustProxy: trustProxyOption(options.trustProxy) }),
   }).withTypeProvider<ZodTypeProvider>();

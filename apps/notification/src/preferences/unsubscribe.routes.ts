@@ -11,12 +11,10 @@ import { unsubscribe } from './unsubscribe.ts';
 import { confirmationPage, PAGE_HEADERS, unsubscribedPage } from './unsubscribe-page.ts';
 
 const tags = ['preferences'];
-const PREFIX = '/api/v1/notifications/unsubscribe/';
-const PATH = `${PREFIX}:token`;
+const PATH = '/api/v1/notifications/unsubscribe/:token';
 
 const tokenSchema = z.string().min(1).max(4096).describe('The signed token of the link');
 const tokenParams = z.strictObject({ token: tokenSchema });
-const wildcardParams = z.strictObject({ '*': tokenSchema });
 /** RFC 8058 one-click (`List-Unsubscribe=One-Click`), the confirmation page's form, or no body at all. */
 const oneClickBody = z.strictObject({ 'List-Unsubscribe': z.literal('One-Click').optional() }).nullish();
 const unsubscribedView = z.object({
@@ -108,18 +106,6 @@ export const unsubscribeFeature: FeatureModule = (app, ctx) => {
     );
     scope.post(PATH, { config, schema: { ...postSchema, params: tokenParams } }, (request, reply) =>
       oneClick(request.params.token, request, reply),
-    );
-    // Fastify refuses a path parameter over 100 characters (414), and most tokens are longer: the
-    // router falls back to these wildcard twins, which have no such limit (hidden from the document).
-    scope.get(
-      `${PREFIX}*`,
-      { config, schema: { ...showSchema, hide: true, params: wildcardParams } },
-      (request, reply) => showPage(request.params['*'], reply),
-    );
-    scope.post(
-      `${PREFIX}*`,
-      { config, schema: { ...postSchema, hide: true, params: wildcardParams } },
-      (request, reply) => oneClick(request.params['*'], request, reply),
     );
   });
 };
