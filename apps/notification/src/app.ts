@@ -4,7 +4,14 @@ import type { TokenVerifier } from '@bizosaas/auth';
 import { checkDatabase } from '@bizosaas/db';
 import { eventStoreSchemaOf, writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
-import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
+import {
+  attachEventStore,
+  createConsumerMonitor,
+  createService,
+  runPeriodically,
+  type PeriodicJob,
+  type ServiceApp,
+} from '@bizosaas/service-kit';
 import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http';
 import { closeChannels, createChannels, type Channels } from './channels/channels.ts';
 import type { Config } from './config.ts';
@@ -12,6 +19,7 @@ import type { FeatureModule, NotificationContext } from './context.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { features } from './features.ts';
 import { openApiTags } from './openapi-tags.ts';
+import { pruneTriggerTransactions } from './triggers/prune-transactions.ts';
 
 /** The schema of the messages' event store and outbox. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('notification');
@@ -92,9 +100,22 @@ export async function buildNotificationApp(
       eventStreamNamespace: config.EVENT_STREAM_NAMESPACE,
     }))
     feature(app, ctx);
-  app.addHook('onReady', async () => dispatcher.start());
+  let pruning: PeriodicJob | undefined;
+  app.addHook('onReady', async () => {
+    dispatcher.start();
+    pruning = runPeriodically(
+      async () => {
+        const pruned = await pruneTriggerTransactions(deps.worker, ctx.now(), config.IDEMPOTENCY_RETENTION_MS);
+        if (pruned > 0) app.log.info({ pruned }, 'expired trigger transactions pruned');
+      },
+      {
+        intervalMs: config.PRUNE_INTERVAL_MS,
+        onError: (error) => app.log.warn({ err: error }, 'pruning trigger transactions failed'),
+      },
+    );
+  });
   app.addHook('preClose', async () => {
-    await dispatcher.stop();
+    await Promise.all([dispatcher.stop(), pruning?.stop()]);
     await closeChannels(channels);
     await outbound.close();
   });
