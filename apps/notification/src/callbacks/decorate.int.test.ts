@@ -10,6 +10,8 @@ import { createMessageDecorator } from './decorate.ts';
 const BASE = 'https://api.example.com';
 const UNSUBSCRIBE = `${BASE}/api/v1/notifications/unsubscribe/`;
 const TRACK = `${BASE}/api/v1/notifications/track/`;
+/** A link whose click token would not fit one path segment. */
+const LONG = `https://example.com/${'x'.repeat(1600)}`;
 
 let t: TestApp;
 let links: LinkSigner;
@@ -118,13 +120,14 @@ describe('message decorator: email headers', () => {
 });
 
 describe('message decorator: tracking', () => {
-  it('leads every http(s) link through the click route and adds the open pixel before </body>', async () => {
+  it('leads every http(s) link that fits through the click route and adds the open pixel before </body>', async () => {
     const queued = message({
       body: [
         '<html><head><link rel="stylesheet" href="https://cdn.example.com/mail.css"></head><body>',
         '<a class="cta" href="https://shop.example.com/offer?code=A1&amp;utm=mail">Offer</a>',
         "<a href='http://example.org/about'>About</a>",
         '<a href="mailto:help@example.com">Help</a>',
+        `<a href="${LONG}">Long</a>`,
         `<a href="${UNSUBSCRIBE}abc.1.def">Unsubscribe</a>`,
         '</body></html>',
       ].join('\n'),
@@ -139,7 +142,7 @@ describe('message decorator: tracking', () => {
       url: 'https://shop.example.com/offer?code=A1&utm=mail',
     });
     expect(await payloadOf(hrefs[2], `${TRACK}click/`)).toMatchObject({ url: 'http://example.org/about' });
-    expect(hrefs.slice(3)).toEqual(['mailto:help@example.com', `${UNSUBSCRIBE}abc.1.def`]);
+    expect(hrefs.slice(3)).toEqual(['mailto:help@example.com', LONG, `${UNSUBSCRIBE}abc.1.def`]);
     expect(body).toContain('<a class="cta" href="');
     const pixel = /<img src="([^"]+)" width="1" height="1" alt="">\n?<\/body><\/html>$/.exec(body);
     expect(await payloadOf(pixel?.[1], `${TRACK}open/`)).toEqual({

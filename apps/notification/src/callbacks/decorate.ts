@@ -4,7 +4,7 @@ import type { QueuedMessage } from '../dispatch/prepare-send.ts';
 import { trackingLinkPayload, unsubscribeLinkPayload } from '../links/link-payload.ts';
 import { unsubscribeUrl, type LinkSigner } from '../links/link-signer.ts';
 import { listUnsubscribeHeaders } from '../preferences/unsubscribe.routes.ts';
-import { appendToBody, openPixel, rewriteLinks, trackingUrl } from './tracked-html.ts';
+import { appendToBody, MAX_TOKEN_LENGTH, openPixel, rewriteLinks, trackingUrl } from './tracked-html.ts';
 
 export type MessageDecorator = (message: QueuedMessage, outgoing: OutgoingMessage) => Promise<OutgoingMessage>;
 
@@ -55,7 +55,10 @@ export function createMessageDecorator(
       // The unsubscribe link and tracking links of this service stay as they are.
       if (url.startsWith(ownLinks)) return null;
       const click = trackingLinkPayload.safeParse({ t: 'click', ...target, url });
-      return click.success ? trackingUrl(base, 'click', await signer.sign(click.data)) : null;
+      if (!click.success) return null;
+      // A link too long for one path segment goes out untracked rather than broken.
+      const token = await signer.sign(click.data);
+      return token.length <= MAX_TOKEN_LENGTH ? trackingUrl(base, 'click', token) : null;
     });
     const open = trackingUrl(base, 'open', await signer.sign({ t: 'open', ...target }));
     return appendToBody(linked, openPixel(open));

@@ -1,5 +1,8 @@
 // Open and click tracking of an HTML email body: a pixel, and links through the tracking route.
 
+/** The longest token a tracking link carries: the service's maxParamLength (app.ts). */
+export const MAX_TOKEN_LENGTH = 2048;
+
 /** The tracking route's public URL of a signed token. */
 export function trackingUrl(baseUrl: string, kind: 'open' | 'click', token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/api/v1/notifications/track/${kind}/${encodeURIComponent(token)}`;

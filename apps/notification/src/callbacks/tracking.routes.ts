@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { errorResponseSchema } from '@bizosaas/service-kit';
@@ -7,6 +6,7 @@ import type { FeatureModule, NotificationContext } from '../context.ts';
 import type { TrackingLinkPayload } from '../links/link-payload.ts';
 import { createLinkSigner } from '../links/link-signer.ts';
 import { recordCallback } from './record-callback.ts';
+import { MAX_TOKEN_LENGTH } from './tracked-html.ts';
 
 const tags = ['callbacks'];
 const PREFIX = '/api/v1/notifications/track/';
@@ -14,9 +14,8 @@ const PREFIX = '/api/v1/notifications/track/';
 /** A 1x1 transparent GIF (GIF89a, one transparent palette entry). */
 export const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const token = z.string().min(1).max(8192).describe('The signed token of the link');
+const token = z.string().min(1).max(MAX_TOKEN_LENGTH).describe('The signed token of the link');
 const tokenParams = z.strictObject({ token });
-const wildcardParams = z.strictObject({ '*': token });
 // The token is in the URL: it is never sent on as a referrer nor kept in a cache.
 const PRIVATE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
 
@@ -100,25 +99,10 @@ export const trackingFeature: FeatureModule = (app, ctx) => {
   };
   const config = { auth: 'public' } as const;
 
-  void app.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.get(`${PREFIX}open/:token`, { config, schema: { ...openSchema, params: tokenParams } }, (request, reply) =>
-      open(request.params.token, request, reply),
-    );
-    scope.get(`${PREFIX}click/:token`, { config, schema: { ...clickSchema, params: tokenParams } }, (request, reply) =>
-      click(request.params.token, request, reply),
-    );
-    // Fastify refuses a path parameter over 100 characters (414), and every token is longer: the
-    // router falls back to these wildcard twins, which have no such limit (hidden from the document).
-    scope.get(
-      `${PREFIX}open/*`,
-      { config, schema: { ...openSchema, hide: true, params: wildcardParams } },
-      (request, reply) => open(request.params['*'], request, reply),
-    );
-    scope.get(
-      `${PREFIX}click/*`,
-      { config, schema: { ...clickSchema, hide: true, params: wildcardParams } },
-      (request, reply) => click(request.params['*'], request, reply),
-    );
-  });
+  app.get(`${PREFIX}open/:token`, { config, schema: { ...openSchema, params: tokenParams } }, (request, reply) =>
+    open(request.params.token, request, reply),
+  );
+  app.get(`${PREFIX}click/:token`, { config, schema: { ...clickSchema, params: tokenParams } }, (request, reply) =>
+    click(request.params.token, request, reply),
+  );
 };
