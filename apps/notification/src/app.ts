@@ -13,11 +13,13 @@ import {
   type ServiceApp,
 } from '@bizosaas/service-kit';
 import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http';
+import { createMessageDecorator } from './callbacks/decorate.ts';
 import { closeChannels, createChannels, type Channels } from './channels/channels.ts';
 import type { Config } from './config.ts';
 import type { FeatureModule, NotificationContext } from './context.ts';
 import { createDispatcher } from './dispatch/dispatcher.ts';
 import { features } from './features.ts';
+import { createLinkSigner } from './links/link-signer.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { pruneTriggerTransactions } from './triggers/prune-transactions.ts';
 
@@ -90,6 +92,7 @@ export async function buildNotificationApp(
   const channels = options.channels ?? createChannels(config, { redis: deps.redis, outbound, now: ctx.now });
   const dispatcher = createDispatcher(ctx, {
     channels,
+    decorate: createMessageDecorator(ctx, createLinkSigner(deps.pool), { tracking: config.EMAIL_TRACKING }),
     metrics: app.metricsRegistry,
     onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),
   });
@@ -98,6 +101,7 @@ export async function buildNotificationApp(
       wakeDispatcher: () => dispatcher.wake(),
       consumers,
       eventStreamNamespace: config.EVENT_STREAM_NAMESPACE,
+      emailWebhookSigningKeys: config.EMAIL_WEBHOOK_SIGNING_KEYS,
     }))
     feature(app, ctx);
   let pruning: PeriodicJob | undefined;

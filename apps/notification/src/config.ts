@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, url, workerDatabaseEnv } from '@bizosaas/config';
 import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
+import { emailWebhookSigningKeys } from './callbacks/webhook-signing-keys.ts';
 
 /** `name=url` or a bare URL (named smtp-1, smtp-2, ... by position), comma-separated, tried in order. */
 const smtpProviders = z
@@ -41,6 +42,10 @@ export const configSchema = z.object({
   /** Email providers in the order they are tried (the first that accepts sends). */
   SMTP_URLS: smtpProviders,
   EMAIL_FROM: z.string().min(3).default('BizOSaaS <notifications@bizosaas.local>'),
+  /** Open pixel and click-tracked links in emails. */
+  EMAIL_TRACKING: z.stringbool().default(true),
+  /** `provider=key,...`: the key each email provider signs its webhooks with (Mailgun: the HTTP webhook signing key). */
+  EMAIL_WEBHOOK_SIGNING_KEYS: emailWebhookSigningKeys,
   /** Pooled SMTP connections per provider. */
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   /** Twilio's Messages API (or one speaking its wire format); SMS is unavailable without an account. */

@@ -1,4 +1,5 @@
 import type { ConsumerMonitor } from '@bizosaas/service-kit';
+import { callbacksFeature } from './callbacks/callbacks-feature.ts';
 import type { FeatureModule } from './context.ts';
 import { inboxFeature } from './inbox/inbox.routes.ts';
 import { messagesFeature } from './messages/messages.routes.ts';
@@ -17,6 +18,8 @@ export interface FeatureHooks {
   consumers: ConsumerMonitor;
   /** Key namespace of the platform's event streams. */
   eventStreamNamespace: string;
+  /** Each email provider's webhook signing key (EMAIL_WEBHOOK_SIGNING_KEYS). */
+  emailWebhookSigningKeys: ReadonlyMap<string, string>;
 }
 
 /** Every feature of the service, in registration order. */
@@ -29,6 +32,7 @@ export function features(hooks: FeatureHooks): readonly FeatureModule[] {
     preferencesFeature,
     unsubscribeFeature,
     rulesFeature,
+    callbacksFeature({ emailWebhookSigningKeys: hooks.emailWebhookSigningKeys }),
     eventRulesFeature({
       consumers: hooks.consumers,
       namespace: hooks.eventStreamNamespace,

@@ -92,7 +92,11 @@ function toMail(message: OutgoingMessage, from: string) {
     subject: message.subject ?? '',
     html: message.body,
     text: htmlToText(message.body),
-    headers: message.headers ?? {},
+    // Sent as given (ASCII, one line each): nodemailer would otherwise turn a value holding `"`
+    // (X-Mailgun-Variables' JSON) into RFC 2047 encoded words, which webhooks do not decode.
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([name, value]) => [name, { prepared: true, value }]),
+    ),
     messageId: emailMessageId(message.messageId),
   };
 }
