@@ -14,6 +14,9 @@ export interface PacedLoadOptions {
   connections: number;
   /** Requests per second to each target. */
   rate: number;
+  /** Default GET without a body; with `body`, request i sends body(i) (e.g. an id of its own). */
+  method?: 'GET' | 'POST';
+  body?: (i: number) => string;
   /** Measured seconds, after `warmupSeconds` (default 0) at the same pace whose answers are not counted. */
   seconds: number;
   warmupSeconds?: number;
@@ -54,15 +57,22 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     for (let k = 0; k < targets.length; k += 1) {
       const target = targets[(i + k) % targets.length]!;
       inFlight.push(
-        target.pool.request({ method: 'GET', path: target.path, headers: options.headers }).then(
-          async (res) => {
-            await res.body.dump();
-            if (i < warmup) return;
-            if (res.statusCode >= 300) target.failed += 1;
-            target.latencies.push(performance.now() - due);
-          },
-          () => void (i >= warmup && (target.failed += 1)),
-        ),
+        target.pool
+          .request({
+            method: options.method ?? 'GET',
+            path: target.path,
+            headers: options.headers,
+            ...(options.body && { body: options.body(i * targets.length + k) }),
+          })
+          .then(
+            async (res) => {
+              await res.body.dump();
+              if (i < warmup) return;
+              if (res.statusCode >= 300) target.failed += 1;
+              target.latencies.push(performance.now() - due);
+            },
+            () => void (i >= warmup && (target.failed += 1)),
+          ),
       );
     }
   }

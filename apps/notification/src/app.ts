@@ -29,6 +29,8 @@ export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('notification');
 /** The connections main.ts opens once; the app uses them and never ends them. */
 export interface Dependencies {
   readonly pool: pg.Pool;
+  /** App role too, for the dispatcher alone. */
+  readonly dispatchPool: pg.Pool;
   readonly worker: pg.Pool;
   readonly redis: Redis;
   readonly verifier: TokenVerifier;
@@ -92,6 +94,7 @@ export async function buildNotificationApp(
   const channels = options.channels ?? createChannels(config, { redis: deps.redis, outbound, now: ctx.now });
   const dispatcher = createDispatcher(ctx, {
     channels,
+    pool: deps.dispatchPool,
     decorate: createMessageDecorator(ctx, createLinkSigner(deps.pool), { tracking: config.EMAIL_TRACKING }),
     metrics: app.metricsRegistry,
     onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),

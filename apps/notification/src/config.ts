@@ -65,6 +65,8 @@ export const configSchema = z.object({
   /** The dispatcher looks for due messages this often when nothing wakes it. */
   DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
   DISPATCH_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** The dispatcher's own connections (app role): each message holds one only while it is read or recorded. */
+  DISPATCH_DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   /** Messages sent at once per replica. */
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
   /** A repeated trigger (same transactionId or Idempotency-Key) answers the first 202 this long. */

@@ -10,6 +10,11 @@ import { configSchema } from './config.ts';
 const config = loadConfigOrExit(configSchema);
 const schema = 'notification';
 const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema });
+const dispatchPool = createPgPool({
+  databaseUrl: config.DATABASE_URL,
+  poolMax: config.DISPATCH_DATABASE_POOL_MAX,
+  schema,
+});
 const worker = createPgPool({
   databaseUrl: config.WORKER_DATABASE_URL,
   poolMax: config.WORKER_DATABASE_POOL_MAX,
@@ -17,13 +22,13 @@ const worker = createPgPool({
 });
 const redis = createRedis(config.REDIS_URL, { connectionName: 'notification' });
 const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
-const app = await buildNotificationApp(config, { pool, worker, redis, verifier });
+const app = await buildNotificationApp(config, { pool, dispatchPool, worker, redis, verifier });
 await startService(app, {
   port: config.PORT,
   host: config.HOST,
   graceMs: config.SHUTDOWN_GRACE_MS,
   // After the app closed: its relay, dispatcher and consumers have stopped using them.
   afterClose: async () => {
-    await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
+    await Promise.allSettled([redis.quit(), pool.end(), dispatchPool.end(), worker.end()]);
   },
 });

@@ -38,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
   const key = await generateSigningKey();
   const schema = 'notification';
   const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema });
+  const dispatchPool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: 4, schema });
   const worker = createPgPool({
     databaseUrl: config.WORKER_DATABASE_URL,
     poolMax: config.WORKER_DATABASE_POOL_MAX,
@@ -47,7 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
   if (redis.status !== 'ready') await once(redis, 'ready');
   const app = await buildNotificationApp(
     config,
-    { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
+    { pool, dispatchPool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
     options,
   );
   await app.ready();
@@ -60,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     key,
     async close() {
       await app.close();
-      await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
+      await Promise.allSettled([redis.quit(), pool.end(), dispatchPool.end(), worker.end()]);
     },
   };
 }

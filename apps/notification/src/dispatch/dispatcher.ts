@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
@@ -7,6 +8,8 @@ import { recordOutcome } from './record-outcome.ts';
 
 export interface DispatcherOptions {
   channels: Record<NotificationChannel, Channel>;
+  /** App-role pool of its own, so sending never waits behind requests for connections nor they behind it. */
+  pool: pg.Pool;
   /** Extra headers or links for a message about to go out (List-Unsubscribe, tracking). */
   decorate?: (message: QueuedMessage, outgoing: OutgoingMessage) => Promise<OutgoingMessage>;
   metrics: Registry;
@@ -67,7 +70,7 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
   async function dispatchOne(claimed: ClaimedDelivery): Promise<void> {
     const { tenantId, messageId } = claimed;
     const causation = { actor: DISPATCHER, correlationId: messageId, causationId: null };
-    const message = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
+    const message = await ctx.store.transaction(options.pool, tenantId, async (client) => {
       const prepared = await prepareSend(ctx, client, messageId, causation);
       if (!prepared) await client.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [messageId]);
       return prepared;
@@ -79,7 +82,7 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
       metrics.attempts.inc({ channel: message.channel, provider: tried.provider, outcome: tried.outcome });
       metrics.latency.observe({ channel: message.channel, provider: tried.provider }, tried.latencyMs / 1000);
     }
-    const outcome = await ctx.store.transaction(ctx.pool, tenantId, (client) =>
+    const outcome = await ctx.store.transaction(options.pool, tenantId, (client) =>
       recordOutcome(ctx, client, message, claimed.attempts, result, causation),
     );
     metrics.outcomes.inc({ channel: message.channel, outcome });

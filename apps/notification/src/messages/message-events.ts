@@ -104,6 +104,8 @@ export async function createMessage(
   row: NewMessageRow,
   events: readonly MessageEvent[],
   causation: Causation,
+  /** Queue it for sending at this time (in the same statement as the row). */
+  dueAt: Date | null = null,
 ): Promise<MessageStatus> {
   let status: MessageStatus | null = null;
   const columns: Record<string, unknown> = {};
@@ -121,10 +123,14 @@ export async function createMessage(
     events: envelopes(row, 0, events, causation, writer.now),
   });
   await client.query(
-    `INSERT INTO notification.messages (id, tenant_id, transaction_id, channel, template_key, template_version,
-       category, critical, user_id, address, status, status_reason, subject, body, data, digest_key,
-       digest_message_id, scheduled_for, correlation_id, version, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
+    `WITH message AS (
+       INSERT INTO notification.messages (id, tenant_id, transaction_id, channel, template_key, template_version,
+         category, critical, user_id, address, status, status_reason, subject, body, data, digest_key,
+         digest_message_id, scheduled_for, correlation_id, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+       RETURNING id, tenant_id)
+     INSERT INTO notification.delivery_queue (message_id, tenant_id, due_at)
+     SELECT id, tenant_id, $22 FROM message WHERE $22::timestamptz IS NOT NULL`,
     [
       row.id,
       row.tenantId,
@@ -147,6 +153,7 @@ export async function createMessage(
       causation.correlationId,
       events.length,
       at,
+      dueAt,
     ],
   );
   return status;

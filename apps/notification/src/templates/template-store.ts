@@ -192,3 +192,20 @@ export async function findTemplateForSend(
   );
   return rows[0] ?? null;
 }
+
+/** findTemplateForSend for several channels in one statement: the template of each channel that has one. */
+export async function findTemplatesForSend(
+  client: pg.ClientBase,
+  tenantId: string,
+  key: string,
+  channels: readonly Channel[],
+  locale: string,
+): Promise<Map<Channel, TemplateView>> {
+  const { rows } = await client.query<TemplateView>(
+    `SELECT DISTINCT ON (channel) ${VIEW_COLUMNS} FROM notification.templates
+     WHERE tenant_id = $1 AND key = $2 AND channel = ANY($3::text[]) AND locale = ANY($4::text[])
+     ORDER BY channel, array_position($4::text[], locale)`,
+    [tenantId, key, channels, localeFallbacks(locale)],
+  );
+  return new Map(rows.map((row) => [row.channel, row]));
+}

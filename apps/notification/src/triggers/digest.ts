@@ -105,10 +105,6 @@ async function openDigestMessage(
       },
     ],
     item.causation,
-  );
-  await client.query('INSERT INTO notification.delivery_queue (message_id, tenant_id, due_at) VALUES ($1, $2, $3)', [
-    id,
-    item.tenantId,
     windowEnd,
-  ]);
+  );
 }

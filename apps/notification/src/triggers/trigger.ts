@@ -6,7 +6,7 @@ import type { NotificationChannel } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
 import { createMessage, type Causation, type MessageEvent } from '../messages/message-events.ts';
 import { renderTemplate } from '../templates/render.ts';
-import { findTemplateForSend } from '../templates/template-store.ts';
+import { findTemplatesForSend } from '../templates/template-store.ts';
 import { addToDigest } from './digest.ts';
 import { planMessage, type MessagePlan } from './plan-message.ts';
 import { loadRecipientFacts } from './recipient-facts.ts';
@@ -22,7 +22,7 @@ export interface TriggerSource {
   idempotencyKey?: string;
 }
 
-type SendTemplate = NonNullable<Awaited<ReturnType<typeof findTemplateForSend>>>;
+type SendTemplate = NonNullable<ReturnType<Awaited<ReturnType<typeof findTemplatesForSend>>['get']>>;
 
 /**
  * Runs one trigger in one transaction of its tenant: claims its transactionId (a repeat answers
@@ -116,10 +116,8 @@ async function templatesFor(client: pg.PoolClient, tenantId: string, input: Trig
   const locales = [...new Set(input.to.map((to) => to.locale ?? 'en'))];
   const found = new Map<string, SendTemplate>();
   for (const locale of locales)
-    for (const channel of channels) {
-      const template = await findTemplateForSend(client, tenantId, input.templateKey, channel, locale);
-      if (template) found.set(`${channel} ${locale}`, template);
-    }
+    for (const [channel, template] of await findTemplatesForSend(client, tenantId, input.templateKey, channels, locale))
+      found.set(`${channel} ${locale}`, template);
   const missing = input.channels?.filter((channel) => !locales.some((locale) => found.has(`${channel} ${locale}`)));
   if (found.size === 0 || (missing && missing.length > 0))
     throw new BusinessRuleViolation(
