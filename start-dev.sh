@@ -83,6 +83,10 @@ export SIGNING_KEY_ENCRYPTION_KEY
 dev_master_keys='{"dev-1":"skuNyTFb5cDg5xz1ROxPAvMqGrxvH1Okh1IXNNcr06s="}'
 : "${EVENTBUS_MASTER_KEYS:=$dev_master_keys}"
 export EVENTBUS_MASTER_KEYS
+# DEV-ONLY master key of integration's per-tenant data keys (sealed connector credentials).
+dev_integration_keys='{"dev-1":"m3Xo0d1HQm2cB6x9W4qZ1vT8yK5nR0sE7uJ2aL4fP6g="}'
+: "${INTEGRATION_MASTER_KEYS:=$dev_integration_keys}"
+export INTEGRATION_MASTER_KEYS
 # DEV-ONLY: webhooks (and every call made on a tenant's behalf) may reach receivers on this
 # machine; production leaves loopback refused. Link-local and metadata addresses stay refused.
 : "${OUTBOUND_ALLOWED_CIDRS:=127.0.0.0/8}"

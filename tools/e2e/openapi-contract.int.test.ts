@@ -43,6 +43,11 @@ const SERVICE_ENV: Partial<Record<Service, Record<string, string>>> = {
     }),
     EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1',
   },
+  integration: {
+    INTEGRATION_MASTER_KEYS: JSON.stringify({
+      'test-1': Buffer.alloc(32, 'integration-test-master').toString('base64'),
+    }),
+  },
 };
 
 const processes: Started[] = [];

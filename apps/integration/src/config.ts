@@ -1,9 +1,38 @@
 import { z } from 'zod';
-import { authEnv, baseServiceEnv, databaseEnv, port } from '@bizosaas/config';
+import { authEnv, baseServiceEnv, databaseEnv, port, url, workerDatabaseEnv } from '@bizosaas/config';
+import { activeMasterKeyVariable, checkActiveMasterKey, masterKeysVariable } from '@bizosaas/envelope-encryption';
+import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
 
-export const configSchema = z.object({
-  PORT: port(8004),
-  ...baseServiceEnv,
-  ...databaseEnv,
-  ...authEnv,
-});
+export const configSchema = z
+  .object({
+    PORT: port(8004),
+    ...baseServiceEnv,
+    ...databaseEnv,
+    ...authEnv,
+    /** Cross-tenant role (bizosaas_worker): the outbox relay, webhook lookups, the refresher, the scheduler. */
+    ...workerDatabaseEnv,
+    WORKER_DATABASE_POOL_MAX: z.coerce.number().int().min(3).default(5),
+    /** JSON `{"<keyId>": "<32 bytes, base64>"}` wrapping the tenants' data keys that seal credentials. */
+    INTEGRATION_MASTER_KEYS: masterKeysVariable,
+    /** The key that wraps new data keys; may be omitted when there is only one. */
+    INTEGRATION_ACTIVE_MASTER_KEY_ID: activeMasterKeyVariable,
+    /** This replica's name in consumer groups and run leases (the pod name in k8s). */
+    CONSUMER_NAME: z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/)
+      .default('integration-1'),
+    /** The gateway as providers reach it: the OAuth redirect URI and webhook URLs start with it. */
+    PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
+    /** Where CRM records are forwarded (domain-repository's POST /api/v1/crm-events/:provider). */
+    DOMAIN_REPOSITORY_URL: url(['http', 'https']).default('http://127.0.0.1:8011'),
+    /** Non-public CIDRs providers may be reached at (development and tests: 127.0.0.0/8). */
+    OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
+    /** Key namespace of the platform's event streams. */
+    EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
+    PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
+    IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
+    PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  })
+  .superRefine(checkActiveMasterKey('INTEGRATION_MASTER_KEYS', 'INTEGRATION_ACTIVE_MASTER_KEY_ID'));
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,29 @@
-import { runPlatformService } from '@bizosaas/service-kit';
-import { definition } from './app.ts';
+import { createJwksVerifier } from '@bizosaas/auth';
+import { loadConfigOrExit } from '@bizosaas/config';
+import { createPgPool } from '@bizosaas/db';
+import { createRedis } from '@bizosaas/messaging';
+import { startService } from '@bizosaas/service-kit';
+import { buildIntegrationApp } from './app.ts';
+import { configSchema } from './config.ts';
 
-await runPlatformService(definition);
+// The composition root: every connection is opened here, once, and passed down.
+const config = loadConfigOrExit(configSchema);
+const schema = 'integration';
+const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema });
+const worker = createPgPool({
+  databaseUrl: config.WORKER_DATABASE_URL,
+  poolMax: config.WORKER_DATABASE_POOL_MAX,
+  schema,
+});
+const redis = createRedis(config.REDIS_URL, { connectionName: 'integration' });
+const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
+const app = await buildIntegrationApp(config, { pool, worker, redis, verifier });
+await startService(app, {
+  port: config.PORT,
+  host: config.HOST,
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  // After the app closed: its relay, refresher, scheduler and consumers have stopped using them.
+  afterClose: async () => {
+    await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
+  },
+});

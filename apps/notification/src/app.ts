@@ -69,7 +69,7 @@ export async function buildNotificationApp(
     },
   });
   consumers.register(app.metricsRegistry);
-  const store = attachEventStore(app, {
+  const { store } = attachEventStore(app, {
     schema: EVENT_STORE_SCHEMA,
     pool: deps.pool,
     worker: deps.worker,

@@ -10,6 +10,7 @@ import {
   pruneProcessedRecords,
   type AnyProjection,
   type EventStore,
+  type OutboxNotifier,
 } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import { runPeriodically, type PeriodicJob } from './run-periodically.ts';
@@ -36,7 +37,13 @@ export interface EventStoreAttachment {
  * opened. They start when the app is ready and stop on close (each finishing what it has in
  * hand); main.ts ends the pools after that.
  */
-export function attachEventStore(app: FastifyInstance, options: EventStoreAttachment): EventStore<PlatformCatalogue> {
+/** The store, and the notifier that wakes the relay (for outbox rows written without the store). */
+export interface AttachedEventStore {
+  store: EventStore<PlatformCatalogue>;
+  notifier: OutboxNotifier;
+}
+
+export function attachEventStore(app: FastifyInstance, options: EventStoreAttachment): AttachedEventStore {
   const { pool, worker } = options;
   for (const p of [pool, worker]) p.on('error', (error) => app.log.warn({ err: error }, 'idle pg connection error'));
   const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
@@ -84,5 +91,5 @@ export function attachEventStore(app: FastifyInstance, options: EventStoreAttach
     await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);
     await notifier.idle();
   });
-  return store;
+  return { store, notifier };
 }

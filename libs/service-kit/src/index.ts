@@ -8,4 +8,4 @@ export { createConsumerMonitor, type ConsumerMonitor } from './consumer-monitor.
 export * from './platform-dependencies.ts';
 export * from './run-platform-service.ts';
 export { runPeriodically, type PeriodicJob } from './run-periodically.ts';
-export { attachEventStore, type EventStoreAttachment } from './attach-event-store.ts';
+export { attachEventStore, type AttachedEventStore, type EventStoreAttachment } from './attach-event-store.ts';

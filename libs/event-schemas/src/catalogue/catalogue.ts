@@ -32,6 +32,17 @@ import {
   leadScored,
 } from './lead-events.ts';
 import {
+  integrationAdMetricsSynced,
+  integrationConnectionBroken,
+  integrationConnectionCreated,
+  integrationConnectionDeleted,
+  integrationRecordsChanged,
+  integrationSyncCompleted,
+  integrationSyncFailed,
+  integrationSyncStarted,
+  integrationWebhookReceived,
+} from './integration-events.ts';
+import {
   notificationBounced,
   notificationClicked,
   notificationDelivered,
@@ -91,6 +102,15 @@ export const eventCatalogue = defineCatalogue([
   notificationClicked,
   notificationBounced,
   notificationFailed,
+  integrationConnectionCreated,
+  integrationConnectionBroken,
+  integrationConnectionDeleted,
+  integrationSyncStarted,
+  integrationSyncCompleted,
+  integrationSyncFailed,
+  integrationRecordsChanged,
+  integrationAdMetricsSynced,
+  integrationWebhookReceived,
 ]);
 
 export type PlatformCatalogue = typeof eventCatalogue;

@@ -1,0 +1,95 @@
+// Builds the service for integration tests as main.ts does: the migrated test database (app role
+// for requests, worker role for claims and the relay), the real Redis, and a verifier trusting one
+// test signing key.
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { expect, inject } from 'vitest';
+import { createJwksVerifier } from '@bizosaas/auth';
+import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
+import { loadConfig } from '@bizosaas/config';
+import { createPgPool } from '@bizosaas/db';
+import { createRedis } from '@bizosaas/messaging';
+import type { ServiceApp } from '@bizosaas/service-kit';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import { buildIntegrationApp, type BuildOptions } from './app.ts';
+import { configSchema, type Config } from './config.ts';
+
+/** The master key the tests' data keys are wrapped under (test database only). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 'integration-test-master').toString('base64');
+
+export interface TestApp {
+  app: ServiceApp;
+  config: Config;
+  pool: pg.Pool;
+  worker: pg.Pool;
+  redis: Redis;
+  key: TestSigningKey;
+  close(): Promise<void>;
+}
+
+/** `env` overrides the test defaults. */
+export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
+  const config = loadConfig(configSchema, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: inject('appDatabaseUrl'),
+    WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+    // The providers of the tests are local servers on 127.0.0.1, as in development.
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
+    INTEGRATION_MASTER_KEYS: JSON.stringify({ 'test-1': TEST_MASTER_KEY }),
+    EVENT_STREAM_NAMESPACE: `test:integration:${randomUUID()}`,
+    ...env,
+  });
+  const key = await generateSigningKey();
+  const schema = 'integration';
+  const pool = createPgPool({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, schema });
+  const worker = createPgPool({
+    databaseUrl: config.WORKER_DATABASE_URL,
+    poolMax: config.WORKER_DATABASE_POOL_MAX,
+    schema,
+  });
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'integration:test' });
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  const app = await buildIntegrationApp(
+    config,
+    { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
+    options,
+  );
+  await app.ready();
+  return {
+    app,
+    config,
+    pool,
+    worker,
+    redis,
+    key,
+    async close() {
+      await app.close();
+      await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
+    },
+  };
+}
+
+/** A caller of a fresh tenant (`tenantId` reuses one), with the given roles (default admin). */
+export async function tenantCaller(key: TestSigningKey, roles: string[] = ['admin'], tenantId?: string) {
+  const claims = testClaims({ roles, ...(tenantId && { tenant_id: tenantId }) });
+  const token = await signTestToken(key, claims);
+  return { tenantId: claims.tenant_id, userId: claims.sub, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Polls (no fixed sleep) until `read` satisfies `check`. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+export { expect };
