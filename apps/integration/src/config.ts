@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, url, workerDatabaseEnv } from '@bizosaas/config';
 import { activeMasterKeyVariable, checkActiveMasterKey, masterKeysVariable } from '@bizosaas/envelope-encryption';
 import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
+import { providerDefinition } from './providers/provider.ts';
 
 export const configSchema = z
   .object({
@@ -27,6 +28,38 @@ export const configSchema = z
     DOMAIN_REPOSITORY_URL: url(['http', 'https']).default('http://127.0.0.1:8011'),
     /** Non-public CIDRs providers may be reached at (development and tests: 127.0.0.0/8). */
     OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
+    /**
+     * JSON `{"<provider>": {"clientId": "...", "clientSecret": "..."}}`: the platform's OAuth 2 apps
+     * registered with each built-in provider.
+     */
+    OAUTH_CLIENTS: z
+      .string()
+      .default('{}')
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) }))),
+    /**
+     * JSON `{"<provider>": {...part of its definition}}`: built-in providers at other URLs (a
+     * provider's sandbox, or the local servers of tests and development).
+     */
+    PROVIDER_OVERRIDES: z
+      .string()
+      .default('{}')
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), providerDefinition.partial())),
     /** Key namespace of the platform's event streams. */
     EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
     PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
