@@ -1,29 +1,57 @@
 import type pg from 'pg';
+import type { QueuedMessage } from './prepare-send.ts';
 
 export interface ClaimedDelivery {
   messageId: string;
   tenantId: string;
   /** Attempts made before this one. */
   attempts: number;
+  /** The message as the claim read it, with its stream version then. */
+  message: QueuedMessage & { version: number };
+  /** The address became bounced or complained after the message was requested. */
+  suppressedAs: 'bounced' | 'complained' | null;
 }
 
 /**
- * Claims due messages of every tenant (worker role): SKIP LOCKED, so replicas never take the same
- * row, and a lease in `claimed_until`, so a replica that dies mid-send only delays its messages
- * (another takes them over when the lease ends).
+ * Claims due messages of every tenant (worker role) and reads them in the same statement:
+ * SKIP LOCKED, so replicas never take the same row, and a lease in `claimed_until`, so a replica
+ * that dies mid-send only delays its messages (another takes them over when the lease ends).
  */
 export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const { rows } = await worker.query<{ message_id: string; tenant_id: string; attempts: number }>(
+  const { rows } = await worker.query<{
+    message_id: string;
+    tenant_id: string;
+    attempts: number;
+    message: QueuedMessage & { version: number };
+    suppressed_as: 'bounced' | 'complained' | null;
+  }>(
     `WITH due AS (
        SELECT message_id FROM notification.delivery_queue
        WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-       ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-     UPDATE notification.delivery_queue q SET claimed_until = $1::timestamptz + make_interval(secs => $3::float8 / 1000)
-     FROM due WHERE q.message_id = due.message_id
-     RETURNING q.message_id, q.tenant_id, q.attempts`,
+       ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+     claimed AS (
+       UPDATE notification.delivery_queue q SET claimed_until = $1::timestamptz + make_interval(secs => $3::float8 / 1000)
+       FROM due WHERE q.message_id = due.message_id
+       RETURNING q.message_id, q.tenant_id, q.attempts)
+     SELECT c.message_id, c.tenant_id, c.attempts,
+       json_build_object('id', m.id, 'tenantId', m.tenant_id, 'channel', m.channel, 'status', m.status,
+         'userId', m.user_id, 'address', m.address, 'subject', m.subject, 'body', m.body, 'data', m.data,
+         'templateKey', m.template_key, 'templateVersion', m.template_version, 'category', m.category,
+         'critical', m.critical, 'version', m.version,
+         'isDigest', EXISTS (SELECT 1 FROM notification.digests d WHERE d.id = m.id)) AS message,
+       (SELECT s.reason FROM notification.suppressions s
+        WHERE s.tenant_id = m.tenant_id AND s.channel = m.channel AND s.address = m.address
+          AND m.channel <> 'push' AND s.reason IN ('bounced', 'complained')) AS suppressed_as
+     FROM claimed c JOIN notification.messages m ON m.id = c.message_id`,
     [now, limit, leaseMs],
   );
-  return rows.map((row) => ({ messageId: row.message_id, tenantId: row.tenant_id, attempts: row.attempts }));
+  return rows.map((row) => ({
+    messageId: row.message_id,
+    tenantId: row.tenant_id,
+    attempts: row.attempts,
+    message: row.message,
+    suppressedAs: row.suppressed_as,
+  }));
 }
 
 /** The delay before retry number `attempt` (1 = the first retry): doubling from `baseMs`, +-20% jitter. */

@@ -4,7 +4,7 @@ import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '
 import type { NotificationContext } from '../context.ts';
 import { claimDue, type ClaimedDelivery } from './claim-due.ts';
 import { DISPATCHER, outgoingOf, prepareSend, type QueuedMessage } from './prepare-send.ts';
-import { recordOutcome } from './record-outcome.ts';
+import { recordOutcome, recordSent } from './record-outcome.ts';
 
 export interface DispatcherOptions {
   channels: Record<NotificationChannel, Channel>;
@@ -70,11 +70,22 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
   async function dispatchOne(claimed: ClaimedDelivery): Promise<void> {
     const { tenantId, messageId } = claimed;
     const causation = { actor: DISPATCHER, correlationId: messageId, causationId: null };
-    const message = await ctx.store.transaction(options.pool, tenantId, async (client) => {
-      const prepared = await prepareSend(ctx, client, messageId, causation);
-      if (!prepared) await client.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [messageId]);
-      return prepared;
-    });
+    if (claimed.message.status !== 'scheduled') {
+      // Cancelled or suppressed since it was queued: nothing to send.
+      await ctx.worker.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [messageId]);
+      return;
+    }
+    // The claim read the message; only a digest (closed and rendered under its lock) or an address
+    // that bounced meanwhile (suppressed) needs the tenant's transaction before sending.
+    const message =
+      claimed.message.isDigest || claimed.suppressedAs
+        ? await ctx.store.transaction(options.pool, tenantId, async (client) => {
+            const prepared = await prepareSend(ctx, client, messageId, causation);
+            if (!prepared)
+              await client.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [messageId]);
+            return prepared;
+          })
+        : claimed.message;
     if (!message) return;
     const outgoing = options.decorate ? await options.decorate(message, outgoingOf(message)) : outgoingOf(message);
     const result: SendResult = await options.channels[message.channel].send(outgoing);
@@ -82,9 +93,13 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
       metrics.attempts.inc({ channel: message.channel, provider: tried.provider, outcome: tried.outcome });
       metrics.latency.observe({ channel: message.channel, provider: tried.provider }, tried.latencyMs / 1000);
     }
-    const outcome = await ctx.store.transaction(options.pool, tenantId, (client) =>
-      recordOutcome(ctx, client, message, claimed.attempts, result, causation),
-    );
+    const version = message === claimed.message ? claimed.message.version : null;
+    const outcome =
+      result.status === 'sent' && version !== null
+        ? await recordSent(ctx, options.pool, { ...message, version }, claimed.attempts, result, causation)
+        : await ctx.store.transaction(options.pool, tenantId, (client) =>
+            recordOutcome(ctx, client, message, claimed.attempts, result, causation),
+          );
     metrics.outcomes.inc({ channel: message.channel, outcome });
   }
 

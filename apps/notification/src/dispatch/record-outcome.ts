@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { ConcurrencyError } from '@bizosaas/ddd-kernel';
+import { createEvent } from '@bizosaas/event-schemas';
 import type { SendResult } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
-import { recordMessageEvents, type Causation, type MessageEvent } from '../messages/message-events.ts';
+import {
+  MESSAGE_AGGREGATE,
+  recordMessageEvents,
+  type Causation,
+  type MessageEvent,
+} from '../messages/message-events.ts';
 import { retryDelayMs } from './claim-due.ts';
 import type { QueuedMessage } from './prepare-send.ts';
 
@@ -98,4 +105,98 @@ export async function recordOutcome(
     ctx.now(),
   ]);
   return 'retry';
+}
+
+/**
+ * The common case in few round trips: a message the claim read (so its version is known) that a
+ * provider accepted. In one tenant transaction: `notification.sent` (in-app: also `delivered`)
+ * appended at that version, then one statement records the attempts, updates the read model and
+ * drops the queue entry. A version that moved meanwhile (a cancel, a callback) falls back to
+ * recordOutcome, which locks the row and decides again.
+ */
+export async function recordSent(
+  ctx: NotificationContext,
+  pool: pg.Pool,
+  message: QueuedMessage & { version: number },
+  previousAttempts: number,
+  result: SendResult,
+  causation: Causation,
+): Promise<Outcome> {
+  const attempt = previousAttempts + 1;
+  const accepted = result.attempts.at(-1)!;
+  const at = ctx.now();
+  const events: MessageEvent[] = [
+    {
+      type: 'notification.sent',
+      data: {
+        provider: accepted.provider,
+        providerMessageId: accepted.providerMessageId,
+        attempt,
+        latencyMs: accepted.latencyMs,
+      },
+    },
+    ...(message.channel === 'in_app'
+      ? [{ type: 'notification.delivered' as const, data: { provider: accepted.provider, at: at.toISOString() } }]
+      : []),
+  ];
+  try {
+    await ctx.store.transaction(pool, message.tenantId, async (client) => {
+      await ctx.store.append(client, {
+        tenantId: message.tenantId,
+        aggregateType: MESSAGE_AGGREGATE,
+        aggregateId: message.id,
+        expectedVersion: message.version,
+        events: events.map((event, index) =>
+          createEvent(
+            {
+              type: event.type,
+              tenantId: message.tenantId,
+              actor: causation.actor,
+              data: event.data,
+              aggregateId: message.id,
+              aggregateVersion: message.version + index + 1,
+              correlationId: causation.correlationId,
+              causationId: causation.causationId,
+            },
+            { now: ctx.now },
+          ),
+        ),
+      });
+      const tried = result.attempts;
+      await client.query(
+        `WITH attempts AS (
+           INSERT INTO notification.message_attempts (id, tenant_id, message_id, attempt, provider, outcome, response, latency_ms, started_at)
+           SELECT id, $2, $1, $3, provider, outcome, response, latency, started
+           FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[])
+             AS t(id, provider, outcome, response, latency, started)),
+         dequeued AS (DELETE FROM notification.delivery_queue WHERE message_id = $1)
+         UPDATE notification.messages SET status = $10, version = $11, updated_at = $12, provider = $13,
+           provider_message_id = $14, attempts = $3, sent_at = $12, delivered_at = $15
+         WHERE id = $1`,
+        [
+          message.id,
+          message.tenantId,
+          attempt,
+          tried.map(() => randomUUID()),
+          tried.map((one) => one.provider),
+          tried.map((one) => one.outcome),
+          tried.map((one) => one.response.slice(0, 1000)),
+          tried.map((one) => one.latencyMs),
+          tried.map((one) => one.startedAt),
+          message.channel === 'in_app' ? 'delivered' : 'sent',
+          message.version + events.length,
+          at,
+          accepted.provider,
+          accepted.providerMessageId,
+          message.channel === 'in_app' ? at : null,
+        ],
+      );
+    });
+    return 'sent';
+  } catch (error) {
+    if (!(error instanceof ConcurrencyError)) throw error;
+    return ctx.store.transaction(pool, message.tenantId, (client) =>
+      recordOutcome(ctx, client, message, previousAttempts, result, causation),
+    );
+  }
 }

@@ -13,9 +13,11 @@ describe('pruneTriggerTransactions', () => {
     await t?.close();
   });
 
-  // Dated in 2000, so the cutoff touches no other test's rows.
+  // 13 and 11 hours old against a 12-hour window: other tests' rows are minutes old, and the
+  // apps' own pruning (24 hours) leaves both.
   it('deletes the transactions of every tenant older than the window and keeps the younger ones', async () => {
-    const now = new Date('2000-01-02T00:00:00Z');
+    const now = new Date();
+    const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
     const tenants = [randomUUID(), randomUUID()];
     for (const tenantId of tenants)
       await withTransaction(
@@ -24,7 +26,7 @@ describe('pruneTriggerTransactions', () => {
           client.query(
             `INSERT INTO notification.trigger_transactions (tenant_id, transaction_id, fingerprint, response, created_at)
              VALUES ($1, 'old', 'f', '{}', $2), ($1, 'young', 'f', '{}', $3)`,
-            [tenantId, new Date('2000-01-01T00:00:00Z'), new Date('2000-01-01T12:00:01Z')],
+            [tenantId, hoursAgo(13), hoursAgo(11)],
           ),
         { tenantId },
       );
