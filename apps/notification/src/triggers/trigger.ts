@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { withTransaction } from '@bizosaas/db';
 import { BusinessRuleViolation } from '@bizosaas/ddd-kernel';
 import { uuidv7, type EventData } from '@bizosaas/event-schemas';
 import type { NotificationChannel } from '../channels/channel.ts';
@@ -25,8 +26,8 @@ export interface TriggerSource {
 type SendTemplate = NonNullable<ReturnType<Awaited<ReturnType<typeof findTemplatesForSend>>['get']>>;
 
 /**
- * Runs one trigger in one transaction of its tenant: claims its transactionId (a repeat answers
- * the first 202 and sends nothing), renders the template per recipient and channel, plans each
+ * Runs one trigger in one transaction of its tenant, keyed by its transactionId (a repeat answers
+ * the first 202 and sends nothing): renders the template per recipient and channel, plans each
  * message (preferences, suppressions, quiet hours, digest) and creates it with its events and its
  * place in the delivery queue. Nothing is stored when any recipient's rendering fails.
  */
@@ -37,70 +38,78 @@ export async function runTrigger(
 ): Promise<{ accepted: TriggerAccepted; repeated: boolean }> {
   const transactionId = input.transactionId ?? source.idempotencyKey ?? uuidv7();
   const fingerprint = fingerprintOf(input);
-  return ctx.store.transaction(ctx.pool, source.tenantId, async (client) => {
-    const earlier = await claimTransaction(client, source.tenantId, transactionId, fingerprint, ctx.now());
-    if (earlier) return { accepted: earlier, repeated: true };
-    const templates = await templatesFor(client, source.tenantId, input);
-    const facts = await loadRecipientFacts(client, input.to);
-    const messages: MessageSummary[] = [];
-    for (const [index, recipientFacts] of facts.entries()) {
-      for (const [channel, template] of templates(recipientFacts.recipient)) {
-        const plan = planMessage({
-          channel,
-          template,
-          facts: recipientFacts,
-          digest: input.digest !== undefined,
-          now: ctx.now(),
-        });
-        const summary = await storeMessage(ctx, client, {
-          input,
-          source,
-          transactionId,
-          recipient: recipientFacts.recipient,
-          channel,
-          template,
-          plan,
-        });
-        messages.push({ ...summary, recipient: index });
+  const { tenantId } = source;
+  try {
+    const accepted = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
+      const templates = await templatesFor(client, tenantId, input);
+      const facts = await loadRecipientFacts(client, input.to);
+      const messages: MessageSummary[] = [];
+      for (const [index, recipientFacts] of facts.entries()) {
+        for (const [channel, template] of templates(recipientFacts.recipient)) {
+          const plan = planMessage({
+            channel,
+            template,
+            facts: recipientFacts,
+            digest: input.digest !== undefined,
+            now: ctx.now(),
+          });
+          const summary = await storeMessage(ctx, client, {
+            input,
+            source,
+            transactionId,
+            recipient: recipientFacts.recipient,
+            channel,
+            template,
+            plan,
+          });
+          messages.push({ ...summary, recipient: index });
+        }
       }
-    }
-    const accepted = { transactionId, messages };
-    await client.query(
-      'UPDATE notification.trigger_transactions SET response = $3 WHERE tenant_id = $1 AND transaction_id = $2',
-      [source.tenantId, transactionId, accepted],
-    );
+      const answer = { transactionId, messages };
+      // Last, so the common case is one statement: a repeat (even a concurrent one, which waits
+      // here for the first to commit) inserts nothing and rolls its work back.
+      const inserted = await client.query(
+        `INSERT INTO notification.trigger_transactions (tenant_id, transaction_id, fingerprint, response, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [tenantId, transactionId, fingerprint, answer, ctx.now()],
+      );
+      if (inserted.rowCount !== 1) throw new RepeatedTransaction();
+      return answer;
+    });
     return { accepted, repeated: false };
-  });
+  } catch (error) {
+    // A repeat answers the first 202, even when this attempt failed otherwise (a template since broken).
+    const earlier = await earlierAnswer(ctx, tenantId, transactionId, fingerprint);
+    if (earlier) return { accepted: earlier, repeated: true };
+    throw error;
+  }
 }
+
+class RepeatedTransaction extends Error {}
 
 function fingerprintOf(input: TriggerInput): string {
   const { transactionId: _ignored, ...rest } = input;
   return createHash('sha256').update(JSON.stringify(rest)).digest('base64url');
 }
 
-/**
- * Inserts the transaction's row, or answers the first trigger's response: a concurrent repeat
- * waits on the unique key until the first commits, then reads what it stored. The same id with
- * another request is refused.
- */
-async function claimTransaction(
-  client: pg.PoolClient,
+/** The stored answer of an earlier trigger with this transactionId; the same id with another request is refused. */
+async function earlierAnswer(
+  ctx: NotificationContext,
   tenantId: string,
   transactionId: string,
   fingerprint: string,
-  now: Date,
 ): Promise<TriggerAccepted | null> {
-  const inserted = await client.query(
-    `INSERT INTO notification.trigger_transactions (tenant_id, transaction_id, fingerprint, response, created_at)
-     VALUES ($1, $2, $3, '{}', $4) ON CONFLICT DO NOTHING`,
-    [tenantId, transactionId, fingerprint, now],
+  const { rows } = await withTransaction(
+    ctx.pool,
+    (client) =>
+      client.query<{ fingerprint: string; response: TriggerAccepted }>(
+        'SELECT fingerprint, response FROM notification.trigger_transactions WHERE tenant_id = $1 AND transaction_id = $2',
+        [tenantId, transactionId],
+      ),
+    { tenantId },
   );
-  if (inserted.rowCount === 1) return null;
-  const { rows } = await client.query<{ fingerprint: string; response: TriggerAccepted }>(
-    'SELECT fingerprint, response FROM notification.trigger_transactions WHERE tenant_id = $1 AND transaction_id = $2',
-    [tenantId, transactionId],
-  );
-  const row = rows[0]!;
+  const row = rows[0];
+  if (!row) return null;
   if (row.fingerprint !== fingerprint)
     throw new BusinessRuleViolation(
       'transaction_id_reused',
