@@ -75,20 +75,7 @@ export async function tenantCaller(key: TestSigningKey, roles: string[] = ['mana
   return { tenantId: claims.tenant_id, userId: claims.sub, headers: { authorization: `Bearer ${token}` } };
 }
 
-/** Polls (no fixed sleep) until `read` satisfies `check`, for eventually consistent projections and streams. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    const value = await read();
-    try {
-      check(value);
-      return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-}
+export { eventually } from '@bizosaas/service-kit/testing';
 
 export const newLeadBody = (label = randomUUID().slice(0, 8)) => ({
   contact: { email: `prospect.${label}@example.com`, firstName: 'John', lastName: 'Doe', company: 'Example Corp' },

@@ -4,6 +4,21 @@ import { activeMasterKeyVariable, checkActiveMasterKey, masterKeysVariable } fro
 import { outboundAllowedCidrs } from '@bizosaas/outbound-http';
 import { providerDefinition } from './providers/provider.ts';
 
+/** A variable holding JSON (default `{}`), parsed and then checked by `schema`. */
+const jsonVariable = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .default('{}')
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
 export const configSchema = z
   .object({
     PORT: port(8004),
@@ -32,34 +47,14 @@ export const configSchema = z
      * JSON `{"<provider>": {"clientId": "...", "clientSecret": "..."}}`: the platform's OAuth 2 apps
      * registered with each built-in provider.
      */
-    OAUTH_CLIENTS: z
-      .string()
-      .default('{}')
-      .transform((text, context) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'must be JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(z.record(z.string(), z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) }))),
+    OAUTH_CLIENTS: jsonVariable(
+      z.record(z.string(), z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) })),
+    ),
     /**
      * JSON `{"<provider>": {...part of its definition}}`: built-in providers at other URLs (a
      * provider's sandbox, or the local servers of tests and development).
      */
-    PROVIDER_OVERRIDES: z
-      .string()
-      .default('{}')
-      .transform((text, context) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'must be JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(z.record(z.string(), providerDefinition.partial())),
+    PROVIDER_OVERRIDES: jsonVariable(z.record(z.string(), providerDefinition.partial())),
     /** Key namespace of the platform's event streams. */
     EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
     PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),

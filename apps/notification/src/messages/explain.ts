@@ -48,6 +48,19 @@ export const explanation = z.object({
 
 type Event = DomainEvent;
 
+/** A message's events as the API shows them, in stream order. */
+export function timelineOf(events: readonly Event[]): z.output<typeof timelineEntry>[] {
+  return events.map((event) => ({
+    version: event.aggregateVersion,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    actor: event.actor,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    data: event.data,
+  }));
+}
+
 function summaryOf(status: string, events: readonly Event[], statusReason: string | null): string {
   const last = events.at(-1);
   if (!last) return status;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { withTransaction } from '@bizosaas/db';
 import type { FeatureModule } from '../context.ts';
-import { explainMessage, explanation, timelineEntry } from './explain.ts';
+import { explainMessage, explanation, timelineEntry, timelineOf } from './explain.ts';
 import { MESSAGE_AGGREGATE } from './message-events.ts';
 import {
   attemptView,
@@ -60,18 +60,7 @@ export const messagesFeature: FeatureModule = (app, ctx) => {
           aggregateType: MESSAGE_AGGREGATE,
           aggregateId: message.id,
         });
-        return {
-          ...message,
-          events: events.map((event) => ({
-            version: event.aggregateVersion,
-            type: event.type,
-            occurredAt: event.occurredAt,
-            actor: event.actor,
-            correlationId: event.correlationId,
-            causationId: event.causationId,
-            data: event.data,
-          })),
-        };
+        return { ...message, events: timelineOf(events) };
       }),
   );
   app.get(
