@@ -17,6 +17,8 @@ export interface PacedLoadOptions {
   /** Default GET without a body; with `body`, request i sends body(i) (e.g. an id of its own). */
   method?: 'GET' | 'POST';
   body?: (i: number) => string;
+  /** Headers of request i on top of `headers` (e.g. a signature over its body). */
+  headersFor?: (i: number) => Record<string, string>;
   /** Measured seconds, after `warmupSeconds` (default 0) at the same pace whose answers are not counted. */
   seconds: number;
   warmupSeconds?: number;
@@ -56,13 +58,14 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     if (wait >= 1) await sleep(wait);
     for (let k = 0; k < targets.length; k += 1) {
       const target = targets[(i + k) % targets.length]!;
+      const n = i * targets.length + k;
       inFlight.push(
         target.pool
           .request({
             method: options.method ?? 'GET',
             path: target.path,
-            headers: options.headers,
-            ...(options.body && { body: options.body(i * targets.length + k) }),
+            headers: options.headersFor ? { ...options.headers, ...options.headersFor(n) } : options.headers,
+            ...(options.body && { body: options.body(n) }),
           })
           .then(
             async (res) => {

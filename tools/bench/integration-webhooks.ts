@@ -1,0 +1,214 @@
+// Inbound webhooks: verify + store + publish, at a paced rate, against the built service.
+//   node tools/build.mjs integration && npx tsx tools/bench/integration-webhooks.ts
+// Starts the integration service as a real process from its bundle on the migrated bench
+// database (app and worker roles, INTEGRATION_MASTER_KEYS, its outbox relay and webhook status
+// consumer running), stores a Stripe connection of a fresh tenant through the service's own
+// connection store (credentials sealed under the tenant's data key, with a webhook signing
+// secret), then POSTs /api/v1/webhooks/stripe/:connectionId open loop at BENCH_RATE requests/s
+// for BENCH_SECONDS after 2 s of warm-up (tools/bench/paced-load.ts: latency from each request's
+// due time), each a Stripe event of its own id, signed at send time as Stripe signs
+// (Stripe-Signature: t, v1 = HMAC-SHA256 of `t.body` under the secret). Afterwards it waits until
+// every accepted event is on the service's integration_webhook stream and its row is marked
+// processed, and says how long that took after the last answer.
+// Target: p99 < 20 ms at 500 requests/s.
+// env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
+//      REDIS_URL           (default redis://127.0.0.1:6379)
+//      BENCH_RATE          requests/s (default 500)
+//      BENCH_SECONDS       measured seconds (default 10)
+//      BENCH_CONNECTIONS   kept-alive client connections (default 20)
+//      BENCH_LOG_LEVEL     LOG_LEVEL of the service (default warn; info logs every request)
+//      BENCH_INTEGRATION_MAIN  the bundle to run (default apps/integration/dist/main.js)
+//      BENCH_NODE_ARGS     extra node arguments for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+//      The service's own settings (DATABASE_POOL_MAX, WORKER_DATABASE_POOL_MAX, ...) pass through.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPgPool, withTransaction } from '@bizosaas/db';
+import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, WORKER_ROLE, migrateDatabase } from '@bizosaas/db/migrations';
+import { createDataKeyStore, createMasterKeyring } from '@bizosaas/envelope-encryption';
+import { createRedis, eventStreamKey } from '@bizosaas/messaging';
+import { insertConnection } from '../../apps/integration/src/connections/connection-store.ts';
+import { pacedLoad } from './paced-load.ts';
+import { freePort, ownerUrl, redisUrl, root, waitReady } from './notification-bench-support.ts';
+
+const rate = Number(process.env.BENCH_RATE ?? 500);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = 2;
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const main = process.env.BENCH_INTEGRATION_MAIN ?? 'apps/integration/dist/main.js';
+const run = randomUUID().slice(0, 8);
+// BENCH-ONLY master key wrapping the bench tenants' data keys.
+const MASTER_KEYS = JSON.stringify({ 'bench-1': Buffer.alloc(32, 'integration-bench-master').toString('base64') });
+const WEBHOOK_SECRET = `whsec_bench_${run}`;
+const namespace = `bench:integration:${run}:events`;
+const stream = eventStreamKey('integration_webhook', namespace);
+
+const roleUrl = (role: string, password: string) =>
+  Object.assign(new URL(ownerUrl), { username: role, password }).toString();
+const databases = {
+  DATABASE_URL: roleUrl(APP_ROLE, DEV_APP_PASSWORD),
+  WORKER_DATABASE_URL: roleUrl(WORKER_ROLE, DEV_WORKER_PASSWORD),
+};
+
+/** A Stripe connection of a fresh tenant, sealed and stored as the service stores one. */
+async function stripeConnection(): Promise<{ tenantId: string; connectionId: string }> {
+  const pool = createPgPool({ databaseUrl: databases.DATABASE_URL, poolMax: 2, schema: 'integration' });
+  const dataKeys = createDataKeyStore({
+    pool,
+    keyring: createMasterKeyring(JSON.parse(MASTER_KEYS) as Record<string, string>, { source: 'bench' }),
+    table: { schema: 'integration', name: 'tenant_data_keys' },
+    cacheSize: 10,
+    activeRefreshMs: 60_000,
+  });
+  const tenantId = randomUUID();
+  const connectionId = randomUUID();
+  const credentials = { type: 'api_key' as const, apiKey: 'sk_test_bench', webhookSecret: WEBHOOK_SECRET };
+  const connection = { id: connectionId, tenantId, provider: 'stripe', credentials, scopes: [] };
+  await withTransaction(
+    pool,
+    (client) =>
+      insertConnection(
+        client,
+        { dataKeys },
+        { ...connection, externalAccountId: null, displayName: 'bench' },
+        new Date(),
+      ),
+    { tenantId },
+  );
+  await pool.end();
+  return { tenantId, connectionId };
+}
+
+/** A Stripe event of about 1.5 KB, as Stripe sends invoice.paid (pretty-printed). */
+function stripeEvent(i: number): string {
+  const id = `evt_bench_${run}_${i}`;
+  const invoice = {
+    id: `in_bench_${i}`,
+    object: 'invoice',
+    amount_due: 4900,
+    amount_paid: 4900,
+    currency: 'usd',
+    customer: 'cus_bench',
+    customer_email: 'billing@example.test',
+    status: 'paid',
+    lines: { object: 'list', data: [{ id: `il_${i}`, amount: 4900, description: '1 x Professional (monthly)' }] },
+    period_start: 1796000000,
+    period_end: 1798592000,
+    metadata: { tenant: 'bench' },
+  };
+  const body = { id, object: 'event', api_version: '2024-06-20', created: 1796000000, type: 'invoice.paid' };
+  return JSON.stringify({ ...body, data: { object: invoice }, livemode: false, pending_webhooks: 1 }, null, 2);
+}
+
+const bodies = new Map<number, string>();
+const bodyOf = (i: number) => bodies.get(i) ?? (bodies.set(i, stripeEvent(i)), bodies.get(i)!);
+function signatureOf(i: number): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac('sha256', WEBHOOK_SECRET)
+    .update(`${t}.${bodyOf(i)}`)
+    .digest('hex')}`;
+}
+
+await migrateDatabase({ url: ownerUrl, appPassword: DEV_APP_PASSWORD, workerPassword: DEV_WORKER_PASSWORD });
+const { connectionId } = await stripeConnection();
+const port = await freePort();
+let stopping = false;
+let output = '';
+const service = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main], {
+  cwd: root,
+  env: {
+    ...process.env,
+    ...databases,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: logLevel,
+    INTEGRATION_MASTER_KEYS: MASTER_KEYS,
+    OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
+    EVENT_STREAM_NAMESPACE: namespace,
+    CONSUMER_NAME: `bench-${run}`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    // Webhooks are public: no token is verified, so the key set is never fetched.
+    JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+service.stdout.on('data', keep);
+service.stderr.on('data', keep);
+service.on('exit', (code, signal) => {
+  if (!stopping) console.error(`integration exited early (${code ?? signal}):\n${output}`);
+});
+const redis = createRedis(redisUrl, { connectionName: 'bench:integration-webhooks' });
+const owner = createPgPool({ databaseUrl: ownerUrl, poolMax: 1, schema: 'integration' });
+try {
+  await waitReady(port);
+  const url = `http://127.0.0.1:${port}/api/v1/webhooks/stripe/${connectionId}`;
+  // One request first: the bundle must serve webhooks (webhooksFeature in features.ts).
+  const probe = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signatureOf(-1) },
+    body: bodyOf(-1),
+  });
+  if (probe.status !== 200)
+    throw new Error(`${main} answered ${probe.status} to a signed webhook: ${await probe.text()}`);
+
+  const [paced] = await pacedLoad({
+    urls: [url],
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: bodyOf,
+    headersFor: (i) => ({ 'stripe-signature': signatureOf(i) }),
+    connections,
+    rate,
+    seconds,
+    warmupSeconds,
+  });
+  if (!paced) throw new Error('paced load returned no result');
+  const lastAnswer = performance.now();
+  const expected = 1 + Math.round(rate * warmupSeconds) + Math.round(rate * seconds);
+
+  // Every accepted webhook on the stream and marked processed (or a stall reported after 60 s).
+  const counts = async () => {
+    const { rows } = await owner.query<{ stored: number; processed: number }>(
+      `SELECT count(*)::int AS stored, count(*) FILTER (WHERE status = 'processed')::int AS processed
+       FROM integration.webhook_events WHERE connection_id = $1`,
+      [connectionId],
+    );
+    return { ...rows[0]!, onStream: await redis.xlen(stream) };
+  };
+  let state = await counts();
+  const deadline = Date.now() + 60_000;
+  while ((state.onStream < state.stored || state.processed < state.stored) && Date.now() < deadline) {
+    await sleep(50);
+    state = await counts();
+  }
+  const drainedMs = Math.round(performance.now() - lastAnswer);
+  const complete = state.stored === expected && state.onStream === expected && state.processed === expected;
+  console.log(
+    `integration webhooks bench: Stripe-signed events, ${rate} requests/s for ${seconds} s after ${warmupSeconds} s of warm-up, ${connections} connections, LOG_LEVEL=${logLevel}`,
+  );
+  console.log(
+    `paced    p50 ${paced.p50} ms p99 ${paced.p99} ms max ${paced.max} ms | failed ${paced.failed} of ${paced.sent} | ` +
+      `target p99 < 20 ms at 500/s: ${rate >= 500 && paced.p99 < 20 && paced.failed === 0 ? 'met' : 'not met'}`,
+  );
+  console.log(
+    `delivery ${state.stored} of ${expected} stored, ${state.onStream} on the stream, ${state.processed} processed` +
+      ` (${complete ? 'all' : 'NOT all'}; ${drainedMs} ms after the last answer)`,
+  );
+  if (!complete) process.exitCode = 1;
+} finally {
+  stopping = true;
+  if (service.exitCode === null && service.signalCode === null) {
+    service.kill('SIGTERM');
+    await once(service, 'exit');
+  }
+  // The run's stream and its companions (the namespace is this run's own).
+  const keys: string[] = [];
+  for await (const batch of redis.scanStream({ match: `${namespace}:*`, count: 100 }))
+    keys.push(...(batch as string[]));
+  if (keys.length > 0) await redis.del(...keys);
+  await Promise.allSettled([redis.quit(), owner.end()]);
+}
