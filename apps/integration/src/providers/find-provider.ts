@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { BUILT_IN_PROVIDERS } from './built-in-providers.ts';
 import { providerDefinition, type ProviderDefinition } from './provider.ts';
+import { storedProviderDocument } from './stored-provider.ts';
 
 /**
  * Test and self-hosting seam: replaces parts of built-in definitions (e.g. every URL of hubspot
@@ -21,6 +22,11 @@ export function builtInProviders(overrides: ProviderOverrides = {}): ProviderDef
   });
 }
 
+/** Whether `key` names a built-in provider (a tenant's own provider may not take such a key). */
+export function isBuiltInProvider(key: string): boolean {
+  return BUILT_IN_PROVIDERS.some((provider) => provider.key === key);
+}
+
 /**
  * A provider by key for the tenant of `client`'s transaction: a built-in one, else one the tenant
  * configured (custom_providers, under RLS). NotFoundError otherwise.
@@ -37,5 +43,11 @@ export async function findProvider(
     [key],
   );
   if (!rows[0]) throw new NotFoundError(`Provider ${key} not found`, { provider: key });
-  return providerDefinition.parse(rows[0].definition);
+  return definitionOf(rows[0].definition);
+}
+
+/** The provider definition of a stored document, without its sealed client. */
+export function definitionOf(stored: unknown): ProviderDefinition {
+  const { client: _client, ...definition } = storedProviderDocument.parse(stored);
+  return definition;
 }
