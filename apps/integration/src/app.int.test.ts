@@ -11,5 +11,5 @@ describe('integration', () => {
   afterAll(async () => {
     await t?.close();
   });
-  itServesTheOpsContract('integration', () => t.app, ['postgres', 'redis', 'consumers', 'outbox']);
+  itServesTheOpsContract('integration', () => t.app, ['postgres', 'redis', 'consumers', 'providers', 'outbox']);
 });

@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { FeatureModule, IntegrationContext } from './context.ts';
 import { features } from './features.ts';
 import { openApiTags } from './openapi-tags.ts';
+import { createProviderBreakers, proxyReadiness } from './proxy/provider-breakers.ts';
 
 /** The schema of the service's outbox (integration.* events) and inbox. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('integration');
@@ -36,6 +37,10 @@ export async function buildIntegrationApp(
   options: BuildOptions = {},
 ): Promise<ServiceApp> {
   const consumers = createConsumerMonitor(deps.redis);
+  const breakers = createProviderBreakers({
+    failureThreshold: config.PROXY_BREAKER_FAILURES,
+    halfOpenAfterMs: config.PROXY_BREAKER_HALF_OPEN_MS,
+  });
   const app = await createService({
     name: 'integration',
     description:
@@ -49,6 +54,7 @@ export async function buildIntegrationApp(
       postgres: () => checkDatabase(deps.pool),
       redis: () => checkRedis(deps.redis),
       consumers: consumers.check,
+      providers: proxyReadiness(breakers),
       ...writeSideReadiness(deps.worker, EVENT_STORE_SCHEMA, { projections: false }),
     },
   });
@@ -87,7 +93,14 @@ export async function buildIntegrationApp(
     outbox: notifier,
     now: options.now ?? (() => new Date()),
   };
-  for (const feature of options.features ?? features()) feature(app, ctx);
+  const proxy = {
+    timeoutMs: config.PROXY_TIMEOUT_MS,
+    maxResponseBytes: config.PROXY_MAX_RESPONSE_BYTES,
+    maxCooldownMs: config.PROXY_MAX_COOLDOWN_MS,
+  };
+  for (const feature of options.features ??
+    features({ breakers, proxy, oauthRefreshIntervalMs: config.OAUTH_REFRESH_INTERVAL_MS }))
+    feature(app, ctx);
   app.addHook('onClose', async () => outbound.close());
   return app;
 }

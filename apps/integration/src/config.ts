@@ -55,6 +55,15 @@ export const configSchema = z
      * provider's sandbox, or the local servers of tests and development).
      */
     PROVIDER_OVERRIDES: jsonVariable(z.record(z.string(), providerDefinition.partial())),
+    /** Time between the end of one token refresh cycle and the start of the next. */
+    OAUTH_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** The proxy's breaker per provider: consecutive failures that open it, and when it tries again. */
+    PROXY_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+    PROXY_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(1000).default(30_000),
+    PROXY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+    PROXY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(5_242_880),
+    /** The longest a provider's Retry-After or rate-limit reset holds a connection's calls back. */
+    PROXY_MAX_COOLDOWN_MS: z.coerce.number().int().min(1000).default(3_600_000),
     /** Key namespace of the platform's event streams. */
     EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
     PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
