@@ -80,7 +80,7 @@ export async function applyCrmChange(ctx: CrmApplyContext, job: CrmJob): Promise
   let change = job.change;
   if (change.changeType !== 'delete') {
     const known = await ctx.store.transaction(ctx.pool, tenantId, (client) => crmExternalIds.find(client, key));
-    if (change.refetch || (known === null && change.changeType === 'update')) {
+    if (change.refetch || (known === null && change.changeType === 'update' && change.complete !== true)) {
       const fields = await ctx.readers[provider](change.entity, change.externalId);
       if (fields === null) return outcome('skipped', known, [], `the record no longer exists in ${provider}`);
       change = { ...change, fields, refetch: false };

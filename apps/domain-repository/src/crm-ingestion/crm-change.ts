@@ -38,6 +38,8 @@ export const CrmChange = z.object({
   fields: CrmFields,
   /** The notification does not carry the record's state (a gap event, a bare id): fetch it. */
   refetch: z.boolean().default(false),
+  /** `fields` is the record's whole state (a record forwarded by a sync): never read back. */
+  complete: z.boolean().optional(),
 });
 export type CrmChange = z.infer<typeof CrmChange>;
 

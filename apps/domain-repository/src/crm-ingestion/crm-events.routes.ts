@@ -40,7 +40,7 @@ export function crmEventRoutes(app: ServiceApp, ctx: RoutesContext, options: Crm
         summary:
           'Receive a CRM change notification (Salesforce CDC through AWS EventBridge, HubSpot or Pipedrive webhooks)',
         description:
-          'Validated in full (every problem listed, nothing stored), logged once per provider event id and processed asynchronously through a Redis Streams work queue.',
+          "Validated in full (every problem listed, nothing stored), logged once per provider event id and processed asynchronously through a Redis Streams work queue. For hubspot the body may also be a page of whole contacts forwarded by an integration sync (HubSpot's CRM v3 list shape with a `source` marker): each record is a notification identified by the sync, the record and its version, never read back from HubSpot.",
         params: z.strictObject({ provider: CrmProvider }),
         body: z.unknown().describe("the provider's own webhook body"),
         response: { 202: z.object({ events: z.array(accepted) }) },

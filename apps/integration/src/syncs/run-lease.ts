@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import { withTransaction } from '@bizosaas/db';
+import type { IntegrationContext } from '../context.ts';
+
+/** Another replica took the run over (its lease had expired), or the run or its sync is gone. */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} is no longer held by this replica`);
+  }
+}
+
+/**
+ * A run's lease: `lease_until` of its row, extended by every page commit and by a heartbeat. The
+ * value this replica last wrote is its fencing token: every write of the run's progress requires
+ * the row to still hold it, so a replica whose lease expired and was taken over writes nothing more.
+ * Extensions are serialised: two concurrent ones would each see the other's value and fail.
+ */
+export class RunLease {
+  private current: Date;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: Pick<IntegrationContext, 'pool' | 'now'>,
+    readonly tenantId: string,
+    readonly runId: string,
+    held: Date,
+    private readonly leaseMs: number,
+  ) {
+    this.current = held;
+  }
+
+  get held(): Date {
+    return this.current;
+  }
+
+  /**
+   * Runs `write` alone, with the held lease and the next one; `write` returns whether the row
+   * still held the lease (then the next one is held) and throws LeaseLostError otherwise.
+   */
+  exclusive<T>(
+    write: (held: Date, next: Date) => Promise<{ held: boolean; value: T }>,
+    until?: () => Date,
+  ): Promise<T> {
+    const run = this.queue.then(async () => {
+      const next = until?.() ?? new Date(this.ctx.now().getTime() + this.leaseMs);
+      const { held, value } = await write(this.current, next);
+      if (!held) throw new LeaseLostError(this.runId);
+      this.current = next;
+      return value;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Extends the lease on its own (the heartbeat, between page commits). */
+  extend(): Promise<void> {
+    return this.exclusive(async (held, next) => ({
+      held: await withTransaction(this.ctx.pool, (client) => this.cas(client, held, next), { tenantId: this.tenantId }),
+      value: undefined,
+    }));
+  }
+
+  /** Hands the run back on shutdown: its lease ends now, and another replica's sweeper resumes it. */
+  release(): Promise<void> {
+    return this.exclusive(
+      async (held, now) => ({
+        held: await withTransaction(this.ctx.pool, (client) => this.cas(client, held, now), {
+          tenantId: this.tenantId,
+        }),
+        value: undefined,
+      }),
+      this.ctx.now,
+    );
+  }
+
+  private async cas(client: pg.ClientBase, held: Date, next: Date): Promise<boolean> {
+    const { rowCount } = await client.query(
+      `UPDATE integration.sync_runs SET lease_until = $3 WHERE id = $1 AND status = 'running' AND lease_until = $2`,
+      [this.runId, held, next],
+    );
+    return rowCount === 1;
+  }
+}
