@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
+import { withTransaction } from '@bizosaas/db';
 import { NotFoundError, UnauthenticatedError } from '@bizosaas/ddd-kernel';
 import { createEvent, uuidv7, type Actor } from '@bizosaas/event-schemas';
-import { loadCredentials } from '../connections/connection-store.ts';
+import { openCredentials, type SealedCredentials } from '../connections/credentials.ts';
 import type { IntegrationContext } from '../context.ts';
 import { tenantTransaction } from '../events/tenant-transaction.ts';
-import { findProvider } from '../providers/find-provider.ts';
+import { builtInProviders, findProvider } from '../providers/find-provider.ts';
 import type { ProviderDefinition } from '../providers/provider.ts';
 import { webhookEvents, type ReceivedEvent } from './webhook-payloads.ts';
 import { verifyWebhook, type SignedRequest } from './webhook-signatures.ts';
@@ -29,14 +30,27 @@ const ACTOR: Actor = { type: 'service', id: 'integration' };
 // an unauthenticated caller learns nothing about which it was.
 const endpointNotFound = () => new NotFoundError('No webhook endpoint at this address');
 
-/** The connection's tenant, read across tenants (worker role): only a connection of `provider` counts. */
-async function connectionTenant(worker: pg.Pool, connectionId: string, provider: string): Promise<string> {
-  const { rows } = await worker.query<{ tenant_id: string }>(
-    'SELECT tenant_id FROM integration.connections WHERE id = $1 AND provider = $2',
+interface Target {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+  sealed: SealedCredentials;
+}
+
+/**
+ * The connection and its sealed credentials, read across tenants (worker role) in one statement:
+ * only a connection of `provider` counts. The credentials open only with the key of the tenant
+ * and connection they were sealed for.
+ */
+async function webhookTarget(worker: pg.Pool, connectionId: string, provider: string): Promise<Target> {
+  const { rows } = await worker.query<{ tenant_id: string; credentials: Buffer; data_key_version: number }>(
+    'SELECT tenant_id, credentials, data_key_version FROM integration.connections WHERE id = $1 AND provider = $2',
     [connectionId, provider],
   );
-  if (!rows[0]) throw endpointNotFound();
-  return rows[0].tenant_id;
+  const row = rows[0];
+  if (!row) throw endpointNotFound();
+  const sealed = { sealed: row.credentials, dataKeyVersion: row.data_key_version };
+  return { tenantId: row.tenant_id, connectionId, provider, sealed };
 }
 
 /**
@@ -46,21 +60,20 @@ async function connectionTenant(worker: pg.Pool, connectionId: string, provider:
  */
 async function signingSecret(
   ctx: WebhookContext,
-  client: pg.PoolClient,
   provider: ProviderDefinition,
-  delivery: WebhookDelivery & { tenantId: string },
+  target: Target,
   log: FastifyBaseLogger,
 ): Promise<string> {
   let secret: string | undefined;
   if (provider.webhooks.scheme === 'stripe') {
-    const credentials = await loadCredentials(client, ctx, delivery.tenantId, delivery.connectionId);
+    const credentials = await openCredentials(ctx.dataKeys, target.tenantId, target.connectionId, target.sealed);
     secret = credentials.type === 'api_key' ? credentials.webhookSecret : undefined;
   } else {
     secret = ctx.config.OAUTH_CLIENTS[provider.key]?.clientSecret;
   }
   if (secret) return secret;
   log.warn(
-    { provider: provider.key, connectionId: delivery.connectionId, scheme: provider.webhooks.scheme },
+    { provider: provider.key, connectionId: target.connectionId, scheme: provider.webhooks.scheme },
     'webhook refused: no signing secret is configured for it',
   );
   throw new UnauthenticatedError('The webhook signature is missing or wrong');
@@ -73,7 +86,7 @@ interface StoredEvent extends ReceivedEvent {
 /** Stores the events not received before (by connection and provider event id) and returns those. */
 async function storeNew(
   client: pg.PoolClient,
-  delivery: WebhookDelivery & { tenantId: string },
+  target: Target,
   events: readonly ReceivedEvent[],
   receivedAt: Date,
 ): Promise<StoredEvent[]> {
@@ -86,9 +99,9 @@ async function storeNew(
      ON CONFLICT (connection_id, provider_event_id) DO NOTHING
      RETURNING id`,
     [
-      delivery.tenantId,
-      delivery.connectionId,
-      delivery.provider,
+      target.tenantId,
+      target.connectionId,
+      target.provider,
       receivedAt,
       rows.map((row) => row.id),
       rows.map((row) => row.providerEventId),
@@ -100,53 +113,60 @@ async function storeNew(
   return rows.filter((row) => ids.has(row.id));
 }
 
-/**
- * A provider's webhook: the connection found by id across tenants, then in one transaction of
- * its tenant the signature checked by the provider's scheme (401 before anything is written),
- * each event stored once per provider event id and, only when stored, published as
- * integration.webhook_received through the outbox, committed together: a repeat stores and
- * publishes nothing, and a stored event is always published.
- */
-export async function receiveWebhook(
-  ctx: WebhookContext,
-  delivery: WebhookDelivery,
-  log: FastifyBaseLogger,
-): Promise<WebhookReceipt> {
-  const tenantId = await connectionTenant(ctx.worker, delivery.connectionId, delivery.provider);
-  const target = { ...delivery, tenantId };
-  return tenantTransaction(ctx, tenantId, async (client, publish) => {
-    const provider = await findProvider(client, delivery.provider, ctx.config.PROVIDER_OVERRIDES).catch(
-      (error: unknown) => {
-        throw error instanceof NotFoundError ? endpointNotFound() : error;
+function webhookReceived(target: Target, event: StoredEvent, now: Date) {
+  return createEvent(
+    {
+      type: 'integration.webhook_received',
+      tenantId: target.tenantId,
+      actor: ACTOR,
+      aggregateId: event.id,
+      data: {
+        provider: target.provider,
+        connectionId: target.connectionId,
+        providerEventId: event.providerEventId,
+        eventType: event.eventType,
+        payload: event.payload,
+        receivedAt: now.toISOString(),
       },
-    );
+    },
+    { now: () => now },
+  );
+}
+
+export type WebhookReceiver = (delivery: WebhookDelivery, log: FastifyBaseLogger) => Promise<WebhookReceipt>;
+
+/**
+ * A provider's webhook: the connection found by id across tenants and the signature checked by
+ * the provider's scheme before any transaction opens (a bad one costs one read and writes
+ * nothing); then, in one transaction of the connection's tenant, each event stored once per
+ * provider event id and, only when stored, published as integration.webhook_received through
+ * the outbox, committed together: a repeat stores and publishes nothing, a stored event is
+ * always published.
+ */
+export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
+  const builtIns = new Map(builtInProviders(ctx.config.PROVIDER_OVERRIDES).map((p) => [p.key, p]));
+  // A tenant's own provider is read under its RLS; an unknown key is an endpoint not found.
+  const providerOf = async (target: Target) =>
+    builtIns.get(target.provider) ??
+    withTransaction(ctx.pool, (client) => findProvider(client, target.provider, ctx.config.PROVIDER_OVERRIDES), {
+      tenantId: target.tenantId,
+    }).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? endpointNotFound() : error;
+    });
+
+  return async (delivery, log) => {
+    const target = await webhookTarget(ctx.worker, delivery.connectionId, delivery.provider);
+    const provider = await providerOf(target);
     const scheme = provider.webhooks.scheme;
     if (scheme === 'none') throw endpointNotFound();
-    const secret = await signingSecret(ctx, client, provider, target, log);
+    const secret = await signingSecret(ctx, provider, target, log);
     const now = ctx.now();
     verifyWebhook(scheme, delivery, secret, now, provider.webhooks.toleranceSeconds);
-    const stored = await storeNew(client, target, webhookEvents(scheme, delivery.rawBody), now);
-    await publish(
-      stored.map((event) =>
-        createEvent(
-          {
-            type: 'integration.webhook_received',
-            tenantId,
-            actor: ACTOR,
-            aggregateId: event.id,
-            data: {
-              provider: delivery.provider,
-              connectionId: delivery.connectionId,
-              providerEventId: event.providerEventId,
-              eventType: event.eventType,
-              payload: event.payload,
-              receivedAt: now.toISOString(),
-            },
-          },
-          { now: () => now },
-        ),
-      ),
-    );
-    return { duplicate: stored.length === 0 };
-  });
+    const events = webhookEvents(scheme, delivery.rawBody);
+    return tenantTransaction(ctx, target.tenantId, async (client, publish) => {
+      const stored = await storeNew(client, target, events, now);
+      await publish(stored.map((event) => webhookReceived(target, event, now)));
+      return { duplicate: stored.length === 0 };
+    });
+  };
 }

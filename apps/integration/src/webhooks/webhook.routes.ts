@@ -2,7 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { FeatureModule } from '../context.ts';
-import { receiveWebhook } from './receive-webhook.ts';
+import { createWebhookReceiver } from './receive-webhook.ts';
 
 export const WEBHOOK_PATH = '/api/v1/webhooks/:provider/:connectionId';
 
@@ -39,6 +39,7 @@ const errorShape = (description: string) => ({
 export const webhookRoutes: FeatureModule = (app, ctx) => {
   const base = ctx.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
   const bodyLimit = Math.min(ctx.config.BODY_LIMIT_BYTES, MAX_WEBHOOK_BYTES);
+  const receiveWebhook = createWebhookReceiver(ctx);
   void app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     scope.removeAllContentTypeParsers();
@@ -71,7 +72,6 @@ export const webhookRoutes: FeatureModule = (app, ctx) => {
       async (request) => {
         const { provider, connectionId } = request.params;
         const { duplicate } = await receiveWebhook(
-          ctx,
           {
             provider,
             connectionId,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiProblems } from '@bizosaas/service-kit/testing';
 import type { IntegrationContext } from '../context.ts';
+import { tenantTransaction } from '../events/tenant-transaction.ts';
 import { eventually, startTestApp, type TestApp } from '../test-support.ts';
 import { webhooksFeature } from './webhooks-feature.ts';
 import {
@@ -217,6 +218,36 @@ describe('which endpoint', () => {
     });
     const res = await post(path('google_ads', connectionId), '{}', {});
     expect(res.statusCode, res.body).toBe(404);
+  });
+
+  it("a tenant's own provider signing the Stripe way takes Stripe-signed webhooks", async () => {
+    const connection = await seedConnection(ctx, 'acme_pay', { type: 'api_key', apiKey: 'k', webhookSecret: WHSEC });
+    const definition = {
+      key: 'acme_pay',
+      name: 'Acme Pay',
+      category: 'payments',
+      auth: { type: 'api_key', header: 'authorization', format: 'Bearer {key}' },
+      baseUrl: 'https://api.acme-pay.test',
+      rateLimit: { perSecond: 5, burst: 10 },
+      webhooks: { scheme: 'stripe', toleranceSeconds: 60 },
+      pagination: 'cursor',
+    };
+    await tenantTransaction(ctx, connection.tenantId, (client) =>
+      client.query(
+        `INSERT INTO integration.custom_providers (id, tenant_id, key, definition, created_at, updated_at)
+         VALUES ($1, $2, 'acme_pay', $3, now(), now())`,
+        [randomUUID(), connection.tenantId, definition],
+      ),
+    );
+    const { body } = stripeEvent();
+    const url = path('acme_pay', connection.connectionId);
+    const fresh = await post(url, body, { 'stripe-signature': stripeSignature(body, NOW_S - 60, WHSEC) });
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    // Its own tolerance (60 s), not Stripe's.
+    const late = stripeEvent();
+    const stale = await post(url, late.body, { 'stripe-signature': stripeSignature(late.body, NOW_S - 61, WHSEC) });
+    expect(stale.statusCode, stale.body).toBe(401);
+    expect(await webhookRows(t.worker, connection.connectionId)).toHaveLength(1);
   });
 
   it('is public: no token needed, and documented without security', async () => {
