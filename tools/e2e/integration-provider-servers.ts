@@ -1,7 +1,8 @@
 // The provider side of the integration journey, on loopback: the token endpoint as the service
 // reaches it (forwarded to the real authorization server, every token issued noted, so the test
-// knows the bytes that must never show), and HubSpot's CRM v3 contacts API accepting exactly the
-// access tokens issued and not yet expired.
+// knows the bytes that must never show); HubSpot's CRM v3 contacts API accepting exactly the
+// access tokens issued and not yet expired; Stripe's webhook signature, from its documentation.
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,4 +89,9 @@ export async function startCrmApi(valid: (token: string) => boolean) {
   });
   const url = await listen(server);
   return { url, tokensSeen: () => [...seen], close: () => close(server) };
+}
+
+/** Stripe's `Stripe-Signature` of `body` at `t` (unix seconds): hex HMAC-SHA256 of `t.body`. */
+export function stripeSignature(body: string, t: number, secret: string): string {
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
