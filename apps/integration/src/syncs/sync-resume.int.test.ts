@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims } from '@bizosaas/auth/testing';
+import { createRedis } from '@bizosaas/messaging';
 import { startHubspotServer } from '../testing/hubspot-server.ts';
 import { eventually, startTestApp, tenantCaller } from '../test-support.ts';
 import { createSyncsFeature } from './syncs-feature.ts';
@@ -23,9 +24,11 @@ import {
 } from './testing/sync-fixtures.ts';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
+// Each test stops what it started before the next begins: a replica left running would take over
+// the next test's runs with its own provider URLs.
 const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
 });
 
 async function freePort(): Promise<number> {
@@ -199,12 +202,22 @@ describe('a replica SIGKILLed mid-run', () => {
       );
     const databases = { DATABASE_URL: inject('appDatabaseUrl'), WORKER_DATABASE_URL: inject('workerDatabaseUrl') };
 
+    const crmWorkStream = `test:crm-work:{${randomUUID()}}`;
+    const namespace = `test:integration:${randomUUID()}`;
+    // Cleanups run last first: this one after every process has stopped.
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      connectionName: 'integration:test',
+    });
+    cleanup.push(async () => {
+      await redis.del(crmWorkStream, `${crmWorkStream}:dlq`, `${namespace}:{integration_sync}`);
+      await redis.quit();
+    });
     const domainPort = await freePort();
     const domain = startProcess('apps/domain-repository/src/main.ts', {
       ...databases,
       PORT: String(domainPort),
       JWKS_URL: jwks.url,
-      CRM_WORK_STREAM: `test:crm-work:{${randomUUID()}}`,
+      CRM_WORK_STREAM: crmWorkStream,
       CONSUMER_NAME: `domain-repository-${randomUUID().slice(0, 8)}`,
     });
     const domainUrl = `http://127.0.0.1:${domainPort}`;
@@ -217,7 +230,7 @@ describe('a replica SIGKILLed mid-run', () => {
       }),
       PROVIDER_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: hubspot.baseUrl } }),
       DOMAIN_REPOSITORY_URL: domainUrl,
-      EVENT_STREAM_NAMESPACE: `test:integration:${randomUUID()}`,
+      EVENT_STREAM_NAMESPACE: namespace,
     };
     const replicaPort = await freePort();
     const doomed = startProcess('apps/integration/src/syncs/testing/sync-replica.ts', {
