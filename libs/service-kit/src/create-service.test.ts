@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ConcurrencyError, RateLimitedError } from '@bizosaas/ddd-kernel';
-import { createService, type ServiceApp } from './create-service.ts';
+import { createService, requestLogFields, type ServiceApp } from './create-service.ts';
 
 let app: ServiceApp;
 afterEach(async () => app?.close());
@@ -195,5 +195,19 @@ describe('createService', () => {
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
     expect(ui.body).toContain('swagger');
+  });
+});
+
+describe('requestLogFields', () => {
+  it('logs the path without the query, which may carry credentials', () => {
+    expect(
+      requestLogFields({
+        method: 'GET',
+        url: '/api/v1/integrations/oauth/callback?code=abc&state=xyz',
+        host: 'h',
+        ip: '127.0.0.1',
+      }),
+    ).toEqual({ method: 'GET', url: '/api/v1/integrations/oauth/callback', host: 'h', remoteAddress: '127.0.0.1' });
+    expect(requestLogFields({ method: 'POST', url: '/api/v1/leads' })).toMatchObject({ url: '/api/v1/leads' });
   });
 });

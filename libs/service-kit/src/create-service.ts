@@ -96,6 +96,25 @@ function correlationId(req: IncomingMessage): string {
  * serialisation and OpenAPI (`/docs`, `/docs/json`), `/health`, `/ready`, `/metrics`,
  * and the one error shape. Add routes to the returned app; it never listens by itself.
  */
+/**
+ * What a request's log lines say of it: never the query, which may carry credentials (an OAuth
+ * callback's code and state, a signed link's parameters).
+ */
+export function requestLogFields(request: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+}): Record<string, string | undefined> {
+  const query = request.url.indexOf('?');
+  return {
+    method: request.method,
+    url: query === -1 ? request.url : request.url.slice(0, query),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
 export async function createService(options: ServiceOptions): Promise<ServiceApp> {
   const version = options.version ?? '0.1.0';
   const app = Fastify({
@@ -103,6 +122,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       level: options.logLevel ?? 'info',
       base: { service: options.name },
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+      serializers: { req: requestLogFields },
     },
     genReqId: correlationId,
     logController: new LogController({
