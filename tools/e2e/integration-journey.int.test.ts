@@ -13,11 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisUrl } from '@bizosaas/messaging/testing';
-import {
-  followAuthorization,
-  startOAuthServer,
-  type OAuthServer,
-} from '../../apps/integration/src/testing/oauth-server.ts';
+import { followAuthorization, startOAuthServer, type OAuthServer } from '@bizosaas/auth/testing';
 import { startCrmApi, startTokenRecorder, stripeSignature } from './integration-provider-servers.ts';
 import { eventually, freePort, start, untilReady, type Started } from './processes.ts';
 

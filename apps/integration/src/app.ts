@@ -99,7 +99,7 @@ export async function buildIntegrationApp(
     maxCooldownMs: config.PROXY_MAX_COOLDOWN_MS,
   };
   for (const feature of options.features ??
-    features({ breakers, proxy, oauthRefreshIntervalMs: config.OAUTH_REFRESH_INTERVAL_MS, consumers }))
+    features({ breakers, proxy, oauthRefreshIntervalMs: config.OAUTH_REFRESH_INTERVAL_MS, consumers, config }))
     feature(app, ctx);
   app.addHook('onClose', async () => outbound.close());
   return app;

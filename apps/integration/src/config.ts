@@ -64,6 +64,18 @@ export const configSchema = z
     PROXY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(5_242_880),
     /** The longest a provider's Retry-After or rate-limit reset holds a connection's calls back. */
     PROXY_MAX_COOLDOWN_MS: z.coerce.number().int().min(1000).default(3_600_000),
+    /** The platform's Google Ads developer token (the campaign_metrics syncs of Google Ads need it). */
+    GOOGLE_ADS_DEVELOPER_TOKEN: z.string().min(1).optional(),
+    /** A sync run's lease: a replica that stops renewing it for this long loses the run to another. */
+    SYNC_LEASE_MS: z.coerce.number().int().min(5_000).default(60_000),
+    /** How often due schedules and expired leases are looked for. */
+    SYNC_TICK_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    SYNC_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(64).default(4),
+    /** Whether this replica starts due schedules and takes over expired runs. */
+    SYNC_SCHEDULER: z.stringbool().default(true),
+    /** Google Ads metrics: the days a full sync covers, and the days an incremental one reads again (late conversions). */
+    SYNC_METRICS_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SYNC_METRICS_RESTATEMENT_DAYS: z.coerce.number().int().min(0).max(90).default(3),
     /** Key namespace of the platform's event streams. */
     EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
     PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),

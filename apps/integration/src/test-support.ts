@@ -38,6 +38,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     INTEGRATION_MASTER_KEYS: JSON.stringify({ 'test-1': TEST_MASTER_KEY }),
     EVENT_STREAM_NAMESPACE: `test:integration:${randomUUID()}`,
+    // One test's replica must not take over another test's sync runs: tests that need it set it.
+    SYNC_SCHEDULER: 'false',
     ...env,
   });
   const key = await generateSigningKey();

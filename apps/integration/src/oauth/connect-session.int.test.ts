@@ -4,7 +4,7 @@ import { withTransaction } from '@bizosaas/db';
 import { insertConnection } from '../connections/connection-store.ts';
 import { createCustomProvider } from '../providers/custom-provider-store.ts';
 import { eventually, expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
-import { followAuthorization, startOAuthServer, type OAuthServer } from '../testing/oauth-server.ts';
+import { followAuthorization, startOAuthServer, type OAuthServer } from '@bizosaas/auth/testing';
 import { oauthFeature } from './oauth.routes.ts';
 import { freshAccessToken } from './refresh.ts';
 import {

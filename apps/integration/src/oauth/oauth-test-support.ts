@@ -10,7 +10,7 @@ import { loadCredentials } from '../connections/connection-store.ts';
 import type { Credentials } from '../connections/credentials.ts';
 import type { FeatureModule, IntegrationContext } from '../context.ts';
 import { expect, type TestApp } from '../test-support.ts';
-import { followAuthorization, type OAuthServer } from '../testing/oauth-server.ts';
+import { followAuthorization, type OAuthServer } from '@bizosaas/auth/testing';
 
 export const TEST_CLIENT = { clientId: 'bizosaas-test-app', clientSecret: randomBytes(24).toString('base64url') };
 export const HUBSPOT_SCOPES = ['crm.objects.contacts.read', 'oauth'];

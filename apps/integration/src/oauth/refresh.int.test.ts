@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { eventually, expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
-import { startOAuthServer, type OAuthServer } from '../testing/oauth-server.ts';
+import { startOAuthServer, type OAuthServer } from '@bizosaas/auth/testing';
 import { oauthFeature } from './oauth.routes.ts';
 import { freshAccessToken, refreshConnection } from './refresh.ts';
 import { refreshDueConnections } from './refresher.ts';

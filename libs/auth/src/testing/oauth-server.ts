@@ -1,4 +1,4 @@
-// A real OAuth 2 authorization server on loopback (oidc-provider) for the integration tests: a
+// A real OAuth 2 authorization server on loopback (oidc-provider) for the tests of OAuth clients: a
 // confidential client with the test client id and secret, authorization code with PKCE (S256
 // required), refresh tokens (rotated by default), RFC 7009 revocation, interactions approved at
 // once for one fixed account. `followAuthorization` plays the browser.
