@@ -2,14 +2,15 @@
 //   node tools/build.mjs integration && npx tsx tools/bench/integration-webhooks.ts
 // Starts the integration service as a real process from its bundle on the migrated bench
 // database (app and worker roles, INTEGRATION_MASTER_KEYS, its outbox relay and webhook status
-// consumer running), stores a Stripe connection of a fresh tenant through the service's own
-// connection store (credentials sealed under the tenant's data key, with a webhook signing
-// secret), then POSTs /api/v1/webhooks/stripe/:connectionId open loop at BENCH_RATE requests/s
-// for BENCH_SECONDS after 2 s of warm-up (tools/bench/paced-load.ts: latency from each request's
-// due time), each a Stripe event of its own id, signed at send time as Stripe signs
+// consumer running), creates a Stripe connection of a fresh tenant through its API
+// (POST /api/v1/integrations/connections with an admin's token from a local JWKS; the credentials
+// carry a webhook signing secret), then POSTs /api/v1/webhooks/stripe/:connectionId open loop
+// at BENCH_RATE requests/s for BENCH_SECONDS after 2 s of warm-up (tools/bench/paced-load.ts:
+// latency from each request's due time), each a Stripe event of its own id, signed at send time as Stripe signs
 // (Stripe-Signature: t, v1 = HMAC-SHA256 of `t.body` under the secret). Afterwards it waits until
 // every accepted event is on the service's integration_webhook stream and its row is marked
-// processed, and says how long that took after the last answer.
+// processed, and says how long that took after the last answer, and the CPU time per webhook of
+// the service process and of its PostgreSQL sessions (from /proc: Linux, PostgreSQL on this host).
 // Target: p99 < 20 ms at 500 requests/s.
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      REDIS_URL           (default redis://127.0.0.1:6379)
@@ -26,6 +27,7 @@ import { readFileSync } from 'node:fs';
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims } from '@bizosaas/auth/testing';
+import type pg from 'pg';
 import { createPgPool } from '@bizosaas/db';
 import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, WORKER_ROLE, migrateDatabase } from '@bizosaas/db/migrations';
 import { createRedis, eventStreamKey } from '@bizosaas/messaging';
@@ -76,6 +78,15 @@ function cpuMs(pid: number | undefined): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time of the bench database's app and worker sessions (the service's), by backend pid. */
+async function sessionsCpuMs(owner: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = ANY($1)',
+    [[APP_ROLE, WORKER_ROLE]],
+  );
+  return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
 }
 
 /** A Stripe event of about 1.5 KB, as Stripe sends invoice.paid (pretty-printed). */
@@ -154,6 +165,7 @@ try {
     throw new Error(`${main} answered ${probe.status} to a signed webhook: ${await probe.text()}`);
 
   const cpuBefore = cpuMs(service.pid);
+  const sessionsBefore = await sessionsCpuMs(owner);
   const [paced] = await pacedLoad({
     urls: [url],
     method: 'POST',
@@ -169,6 +181,9 @@ try {
   const lastAnswer = performance.now();
   const loaded = Math.round(rate * warmupSeconds) + Math.round(rate * seconds);
   const cpuPerWebhook = (cpuMs(service.pid) - cpuBefore) / loaded;
+  // Sessions opened during the run count from zero.
+  let sessionsCpu = 0;
+  for (const [pid, ms] of await sessionsCpuMs(owner)) sessionsCpu += ms - (sessionsBefore.get(pid) ?? 0);
   const expected = 1 + loaded;
 
   // Every accepted webhook on the stream and marked processed (or a stall reported after 60 s).
@@ -194,7 +209,8 @@ try {
   console.log(
     `paced    p50 ${paced.p50} ms p99 ${paced.p99} ms max ${paced.max} ms | failed ${paced.failed} of ${paced.sent} | ` +
       `target p99 < 20 ms at 500/s: ${rate >= 500 && paced.p99 < 20 && paced.failed === 0 ? 'met' : 'not met'} | ` +
-      `service CPU ${cpuPerWebhook.toFixed(2)} ms per webhook (relay and status consumer included)`,
+      `CPU per webhook: service ${cpuPerWebhook.toFixed(2)} ms (relay and status consumer included), ` +
+      `its PostgreSQL sessions ${(sessionsCpu / loaded).toFixed(2)} ms`,
   );
   console.log(
     `delivery ${state.stored} of ${expected} stored, ${state.onStream} on the stream, ${state.processed} processed` +
