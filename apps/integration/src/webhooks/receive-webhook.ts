@@ -83,21 +83,29 @@ interface StoredEvent extends ReceivedEvent {
   id: string;
 }
 
-/** Stores the events not received before (by connection and provider event id) and returns those. */
+/**
+ * Stores the events not received before (by connection and provider event id) and returns those;
+ * null when the connection is gone (deleted since it was looked up): nothing is stored then.
+ * The statement's snapshot is taken after it waits for its locks, so a deletion committed
+ * meanwhile is seen.
+ */
 async function storeNew(
   client: pg.PoolClient,
   target: Target,
   events: readonly ReceivedEvent[],
   receivedAt: Date,
-): Promise<StoredEvent[]> {
+): Promise<StoredEvent[] | null> {
   const rows = events.map((event) => ({ ...event, id: uuidv7() }));
-  const { rows: inserted } = await client.query<{ id: string }>(
-    `INSERT INTO integration.webhook_events
-       (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
-     SELECT e.id, $1, $2, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
-     FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, provider_event_id, event_type, payload)
-     ON CONFLICT (connection_id, provider_event_id) DO NOTHING
-     RETURNING id`,
+  const { rows: result } = await client.query<{ live: boolean; ids: string[] }>(
+    `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
+     inserted AS (
+       INSERT INTO integration.webhook_events
+         (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
+       SELECT e.id, $1, live.id, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
+       FROM live, unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, provider_event_id, event_type, payload)
+       ON CONFLICT (connection_id, provider_event_id) DO NOTHING
+       RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM live) AS live, ARRAY(SELECT id FROM inserted)::text[] AS ids`,
     [
       target.tenantId,
       target.connectionId,
@@ -109,7 +117,8 @@ async function storeNew(
       rows.map((row) => row.payload),
     ],
   );
-  const ids = new Set(inserted.map((row) => row.id));
+  if (!result[0]!.live) return null;
+  const ids = new Set(result[0]!.ids);
   return rows.filter((row) => ids.has(row.id));
 }
 
@@ -165,6 +174,7 @@ export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
     const events = webhookEvents(scheme, delivery.rawBody);
     return tenantTransaction(ctx, target.tenantId, async (client, publish) => {
       const stored = await storeNew(client, target, events, now);
+      if (stored === null) throw endpointNotFound();
       await publish(stored.map((event) => webhookReceived(target, event, now)));
       return { duplicate: stored.length === 0 };
     });

@@ -208,6 +208,39 @@ describe('which endpoint', () => {
     expect(await webhookRows(t.worker, connectionId)).toEqual([]);
   });
 
+  it('a connection deleted after it was looked up stores nothing and answers 404', async () => {
+    const { tenantId, connectionId } = await stripeConnection();
+    const { body } = stripeEvent();
+    // Hold the insert at its table lock, delete the connection meanwhile, then let it go on.
+    const blocker = await t.worker.connect();
+    try {
+      await blocker.query('BEGIN; LOCK TABLE integration.webhook_events IN SHARE MODE');
+      const answer = post(path('stripe', connectionId), body, {
+        'stripe-signature': stripeSignature(body, NOW_S, WHSEC),
+      });
+      await eventually(
+        async () =>
+          (
+            await t.worker.query<{ waiting: number }>(
+              `SELECT count(*)::int AS waiting FROM pg_locks
+               WHERE relation = 'integration.webhook_events'::regclass AND NOT granted`,
+            )
+          ).rows[0]!.waiting,
+        (waiting) => expect(waiting).toBeGreaterThan(0),
+      );
+      await tenantTransaction(ctx, tenantId, (client) =>
+        client.query('DELETE FROM integration.connections WHERE id = $1', [connectionId]),
+      );
+      await blocker.query('COMMIT');
+      const res = await answer;
+      expect(res.statusCode, res.body).toBe(404);
+    } finally {
+      blocker.release();
+    }
+    expect(await webhookRows(t.worker, connectionId)).toEqual([]);
+    expect(await outboxCount(t.worker, tenantId)).toBe(0);
+  });
+
   it('a provider that takes no webhooks answers 404', async () => {
     const { connectionId } = await seedConnection(ctx, 'google_ads', {
       type: 'oauth2',
