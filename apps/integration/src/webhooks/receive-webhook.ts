@@ -37,16 +37,20 @@ interface Target {
   sealed: SealedCredentials;
 }
 
+// The two statements every webhook runs are named: each pooled connection parses and plans them
+// once, not on every request.
+
 /**
  * The connection and its sealed credentials, read across tenants (worker role) in one statement:
  * only a connection of `provider` counts. The credentials open only with the key of the tenant
  * and connection they were sealed for.
  */
 async function webhookTarget(worker: pg.Pool, connectionId: string, provider: string): Promise<Target> {
-  const { rows } = await worker.query<{ tenant_id: string; credentials: Buffer; data_key_version: number }>(
-    'SELECT tenant_id, credentials, data_key_version FROM integration.connections WHERE id = $1 AND provider = $2',
-    [connectionId, provider],
-  );
+  const { rows } = await worker.query<{ tenant_id: string; credentials: Buffer; data_key_version: number }>({
+    name: 'webhook-target',
+    text: 'SELECT tenant_id, credentials, data_key_version FROM integration.connections WHERE id = $1 AND provider = $2',
+    values: [connectionId, provider],
+  });
   const row = rows[0];
   if (!row) throw endpointNotFound();
   const sealed = { sealed: row.credentials, dataKeyVersion: row.data_key_version };
@@ -96,8 +100,9 @@ async function storeNew(
   receivedAt: Date,
 ): Promise<StoredEvent[] | null> {
   const rows = events.map((event) => ({ ...event, id: uuidv7() }));
-  const { rows: result } = await client.query<{ live: boolean; ids: string[] }>(
-    `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
+  const { rows: result } = await client.query<{ live: boolean; ids: string[] }>({
+    name: 'webhook-store',
+    text: `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
      inserted AS (
        INSERT INTO integration.webhook_events
          (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
@@ -106,7 +111,7 @@ async function storeNew(
        ON CONFLICT (connection_id, provider_event_id) DO NOTHING
        RETURNING id)
      SELECT EXISTS (SELECT 1 FROM live) AS live, ARRAY(SELECT id FROM inserted)::text[] AS ids`,
-    [
+    values: [
       target.tenantId,
       target.connectionId,
       target.provider,
@@ -116,7 +121,7 @@ async function storeNew(
       rows.map((row) => row.eventType),
       rows.map((row) => row.payload),
     ],
-  );
+  });
   if (!result[0]!.live) return null;
   const ids = new Set(result[0]!.ids);
   return rows.filter((row) => ids.has(row.id));

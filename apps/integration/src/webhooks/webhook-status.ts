@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import {
@@ -12,6 +13,12 @@ import type { IntegrationContext } from '../context.ts';
 
 /** The consumer group that marks webhooks processed. */
 export const WEBHOOK_STATUS_GROUP = 'integration.webhook-status';
+
+/**
+ * Pause after each read's rows are marked: the next read takes what arrived meanwhile (up to the
+ * batch size), so marking costs a few statements a second however many webhooks arrive.
+ */
+const MARK_INTERVAL_MS = 250;
 
 // Only the envelope's type and aggregate (the webhook_events row id) are read: the payload,
 // up to 500,000 characters, is the subscribers' business.
@@ -51,7 +58,7 @@ function logSignal(log: FastifyBaseLogger, signal: ConsumerSignal): void {
 /**
  * Reads the integration_webhook stream in its own group (from the stream's start when the group
  * is new, so nothing published before it is left queued) and marks each read's rows in one
- * statement as the worker role.
+ * statement as the worker role, at most every MARK_INTERVAL_MS.
  */
 export function createWebhookStatusConsumer(
   ctx: Pick<IntegrationContext, 'worker' | 'redis' | 'config' | 'now'>,
@@ -64,8 +71,11 @@ export function createWebhookStatusConsumer(
     group: WEBHOOK_STATUS_GROUP,
     consumer: ctx.config.CONSUMER_NAME,
     parse: (raw) => received.parse(raw),
-    batchSize: 200,
-    batchHandler: (batch) => markProcessed(ctx, batch),
+    batchSize: 500,
+    batchHandler: async (batch) => {
+      await markProcessed(ctx, batch);
+      await sleep(MARK_INTERVAL_MS);
+    },
     handler: (event, delivery) => markProcessed(ctx, [{ event, delivery }]),
     startId: '0',
     healthCheck: () => ctx.worker.query('SELECT 1'),
