@@ -176,24 +176,10 @@ export function localeFallbacks(locale: string): string[] {
   return [...new Set([locale, locale.split('-')[0]!, 'en'])];
 }
 
-/** The current version of the template a send uses: the locale, else its language, else `en`; null when none. */
-export async function findTemplateForSend(
-  client: pg.ClientBase,
-  tenantId: string,
-  key: string,
-  channel: Channel,
-  locale: string,
-): Promise<TemplateView | null> {
-  const { rows } = await client.query<TemplateView>(
-    `SELECT ${VIEW_COLUMNS} FROM notification.templates
-     WHERE tenant_id = $1 AND key = $2 AND channel = $3 AND locale = ANY($4::text[])
-     ORDER BY array_position($4::text[], locale) LIMIT 1`,
-    [tenantId, key, channel, localeFallbacks(locale)],
-  );
-  return rows[0] ?? null;
-}
-
-/** findTemplateForSend for several channels in one statement: the template of each channel that has one. */
+/**
+ * The current version of the template a send uses, for each channel that has one, in one statement:
+ * the locale, else its language, else `en`.
+ */
 export async function findTemplatesForSend(
   client: pg.ClientBase,
   tenantId: string,

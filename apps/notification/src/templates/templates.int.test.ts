@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '@bizosaas/db';
 import { startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
-import { findTemplateForSend, findTemplateVersion } from './template-store.ts';
+import { findTemplatesForSend, findTemplateVersion } from './template-store.ts';
 import { templatesFeature } from './templates.routes.ts';
 
 const BASE = '/api/v1/notifications/templates';
@@ -240,7 +240,7 @@ describe('list', () => {
   });
 });
 
-describe('findTemplateForSend', () => {
+describe('findTemplatesForSend', () => {
   it('falls back from the locale to its language, then to en; null when none', async () => {
     const caller = await tenantCaller(t.key);
     const key = `reset.${randomUUID().slice(0, 8)}`;
@@ -248,9 +248,12 @@ describe('findTemplateForSend', () => {
     const de = await create(caller.headers, welcome({ key, locale: 'de' }));
     const deAt = await create(caller.headers, welcome({ key, locale: 'de-AT' }));
     const find = (locale: string, channel: 'email' | 'sms' = 'email') =>
-      withTransaction(t.pool, (client) => findTemplateForSend(client, caller.tenantId, key, channel, locale), {
-        tenantId: caller.tenantId,
-      });
+      withTransaction(
+        t.pool,
+        async (client) =>
+          (await findTemplatesForSend(client, caller.tenantId, key, [channel], locale)).get(channel) ?? null,
+        { tenantId: caller.tenantId },
+      );
     expect((await find('de-AT'))?.id).toBe(deAt.id);
     expect((await find('de-CH'))?.id).toBe(de.id);
     expect(await find('fr')).toMatchObject({ id: en.id, version: 1, category: 'onboarding', critical: false });
