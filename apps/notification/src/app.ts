@@ -85,6 +85,7 @@ export async function buildNotificationApp(
     worker: deps.worker,
     redis: deps.redis,
     store,
+    links: createLinkSigner(deps.pool),
     now: options.now ?? (() => new Date()),
   };
   const outbound = createOutboundHttp({
@@ -95,7 +96,7 @@ export async function buildNotificationApp(
   const dispatcher = createDispatcher(ctx, {
     channels,
     pool: deps.dispatchPool,
-    decorate: createMessageDecorator(ctx, createLinkSigner(deps.pool), { tracking: config.EMAIL_TRACKING }),
+    decorate: createMessageDecorator(ctx, ctx.links, { tracking: config.EMAIL_TRACKING }),
     metrics: app.metricsRegistry,
     onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),
   });

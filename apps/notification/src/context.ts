@@ -4,6 +4,7 @@ import type { EventStore } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Config } from './config.ts';
+import type { LinkSigner } from './links/link-signer.ts';
 
 /** What every feature's routes and workers get from app.ts. */
 export interface NotificationContext {
@@ -15,6 +16,8 @@ export interface NotificationContext {
   readonly redis: Redis;
   /** The messages' event store (stream notification-<id>), with its outbox. */
   readonly store: EventStore<PlatformCatalogue>;
+  /** Signs and verifies unsubscribe and tracking links (one key cache per process). */
+  readonly links: LinkSigner;
   /** The clock every decision reads (tests inject one). */
   readonly now: () => Date;
 }

@@ -4,7 +4,6 @@ import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { FeatureModule, NotificationContext } from '../context.ts';
 import type { TrackingLinkPayload } from '../links/link-payload.ts';
-import { createLinkSigner } from '../links/link-signer.ts';
 import { recordCallback } from './record-callback.ts';
 import { MAX_TOKEN_LENGTH } from './tracked-html.ts';
 
@@ -57,7 +56,7 @@ async function record(ctx: NotificationContext, request: FastifyRequest, link: T
  * kept as a callback row (provider `tracking`).
  */
 export const trackingFeature: FeatureModule = (app, ctx) => {
-  const links = createLinkSigner(ctx.pool);
+  const { links } = ctx;
   const verify = async (text: string, kind: 'open' | 'click') => {
     const link = await links.verify(text);
     return link?.t === kind ? link : null;

@@ -5,7 +5,7 @@ import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import { notificationChannel } from '@bizosaas/event-schemas';
 import type { FeatureModule } from '../context.ts';
-import { createLinkSigner, type LinkSigner } from '../links/link-signer.ts';
+import type { LinkSigner } from '../links/link-signer.ts';
 import type { UnsubscribeLinkPayload } from '../links/link-payload.ts';
 import { unsubscribe } from './unsubscribe.ts';
 import { confirmationPage, PAGE_HEADERS, unsubscribedPage } from './unsubscribe-page.ts';
@@ -53,7 +53,7 @@ async function unsubscribeLink(links: LinkSigner, token: string): Promise<Unsubs
  * body (mail clients' one-click) in this route's scope only: the rest of the service stays JSON-only.
  */
 export const unsubscribeFeature: FeatureModule = (app, ctx) => {
-  const links = createLinkSigner(ctx.pool);
+  const { links } = ctx;
 
   const showPage = async (token: string, reply: FastifyReply) => {
     const link = await unsubscribeLink(links, token);
