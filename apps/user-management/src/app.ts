@@ -14,6 +14,7 @@ import { createLoginLimiter } from './auth/login-limiter.ts';
 import type { IdentityContext } from './context.ts';
 import { attachOutboxRelay } from './events/outbox-relay.ts';
 import { openApiTags } from './openapi-tags.ts';
+import { serviceTokensRoute } from './service-clients/service-tokens.route.ts';
 import { sessionsRoutes } from './sessions/sessions.routes.ts';
 import { jwksRoute } from './signing-keys/jwks.route.ts';
 import { createKeyRing } from './signing-keys/key-ring.ts';
@@ -43,7 +44,11 @@ export async function buildIdentityApp(
     policy: {
       rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
       publishLeadSeconds: config.SIGNING_KEY_PUBLISH_LEAD_SECONDS,
-      maxTokenTtlSeconds: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS),
+      maxTokenTtlSeconds: Math.max(
+        config.ACCESS_TOKEN_TTL_SECONDS,
+        config.API_KEY_TOKEN_TTL_SECONDS,
+        config.SERVICE_TOKEN_TTL_SECONDS,
+      ),
     },
   });
   const readiness: Record<string, ReadinessCheck> = platformReadiness(deps);
@@ -78,6 +83,7 @@ export async function buildIdentityApp(
   tenantsRoutes(app, ctx);
   sessionsRoutes(app, ctx);
   apiKeysRoutes(app, ctx);
+  serviceTokensRoute(app, ctx, config.SERVICE_CLIENTS);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv, baseServiceEnv, databaseEnv, port, workerDatabaseEnv } from '@bizosaas/config';
+import { serviceClientsVariable } from './service-clients/service-clients-config.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -22,6 +23,9 @@ export const configSchema = z.object({
   SIGNING_KEY_PUBLISH_LEAD_SECONDS: z.coerce.number().int().nonnegative().default(60),
   ACCESS_TOKEN_TTL_SECONDS: seconds(900),
   API_KEY_TOKEN_TTL_SECONDS: seconds(300),
+  /** Platform services that may ask for tenant tokens (POST /api/v1/auth/service-tokens); none by default. */
+  SERVICE_CLIENTS: serviceClientsVariable,
+  SERVICE_TOKEN_TTL_SECONDS: seconds(300),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
   INVITATION_TTL_HOURS: z.coerce.number().int().positive().default(72),
   /** Failed sign-ins allowed per account (e-mail) and per client IP within the window before a lockout. */
