@@ -7,3 +7,4 @@ export * from './jwks-verifier.ts';
 export * from './bearer-token.ts';
 export * from './auth-plugin.ts';
 export * from './route-guards.ts';
+export * from './service-token-source.ts';

@@ -15,9 +15,10 @@ export interface Principal {
 }
 
 /**
- * Role carried by platform services calling each other (e.g. ai-agents -> domain-repository).
- * Such tokens are issued by user-management per tenant (service-to-service issuing is not
- * built yet); only they may use the `*` permission wildcard, see {@link hasPermission}.
+ * Role carried by platform services calling each other (e.g. integration -> domain-repository).
+ * user-management issues such tokens per tenant to configured service clients
+ * (`POST /api/v1/auth/service-tokens`, see {@link createServiceTokenSource}); only they may use
+ * the `*` permission wildcard, see {@link hasPermission}.
  */
 export const SERVICE_ROLE = 'service';
 
