@@ -46,7 +46,13 @@ export {
   type OutboxNotifier,
   type OutboxNotifierOptions,
 } from './notifications/outbox-notifier.ts';
-export { outboxMessages, type SqlStatement } from './outbox/outbox-messages.ts';
+export {
+  outboxInsert,
+  outboxMessages,
+  type OutboxInsert,
+  type OutboxInsertOptions,
+  type SqlStatement,
+} from './outbox/outbox-messages.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export type { BatchOutcome as OutboxBatchOutcome } from './outbox/relay-batch.ts';
 export { outboxBacklog, type OutboxBacklog } from './outbox/outbox-backlog.ts';

@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { withTransaction } from '@bizosaas/db';
-import { NotFoundError, UnauthenticatedError } from '@bizosaas/ddd-kernel';
+import { NotFoundError } from '@bizosaas/ddd-kernel';
+import { outboxInsert } from '@bizosaas/event-store';
 import { createEvent, uuidv7, type Actor } from '@bizosaas/event-schemas';
-import { openCredentials, type SealedCredentials } from '../connections/credentials.ts';
 import type { IntegrationContext } from '../context.ts';
-import { tenantTransaction } from '../events/tenant-transaction.ts';
+import { OUTBOX_SCHEMA } from '../events/tenant-transaction.ts';
 import { builtInProviders, findProvider } from '../providers/find-provider.ts';
-import type { ProviderDefinition } from '../providers/provider.ts';
 import { webhookEvents, type ReceivedEvent } from './webhook-payloads.ts';
+import { createSigningSecret, type WebhookTarget as Target } from './webhook-signing-secret.ts';
 import { verifyWebhook, type SignedRequest } from './webhook-signatures.ts';
 
 export interface WebhookDelivery extends SignedRequest {
@@ -30,13 +30,6 @@ const ACTOR: Actor = { type: 'service', id: 'integration' };
 // an unauthenticated caller learns nothing about which it was.
 const endpointNotFound = () => new NotFoundError('No webhook endpoint at this address');
 
-interface Target {
-  tenantId: string;
-  connectionId: string;
-  provider: string;
-  sealed: SealedCredentials;
-}
-
 // The two statements every webhook runs are named: each pooled connection parses and plans them
 // once, not on every request.
 
@@ -57,74 +50,8 @@ async function webhookTarget(worker: pg.Pool, connectionId: string, provider: st
   return { tenantId: row.tenant_id, connectionId, provider, sealed };
 }
 
-/**
- * The secret the provider signs with: Stripe, the connection's endpoint signing secret (sealed
- * with its credentials); HubSpot and Meta, the platform app's client secret (OAUTH_CLIENTS). A
- * missing one answers like a wrong signature; the log says which, never the secret.
- */
-async function signingSecret(
-  ctx: WebhookContext,
-  provider: ProviderDefinition,
-  target: Target,
-  log: FastifyBaseLogger,
-): Promise<string> {
-  let secret: string | undefined;
-  if (provider.webhooks.scheme === 'stripe') {
-    const credentials = await openCredentials(ctx.dataKeys, target.tenantId, target.connectionId, target.sealed);
-    secret = credentials.type === 'api_key' ? credentials.webhookSecret : undefined;
-  } else {
-    secret = ctx.config.OAUTH_CLIENTS[provider.key]?.clientSecret;
-  }
-  if (secret) return secret;
-  log.warn(
-    { provider: provider.key, connectionId: target.connectionId, scheme: provider.webhooks.scheme },
-    'webhook refused: no signing secret is configured for it',
-  );
-  throw new UnauthenticatedError('The webhook signature is missing or wrong');
-}
-
 interface StoredEvent extends ReceivedEvent {
   id: string;
-}
-
-/**
- * Stores the events not received before (by connection and provider event id) and returns those;
- * null when the connection is gone (deleted since it was looked up): nothing is stored then.
- * The statement's snapshot is taken after it waits for its locks, so a deletion committed
- * meanwhile is seen.
- */
-async function storeNew(
-  client: pg.PoolClient,
-  target: Target,
-  events: readonly ReceivedEvent[],
-  receivedAt: Date,
-): Promise<StoredEvent[] | null> {
-  const rows = events.map((event) => ({ ...event, id: uuidv7() }));
-  const { rows: result } = await client.query<{ live: boolean; ids: string[] }>({
-    name: 'webhook-store',
-    text: `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
-     inserted AS (
-       INSERT INTO integration.webhook_events
-         (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
-       SELECT e.id, $1, live.id, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
-       FROM live, unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, provider_event_id, event_type, payload)
-       ON CONFLICT (connection_id, provider_event_id) DO NOTHING
-       RETURNING id)
-     SELECT EXISTS (SELECT 1 FROM live) AS live, ARRAY(SELECT id FROM inserted)::text[] AS ids`,
-    values: [
-      target.tenantId,
-      target.connectionId,
-      target.provider,
-      receivedAt,
-      rows.map((row) => row.id),
-      rows.map((row) => row.providerEventId),
-      rows.map((row) => row.eventType),
-      rows.map((row) => row.payload),
-    ],
-  });
-  if (!result[0]!.live) return null;
-  const ids = new Set(result[0]!.ids);
-  return rows.filter((row) => ids.has(row.id));
 }
 
 function webhookReceived(target: Target, event: StoredEvent, now: Date) {
@@ -147,6 +74,57 @@ function webhookReceived(target: Target, event: StoredEvent, now: Date) {
   );
 }
 
+const STORE = `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
+  inserted AS (
+    INSERT INTO integration.webhook_events
+      (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
+    SELECT e.id, $1, live.id, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
+    FROM live, unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, provider_event_id, event_type, payload)
+    ON CONFLICT (connection_id, provider_event_id) DO NOTHING
+    RETURNING id)`;
+
+/**
+ * Stores the events not received before (by connection and provider event id) and, in the same
+ * statement, the outbox rows of exactly those (integration.webhook_received, aggregate = the
+ * row's id); returns the stored ones, or null when the connection is gone (deleted since it was
+ * looked up): nothing is stored then. One round trip: the envelopes of all the delivery's events
+ * go along and the statement keeps those of the rows it inserted. The statement's snapshot is
+ * taken after it waits for its locks, so a deletion committed meanwhile is seen.
+ */
+async function storeAndPublish(
+  ctx: Pick<WebhookContext, 'config'>,
+  client: pg.PoolClient,
+  target: Target,
+  events: readonly ReceivedEvent[],
+  receivedAt: Date,
+): Promise<StoredEvent[] | null> {
+  const rows = events.map((event) => ({ ...event, id: uuidv7() }));
+  const outbox = outboxInsert(
+    OUTBOX_SCHEMA,
+    rows.map((row) => webhookReceived(target, row, receivedAt)),
+    { namespace: ctx.config.EVENT_STREAM_NAMESPACE, parameter: 9, onlyAggregatesIn: 'SELECT id FROM inserted' },
+  );
+  const { rows: result } = await client.query<{ live: boolean; ids: string[] }>({
+    name: 'webhook-store',
+    text: `${STORE}, published AS (${outbox.text} RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM live) AS live, ARRAY(SELECT id FROM inserted)::text[] AS ids`,
+    values: [
+      target.tenantId,
+      target.connectionId,
+      target.provider,
+      receivedAt,
+      rows.map((row) => row.id),
+      rows.map((row) => row.providerEventId),
+      rows.map((row) => row.eventType),
+      rows.map((row) => row.payload),
+      outbox.value,
+    ],
+  });
+  if (!result[0]!.live) return null;
+  const ids = new Set(result[0]!.ids);
+  return rows.filter((row) => ids.has(row.id));
+}
+
 export type WebhookReceiver = (delivery: WebhookDelivery, log: FastifyBaseLogger) => Promise<WebhookReceipt>;
 
 /**
@@ -158,6 +136,7 @@ export type WebhookReceiver = (delivery: WebhookDelivery, log: FastifyBaseLogger
  * always published.
  */
 export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
+  const signingSecret = createSigningSecret(ctx);
   const builtIns = new Map(builtInProviders(ctx.config.PROVIDER_OVERRIDES).map((p) => [p.key, p]));
   // A tenant's own provider is read under its RLS; an unknown key is an endpoint not found.
   const providerOf = async (target: Target) =>
@@ -173,15 +152,16 @@ export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
     const provider = await providerOf(target);
     const scheme = provider.webhooks.scheme;
     if (scheme === 'none') throw endpointNotFound();
-    const secret = await signingSecret(ctx, provider, target, log);
+    const secret = await signingSecret(provider, target, log);
     const now = ctx.now();
     verifyWebhook(scheme, delivery, secret, now, provider.webhooks.toleranceSeconds);
     const events = webhookEvents(scheme, delivery.rawBody);
-    return tenantTransaction(ctx, target.tenantId, async (client, publish) => {
-      const stored = await storeNew(client, target, events, now);
-      if (stored === null) throw endpointNotFound();
-      await publish(stored.map((event) => webhookReceived(target, event, now)));
-      return { duplicate: stored.length === 0 };
+    const stored = await withTransaction(ctx.pool, (client) => storeAndPublish(ctx, client, target, events, now), {
+      tenantId: target.tenantId,
     });
+    if (stored === null) throw endpointNotFound();
+    // After the commit: the relay must not look before the rows are visible.
+    if (stored.length > 0) ctx.outbox.notify();
+    return { duplicate: stored.length === 0 };
   };
 }

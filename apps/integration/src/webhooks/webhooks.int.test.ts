@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiProblems } from '@bizosaas/service-kit/testing';
+import { replaceCredentials } from '../connections/connection-store.ts';
 import type { IntegrationContext } from '../context.ts';
 import { tenantTransaction } from '../events/tenant-transaction.ts';
 import { eventually, startTestApp, type TestApp } from '../test-support.ts';
@@ -158,6 +159,29 @@ describe('Stripe webhooks', () => {
     });
     expect(rolled.statusCode, rolled.body).toBe(200);
     expect(await webhookRows(t.worker, connectionId)).toHaveLength(2);
+  });
+
+  it('a new signing secret counts from the next webhook: the old one is refused at once', async () => {
+    const { tenantId, connectionId } = await stripeConnection();
+    const signedWith = async (secret: string) => {
+      const { body } = stripeEvent();
+      const res = await post(path('stripe', connectionId), body, {
+        'stripe-signature': stripeSignature(body, NOW_S, secret),
+      });
+      return res.statusCode;
+    };
+    expect(await signedWith(WHSEC)).toBe(200);
+    await tenantTransaction(ctx, tenantId, (client) =>
+      replaceCredentials(
+        client,
+        ctx,
+        tenantId,
+        connectionId,
+        { type: 'api_key', apiKey: 'sk_test_x', webhookSecret: 'whsec_next' },
+        NOW,
+      ),
+    );
+    expect([await signedWith(WHSEC), await signedWith('whsec_next')]).toEqual([401, 200]);
   });
 
   it('a body with one byte changed after signing answers 401', async () => {
