@@ -12,6 +12,7 @@ import type { FeatureModule, IntegrationContext } from './context.ts';
 import { features } from './features.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { createProviderBreakers, proxyReadiness } from './proxy/provider-breakers.ts';
+import type { TenantTokenSource } from './syncs/crm-forwarder.ts';
 
 /** The schema of the service's outbox (integration.* events) and inbox. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('integration');
@@ -22,6 +23,8 @@ export interface Dependencies {
   readonly worker: pg.Pool;
   readonly redis: Redis;
   readonly verifier: TokenVerifier;
+  /** Tenant tokens with integrations:manage for domain-repository's CRM ingestion (absent: no forwarding). */
+  readonly crmTokens?: TenantTokenSource;
 }
 
 /** Test seams. */
@@ -99,7 +102,14 @@ export async function buildIntegrationApp(
     maxCooldownMs: config.PROXY_MAX_COOLDOWN_MS,
   };
   for (const feature of options.features ??
-    features({ breakers, proxy, oauthRefreshIntervalMs: config.OAUTH_REFRESH_INTERVAL_MS, consumers, config }))
+    features({
+      breakers,
+      proxy,
+      oauthRefreshIntervalMs: config.OAUTH_REFRESH_INTERVAL_MS,
+      consumers,
+      config,
+      crmTokens: deps.crmTokens,
+    }))
     feature(app, ctx);
   app.addHook('onClose', async () => outbound.close());
   return app;

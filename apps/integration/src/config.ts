@@ -41,6 +41,15 @@ export const configSchema = z
     PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
     /** Where CRM records are forwarded (domain-repository's POST /api/v1/crm-events/:provider). */
     DOMAIN_REPOSITORY_URL: url(['http', 'https']).default('http://127.0.0.1:8011'),
+    /** user-management, where the service's tenant tokens come from (POST /api/v1/auth/service-tokens). */
+    USER_MANAGEMENT_URL: url(['http', 'https']).default('http://127.0.0.1:8001'),
+    /**
+     * This service's client in user-management's SERVICE_CLIENTS (allowed integrations:manage):
+     * tokens of a tenant for forwarding its CRM records. Both or neither; without them contacts
+     * syncs cannot forward and fail.
+     */
+    SERVICE_CLIENT_ID: z.string().min(1).optional(),
+    SERVICE_CLIENT_SECRET: z.string().min(1).optional(),
     /** Non-public CIDRs providers may be reached at (development and tests: 127.0.0.0/8). */
     OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
     /**
@@ -82,6 +91,16 @@ export const configSchema = z
     IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
     PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
   })
-  .superRefine(checkActiveMasterKey('INTEGRATION_MASTER_KEYS', 'INTEGRATION_ACTIVE_MASTER_KEY_ID'));
+  .superRefine(checkActiveMasterKey('INTEGRATION_MASTER_KEYS', 'INTEGRATION_ACTIVE_MASTER_KEY_ID'))
+  .superRefine((config, context) => {
+    // A client without its secret (or the reverse) is a half-done deployment, not "forwarding off".
+    const missing = config.SERVICE_CLIENT_ID ? 'SERVICE_CLIENT_SECRET' : 'SERVICE_CLIENT_ID';
+    if (Boolean(config.SERVICE_CLIENT_ID) !== Boolean(config.SERVICE_CLIENT_SECRET))
+      context.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'must be set with the other SERVICE_CLIENT_ variable',
+      });
+  });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,6 +7,7 @@ import { connectionsFeature } from './connections/connections.routes.ts';
 import { providersFeature } from './providers/providers.routes.ts';
 import type { ProviderBreakers } from './proxy/provider-breakers.ts';
 import { proxyFeature } from './proxy/proxy.routes.ts';
+import type { TenantTokenSource } from './syncs/crm-forwarder.ts';
 import { syncsFeature } from './syncs/syncs-feature.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
@@ -19,6 +20,8 @@ export interface FeatureHooks {
   /** Consumers register here to show on /ready. */
   consumers: ConsumerMonitor;
   config: Config;
+  /** main.ts's source of tenant tokens for domain-repository, when SERVICE_CLIENT_ID/SECRET are set. */
+  crmTokens: TenantTokenSource | undefined;
 }
 
 /** Every feature of the service, in registration order. */
@@ -31,6 +34,7 @@ export function features(hooks: FeatureHooks): readonly FeatureModule[] {
     webhooksFeature({ consumers: hooks.consumers }),
     syncsFeature({
       access: providerAccess,
+      ...(hooks.crmTokens && { crmTokens: hooks.crmTokens }),
       ...(hooks.config.GOOGLE_ADS_DEVELOPER_TOKEN && {
         googleAdsDeveloperToken: hooks.config.GOOGLE_ADS_DEVELOPER_TOKEN,
       }),

@@ -1,4 +1,4 @@
-import { createJwksVerifier } from '@bizosaas/auth';
+import { createJwksVerifier, createServiceTokenSource } from '@bizosaas/auth';
 import { loadConfigOrExit } from '@bizosaas/config';
 import { createPgPool } from '@bizosaas/db';
 import { createRedis } from '@bizosaas/messaging';
@@ -17,13 +17,28 @@ const worker = createPgPool({
 });
 const redis = createRedis(config.REDIS_URL, { connectionName: 'integration' });
 const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
-const app = await buildIntegrationApp(config, { pool, worker, redis, verifier });
+// The tenant tokens CRM records are forwarded with; one permission, nothing more (least privilege).
+const crmTokens =
+  config.SERVICE_CLIENT_ID && config.SERVICE_CLIENT_SECRET
+    ? createServiceTokenSource({
+        url: config.USER_MANAGEMENT_URL,
+        clientId: config.SERVICE_CLIENT_ID,
+        clientSecret: config.SERVICE_CLIENT_SECRET,
+        permissions: ['integrations:manage'],
+      })
+    : undefined;
+const app = await buildIntegrationApp(config, { pool, worker, redis, verifier, ...(crmTokens && { crmTokens }) });
+if (!crmTokens) {
+  app.log.warn(
+    'SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET are unset: contacts syncs cannot forward CRM records to domain-repository and fail',
+  );
+}
 await startService(app, {
   port: config.PORT,
   host: config.HOST,
   graceMs: config.SHUTDOWN_GRACE_MS,
   // After the app closed: its relay, refresher, scheduler and consumers have stopped using them.
   afterClose: async () => {
-    await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
+    await Promise.allSettled([redis.quit(), pool.end(), worker.end(), crmTokens?.close()]);
   },
 });
