@@ -9,6 +9,20 @@ describe('matchRoute', () => {
     expect(matchRoute(routeTable, '/api/v1/unknown')).toBeUndefined();
   });
 
+  it('forwards no internal path, however it is spelled, but the rest of its prefix', () => {
+    for (const path of [
+      '/api/v1/auth/service-tokens',
+      '/api/v1/auth/service%2Dtokens',
+      '/api/v1/auth/service%2dtokens',
+      '/api/v1/auth/service-tokens/',
+      '/api/v1/auth/service-tokens/x',
+    ]) {
+      expect(matchRoute(routeTable, path), path).toBeUndefined();
+    }
+    expect(matchRoute(routeTable, '/api/v1/auth/token')?.service).toBe('user-management');
+    expect(matchRoute(routeTable, '/api/v1/auth/service-tokensX')?.service).toBe('user-management');
+  });
+
   it('prefers the longest prefix', () => {
     const table = [
       { prefix: '/api/v1/events', service: 'event-bus' },

@@ -39,6 +39,24 @@ export const routeTable: readonly Route[] = [
 ];
 
 /**
+ * Service-to-service routes under a forwarded prefix that the gateway never forwards: it answers
+ * 404 as for an unknown path. user-management's client-credentials grant takes platform service
+ * secrets and must not be reachable (nor brute-forced) from outside.
+ */
+export const internalPaths: readonly string[] = ['/api/v1/auth/service-tokens'];
+
+/** Percent-decoded, so `service%2Dtokens` is the path the service's router would match. */
+function isInternal(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Not decodable: the service's router refuses it too; the raw path is checked.
+  }
+  return internalPaths.some((internal) => decoded === internal || decoded.startsWith(`${internal}/`));
+}
+
+/**
  * Rate-limit class of a public route: `credentials` routes take passwords, keys or one-time
  * tokens, so they get a much smaller per-address budget (brute force) on top of the general one.
  */
@@ -109,8 +127,9 @@ export function publicRouteMatcher(table: readonly PublicRoute[]): PublicRouteMa
   };
 }
 
-/** Finds the entry whose prefix matches the path on a segment boundary, longest first. */
+/** Finds the entry whose prefix matches the path on a segment boundary, longest first; none for an internal path. */
 export function matchRoute(table: readonly Route[], path: string): Route | undefined {
+  if (isInternal(path)) return undefined;
   let best: Route | undefined;
   for (const route of table) {
     const matches = path === route.prefix || path.startsWith(`${route.prefix}/`);
