@@ -87,6 +87,14 @@ export EVENTBUS_MASTER_KEYS
 dev_integration_keys='{"dev-1":"m3Xo0d1HQm2cB6x9W4qZ1vT8yK5nR0sE7uJ2aL4fP6g="}'
 : "${INTEGRATION_MASTER_KEYS:=$dev_integration_keys}"
 export INTEGRATION_MASTER_KEYS
+# DEV-ONLY service client of integration at user-management (tenant tokens for forwarding CRM
+# records to domain-repository, and reading the event-bus history); production sets its own secret.
+dev_service_client_secret=dev-only-integration-service-client-secret
+: "${SERVICE_CLIENT_ID:=integration}"
+: "${SERVICE_CLIENT_SECRET:=$dev_service_client_secret}"
+dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]}}'
+: "${SERVICE_CLIENTS:=$dev_service_clients}"
+export SERVICE_CLIENT_ID SERVICE_CLIENT_SECRET SERVICE_CLIENTS
 # DEV-ONLY: webhooks (and every call made on a tenant's behalf) may reach receivers on this
 # machine; production leaves loopback refused. Link-local and metadata addresses stay refused.
 : "${OUTBOUND_ALLOWED_CIDRS:=127.0.0.0/8}"

@@ -16,6 +16,8 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const CLUSTER_SCOPED = new Set(['Namespace']);
 /** Provided outside the manifests in production (k8s/README.md). */
 const EXTERNAL_SECRETS = new Set(['bizosaas-app-secrets', 'bizosaas-migration-secrets']);
+/** Calls between services beside the shared ones: integration forwards CRM records to domain-repository. */
+const SERVICE_CALLS = new Set(['integration -> domain-repository']);
 
 const rendered = new Map<string, K8sObject[]>();
 function render(overlay: 'dev' | 'prod'): K8sObject[] {
@@ -134,7 +136,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(one<IDeployment>('Deployment', name).spec?.replicas, 'the HPA owns the replica count').toBeUndefined();
   });
 
-  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services', () => {
+  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and domain-repository to integration', () => {
     const policies = all<INetworkPolicy>('NetworkPolicy');
     const intruder = { 'app.kubernetes.io/name': 'intruder' };
     expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && !p.spec?.ingress)).toBe(true);
@@ -144,7 +146,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
       expect(allowsFromPod(policies, intruder, podLabels(name)), `${name} from a foreign pod`).toBe(false);
       expect(allowsFromPod(policies, podLabels(GATEWAY), podLabels(name)), `${name} from the gateway`).toBe(true);
       for (const { name: caller } of APPS.filter((app) => app.name !== GATEWAY && app.name !== name)) {
-        const expected = SHARED_SERVICES.includes(name);
+        const expected = SHARED_SERVICES.includes(name) || SERVICE_CALLS.has(`${caller} -> ${name}`);
         expect(allowsFromPod(policies, podLabels(caller), podLabels(name)), `${caller} -> ${name}`).toBe(expected);
       }
     }
