@@ -16,6 +16,7 @@
 //      BENCH_CONNECTIONS   (default 50)
 //      BENCH_RATE          the paced run's triggers/s through the gateway (default 600)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of the services (default warn)
+//      BENCH_MODE          `paced` runs the paced run only
 //      BENCH_NODE_ARGS     extra node arguments for notification, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //      The notification service's own settings (DATABASE_POOL_MAX, DISPATCH_CONCURRENCY, SMTP_POOL_SIZE, ...)
 //      pass through from the environment.
@@ -152,18 +153,20 @@ try {
     authorization,
   );
 
-  await measure(direct, authorization, 2);
-  const d = await measure(direct, authorization, seconds);
-  await measure(gateway, authorization, 2);
-  const g = await measure(gateway, authorization, seconds);
-  const row = (name: string, f: Figures) =>
-    `${name.padEnd(8)} ${f.rps.toFixed(0).padStart(6)} triggers/s p50 ${f.p50} ms p99 ${f.p99} ms | non-2xx ${f.non2xx} of ${f.total}`;
   console.log(
     `notification triggers bench: ${connections} connections, ${seconds} s per run after 2 s of warm-up, LOG_LEVEL=${logLevel}`,
   );
-  console.log(row('direct', d));
-  console.log(row('gateway', g));
-  console.log(`gateway/direct ${((g.rps / d.rps) * 100).toFixed(1)}%`);
+  if (process.env.BENCH_MODE !== 'paced') {
+    await measure(direct, authorization, 2);
+    const d = await measure(direct, authorization, seconds);
+    await measure(gateway, authorization, 2);
+    const g = await measure(gateway, authorization, seconds);
+    const row = (name: string, f: Figures) =>
+      `${name.padEnd(8)} ${f.rps.toFixed(0).padStart(6)} triggers/s p50 ${f.p50} ms p99 ${f.p99} ms | non-2xx ${f.non2xx} of ${f.total}`;
+    console.log(row('direct', d));
+    console.log(row('gateway', g));
+    console.log(`gateway/direct ${((g.rps / d.rps) * 100).toFixed(1)}%`);
+  }
   const [paced] = await pacedLoad({
     urls: [`${gateway}/api/v1/notifications/triggers`],
     headers: { authorization, 'content-type': 'application/json' },

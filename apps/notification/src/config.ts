@@ -69,6 +69,10 @@ export const configSchema = z.object({
   DISPATCH_DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   /** Messages sent at once per replica. */
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /** Concurrent triggers of one tenant commit together: at most this many in one transaction ... */
+  TRIGGER_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(50),
+  /** ... and this many such transactions of one tenant at once per replica. */
+  TRIGGER_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   /** A repeated trigger (same transactionId or Idempotency-Key) answers the first 202 this long. */
   IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(60_000).default(86_400_000),
   PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),

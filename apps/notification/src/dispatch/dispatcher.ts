@@ -4,7 +4,8 @@ import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '
 import type { NotificationContext } from '../context.ts';
 import { claimDue, type ClaimedDelivery } from './claim-due.ts';
 import { DISPATCHER, outgoingOf, prepareSend, type QueuedMessage } from './prepare-send.ts';
-import { recordOutcome, recordSent } from './record-outcome.ts';
+import { createKeyedBatcher } from '../batching/keyed-batcher.ts';
+import { recordOutcome, recordSents, type AcceptedSend, type Outcome } from './record-outcome.ts';
 
 export interface DispatcherOptions {
   channels: Record<NotificationChannel, Channel>;
@@ -66,6 +67,12 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let woken = false;
+  // Accepted sends of one tenant finishing together are recorded in one transaction.
+  const sentRecorder = createKeyedBatcher<AcceptedSend, Outcome>({
+    maxBatch: batchSize,
+    concurrency: 2,
+    run: (tenantId, sends) => recordSents(ctx, options.pool, tenantId, sends),
+  });
 
   async function dispatchOne(claimed: ClaimedDelivery): Promise<void> {
     const { tenantId, messageId } = claimed;
@@ -96,7 +103,12 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
     const version = message === claimed.message ? claimed.message.version : null;
     const outcome =
       result.status === 'sent' && version !== null
-        ? await recordSent(ctx, options.pool, { ...message, version }, claimed.attempts, result, causation)
+        ? await sentRecorder.submit(tenantId, {
+            message: { ...message, version },
+            previousAttempts: claimed.attempts,
+            result,
+            causation,
+          })
         : await ctx.store.transaction(options.pool, tenantId, (client) =>
             recordOutcome(ctx, client, message, claimed.attempts, result, causation),
           );

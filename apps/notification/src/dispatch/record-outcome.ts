@@ -107,31 +107,77 @@ export async function recordOutcome(
   return 'retry';
 }
 
+export interface AcceptedSend {
+  /** A message the claim read, so its version is known. */
+  message: QueuedMessage & { version: number };
+  previousAttempts: number;
+  result: SendResult;
+  causation: Causation;
+}
+
+/** Every accepted send's attempts, read-model update and dequeue in one statement (rows as JSON arrays). */
+const RECORD_SENT = `WITH input AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS r(id uuid, status text, version int, provider text, provider_message_id text, attempts int, delivered boolean)),
+   attempts AS (
+     INSERT INTO notification.message_attempts (id, tenant_id, message_id, attempt, provider, outcome, response, latency_ms, started_at)
+     SELECT id, $2, message_id, attempt, provider, outcome, response, latency_ms, started_at
+     FROM jsonb_to_recordset($3::jsonb) AS a(id uuid, message_id uuid, attempt int, provider text, outcome text,
+       response text, latency_ms int, started_at timestamptz)),
+   dequeued AS (DELETE FROM notification.delivery_queue WHERE message_id IN (SELECT id FROM input))
+ UPDATE notification.messages m SET status = i.status, version = i.version, updated_at = $4, provider = i.provider,
+   provider_message_id = i.provider_message_id, attempts = i.attempts, sent_at = $4,
+   delivered_at = CASE WHEN i.delivered THEN $4::timestamptz END
+ FROM input i WHERE m.id = i.id`;
+
 /**
- * The common case in few round trips: a message the claim read (so its version is known) that a
- * provider accepted. In one tenant transaction: `notification.sent` (in-app: also `delivered`)
- * appended at that version, then one statement records the attempts, updates the read model and
- * drops the queue entry. A version that moved meanwhile (a cancel, a callback) falls back to
- * recordOutcome, which locks the row and decides again.
+ * The common case in few round trips: messages of one tenant the claim read that a provider
+ * accepted, recorded together in one tenant transaction: each one's `notification.sent` (in-app:
+ * also `delivered`) appended at its version, then one statement records every attempt, updates
+ * the read model and drops the queue entries. When the transaction fails, each is recorded on its
+ * own; a version that moved meanwhile (a cancel, a callback) falls back to recordOutcome, which
+ * locks the row and decides again.
  */
-export async function recordSent(
+export async function recordSents(
   ctx: NotificationContext,
   pool: pg.Pool,
-  message: QueuedMessage & { version: number },
-  previousAttempts: number,
-  result: SendResult,
-  causation: Causation,
-): Promise<Outcome> {
-  const attempt = previousAttempts + 1;
+  tenantId: string,
+  sends: readonly AcceptedSend[],
+): Promise<PromiseSettledResult<Outcome>[]> {
+  try {
+    await ctx.store.transaction(pool, tenantId, async (client) => {
+      for (const send of sends) await appendSent(ctx, client, send);
+      await client.query(RECORD_SENT, [
+        JSON.stringify(sends.map(readModelOf)),
+        tenantId,
+        JSON.stringify(sends.flatMap(attemptsOf)),
+        ctx.now(),
+      ]);
+    });
+    return sends.map(() => ({ status: 'fulfilled', value: 'sent' }));
+  } catch (error) {
+    if (sends.length > 1)
+      return (await Promise.all(sends.map((send) => recordSents(ctx, pool, tenantId, [send])))).flat();
+    if (!(error instanceof ConcurrencyError)) return [{ status: 'rejected', reason: error }];
+    const [{ message, previousAttempts, result, causation }] = sends as [AcceptedSend];
+    return ctx.store
+      .transaction(pool, tenantId, (client) => recordOutcome(ctx, client, message, previousAttempts, result, causation))
+      .then(
+        (value): PromiseSettledResult<Outcome>[] => [{ status: 'fulfilled', value }],
+        (reason: unknown): PromiseSettledResult<Outcome>[] => [{ status: 'rejected', reason }],
+      );
+  }
+}
+
+function sentEvents({ message, previousAttempts, result }: AcceptedSend, at: Date): MessageEvent[] {
   const accepted = result.attempts.at(-1)!;
-  const at = ctx.now();
-  const events: MessageEvent[] = [
+  return [
     {
       type: 'notification.sent',
       data: {
         provider: accepted.provider,
         providerMessageId: accepted.providerMessageId,
-        attempt,
+        attempt: previousAttempts + 1,
         latencyMs: accepted.latencyMs,
       },
     },
@@ -139,64 +185,57 @@ export async function recordSent(
       ? [{ type: 'notification.delivered' as const, data: { provider: accepted.provider, at: at.toISOString() } }]
       : []),
   ];
-  try {
-    await ctx.store.transaction(pool, message.tenantId, async (client) => {
-      await ctx.store.append(client, {
-        tenantId: message.tenantId,
-        aggregateType: MESSAGE_AGGREGATE,
-        aggregateId: message.id,
-        expectedVersion: message.version,
-        events: events.map((event, index) =>
-          createEvent(
-            {
-              type: event.type,
-              tenantId: message.tenantId,
-              actor: causation.actor,
-              data: event.data,
-              aggregateId: message.id,
-              aggregateVersion: message.version + index + 1,
-              correlationId: causation.correlationId,
-              causationId: causation.causationId,
-            },
-            { now: ctx.now },
-          ),
-        ),
-      });
-      const tried = result.attempts;
-      await client.query(
-        `WITH attempts AS (
-           INSERT INTO notification.message_attempts (id, tenant_id, message_id, attempt, provider, outcome, response, latency_ms, started_at)
-           SELECT id, $2, $1, $3, provider, outcome, response, latency, started
-           FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[])
-             AS t(id, provider, outcome, response, latency, started)),
-         dequeued AS (DELETE FROM notification.delivery_queue WHERE message_id = $1)
-         UPDATE notification.messages SET status = $10, version = $11, updated_at = $12, provider = $13,
-           provider_message_id = $14, attempts = $3, sent_at = $12, delivered_at = $15
-         WHERE id = $1`,
-        [
-          message.id,
-          message.tenantId,
-          attempt,
-          tried.map(() => randomUUID()),
-          tried.map((one) => one.provider),
-          tried.map((one) => one.outcome),
-          tried.map((one) => one.response.slice(0, 1000)),
-          tried.map((one) => one.latencyMs),
-          tried.map((one) => one.startedAt),
-          message.channel === 'in_app' ? 'delivered' : 'sent',
-          message.version + events.length,
-          at,
-          accepted.provider,
-          accepted.providerMessageId,
-          message.channel === 'in_app' ? at : null,
-        ],
-      );
-    });
-    return 'sent';
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    return ctx.store.transaction(pool, message.tenantId, (client) =>
-      recordOutcome(ctx, client, message, previousAttempts, result, causation),
-    );
-  }
+}
+
+async function appendSent(ctx: NotificationContext, client: pg.PoolClient, send: AcceptedSend): Promise<void> {
+  const { message, causation } = send;
+  await ctx.store.append(client, {
+    tenantId: message.tenantId,
+    aggregateType: MESSAGE_AGGREGATE,
+    aggregateId: message.id,
+    expectedVersion: message.version,
+    events: sentEvents(send, ctx.now()).map((event, index) =>
+      createEvent(
+        {
+          type: event.type,
+          tenantId: message.tenantId,
+          actor: causation.actor,
+          data: event.data,
+          aggregateId: message.id,
+          aggregateVersion: message.version + index + 1,
+          correlationId: causation.correlationId,
+          causationId: causation.causationId,
+        },
+        { now: ctx.now },
+      ),
+    ),
+  });
+}
+
+function readModelOf(send: AcceptedSend) {
+  const { message, previousAttempts, result } = send;
+  const accepted = result.attempts.at(-1)!;
+  const inApp = message.channel === 'in_app';
+  return {
+    id: message.id,
+    status: inApp ? 'delivered' : 'sent',
+    version: message.version + (inApp ? 2 : 1),
+    provider: accepted.provider,
+    provider_message_id: accepted.providerMessageId,
+    attempts: previousAttempts + 1,
+    delivered: inApp,
+  };
+}
+
+function attemptsOf({ message, previousAttempts, result }: AcceptedSend) {
+  return result.attempts.map((tried) => ({
+    id: randomUUID(),
+    message_id: message.id,
+    attempt: previousAttempts + 1,
+    provider: tried.provider,
+    outcome: tried.outcome,
+    response: tried.response.slice(0, 1000),
+    latency_ms: tried.latencyMs,
+    started_at: tried.startedAt,
+  }));
 }

@@ -93,70 +93,103 @@ function columnsOf(event: MessageEvent, at: Date): Record<string, unknown> {
   }
 }
 
+/** A new message: its read-model row, its first events and, when it is to be sent, when. */
+export interface NewMessage {
+  row: NewMessageRow;
+  /** notification.requested, then scheduled or suppressed. */
+  events: readonly MessageEvent[];
+  causation: Causation;
+  /** Queue it for sending at this time (in the same statement as the row). */
+  dueAt: Date | null;
+}
+
+/** The messages' rows and queue entries in one statement (rows as a JSON array, due_at null: not queued). */
+const INSERT_MESSAGES = `WITH input AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, tenant_id uuid, transaction_id text, channel text,
+       template_key text, template_version int, category text, critical boolean, user_id uuid, address text,
+       status text, status_reason text, subject text, body text, data jsonb, digest_key text, digest_message_id uuid,
+       scheduled_for timestamptz, correlation_id text, version int, created_at timestamptz, due_at timestamptz)),
+   message AS (
+     INSERT INTO notification.messages (id, tenant_id, transaction_id, channel, template_key, template_version,
+       category, critical, user_id, address, status, status_reason, subject, body, data, digest_key,
+       digest_message_id, scheduled_for, correlation_id, version, created_at, updated_at)
+     SELECT id, tenant_id, transaction_id, channel, template_key, template_version, category, critical, user_id,
+       address, status, status_reason, subject, body, data, digest_key, digest_message_id, scheduled_for,
+       correlation_id, version, created_at, created_at
+     FROM input
+     RETURNING id, tenant_id)
+ INSERT INTO notification.delivery_queue (message_id, tenant_id, due_at)
+ SELECT message.id, message.tenant_id, input.due_at FROM message JOIN input USING (id) WHERE input.due_at IS NOT NULL`;
+
 /**
- * Creates a message: its read-model row and its first events (requested, then scheduled or
- * suppressed) appended to a new stream with their outbox rows, on `client` inside the tenant's
- * transaction. Returns the status the events brought it to.
+ * Creates messages, on `client` inside their tenant's transaction: each one's first events
+ * appended to a new stream with their outbox rows, then every read-model row and queue entry in
+ * one statement. Returns the status each message's events brought it to, in order.
  */
+export async function createMessages(
+  client: pg.PoolClient,
+  writer: MessageWriter,
+  messages: readonly NewMessage[],
+): Promise<MessageStatus[]> {
+  const at = writer.now();
+  const statuses: MessageStatus[] = [];
+  const rows: Record<string, unknown>[] = [];
+  for (const { row, events, causation, dueAt } of messages) {
+    let status: MessageStatus | null = null;
+    const columns: Record<string, unknown> = {};
+    for (const event of events) {
+      status = nextStatus(status, event.type, { digestItem: row.digestMessageId !== null });
+      Object.assign(columns, columnsOf(event, at));
+    }
+    if (status === null) throw new Error('a message starts with notification.requested');
+    await writer.store.append(client, {
+      tenantId: row.tenantId,
+      aggregateType: MESSAGE_AGGREGATE,
+      aggregateId: row.id,
+      expectedVersion: 0,
+      events: envelopes(row, 0, events, causation, writer.now),
+    });
+    statuses.push(status);
+    rows.push({
+      id: row.id,
+      tenant_id: row.tenantId,
+      transaction_id: row.transactionId,
+      channel: row.channel,
+      template_key: row.templateKey,
+      template_version: row.templateVersion,
+      category: row.category,
+      critical: row.critical,
+      user_id: row.userId,
+      address: row.address,
+      status,
+      status_reason: columns.status_reason ?? null,
+      subject: row.subject,
+      body: row.body,
+      data: row.data,
+      digest_key: row.digestKey,
+      digest_message_id: row.digestMessageId ?? columns.digest_message_id ?? null,
+      scheduled_for: columns.scheduled_for ?? null,
+      correlation_id: causation.correlationId,
+      version: events.length,
+      created_at: at,
+      due_at: dueAt,
+    });
+  }
+  if (rows.length > 0) await client.query(INSERT_MESSAGES, [JSON.stringify(rows)]);
+  return statuses;
+}
+
+/** One message, as createMessages. */
 export async function createMessage(
   client: pg.PoolClient,
   writer: MessageWriter,
   row: NewMessageRow,
   events: readonly MessageEvent[],
   causation: Causation,
-  /** Queue it for sending at this time (in the same statement as the row). */
   dueAt: Date | null = null,
 ): Promise<MessageStatus> {
-  let status: MessageStatus | null = null;
-  const columns: Record<string, unknown> = {};
-  const at = writer.now();
-  for (const event of events) {
-    status = nextStatus(status, event.type, { digestItem: row.digestMessageId !== null });
-    Object.assign(columns, columnsOf(event, at));
-  }
-  if (status === null) throw new Error('a message starts with notification.requested');
-  await writer.store.append(client, {
-    tenantId: row.tenantId,
-    aggregateType: MESSAGE_AGGREGATE,
-    aggregateId: row.id,
-    expectedVersion: 0,
-    events: envelopes(row, 0, events, causation, writer.now),
-  });
-  await client.query(
-    `WITH message AS (
-       INSERT INTO notification.messages (id, tenant_id, transaction_id, channel, template_key, template_version,
-         category, critical, user_id, address, status, status_reason, subject, body, data, digest_key,
-         digest_message_id, scheduled_for, correlation_id, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
-       RETURNING id, tenant_id)
-     INSERT INTO notification.delivery_queue (message_id, tenant_id, due_at)
-     SELECT id, tenant_id, $22 FROM message WHERE $22::timestamptz IS NOT NULL`,
-    [
-      row.id,
-      row.tenantId,
-      row.transactionId,
-      row.channel,
-      row.templateKey,
-      row.templateVersion,
-      row.category,
-      row.critical,
-      row.userId,
-      row.address,
-      status,
-      columns.status_reason ?? null,
-      row.subject,
-      row.body,
-      row.data,
-      row.digestKey,
-      row.digestMessageId ?? columns.digest_message_id ?? null,
-      columns.scheduled_for ?? null,
-      causation.correlationId,
-      events.length,
-      at,
-      dueAt,
-    ],
-  );
-  return status;
+  const [status] = await createMessages(client, writer, [{ row, events, causation, dueAt }]);
+  return status!;
 }
 
 /**

@@ -47,7 +47,11 @@ const digestSchema = z.strictObject({
 const common = {
   templateKey: templateKeySchema,
   /** Template variables (the template sees them at the top level). */
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: z
+    .record(z.string(), z.unknown())
+    // PostgreSQL stores no NUL character in text or jsonb.
+    .refine((data) => !JSON.stringify(data).includes('\\u0000'), 'must not contain the NUL character (\\u0000)')
+    .default({}),
   /** Default: every channel the template exists on. */
   channels: z
     .array(notificationChannel)

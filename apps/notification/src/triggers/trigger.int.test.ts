@@ -160,6 +160,18 @@ describe('triggers', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('name');
     expect(await messagesOf(tenant.headers, 'missing-var')).toEqual([]);
+    const nul = await trigger(tenant.headers, {
+      templateKey: 'hello',
+      transactionId: 'nul-in-data',
+      to: { userId: randomUUID() },
+      data: { name: 'A\u0000B' },
+    });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({
+      error: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'data', location: 'body' }] },
+    });
+    expect(await messagesOf(tenant.headers, 'nul-in-data')).toEqual([]);
   });
 
   it('suppresses a normal email for a user who switched email off, sends a critical one, and explains why', async () => {

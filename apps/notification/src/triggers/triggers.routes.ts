@@ -4,7 +4,8 @@ import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { FeatureModule, NotificationContext } from '../context.ts';
 import { cancelTransaction, cancelResult } from './cancel.ts';
-import { runTrigger, type TriggerSource } from './trigger.ts';
+import { createKeyedBatcher } from '../batching/keyed-batcher.ts';
+import { runTriggers, type TriggerResult, type TriggerSource, type TriggerWork } from './trigger.ts';
 import {
   bulkTriggerBody,
   transactionIdSchema,
@@ -33,11 +34,19 @@ function sourceOf(request: FastifyRequest, bulk: boolean): TriggerSource {
   };
 }
 
-/** Triggers and their cancellation. `onTriggered` wakes the dispatcher after a commit. */
+/**
+ * Triggers and their cancellation. A tenant's concurrent triggers commit together (group commit,
+ * batching/keyed-batcher.ts). `onTriggered` wakes the dispatcher after a commit.
+ */
 export function triggersFeature(onTriggered: () => void): FeatureModule {
   return (app, ctx) => {
+    const batcher = createKeyedBatcher<TriggerWork, TriggerResult>({
+      maxBatch: ctx.config.TRIGGER_BATCH_MAX,
+      concurrency: ctx.config.TRIGGER_BATCH_CONCURRENCY,
+      run: (tenantId, works) => runTriggers(ctx, tenantId, works),
+    });
     const trigger = async (input: TriggerInput, source: TriggerSource) => {
-      const result = await runTrigger(ctx, input, source);
+      const result = await batcher.submit(source.tenantId, { input, source });
       if (!result.repeated) onTriggered();
       return result.accepted;
     };
