@@ -27,6 +27,12 @@ type OutboxRow = { position: string; stream_key: string; envelope: EventEnvelope
  * the oldest rows (FOR UPDATE SKIP LOCKED), XADD them in one pipeline in position order,
  * delete them, commit. A crash before COMMIT leaves the rows in place: they are published
  * again (at least once, never lost).
+ *
+ * The COMMIT does not wait for its WAL flush (synchronous_commit off for this transaction
+ * only): the rows are on the stream by then, and a PostgreSQL crash that loses the deletion
+ * brings them back to be published again, the same as a relay crash before COMMIT. A flush per
+ * batch cost the relay a disk sync of a millisecond or more each time, and queued the writers'
+ * own commits behind it.
  */
 export async function relayBatch(client: pg.ClientBase, context: BatchContext): Promise<BatchOutcome> {
   const s = pg.escapeIdentifier(context.schema);
@@ -42,6 +48,7 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
   const results = await queryStatements(
     client,
     `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
+     SET LOCAL synchronous_commit = off;
      SELECT ${lock} AS locked;
      SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
      FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
