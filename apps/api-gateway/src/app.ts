@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { TokenVerifier } from '@bizosaas/auth';
+import { cachingVerifier, type TokenVerifier } from '@bizosaas/auth';
 import { createService, type ServiceApp } from '@bizosaas/service-kit';
 import { planLimitsFrom, upstreamsFrom, type Config } from './config.ts';
 import { createGatewayMetrics } from './gateway-metrics.ts';
@@ -7,7 +7,6 @@ import { registerAggregatedHealth } from './health.ts';
 import { registerProxy } from './proxy.ts';
 import { createRateLimits } from './rate-limit/rate-limits.ts';
 import { registerRequestLog } from './request-log.ts';
-import { cachingVerifier } from './verified-token-cache.ts';
 import { publicRoutes as defaultPublicRoutes, routeTable, type PublicRoute, type Route } from './route-table.ts';
 
 export interface GatewayDeps {

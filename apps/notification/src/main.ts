@@ -1,4 +1,4 @@
-import { createJwksVerifier } from '@bizosaas/auth';
+import { cachingVerifier, createJwksVerifier } from '@bizosaas/auth';
 import { loadConfigOrExit } from '@bizosaas/config';
 import { createPgPool } from '@bizosaas/db';
 import { createRedis } from '@bizosaas/messaging';
@@ -21,7 +21,8 @@ const worker = createPgPool({
   schema,
 });
 const redis = createRedis(config.REDIS_URL, { connectionName: 'notification' });
-const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
+// A caller's token is checked once, not on every request (access tokens are short-lived).
+const verifier = cachingVerifier(createJwksVerifier({ jwksUrl: config.JWKS_URL }), { maxEntries: 10_000 });
 const app = await buildNotificationApp(config, { pool, dispatchPool, worker, redis, verifier });
 await startService(app, {
   port: config.PORT,

@@ -1,7 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
-import { createJwksVerifier, type TokenVerifier } from '@bizosaas/auth';
+import { cachingVerifier, createJwksVerifier, type TokenVerifier } from '@bizosaas/auth';
 import { checkDatabase, createPgAdapter, createPgPool, type RawQueryClient } from '@bizosaas/db';
 import { checkRedis, createRedis } from '@bizosaas/messaging';
 import type { ReadinessCheck } from './probes.ts';
@@ -37,7 +37,7 @@ export function connectPlatform<P extends RawQueryClient & { $disconnect(): Prom
   const database = createPgPool(poolOptions);
   const prisma = options.createPrisma(createPgAdapter(poolOptions, database));
   const redis = createRedis(config.REDIS_URL, { connectionName: service });
-  const verifier = createJwksVerifier({ jwksUrl: config.JWKS_URL });
+  const verifier = cachingVerifier(createJwksVerifier({ jwksUrl: config.JWKS_URL }), { maxEntries: 10_000 });
   const close = async () => {
     // $disconnect ends the pool once Prisma has used it; a pool only probes used is ended here.
     await Promise.allSettled([

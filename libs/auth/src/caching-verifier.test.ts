@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createJwksVerifier, type TokenVerifier } from '@bizosaas/auth';
-import { generateSigningKey, jwksOf, signTestToken, testClaims } from '@bizosaas/auth/testing';
-import { cachingVerifier } from './verified-token-cache.ts';
+import { cachingVerifier } from './caching-verifier.ts';
+import { createJwksVerifier, type TokenVerifier } from './jwks-verifier.ts';
+import { generateSigningKey, jwksOf, signTestToken, testClaims } from './testing/index.ts';
 
 async function setup(maxEntries = 10) {
   const key = await generateSigningKey('EdDSA');

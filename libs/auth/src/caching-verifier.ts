@@ -1,4 +1,5 @@
-import type { Principal, TokenVerifier } from '@bizosaas/auth';
+import type { TokenVerifier } from './jwks-verifier.ts';
+import type { Principal } from './principal.ts';
 
 export interface TokenCacheOptions {
   /** Tokens remembered at once; the oldest is forgotten first. */
@@ -10,8 +11,8 @@ export interface TokenCacheOptions {
  * Remembers the principal of each token verified successfully, until the token expires, so a
  * client reusing its access token (the usual case) costs one signature check, not one per
  * request. Keyed by the whole token, signature included: a changed token is a new entry and is
- * verified. Failures are never cached. Revocation is not the gateway's concern (tokens are
- * short-lived and services verify again).
+ * verified. Failures are never cached. A token stays accepted until it expires even if its key
+ * leaves the key set meanwhile: access tokens are short-lived.
  */
 export function cachingVerifier(verifier: TokenVerifier, options: TokenCacheOptions): TokenVerifier {
   const now = options.now ?? Date.now;
