@@ -1,6 +1,8 @@
 // A replica of the integration service as main.ts starts it, with the syncs feature only: the
 // process a test SIGKILLs mid-run. Its token for domain-repository comes from the environment
-// (SYNC_REPLICA_CRM_TOKEN, one tenant's), its lease length from SYNC_REPLICA_LEASE_MS.
+// (SYNC_REPLICA_CRM_TOKEN, one tenant's), its lease length from SYNC_REPLICA_LEASE_MS; with
+// SYNC_REPLICA_TICK_MS it also takes over runs whose lease expired, looking that often (the
+// replica restarted after a kill resumes the run itself).
 //   node --import tsx apps/integration/src/syncs/testing/sync-replica.ts
 import { z } from 'zod';
 import { createJwksVerifier } from '@bizosaas/auth';
@@ -16,6 +18,7 @@ const replica = loadConfigOrExit(
   z.object({
     SYNC_REPLICA_CRM_TOKEN: z.string().min(1),
     SYNC_REPLICA_LEASE_MS: z.coerce.number().int().positive(),
+    SYNC_REPLICA_TICK_MS: z.coerce.number().int().positive().optional(),
   }),
 );
 const config = loadConfigOrExit(configSchema);
@@ -38,8 +41,9 @@ const app = await buildIntegrationApp(
       syncsFeature({
         crmTokens: async () => replica.SYNC_REPLICA_CRM_TOKEN,
         leaseMs: replica.SYNC_REPLICA_LEASE_MS,
-        // It runs what it is asked to; the test's own replica resumes what this one leaves.
-        scheduler: false,
+        // Without a tick it runs what it is asked to; the test's own replica resumes what it leaves.
+        scheduler: replica.SYNC_REPLICA_TICK_MS !== undefined,
+        ...(replica.SYNC_REPLICA_TICK_MS !== undefined && { tickIntervalMs: replica.SYNC_REPLICA_TICK_MS }),
       }),
     ],
   },
