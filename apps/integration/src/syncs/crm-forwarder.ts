@@ -58,13 +58,15 @@ export function createCrmForwarder(options: CrmForwarderOptions): CrmForwarder {
       source: { type: 'integration_sync', syncId: page.syncId, runId: page.runId, page: page.page },
       results: page.records,
     });
+    // A token user-management refuses is not an outage of domain-repository: it fails the page as it is.
+    const token = await options.token(page.tenantId);
     let response;
     try {
       response = await pool.request({
         path: `${prefix}/api/v1/crm-events/hubspot`,
         method: 'POST',
         headers: {
-          authorization: `Bearer ${await options.token(page.tenantId)}`,
+          authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           accept: 'application/json',
         },
