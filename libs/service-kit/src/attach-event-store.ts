@@ -57,13 +57,15 @@ export function attachEventStore(app: FastifyInstance, options: EventStoreAttach
     redis: options.redis,
     metrics: app.metricsRegistry,
     onError: warn('outbox relay error'),
+    ignoreNotificationsFrom: notifier.origin,
   });
   const projections = createProjectionManager({
     pool: worker,
     schema,
     projections: options.projections,
     pollIntervalMs: options.projectionPollIntervalMs,
-    listenChannel: outboxChannel(schema),
+    // Without projections a LISTEN would only hold one of the worker pool's connections.
+    ...(options.projections.length > 0 && { listenChannel: outboxChannel(schema) }),
     onError: (error, projection) => app.log.error({ err: error, projection }, 'projection batch failed'),
   });
   // This process's appends wake its relay and projections in-process; NOTIFY reaches the other replicas.

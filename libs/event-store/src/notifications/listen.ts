@@ -7,6 +7,8 @@ export interface NotificationListenerOptions {
   channel: string;
   /** Called for every notification, and after each (re)connection to catch up on missed ones. */
   onNotify: () => void;
+  /** Notifications with this payload are not passed on (OutboxNotifier.origin of an in-process waker). */
+  ignorePayload?: string;
   onError: (error: unknown) => void;
   maxReconnectDelayMs?: number;
 }
@@ -21,7 +23,7 @@ export interface NotificationListener {
  * background; the caller's polling covers the gap).
  */
 export async function listenForNotifications(options: NotificationListenerOptions): Promise<NotificationListener> {
-  const { pool, channel, onNotify, onError } = options;
+  const { pool, channel, onNotify, onError, ignorePayload } = options;
   let current: pg.PoolClient | undefined;
   let closed = false;
   let failures = 0;
@@ -45,7 +47,10 @@ export async function listenForNotifications(options: NotificationListenerOption
       if (closed) return client.release(true);
       current = client;
       const listening = client;
-      client.on('notification', (message) => message.channel === channel && onNotify());
+      client.on(
+        'notification',
+        (message) => message.channel === channel && message.payload !== ignorePayload && onNotify(),
+      );
       client.on('error', (error) => drop(listening, error));
       client.on('end', () => drop(listening, new Error('LISTEN connection ended')));
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
@@ -10,6 +11,11 @@ export interface OutboxNotifier {
   subscribe(wake: () => void): () => void;
   /** Resolves when no NOTIFY is in flight or waiting (shutdown, tests). */
   idle(): Promise<void>;
+  /**
+   * The payload of this notifier's NOTIFYs: a listener whose relay or projections this notifier
+   * wakes in-process (subscribe) ignores them, as those were woken already.
+   */
+  readonly origin: string;
 }
 
 export interface OutboxNotifierOptions {
@@ -39,6 +45,7 @@ export function createOutboxNotifier({
   onError = () => {},
 }: OutboxNotifierOptions): OutboxNotifier {
   const channel = outboxChannel(schema);
+  const origin = randomUUID();
   const subscribers = new Set<() => void>();
   let inFlight: Promise<void> | undefined;
   let again = false;
@@ -52,7 +59,7 @@ export function createOutboxNotifier({
       // Wake-ups until now are covered by this NOTIFY; one arriving while it is in flight needs another.
       again = false;
       lastStart = performance.now();
-      await pool.query('SELECT pg_notify($1, $2)', [channel, '']).catch(onError);
+      await pool.query('SELECT pg_notify($1, $2)', [channel, origin]).catch(onError);
     } while (again);
     inFlight = undefined;
   };
@@ -68,5 +75,6 @@ export function createOutboxNotifier({
       return () => subscribers.delete(wake);
     },
     idle: () => inFlight ?? Promise.resolve(),
+    origin,
   };
 }

@@ -29,6 +29,12 @@ export interface OutboxRelayOptions {
   metrics?: Registry;
   /** Errors the relay recovers from by itself (PostgreSQL or Redis down); log them. */
   onError?: (error: unknown) => void;
+  /**
+   * The origin of this process's OutboxNotifier when it wakes this relay in-process
+   * (`notifier.subscribe(relay.wake)`): its NOTIFYs, which arrive after the rows were relayed,
+   * would each cost an empty pass. NOTIFYs of other processes' notifiers still wake the relay.
+   */
+  ignoreNotificationsFrom?: string;
   /** Awaited after a batch's XADDs and before its COMMIT: diagnostics and fault-injection tests. */
   beforeCommit?: BatchContext['beforeCommit'];
   /** Each pass's outcome: `busy` when another relay of the schema holds the lock (this one stands by). */
@@ -120,7 +126,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) throw new Error('outbox relay already started');
       running = Promise.resolve(); // guards against a second start while LISTEN connects
-      listener = await listenForNotifications({ pool, channel: outboxChannel(schema), onNotify: wake.wake, onError });
+      listener = await listenForNotifications({
+        pool,
+        channel: outboxChannel(schema),
+        onNotify: wake.wake,
+        onError,
+        ignorePayload: options.ignoreNotificationsFrom,
+      });
       if (stopping.signal.aborted) return listener.close(); // stop() came while LISTEN connected
       wake.wake(); // first pass at once: rows committed before we listened
       running = loop();
