@@ -99,8 +99,9 @@ export async function dueSyncs(worker: pg.Pool, now: Date): Promise<{ tenantId: 
 }
 
 /**
- * Takes over up to `limit` runs whose lease has expired (their replica died or handed them back),
- * every tenant's, in one statement: each claimed by one replica only.
+ * Takes over up to `limit` passes whose lease has expired (their replica died or handed them back),
+ * every tenant's, in one statement: each claimed by one replica only. Replays are the replay
+ * runner's (claimExpiredReplays).
  */
 export async function claimExpiredRuns(
   worker: pg.Pool,
@@ -111,7 +112,7 @@ export async function claimExpiredRuns(
   if (limit <= 0) return [];
   const { rows } = await worker.query<{ id: string; tenant_id: string; sync_id: string; lease_until: Date }>(
     `UPDATE integration.sync_runs SET lease_until = $2
-     WHERE id IN (SELECT id FROM integration.sync_runs WHERE status = 'running' AND lease_until <= $1
+     WHERE id IN (SELECT id FROM integration.sync_runs WHERE status = 'running' AND kind = 'sync' AND lease_until <= $1
                   ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
      RETURNING id, tenant_id, sync_id, lease_until`,
     [now, new Date(now.getTime() + leaseMs), limit],

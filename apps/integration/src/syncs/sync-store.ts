@@ -151,6 +151,10 @@ interface RunRow {
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
+  kind: RunView['kind'];
+  window_from: Date | null;
+  window_to: Date | null;
+  duplicates: number;
 }
 
 /** The sync's runs, newest first. */
@@ -173,5 +177,10 @@ export async function listRuns(client: pg.ClientBase, syncId: string, limit: num
     error: row.error,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
+    kind: row.kind,
+    replay:
+      row.kind === 'replay'
+        ? { from: row.window_from!.toISOString(), to: row.window_to!.toISOString(), duplicates: row.duplicates }
+        : null,
   }));
 }

@@ -61,6 +61,10 @@ export const runView = z.object({
   error: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** sync: a pass over the provider; replay: a window of archived records forwarded again (POST /syncs/:id/replay). */
+  kind: z.enum(['sync', 'replay']),
+  /** A replay's window (from inclusive, to exclusive) and the records domain-repository already held; null for a pass. */
+  replay: z.object({ from: z.string(), to: z.string(), duplicates: z.int() }).nullable(),
 });
 export type RunView = z.output<typeof runView>;
 

@@ -1,6 +1,9 @@
 import type { FeatureModule, IntegrationContext } from '../context.ts';
 import { createCrmForwarder, type TenantTokenSource } from './crm-forwarder.ts';
 import type { ProviderAccess } from './provider-access.ts';
+import type { ArchiveOptions } from './replay-archive.ts';
+import { registerReplays } from './replay-feature.ts';
+import type { ReplayRunner } from './replay-runner.ts';
 import { createSyncRunner, type SyncRunner } from './sync-runner.ts';
 import { syncRoutes } from './syncs.routes.ts';
 
@@ -32,6 +35,14 @@ export interface SyncsFeatureOptions {
   metricsRestatementDays?: number;
   /** The provider, connection and auth headers of a connection; connections/access.ts when it is wired. */
   access?: (ctx: IntegrationContext, tenantId: string, connectionId: string) => Promise<ProviderAccess>;
+  /**
+   * The event-bus history replays read a sync's archived records from (`baseUrl`: EVENT_BUS_URL;
+   * `token`: a service principal of the tenant with events:subscribe). Replays also need
+   * `crmTokens`; without both, `POST /syncs/:id/replay` answers 503.
+   */
+  archive?: Pick<ArchiveOptions, 'baseUrl' | 'token'>;
+  /** Archived events a replay reads per history page (each one provider page). Default 20. */
+  replayPageSize?: number;
 }
 
 /**
@@ -42,8 +53,10 @@ export interface SyncsFeatureOptions {
 export function createSyncsFeature(options: SyncsFeatureOptions = {}): {
   feature: FeatureModule;
   runner: () => SyncRunner;
+  replays: () => ReplayRunner;
 } {
   let runner: SyncRunner | undefined;
+  let replays: ReplayRunner | undefined;
   const feature: FeatureModule = (app, ctx) => {
     const leaseMs = options.leaseMs ?? 60_000;
     const forwarder = options.crmTokens
@@ -73,12 +86,25 @@ export function createSyncsFeature(options: SyncsFeatureOptions = {}): {
     if (options.scheduler ?? true) app.addHook('onReady', async () => own.start());
     app.addHook('preClose', () => own.stop());
     app.addHook('onClose', async () => forwarder?.close());
+    replays = registerReplays(app, ctx, {
+      archive: options.archive,
+      forwarder,
+      leaseMs,
+      pageSize: options.replayPageSize ?? 20,
+      maxConcurrentReplays: options.maxConcurrentRuns ?? 4,
+      tickIntervalMs: options.tickIntervalMs ?? 15_000,
+      sweep: options.scheduler ?? true,
+    });
   };
   return {
     feature,
     runner: () => {
       if (!runner) throw new Error('the syncs feature is not registered on an app');
       return runner;
+    },
+    replays: () => {
+      if (!replays) throw new Error('replays need the syncs feature registered with an archive and crmTokens');
+      return replays;
     },
   };
 }

@@ -132,7 +132,7 @@ describe('the syncs API document', () => {
     const operations = Object.entries(spec.paths as Record<string, Record<string, { tags: string[] }>>)
       .filter(([path]) => path.startsWith('/api/v1/integrations/syncs'))
       .flatMap(([, methods]) => Object.values(methods));
-    expect(operations).toHaveLength(7);
+    expect(operations).toHaveLength(8);
     expect(operations.every((operation) => operation.tags.join() === 'syncs')).toBe(true);
   });
 });
