@@ -24,8 +24,9 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
     attempts: number;
     message: QueuedMessage & { version: number };
     suppressed_as: 'bounced' | 'complained' | null;
-  }>(
-    `WITH due AS (
+  }>({
+    name: 'notification-claim-due',
+    text: `WITH due AS (
        SELECT message_id FROM notification.delivery_queue
        WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED),
@@ -43,8 +44,8 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
         WHERE s.tenant_id = m.tenant_id AND s.channel = m.channel AND s.address = m.address
           AND m.channel <> 'push' AND s.reason IN ('bounced', 'complained')) AS suppressed_as
      FROM claimed c JOIN notification.messages m ON m.id = c.message_id`,
-    [now, limit, leaseMs],
-  );
+    values: [now, limit, leaseMs],
+  });
   return rows.map((row) => ({
     messageId: row.message_id,
     tenantId: row.tenant_id,

@@ -147,12 +147,16 @@ export async function recordSents(
   try {
     await ctx.store.transaction(pool, tenantId, async (client) => {
       for (const send of sends) await appendSent(ctx, client, send);
-      await client.query(RECORD_SENT, [
-        JSON.stringify(sends.map(readModelOf)),
-        tenantId,
-        JSON.stringify(sends.flatMap(attemptsOf)),
-        ctx.now(),
-      ]);
+      await client.query({
+        name: 'notification-record-sent',
+        text: RECORD_SENT,
+        values: [
+          JSON.stringify(sends.map(readModelOf)),
+          tenantId,
+          JSON.stringify(sends.flatMap(attemptsOf)),
+          ctx.now(),
+        ],
+      });
     });
     return sends.map(() => ({ status: 'fulfilled', value: 'sent' }));
   } catch (error) {

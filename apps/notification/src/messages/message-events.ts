@@ -175,7 +175,8 @@ export async function createMessages(
       due_at: dueAt,
     });
   }
-  if (rows.length > 0) await client.query(INSERT_MESSAGES, [JSON.stringify(rows)]);
+  if (rows.length > 0)
+    await client.query({ name: 'notification-insert-messages', text: INSERT_MESSAGES, values: [JSON.stringify(rows)] });
   return statuses;
 }
 

@@ -187,11 +187,13 @@ export async function findTemplatesForSend(
   channels: readonly Channel[],
   locale: string,
 ): Promise<Map<Channel, TemplateView>> {
-  const { rows } = await client.query<TemplateView>(
-    `SELECT DISTINCT ON (channel) ${VIEW_COLUMNS} FROM notification.templates
+  const { rows } = await client.query<TemplateView>({
+    // Named: parsed and planned once per connection (every trigger runs it).
+    name: 'notification-templates-for-send',
+    text: `SELECT DISTINCT ON (channel) ${VIEW_COLUMNS} FROM notification.templates
      WHERE tenant_id = $1 AND key = $2 AND channel = ANY($3::text[]) AND locale = ANY($4::text[])
      ORDER BY channel, array_position($4::text[], locale)`,
-    [tenantId, key, channels, localeFallbacks(locale)],
-  );
+    values: [tenantId, key, channels, localeFallbacks(locale)],
+  });
   return new Map(rows.map((row) => [row.channel, row]));
 }

@@ -17,7 +17,7 @@ interface PreferenceRow {
 /**
  * Everything the plan needs about a trigger's recipients, read in four statements whatever
  * their number (directory entries, preferences, push subscriptions, suppressions), on the
- * tenant's transaction.
+ * tenant's transaction; each statement named, so parsed and planned once per connection.
  */
 export async function loadRecipientFacts(
   client: pg.PoolClient,
@@ -27,22 +27,25 @@ export async function loadRecipientFacts(
   // One statement at a time: a pg client runs its queries in turn anyway.
   const none = { rows: [] };
   const users = userIds.length
-    ? await client.query<{ user_id: string; email: string; active: boolean }>(
-        'SELECT user_id, email, active FROM notification.recipients WHERE user_id = ANY($1)',
-        [userIds],
-      )
+    ? await client.query<{ user_id: string; email: string; active: boolean }>({
+        name: 'notification-recipient-users',
+        text: 'SELECT user_id, email, active FROM notification.recipients WHERE user_id = ANY($1)',
+        values: [userIds],
+      })
     : none;
   const preferences = userIds.length
-    ? await client.query<PreferenceRow>(
-        'SELECT user_id, channels, categories, quiet_hours FROM notification.preferences WHERE user_id = ANY($1)',
-        [userIds],
-      )
+    ? await client.query<PreferenceRow>({
+        name: 'notification-recipient-preferences',
+        text: 'SELECT user_id, channels, categories, quiet_hours FROM notification.preferences WHERE user_id = ANY($1)',
+        values: [userIds],
+      })
     : none;
   const subscriptions = userIds.length
-    ? await client.query<{ user_id: string; endpoint: string; p256dh: string; auth: string }>(
-        'SELECT user_id, endpoint, p256dh, auth FROM notification.push_subscriptions WHERE user_id = ANY($1) ORDER BY created_at DESC',
-        [userIds],
-      )
+    ? await client.query<{ user_id: string; endpoint: string; p256dh: string; auth: string }>({
+        name: 'notification-recipient-push',
+        text: 'SELECT user_id, endpoint, p256dh, auth FROM notification.push_subscriptions WHERE user_id = ANY($1) ORDER BY created_at DESC',
+        values: [userIds],
+      })
     : none;
   const userOf = new Map(users.rows.map((row) => [row.user_id, row]));
   const preferencesOf = new Map(preferences.rows.map((row) => [row.user_id, row]));
@@ -58,10 +61,11 @@ export async function loadRecipientFacts(
     ...(to.userId && userOf.get(to.userId) ? [userOf.get(to.userId)!.email.toLowerCase()] : []),
   ]);
   const suppressions = addresses.length
-    ? await client.query<{ channel: string; address: string; reason: SuppressionReason }>(
-        'SELECT channel, address, reason FROM notification.suppressions WHERE address = ANY($1)',
-        [addresses],
-      )
+    ? await client.query<{ channel: string; address: string; reason: SuppressionReason }>({
+        name: 'notification-recipient-suppressions',
+        text: 'SELECT channel, address, reason FROM notification.suppressions WHERE address = ANY($1)',
+        values: [addresses],
+      })
     : { rows: [] };
   const suppressed = new Map(suppressions.rows.map((row) => [`${row.channel} ${row.address}`, row.reason]));
   return recipients.map((recipient) => {

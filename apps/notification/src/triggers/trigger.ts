@@ -203,13 +203,14 @@ async function claimTransactions(
     response: one.answer,
   }));
   // In transactionId order, so two batches claiming the same ids cannot deadlock.
-  const { rows: inserted } = await client.query<{ transaction_id: string }>(
-    `INSERT INTO notification.trigger_transactions (tenant_id, transaction_id, fingerprint, response, created_at)
+  const { rows: inserted } = await client.query<{ transaction_id: string }>({
+    name: 'notification-claim-transactions',
+    text: `INSERT INTO notification.trigger_transactions (tenant_id, transaction_id, fingerprint, response, created_at)
      SELECT $1, t.id, t.fingerprint, t.response, $2
      FROM jsonb_to_recordset($3::jsonb) AS t(id text, fingerprint text, response jsonb) ORDER BY t.id
      ON CONFLICT DO NOTHING RETURNING transaction_id`,
-    [tenantId, ctx.now(), JSON.stringify(rows)],
-  );
+    values: [tenantId, ctx.now(), JSON.stringify(rows)],
+  });
   return new Set(inserted.map((row) => first.get(row.transaction_id)!));
 }
 
