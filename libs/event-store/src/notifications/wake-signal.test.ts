@@ -19,4 +19,11 @@ describe('createWakeSignal', () => {
     const waited = await Promise.race([signal.wait(50).then(() => 'timer'), Promise.resolve('pending')]);
     expect(waited).toBe('pending');
   });
+
+  it('take says whether a wake was pending, once', () => {
+    const signal = createWakeSignal();
+    expect(signal.take()).toBe(false);
+    signal.wake();
+    expect([signal.take(), signal.take()]).toEqual([true, false]);
+  });
 });

@@ -9,6 +9,8 @@ export interface WakeSignal {
   wait(timeoutMs: number): Promise<void>;
   /** Forgets a pending wake (called right before reading, which sees everything committed so far). */
   clear(): void;
+  /** Whether a wake is pending, forgetting it (called right before reading, as clear). */
+  take(): boolean;
 }
 
 export function createWakeSignal(): WakeSignal {
@@ -21,6 +23,11 @@ export function createWakeSignal(): WakeSignal {
     },
     clear() {
       pending = false;
+    },
+    take() {
+      const was = pending;
+      pending = false;
+      return was;
     },
     async wait(timeoutMs) {
       if (!pending) {

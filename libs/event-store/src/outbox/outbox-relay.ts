@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import { outboxChannel } from '../schema/event-store-ddl.ts';
 import { outboxBacklog } from './outbox-backlog.ts';
 import { listenForNotifications, type NotificationListener } from '../notifications/listen.ts';
-import { relayBatch, type BatchContext, type BatchOutcome } from './relay-batch.ts';
+import { relayBatch, type BatchContext, type BatchOutcome, type BatchStep } from './relay-batch.ts';
 import { relayMetrics } from './relay-metrics.ts';
 import { createWakeSignal } from '../notifications/wake-signal.ts';
 
@@ -75,21 +75,31 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
-  async function runBatch(): Promise<BatchOutcome> {
-    const started = performance.now();
+  // Rows are waiting when the batch was full or commits woke the relay since its claim; then the
+  // next claim rides with this batch's COMMIT (relayBatch). Never once stopping.
+  const chain = (count: number) => !stopping.signal.aborted && (count === batchSize || wake.take());
+
+  /** Batches on one connection while chained; the last one's outcome. */
+  async function runBatches(): Promise<BatchOutcome> {
     const client = await pool.connect();
     // A session ended while idle in the transaction is an 'error' event (fatal without a
     // listener); the batch's next query fails instead.
     client.on('error', ignore);
     try {
-      const outcome = await relayBatch(client, context);
+      let step: BatchStep | undefined;
+      do {
+        const started = performance.now();
+        step = await relayBatch(client, context, step?.next, chain);
+        const { outcome } = step;
+        if (outcome.kind === 'published' && outcome.count > 0) {
+          metrics.published(outcome.count);
+          metrics.batchSeconds((performance.now() - started) / 1000);
+        }
+        options.onBatch?.(outcome);
+      } while (step.next);
       client.off('error', ignore);
       client.release();
-      if (outcome.kind === 'published' && outcome.count > 0) {
-        metrics.published(outcome.count);
-        metrics.batchSeconds((performance.now() - started) / 1000);
-      }
-      return outcome;
+      return step.outcome;
     } catch (error) {
       // The connection's state is unknown (mid-transaction, broken): discard it; PostgreSQL rolls back.
       client.off('error', ignore);
@@ -103,8 +113,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (!stopping.signal.aborted) {
       wake.clear();
       try {
-        const outcome = await runBatch();
-        options.onBatch?.(outcome);
+        const outcome = await runBatches();
         failures = 0;
         if (outcome.kind === 'published' && outcome.count === batchSize) continue;
         // Standing by: the active relay handles notified rows; polling is enough to notice its death.

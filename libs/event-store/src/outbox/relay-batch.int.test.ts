@@ -30,6 +30,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+const context = (batchSize: number) => ({ schema: store.schema, redis, batchSize, transactionIdleTimeoutMs: 30_000 });
+
 describe('one relay batch', () => {
   it('commits its deletion without waiting for the WAL flush, in its own transaction only', async () => {
     const namespace = uniqueNamespace('relay-batch');
@@ -40,15 +42,33 @@ describe('one relay batch', () => {
       (await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
     try {
       let inBatch: string | undefined;
-      const outcome = await relayBatch(client, {
-        schema: store.schema,
-        redis,
-        batchSize: 10,
-        transactionIdleTimeoutMs: 30_000,
+      const { outcome } = await relayBatch(client, {
+        ...context(10),
         beforeCommit: async () => void (inBatch = await setting()),
       });
       expect(outcome).toMatchObject({ kind: 'published', count: 2 });
       expect([inBatch, await setting()]).toEqual(['off', 'on']);
+      expect(await streamEventIds(redis, eventStreamKey('lead', namespace))).toEqual(events.map((event) => event.id));
+      expect(await outboxCount(store.owner, store.schema)).toBe(0);
+    } finally {
+      client.release();
+      await deleteNamespace(redis, namespace);
+    }
+  });
+
+  it('chained: the next claim goes with the COMMIT, and the next batch relays what it claimed', async () => {
+    const namespace = uniqueNamespace('relay-chain');
+    const events = [1, 2, 3].map(() => leadEvent(randomUUID(), 1));
+    await commitEvents(store.app, store.schema, namespace, events);
+    const client = await store.worker.connect();
+    try {
+      const counts: number[] = [];
+      const first = await relayBatch(client, context(2), undefined, (count) => (counts.push(count), true));
+      expect(first.outcome).toMatchObject({ kind: 'published', count: 2 });
+      expect(first.next).toBeDefined();
+      const second = await relayBatch(client, context(2), first.next, (count) => (counts.push(count), false));
+      expect(second).toEqual({ outcome: expect.objectContaining({ kind: 'published', count: 1 }) });
+      expect(counts).toEqual([2, 1]);
       expect(await streamEventIds(redis, eventStreamKey('lead', namespace))).toEqual(events.map((event) => event.id));
       expect(await outboxCount(store.owner, store.schema)).toBe(0);
     } finally {

@@ -21,6 +21,15 @@ export interface BatchContext {
 
 type OutboxRow = { position: string; stream_key: string; envelope: EventEnvelope | null } & Partial<EventRow>;
 
+/** The claim's results, in hand when it was sent with the previous batch's COMMIT (chained). */
+export type Claim = pg.QueryResult[];
+
+export interface BatchStep {
+  outcome: BatchOutcome;
+  /** The next batch's claim, already run in a new transaction on the same connection. */
+  next?: Claim;
+}
+
 /**
  * One relay transaction: take the schema's relay lock (transaction-scoped advisory lock, so
  * only one relay of a schema works at a time and the lock dies with the transaction), claim
@@ -28,26 +37,61 @@ type OutboxRow = { position: string; stream_key: string; envelope: EventEnvelope
  * delete them, commit. A crash before COMMIT leaves the rows in place: they are published
  * again (at least once, never lost).
  *
+ * When `chain(count)` says more rows are waiting (a full batch, or commits since the claim), the
+ * next batch's claim goes in the same round trip as this one's DELETE and COMMIT: one round
+ * trip per batch while rows keep coming, instead of two and a pool checkout.
+ *
  * The COMMIT does not wait for its WAL flush (synchronous_commit off for this transaction
  * only): the rows are on the stream by then, and a PostgreSQL crash that loses the deletion
  * brings them back to be published again, the same as a relay crash before COMMIT. A flush per
  * batch cost the relay a disk sync of a millisecond or more each time, and queued the writers'
  * own commits behind it.
  */
-export async function relayBatch(client: pg.ClientBase, context: BatchContext): Promise<BatchOutcome> {
+export async function relayBatch(
+  client: pg.ClientBase,
+  context: BatchContext,
+  claimed?: Claim,
+  chain?: (count: number) => boolean,
+): Promise<BatchStep> {
+  const results = claimed ?? (await queryStatements(client, claimStatements(context)));
+  const locked = (results.at(-2)?.rows[0] as { locked?: boolean } | undefined)?.locked === true;
+  const rows = (results.at(-1)?.rows ?? []) as OutboxRow[];
+  if (rows.length === 0) {
+    await client.query(locked ? 'COMMIT' : 'ROLLBACK');
+    return { outcome: locked ? { kind: 'published', count: 0 } : { kind: 'busy' } };
+  }
+  await publish(context.redis, rows);
+  const firstPosition = rows[0]!.position;
+  const lastPosition = rows.at(-1)!.position;
+  await context.beforeCommit?.({ count: rows.length, firstPosition, lastPosition });
+  const more = chain?.(rows.length) === true;
+  // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
+  const committed = await queryStatements(
+    client,
+    `DELETE FROM ${pg.escapeIdentifier(context.schema)}.outbox
+     WHERE position = ANY('{${rows.map((row) => row.position).join(',')}}'::bigint[]); COMMIT${
+       more ? `; ${claimStatements(context)}` : ''
+     }`,
+  );
+  if (committed[1]?.command !== 'COMMIT') throw new Error('outbox relay transaction did not commit');
+  const outcome: BatchOutcome = { kind: 'published', count: rows.length, firstPosition, lastPosition };
+  return more ? { outcome, next: committed.slice(2) } : { outcome };
+}
+
+/**
+ * Open, lock, claim, as one simple query. The claim asks for the lock again (advisory locks are
+ * re-entrant) as a one-time subquery, so it returns rows only to a relay holding the lock: a
+ * relay that failed the first try and won the second (the holder just committed) may relay.
+ * The plan is fixed by the query's shape: the oldest rows first, then one index lookup of each
+ * event (LIMIT 1 keeps the lateral subquery from being flattened into a join). As a plain join,
+ * the planner's estimates of a young, churning outbox chose a hash join over the whole events
+ * table for every batch until autovacuum analysed it.
+ */
+function claimStatements(context: BatchContext): string {
   const s = pg.escapeIdentifier(context.schema);
   const lock = `pg_try_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`outbox-relay:${context.schema}`)}, 0))`;
-  // One round trip: open, lock, claim. The claim asks for the lock again (advisory locks are
-  // re-entrant) as a one-time subquery, so it returns rows only to a relay holding the lock: a
-  // relay that failed the first try and won the second (the holder just committed) may relay.
-  // The plan is fixed by the query's shape: the oldest rows first, then one index lookup of each
-  // event (LIMIT 1 keeps the lateral subquery from being flattened into a join). As a plain join,
-  // the planner's estimates of a young, churning outbox chose a hash join over the whole events
-  // table for every batch until autovacuum analysed it.
   // o.position in ORDER BY: a bare name there would mean the text output column.
-  const results = await queryStatements(
-    client,
-    `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
+  return `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
      SET LOCAL synchronous_commit = off;
      SELECT ${lock} AS locked;
      SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
@@ -55,29 +99,7 @@ export async function relayBatch(client: pg.ClientBase, context: BatchContext): 
            WHERE (SELECT ${lock})
            ORDER BY position LIMIT ${Math.trunc(context.batchSize)} FOR UPDATE SKIP LOCKED) o
      LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
-     ORDER BY o.position`,
-  );
-  const locked = (results.at(-2)?.rows[0] as { locked?: boolean } | undefined)?.locked === true;
-  const rows = (results.at(-1)?.rows ?? []) as OutboxRow[];
-  if (rows.length === 0 && !locked) {
-    await client.query('ROLLBACK');
-    return { kind: 'busy' };
-  }
-  if (rows.length === 0) {
-    await client.query('COMMIT');
-    return { kind: 'published', count: 0 };
-  }
-  await publish(context.redis, rows);
-  const firstPosition = rows[0]!.position;
-  const lastPosition = rows.at(-1)!.position;
-  await context.beforeCommit?.({ count: rows.length, firstPosition, lastPosition });
-  // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
-  const committed = await queryStatements(
-    client,
-    `DELETE FROM ${s}.outbox WHERE position = ANY('{${rows.map((row) => row.position).join(',')}}'::bigint[]); COMMIT`,
-  );
-  if (committed.at(-1)?.command !== 'COMMIT') throw new Error('outbox relay transaction did not commit');
-  return { kind: 'published', count: rows.length, firstPosition, lastPosition };
+     ORDER BY o.position`;
 }
 
 /**
