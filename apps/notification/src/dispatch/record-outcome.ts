@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConcurrencyError } from '@bizosaas/ddd-kernel';
 import { createEvent } from '@bizosaas/event-schemas';
+import type { AppendInput } from '@bizosaas/event-store';
 import type { SendResult } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
 import {
@@ -146,7 +147,10 @@ export async function recordSents(
 ): Promise<PromiseSettledResult<Outcome>[]> {
   try {
     await ctx.store.transaction(pool, tenantId, async (client) => {
-      for (const send of sends) await appendSent(ctx, client, send);
+      await ctx.store.appendMany(
+        client,
+        sends.map((send) => sentStream(ctx, send)),
+      );
       await client.query({
         name: 'notification-record-sent',
         text: RECORD_SENT,
@@ -191,9 +195,9 @@ function sentEvents({ message, previousAttempts, result }: AcceptedSend, at: Dat
   ];
 }
 
-async function appendSent(ctx: NotificationContext, client: pg.PoolClient, send: AcceptedSend): Promise<void> {
+function sentStream(ctx: NotificationContext, send: AcceptedSend): AppendInput {
   const { message, causation } = send;
-  await ctx.store.append(client, {
+  return {
     tenantId: message.tenantId,
     aggregateType: MESSAGE_AGGREGATE,
     aggregateId: message.id,
@@ -213,7 +217,7 @@ async function appendSent(ctx: NotificationContext, client: pg.PoolClient, send:
         { now: ctx.now },
       ),
     ),
-  });
+  };
 }
 
 function readModelOf(send: AcceptedSend) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Actor, EventData } from '@bizosaas/event-schemas';
 import { createEvent } from '@bizosaas/event-schemas';
-import type { EventStore } from '@bizosaas/event-store';
+import type { AppendInput, EventStore } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import { nextStatus, type MessageEventType, type MessageStatus } from './message-status.ts';
@@ -122,9 +122,9 @@ const INSERT_MESSAGES = `WITH input AS (
  SELECT message.id, message.tenant_id, input.due_at FROM message JOIN input USING (id) WHERE input.due_at IS NOT NULL`;
 
 /**
- * Creates messages, on `client` inside their tenant's transaction: each one's first events
- * appended to a new stream with their outbox rows, then every read-model row and queue entry in
- * one statement. Returns the status each message's events brought it to, in order.
+ * Creates messages of one tenant, on `client` inside its transaction: their first events
+ * appended to new streams with their outbox rows in one statement, then every read-model row and
+ * queue entry in another. Returns the status each message's events brought it to, in order.
  */
 export async function createMessages(
   client: pg.PoolClient,
@@ -134,6 +134,7 @@ export async function createMessages(
   const at = writer.now();
   const statuses: MessageStatus[] = [];
   const rows: Record<string, unknown>[] = [];
+  const streams: AppendInput[] = [];
   for (const { row, events, causation, dueAt } of messages) {
     let status: MessageStatus | null = null;
     const columns: Record<string, unknown> = {};
@@ -142,7 +143,7 @@ export async function createMessages(
       Object.assign(columns, columnsOf(event, at));
     }
     if (status === null) throw new Error('a message starts with notification.requested');
-    await writer.store.append(client, {
+    streams.push({
       tenantId: row.tenantId,
       aggregateType: MESSAGE_AGGREGATE,
       aggregateId: row.id,
@@ -175,8 +176,9 @@ export async function createMessages(
       due_at: dueAt,
     });
   }
-  if (rows.length > 0)
-    await client.query({ name: 'notification-insert-messages', text: INSERT_MESSAGES, values: [JSON.stringify(rows)] });
+  if (rows.length === 0) return statuses;
+  await writer.store.appendMany(client, streams);
+  await client.query({ name: 'notification-insert-messages', text: INSERT_MESSAGES, values: [JSON.stringify(rows)] });
   return statuses;
 }
 

@@ -3,6 +3,7 @@ import { DEFAULT_STREAM_NAMESPACE, eventStreamKey } from '@bizosaas/messaging';
 import { createAggregateLoader } from '../snapshots/aggregate-loader.ts';
 import { createSnapshots, crossedSnapshotPoint } from '../snapshots/snapshots.ts';
 import { createAppend } from './append.ts';
+import { createAppendMany } from './append-many.ts';
 import { createReadAll } from './read-all.ts';
 import { createReadStream } from './read-stream.ts';
 import { quotedSchema } from './sql-names.ts';
@@ -51,6 +52,7 @@ function storeOver<C extends EventCatalogue>(
 
   return {
     ...createAppend({ schema, streamKey, onOutboxWritten }),
+    appendMany: createAppendMany({ schema, streamKey, onOutboxWritten }),
     committed,
     async transaction(pool, tenantId, work) {
       let used: object | undefined;

@@ -142,6 +142,13 @@ export interface EventStore<C extends EventCatalogue> {
    */
   appendInOwnTransaction(pool: Pool | PgClient, input: AppendInput): Promise<AppendResult>;
   /**
+   * `append` for many streams of one tenant in one statement, inside the caller's transaction:
+   * each at its expected version (0: a new stream), with its outbox rows. All or nothing: when any
+   * stream moved, it throws ConcurrencyError naming no stream (roll back; `append` on each tells
+   * which). For group commit: many commands' events in one round trip.
+   */
+  appendMany(client: PgClient, inputs: readonly AppendInput[]): Promise<void>;
+  /**
    * withTransaction for the tenant, then (after COMMIT) wakes the relays if `work` appended outbox rows.
    * Use it for commands; with a bare withTransaction call `committed(client)` yourself.
    */
