@@ -36,10 +36,10 @@ const metaNotification = z.looseObject({
     .min(1),
 });
 
-function parsed<T>(schema: z.ZodType<T>, rawBody: Buffer, what: string): T {
+function parsed<T>(schema: z.ZodType<T>, text: string, what: string): T {
   let json: unknown;
   try {
-    json = JSON.parse(rawBody.toString('utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new ValidationError('The webhook body is not JSON', [
       { path: '', message: (error as Error).message, location: 'body' },
@@ -56,8 +56,9 @@ function parsed<T>(schema: z.ZodType<T>, rawBody: Buffer, what: string): T {
 
 /** Stripe: one event per request, `id` (evt_...) and `type`; the payload is the body as received. */
 function stripeEvents(rawBody: Buffer): ReceivedEvent[] {
-  const event = parsed(stripeEvent, rawBody, 'a Stripe event');
-  return [{ providerEventId: event.id, eventType: event.type, payload: rawBody.toString('utf8') }];
+  const text = rawBody.toString('utf8');
+  const event = parsed(stripeEvent, text, 'a Stripe event');
+  return [{ providerEventId: event.id, eventType: event.type, payload: text }];
 }
 
 /**
@@ -65,7 +66,7 @@ function stripeEvents(rawBody: Buffer): ReceivedEvent[] {
  * stored once, as a repeat in a later batch is); its payload is that event's JSON.
  */
 function hubspotEvents(rawBody: Buffer): ReceivedEvent[] {
-  return parsed(hubspotBatch, rawBody, 'a HubSpot event batch').map((event) => ({
+  return parsed(hubspotBatch, rawBody.toString('utf8'), 'a HubSpot event batch').map((event) => ({
     providerEventId: String(event.eventId),
     eventType: event.subscriptionType,
     payload: JSON.stringify(event),
@@ -80,7 +81,8 @@ function hubspotEvents(rawBody: Buffer): ReceivedEvent[] {
  * (`page.leadgen`).
  */
 function metaEvents(rawBody: Buffer): ReceivedEvent[] {
-  const notification = parsed(metaNotification, rawBody, 'a Meta webhook notification');
+  const text = rawBody.toString('utf8');
+  const notification = parsed(metaNotification, text, 'a Meta webhook notification');
   const [first, ...more] = notification.entry;
   const digest = createHash('sha256').update(rawBody).digest('hex').slice(0, 16);
   const field = first!.changes?.[0]?.field;
@@ -88,7 +90,7 @@ function metaEvents(rawBody: Buffer): ReceivedEvent[] {
     {
       providerEventId: `${first!.id}:${first!.time}${more.length > 0 ? `+${more.length}` : ''}#${digest}`,
       eventType: field ? `${notification.object}.${field}` : notification.object,
-      payload: rawBody.toString('utf8'),
+      payload: text,
     },
   ];
 }
