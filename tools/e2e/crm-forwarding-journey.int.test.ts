@@ -4,6 +4,8 @@
 // the connection is stored sealed by the seed script, both run as processes (tools never import
 // apps). A contacts sync forwards its pages to domain-repository with a tenant token integration
 // obtained from user-management as its configured service client: no token is signed by the test.
+// The event-bus archives the sync's events, and a replay of the sync's window reads them back from
+// its history with another token of the client (events:subscribe) and forwards them again.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +20,12 @@ const INTEGRATION_MASTER_KEYS = JSON.stringify({
   'test-1': Buffer.alloc(32, 'integration-test-master').toString('base64'),
 });
 const CLIENT = { id: 'integration', secret: randomBytes(32).toString('base64url') };
+// The event-bus's test master key (never used outside tests).
+const EVENTBUS_MASTER_KEYS = JSON.stringify({ 'test-1': Buffer.alloc(32, 'event-bus-e2e-crm').toString('base64') });
 const CONTACTS = 5;
 const run = randomUUID().slice(0, 8);
-const ports = { users: 0, domain: 0, integration: 0 };
+const ports = { users: 0, domain: 0, integration: 0, bus: 0 };
+const namespace = `test:e2crm:${run}:events`;
 const processes: Started[] = [];
 const output = () => processes.map((p) => p.output()).join('\n');
 const recentOutput = () => output().slice(-4000);
@@ -69,27 +74,40 @@ async function call(port: number, method: string, path: string, body?: object) {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['tools/build.mjs', 'user-management', 'domain-repository', 'integration'], {
-    cwd: root,
-  });
+  execFileSync(
+    process.execPath,
+    ['tools/build.mjs', 'user-management', 'domain-repository', 'integration', 'event-bus'],
+    {
+      cwd: root,
+    },
+  );
   for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
   hubspot = JSON.parse(await script('apps/integration/src/testing/hubspot-server.ts', [String(CONTACTS)]));
   startApp('user-management', ports.users, {
     SIGNING_KEY_ENCRYPTION_KEY: TEST_KEK,
     LOGIN_LIMIT_KEY_PREFIX: `test:e2crm:${run}:login`,
-    SERVICE_CLIENTS: JSON.stringify({ [CLIENT.id]: { secret: CLIENT.secret, permissions: ['integrations:manage'] } }),
+    SERVICE_CLIENTS: JSON.stringify({
+      [CLIENT.id]: { secret: CLIENT.secret, permissions: ['integrations:manage', 'events:subscribe'] },
+    }),
   });
   startApp('domain-repository', ports.domain, { CRM_WORK_STREAM: `test:crm-work:{e2crm-${run}}` });
   startApp('integration', ports.integration, {
     INTEGRATION_MASTER_KEYS,
     CONSUMER_NAME: `e2crm-${run}`,
-    EVENT_STREAM_NAMESPACE: `test:e2crm:${run}:events`,
+    EVENT_STREAM_NAMESPACE: namespace,
+    EVENT_BUS_URL: `http://127.0.0.1:${ports.bus}`,
     OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     PROVIDER_OVERRIDES: JSON.stringify({ hubspot: { baseUrl: hubspot.baseUrl } }),
     DOMAIN_REPOSITORY_URL: `http://127.0.0.1:${ports.domain}`,
     USER_MANAGEMENT_URL: `http://127.0.0.1:${ports.users}`,
     SERVICE_CLIENT_ID: CLIENT.id,
     SERVICE_CLIENT_SECRET: CLIENT.secret,
+  });
+  startApp('event-bus', ports.bus, {
+    EVENTBUS_MASTER_KEYS,
+    EVENTBUS_ACTIVE_MASTER_KEY_ID: 'test-1',
+    EVENTBUS_STREAM_NAMESPACE: namespace,
+    EVENTBUS_CONSUMER_NAME: `e2crm-${run}`,
   });
   await Promise.all(Object.values(ports).map((port) => untilReady(`http://127.0.0.1:${port}`, 30_000, recentOutput)));
   const registered = await call(ports.users, 'POST', '/api/v1/auth/register', {
@@ -155,5 +173,38 @@ describe('CRM records forwarded with a service token', () => {
       permissions: ['integrations:manage'],
     });
     expect(output()).not.toContain(CLIENT.secret);
+
+    // The window replayed from the archive: every record read back and domain-repository already holds each.
+    await eventually(
+      async () => {
+        const history = await call(ports.bus, 'POST', '/api/v1/events/history', {
+          eventTypes: ['integration.records_changed'],
+        });
+        return history.body.events?.length > 0 ? history.body.events : undefined;
+      },
+      30_000,
+      `integration.records_changed in the event-bus history\n${recentOutput()}`,
+    );
+    const replay = await call(ports.integration, 'POST', `/api/v1/integrations/syncs/${sync.body.id}/replay`, {
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+    const replayed = await eventually(
+      async () => {
+        const runs = await call(ports.integration, 'GET', `/api/v1/integrations/syncs/${sync.body.id}/runs`);
+        const found = runs.body.items.find((r: { id: string }) => r.id === replay.body.runId);
+        return found && found.status !== 'running' ? found : undefined;
+      },
+      30_000,
+      `replay run ${replay.body.runId}\n${recentOutput()}`,
+    );
+    expect(replayed, recentOutput()).toMatchObject({
+      kind: 'replay',
+      status: 'completed',
+      fetched: CONTACTS,
+      replay: { duplicates: CONTACTS },
+    });
+    expect(output()).toContain('"permissions":["events:subscribe"]');
   }, 90_000);
 });

@@ -25,6 +25,8 @@ export interface Dependencies {
   readonly verifier: TokenVerifier;
   /** Tenant tokens with integrations:manage for domain-repository's CRM ingestion (absent: no forwarding). */
   readonly crmTokens?: TenantTokenSource;
+  /** Tenant tokens with events:subscribe for the event-bus history replays read (absent: no replays). */
+  readonly archiveTokens?: TenantTokenSource;
 }
 
 /** Test seams. */
@@ -109,6 +111,7 @@ export async function buildIntegrationApp(
       consumers,
       config,
       crmTokens: deps.crmTokens,
+      archiveTokens: deps.archiveTokens,
     }))
     feature(app, ctx);
   app.addHook('onClose', async () => outbound.close());

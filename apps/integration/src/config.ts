@@ -41,6 +41,8 @@ export const configSchema = z
     PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
     /** Where CRM records are forwarded (domain-repository's POST /api/v1/crm-events/:provider). */
     DOMAIN_REPOSITORY_URL: url(['http', 'https']).default('http://127.0.0.1:8011'),
+    /** The event-bus, whose history (archive) replays of a sync read (POST /api/v1/events/history). */
+    EVENT_BUS_URL: url(['http', 'https']).default('http://127.0.0.1:8009'),
     /** user-management, where the service's tenant tokens come from (POST /api/v1/auth/service-tokens). */
     USER_MANAGEMENT_URL: url(['http', 'https']).default('http://127.0.0.1:8001'),
     /**

@@ -22,6 +22,8 @@ export interface FeatureHooks {
   config: Config;
   /** main.ts's source of tenant tokens for domain-repository, when SERVICE_CLIENT_ID/SECRET are set. */
   crmTokens: TenantTokenSource | undefined;
+  /** The same for the event-bus history (events:subscribe), which replays read. */
+  archiveTokens: TenantTokenSource | undefined;
 }
 
 /** Every feature of the service, in registration order. */
@@ -35,6 +37,7 @@ export function features(hooks: FeatureHooks): readonly FeatureModule[] {
     syncsFeature({
       access: providerAccess,
       ...(hooks.crmTokens && { crmTokens: hooks.crmTokens }),
+      ...(hooks.archiveTokens && { archive: { baseUrl: hooks.config.EVENT_BUS_URL, token: hooks.archiveTokens } }),
       ...(hooks.config.GOOGLE_ADS_DEVELOPER_TOKEN && {
         googleAdsDeveloperToken: hooks.config.GOOGLE_ADS_DEVELOPER_TOKEN,
       }),

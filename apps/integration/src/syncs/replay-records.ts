@@ -55,7 +55,8 @@ export function replayedPages(raw: unknown, syncId: string): ReplayedPage[] {
 }
 
 function crmRecordOf(record: RecordsChanged['records'][number], at: string, eventId: string): CrmRecord {
-  const base = { id: record.externalId, createdAt: at, updatedAt: at };
+  const version = record.providerVersion;
+  const base = { id: record.externalId, createdAt: version?.createdAt ?? at, updatedAt: version?.updatedAt ?? at };
   if (record.change === 'deleted' || record.fields === null)
     return { ...base, properties: {}, archived: true, archivedAt: at };
   if (isSealedValue(record.fields))

@@ -50,6 +50,8 @@ export interface ChangedRecord {
   contentHash: string;
   /** The kept fields as JSON; null for a deleted record. */
   fields: string | null;
+  /** CRM records: createdAt and updatedAt as forwarded to domain-repository. */
+  providerVersion?: { createdAt: string; updatedAt: string } | null;
 }
 
 export interface Provenance {

@@ -81,8 +81,15 @@ async function ingestPage(run: ActiveRun, deps: PageDeps, page: FetchedPage): Pr
   for (const record of records) {
     const change = changes.get(record.externalId) ?? 'created';
     counts[change] += 1;
-    if (change !== 'unchanged')
-      changed.push({ externalId: record.externalId, change, contentHash: record.contentHash, fields: record.fields });
+    if (change === 'unchanged') continue;
+    const crm = page.crmRecords?.get(record.externalId);
+    changed.push({
+      externalId: record.externalId,
+      change,
+      contentHash: record.contentHash,
+      fields: record.fields,
+      providerVersion: crm ? { createdAt: crm.createdAt, updatedAt: crm.updatedAt } : null,
+    });
   }
   const last = page.next === null;
   const cursor: SyncCursor = {
@@ -133,11 +140,12 @@ export async function detectDeletions(run: ActiveRun, deps: PageDeps): Promise<v
     after = gone.at(-1)!.externalId;
     const cursor: SyncCursor = { ...run.cursor, page: run.cursor.page + 1 };
     const provenance = { page: cursor.page, cursor: null, providerRequestId: null };
-    const records: ChangedRecord[] = gone.map(({ externalId, contentHash }) => ({
+    const records: ChangedRecord[] = gone.map(({ externalId, contentHash, updatedAt }) => ({
       externalId,
       change: 'deleted',
       contentHash,
       fields: null,
+      providerVersion: { createdAt: updatedAt.toISOString(), updatedAt: updatedAt.toISOString() },
     }));
     const now = ctx.now().toISOString();
     const forwarded = run.source.forwardsToCrm

@@ -127,6 +127,14 @@ export const integrationRecordsChanged = defineEvent({
           contentHash: z.string().max(100),
           /** The record's fields as the provider gave them (personal data: sealed on the archive). */
           fields: sensitive(z.string().max(100_000)).nullable(),
+          /**
+           * The provider's times of this version of a CRM record, as the run forwarded it (the
+           * version domain-repository derives its notification id from); absent in older events.
+           */
+          providerVersion: z
+            .object({ createdAt: z.string().max(40), updatedAt: z.string().max(40) })
+            .nullable()
+            .optional(),
         }),
       )
       .max(1000),
