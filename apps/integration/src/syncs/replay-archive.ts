@@ -65,13 +65,15 @@ export function createArchiveReader(options: ArchiveOptions): ArchiveReader {
       limit: query.limit,
       ...(query.cursor !== null && { cursor: query.cursor }),
     });
+    // A token user-management refuses is not an outage of the event-bus: it fails the read as it is.
+    const token = await options.token(query.tenantId);
     let response;
     try {
       response = await pool.request({
         path: `${prefix}/api/v1/events/history`,
         method: 'POST',
         headers: {
-          authorization: `Bearer ${await options.token(query.tenantId)}`,
+          authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           accept: 'application/json',
         },

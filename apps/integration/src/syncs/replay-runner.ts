@@ -1,8 +1,7 @@
 import { runPeriodically, type PeriodicJob } from '@bizosaas/service-kit';
 import { runReplay, type ReplayDeps } from './replay-run.ts';
-import { claimExpiredReplays } from './replay-start.ts';
 import type { RunOutcome } from './run-sync.ts';
-import type { ClaimedRun } from './start-run.ts';
+import { claimExpiredRuns, type ClaimedRun } from './start-run.ts';
 
 export interface ReplayRunnerOptions {
   /** Replays this replica executes at once; the sweeper takes no more. */
@@ -41,7 +40,8 @@ export function createReplayRunner(deps: ReplayDeps, options: ReplayRunnerOption
   async function sweep(): Promise<void> {
     if (shutdown.signal.aborted) return;
     const free = options.maxConcurrentReplays - running.size;
-    for (const claimed of await claimExpiredReplays(ctx.worker, ctx.now(), deps.leaseMs, free)) void execute(claimed);
+    for (const claimed of await claimExpiredRuns(ctx.worker, ctx.now(), deps.leaseMs, free, 'replay'))
+      void execute(claimed);
   }
 
   return {

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { AppError, BusinessRuleViolation } from '@bizosaas/ddd-kernel';
 import { withTransaction } from '@bizosaas/db';
 import { uuidv7 } from '@bizosaas/event-schemas';
@@ -46,32 +45,4 @@ export async function startReplay(
     },
     { tenantId },
   );
-}
-
-/**
- * Takes over up to `limit` replays whose lease expired (their replica died or handed them back),
- * every tenant's, in one statement: each claimed by one replica only. Sync passes are the sync
- * runner's (claimExpiredRuns).
- */
-export async function claimExpiredReplays(
-  worker: pg.Pool,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<ClaimedRun[]> {
-  if (limit <= 0) return [];
-  const { rows } = await worker.query<{ id: string; tenant_id: string; sync_id: string; lease_until: Date }>(
-    `UPDATE integration.sync_runs SET lease_until = $2
-     WHERE id IN (SELECT id FROM integration.sync_runs WHERE status = 'running' AND kind = 'replay' AND lease_until <= $1
-                  ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
-     RETURNING id, tenant_id, sync_id, lease_until`,
-    [now, new Date(now.getTime() + leaseMs), limit],
-  );
-  return rows.map((row) => ({
-    tenantId: row.tenant_id,
-    syncId: row.sync_id,
-    runId: row.id,
-    leaseUntil: row.lease_until,
-    resumed: true,
-  }));
 }

@@ -99,23 +99,24 @@ export async function dueSyncs(worker: pg.Pool, now: Date): Promise<{ tenantId: 
 }
 
 /**
- * Takes over up to `limit` passes whose lease has expired (their replica died or handed them back),
- * every tenant's, in one statement: each claimed by one replica only. Replays are the replay
- * runner's (claimExpiredReplays).
+ * Takes over up to `limit` runs of one kind whose lease has expired (their replica died or handed
+ * them back), every tenant's, in one statement: each claimed by one replica only. Passes (`sync`)
+ * are the sync runner's, replays the replay runner's.
  */
 export async function claimExpiredRuns(
   worker: pg.Pool,
   now: Date,
   leaseMs: number,
   limit: number,
+  kind: 'sync' | 'replay' = 'sync',
 ): Promise<ClaimedRun[]> {
   if (limit <= 0) return [];
   const { rows } = await worker.query<{ id: string; tenant_id: string; sync_id: string; lease_until: Date }>(
     `UPDATE integration.sync_runs SET lease_until = $2
-     WHERE id IN (SELECT id FROM integration.sync_runs WHERE status = 'running' AND kind = 'sync' AND lease_until <= $1
+     WHERE id IN (SELECT id FROM integration.sync_runs WHERE status = 'running' AND kind = $4 AND lease_until <= $1
                   ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
      RETURNING id, tenant_id, sync_id, lease_until`,
-    [now, new Date(now.getTime() + leaseMs), limit],
+    [now, new Date(now.getTime() + leaseMs), limit, kind],
   );
   return rows.map((row) => ({
     tenantId: row.tenant_id,
