@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createUuidv7, uuidv7, uuidv7Timestamp } from './uuidv7.ts';
+import { createUuidv7, pooledRandom, uuidv7, uuidv7Timestamp } from './uuidv7.ts';
 
 const bits = (id: string) => {
   const hex = id.replace(/-/g, '');
@@ -48,5 +48,15 @@ describe('uuidv7', () => {
     const next = createUuidv7({ now: () => 42 });
     const tails = new Set(Array.from({ length: 100 }, () => next().slice(19)));
     expect(tails.size).toBe(100);
+  });
+});
+
+describe('pooledRandom', () => {
+  it('hands out consecutive, never repeated slices of the CSPRNG pool, refilling it when it runs out', () => {
+    const random = pooledRandom(32);
+    const slices = Array.from({ length: 10 }, () => Buffer.from(random(10)).toString('hex'));
+    expect(slices.every((hex) => hex.length === 20)).toBe(true);
+    expect(new Set(slices).size).toBe(10);
+    expect(random(100)).toHaveLength(100);
   });
 });

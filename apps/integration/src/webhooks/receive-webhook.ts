@@ -74,11 +74,16 @@ function webhookReceived(target: Target, event: StoredEvent, now: Date) {
   );
 }
 
-const STORE = `WITH live AS (SELECT id FROM integration.connections WHERE id = $2),
+// The statement sets the tenant for itself (row-level security), one autocommitted round trip
+// instead of BEGIN, it and COMMIT; each read of a table waits for `tenant` (LATERAL on its id), so
+// no row is seen or written before the setting is made.
+const STORE = `WITH tenant AS (SELECT set_config('app.current_tenant_id', $1::text, true) AS id),
+  live AS (SELECT c.id FROM tenant, LATERAL (
+    SELECT id FROM integration.connections WHERE id = $2 AND tenant.id IS NOT NULL) c),
   inserted AS (
     INSERT INTO integration.webhook_events
       (id, tenant_id, connection_id, provider, provider_event_id, event_type, status, payload, received_at)
-    SELECT e.id, $1, live.id, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
+    SELECT e.id, $1::uuid, live.id, $3, e.provider_event_id, e.event_type, 'queued', e.payload::jsonb, $4
     FROM live, unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS e(id, provider_event_id, event_type, payload)
     ON CONFLICT (connection_id, provider_event_id) DO NOTHING
     RETURNING id)`;
@@ -88,12 +93,13 @@ const STORE = `WITH live AS (SELECT id FROM integration.connections WHERE id = $
  * statement, the outbox rows of exactly those (integration.webhook_received, aggregate = the
  * row's id); returns the stored ones, or null when the connection is gone (deleted since it was
  * looked up): nothing is stored then. One round trip: the envelopes of all the delivery's events
- * go along and the statement keeps those of the rows it inserted. The statement's snapshot is
- * taken after it waits for its locks, so a deletion committed meanwhile is seen.
+ * go along and the statement keeps those of the rows it inserted; one statement, so one
+ * transaction. The statement's snapshot is taken after it waits for its locks, so a deletion
+ * committed meanwhile is seen.
  */
 async function storeAndPublish(
   ctx: Pick<WebhookContext, 'config'>,
-  client: pg.PoolClient,
+  client: pg.Pool,
   target: Target,
   events: readonly ReceivedEvent[],
   receivedAt: Date,
@@ -156,9 +162,7 @@ export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
     const now = ctx.now();
     verifyWebhook(scheme, delivery, secret, now, provider.webhooks.toleranceSeconds);
     const events = webhookEvents(scheme, delivery.rawBody);
-    const stored = await withTransaction(ctx.pool, (client) => storeAndPublish(ctx, client, target, events, now), {
-      tenantId: target.tenantId,
-    });
+    const stored = await storeAndPublish(ctx, ctx.pool, target, events, now);
     if (stored === null) throw endpointNotFound();
     // After the commit: the relay must not look before the rows are visible.
     if (stored.length > 0) ctx.outbox.notify();
