@@ -9,7 +9,9 @@ import { validateAppend } from './validate-append.ts';
  * JSON array (each with its stream, version, columns and outbox stream key or null), $3 the
  * streams that must be at their expected version (expected > 0) as [{s, v}]. New streams
  * (expected 0) rely on ON CONFLICT: a version another writer holds is skipped, and so is every
- * row when a guarded stream moved; the count of rows written then falls short and appendMany
+ * row when a guarded stream moved. The guard reads the stream's top version from `expected` up,
+ * one backward step in the unique (stream_id, version) index (an EXISTS pair let the planner hash
+ * the whole events table into a subplan); the count of rows written then falls short and appendMany
  * throws, so the caller's transaction rolls back whole. The tenant CTE is append-sql.ts's.
  */
 export function appendManySql(schema: string): string {
@@ -17,9 +19,10 @@ export function appendManySql(schema: string): string {
   SELECT set_config('app.current_tenant_id', COALESCE(NULLIF(current_setting('app.current_tenant_id', true), ''), $1::text), true) AS id
 ), moved AS (
   SELECT FROM tenant, jsonb_to_recordset($3::jsonb) AS g(s text, v int)
-  WHERE tenant.id IS NOT NULL AND NOT (
-    EXISTS (SELECT FROM ${schema}.events WHERE stream_id = g.s AND version = g.v)
-    AND NOT EXISTS (SELECT FROM ${schema}.events WHERE stream_id = g.s AND version = g.v + 1))
+  LEFT JOIN LATERAL (
+    SELECT version FROM ${schema}.events WHERE stream_id = g.s AND version >= g.v AND tenant.id IS NOT NULL
+    ORDER BY version DESC LIMIT 1) top ON true
+  WHERE top.version IS DISTINCT FROM g.v
   LIMIT 1
 ), input AS (
   SELECT * FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id uuid, s text, t text, a uuid, v int, type text,
