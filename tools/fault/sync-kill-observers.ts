@@ -8,13 +8,58 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { Pool } from 'undici';
-import type { HubspotServer } from '../../apps/integration/src/testing/hubspot-server.ts';
+
+export interface HubspotTap {
+  url: string;
+  /** Each list request carried to HubSpot: its `after` cursor and the status answered. */
+  requests: { after: string | null; status: number }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A tap in front of the HubSpot server process (apps/integration/src/testing/hubspot-server.ts,
+ * run as a process: tools never import apps) noting every list request it carries.
+ */
+export async function startHubspotTap(target: string): Promise<HubspotTap> {
+  const upstream = new Pool(target, { connections: 8 });
+  const requests: HubspotTap['requests'] = [];
+  const server = createServer((request, response) => {
+    void (async () => {
+      const answer = await upstream.request({
+        path: request.url ?? '/',
+        method: 'GET',
+        headers: { authorization: request.headers.authorization ?? '' },
+      });
+      const text = await answer.body.text();
+      if (request.url?.includes('/crm/v3/objects/contacts'))
+        requests.push({ after: new URL(request.url, target).searchParams.get('after'), status: answer.statusCode });
+      const headers = Object.fromEntries(
+        Object.entries(answer.headers).filter(
+          ([name]) => !['connection', 'transfer-encoding', 'keep-alive'].includes(name),
+        ),
+      );
+      response.writeHead(answer.statusCode, headers).end(text);
+    })().catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(502).end(String(error));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: async () => {
+      server.close();
+      await upstream.close();
+    },
+  };
+}
 
 /**
  * The list requests HubSpot answered 200 (100 contacts a page, ids 1..N, none removed): the
  * records they carried, and the pages (numbered from 1) asked for twice and more than twice.
  */
-export function fetchesOf(hubspot: HubspotServer, contacts: number) {
+export function fetchesOf(hubspot: Pick<HubspotTap, 'requests'>, contacts: number) {
   const byAfter = new Map<string | null, number>();
   let served = 0;
   for (const request of hubspot.requests.filter((r) => r.status === 200)) {

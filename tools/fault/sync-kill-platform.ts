@@ -7,10 +7,9 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { generateSigningKey, jwksOf, signTestToken, startJwksServer, testClaims } from '@bizosaas/auth/testing';
 import { APP_ROLE, DEV_APP_PASSWORD, DEV_WORKER_PASSWORD, WORKER_ROLE, migrateDatabase } from '@bizosaas/db/migrations';
-import { startHubspotServer } from '../../apps/integration/src/testing/hubspot-server.ts';
-import { freePort, start, untilReady, type Started } from '../e2e/processes.ts';
+import { eventually, freePort, start, untilReady, type Started } from '../e2e/processes.ts';
 import { privateRedis } from './servers.ts';
-import { sampleRss, startForwardTap } from './sync-kill-observers.ts';
+import { sampleRss, startForwardTap, startHubspotTap } from './sync-kill-observers.ts';
 
 export interface PlatformOptions {
   /** Owner URL of the fault database. */
@@ -50,7 +49,7 @@ export async function prepareDatabase(ownerUrl: string): Promise<pg.Pool> {
 /** All but the replicas, for one new tenant. */
 export async function startPlatform(options: PlatformOptions) {
   const redis = await privateRedis();
-  const hubspot = await startHubspotServer({ contacts: options.contacts });
+  const hubspot = await startHubspot(options.contacts);
   const key = await generateSigningKey();
   const jwks = await startJwksServer(jwksOf(key));
   const tenantId = randomUUID();
@@ -92,6 +91,35 @@ export async function startPlatform(options: PlatformOptions) {
   }
 }
 export type Platform = Awaited<ReturnType<typeof startPlatform>>;
+
+/** The local HubSpot server as a process (its first line: address and token), behind a counting tap. */
+async function startHubspot(contacts: number) {
+  const server = start(process.execPath, [
+    '--import',
+    'tsx',
+    'apps/integration/src/testing/hubspot-server.ts',
+    String(contacts),
+  ]);
+  const first = await eventually(
+    async () => {
+      const output = server.output();
+      return output.includes('\n') ? output.slice(0, output.indexOf('\n')) : undefined;
+    },
+    30_000,
+    "the HubSpot server's address",
+  );
+  const { baseUrl, accessToken } = JSON.parse(first) as { baseUrl: string; accessToken: string };
+  const tap = await startHubspotTap(baseUrl);
+  return {
+    baseUrl: tap.url,
+    accessToken,
+    requests: tap.requests,
+    close: async () => {
+      await tap.close();
+      await server.stop();
+    },
+  };
+}
 
 /** The tenant's HubSpot connection, sealed as the connections feature stores it. */
 async function seedConnection(env: Record<string, string>, tenantId: string, accessToken: string): Promise<string> {
