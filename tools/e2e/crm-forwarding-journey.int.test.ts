@@ -20,8 +20,13 @@ const INTEGRATION_MASTER_KEYS = JSON.stringify({
   'test-1': Buffer.alloc(32, 'integration-test-master').toString('base64'),
 });
 const CLIENT = { id: 'integration', secret: randomBytes(32).toString('base64url') };
-// The event-bus's test master key (never used outside tests).
-const EVENTBUS_MASTER_KEYS = JSON.stringify({ 'test-1': Buffer.alloc(32, 'event-bus-e2e-crm').toString('base64') });
+// The event-bus tests' master keys (apps/event-bus/src/test-support.ts; never used outside tests):
+// data keys this event-bus wraps in the shared test database must open under the keys the
+// event-bus's own re-wrap test rotates.
+const EVENTBUS_MASTER_KEYS = JSON.stringify({
+  'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=',
+  'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=',
+});
 const CONTACTS = 5;
 const run = randomUUID().slice(0, 8);
 const ports = { users: 0, domain: 0, integration: 0, bus: 0 };

@@ -15,8 +15,13 @@ import { deleteNamespace, testRedis, uniqueNamespace } from '@bizosaas/messaging
 import { eventually } from '../test-support.ts';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
-// The event-bus's test master key (never used outside tests).
-const EVENTBUS_MASTER_KEYS = JSON.stringify({ 'test-1': Buffer.alloc(32, 'event-bus-replay-test').toString('base64') });
+// The event-bus tests' master keys (apps/event-bus/src/test-support.ts; never used outside tests):
+// data keys this event-bus wraps in the shared test database must open under the keys the
+// event-bus's own re-wrap test rotates.
+const EVENTBUS_MASTER_KEYS = JSON.stringify({
+  'test-1': 'zUqu+KRylrD/lCRSwiOUe2EDur/NH1mELaM5lJIrTiw=',
+  'test-2': 'rgAUabXIXlYt94d+Q2lFX9oN7i2+ySNi2iAZVXW2LR8=',
+});
 
 /** The same server and role as `url`, another database. */
 function withDatabase(url: string, database: string): string {
