@@ -5,7 +5,7 @@ import type { CrmForwarder } from './crm-forwarder.ts';
 import type { ArchivePage, ArchiveReader } from './replay-archive.ts';
 import { replayedPages } from './replay-records.ts';
 import type { ReplayWindow } from './replay-window.ts';
-import { LeaseLostError, RunLease } from './run-lease.ts';
+import { holdLease, LeaseLostError, type RunLease } from './run-lease.ts';
 import type { RunOutcome } from './run-sync.ts';
 import type { ClaimedRun } from './start-run.ts';
 
@@ -164,22 +164,15 @@ async function fail(run: Pick<ReplayRun, 'claimed' | 'lease'>, deps: ReplayDeps,
  */
 export async function runReplay(deps: ReplayDeps, claimed: ClaimedRun, shutdown: AbortSignal): Promise<RunOutcome> {
   const { ctx, log } = deps;
-  const lease = new RunLease(ctx, claimed.tenantId, claimed.runId, claimed.leaseUntil, deps.leaseMs);
-  const lost = new AbortController();
-  const signal = AbortSignal.any([shutdown, lost.signal]);
-  const heartbeat = setInterval(() => {
-    lease.extend().catch((error: unknown) => {
-      if (error instanceof LeaseLostError) lost.abort(error);
-      else log.warn({ err: error, runId: claimed.runId }, 'replay lease not extended');
-    });
-  }, deps.leaseMs / 3);
-  heartbeat.unref();
+  const held = holdLease(ctx, claimed, deps.leaseMs, log);
+  const { lease } = held;
+  const signal = AbortSignal.any([shutdown, held.lost]);
   try {
     const { window, cursor } = await load(deps, claimed);
     await replayWindow({ claimed, lease, window, cursor, signal }, deps);
     return 'completed';
   } catch (error) {
-    if (error instanceof LeaseLostError || lost.signal.aborted) return 'lost';
+    if (error instanceof LeaseLostError || held.lost.aborted) return 'lost';
     if (shutdown.aborted) {
       await lease.release().catch(() => undefined);
       return 'stopped';
@@ -187,6 +180,6 @@ export async function runReplay(deps: ReplayDeps, claimed: ClaimedRun, shutdown:
     log.warn({ err: error, runId: claimed.runId, syncId: claimed.syncId }, 'sync replay failed');
     return fail({ claimed, lease }, deps, String((error as Error).message));
   } finally {
-    clearInterval(heartbeat);
+    held.stop();
   }
 }

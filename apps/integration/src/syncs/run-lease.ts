@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import type { FastifyBaseLogger } from 'fastify';
 import { withTransaction } from '@bizosaas/db';
 import type { IntegrationContext } from '../context.ts';
+import type { ClaimedRun } from './start-run.ts';
 
 /** Another replica took the run over (its lease had expired), or the run or its sync is gone. */
 export class LeaseLostError extends Error {
@@ -80,4 +82,26 @@ export class RunLease {
     );
     return rowCount === 1;
   }
+}
+
+/**
+ * Holds a claimed run's lease while it executes (a pass or a replay): a heartbeat extends it every
+ * third of its length; `lost` aborts once another replica took the run over. `stop()` ends the heartbeat.
+ */
+export function holdLease(
+  ctx: Pick<IntegrationContext, 'pool' | 'now'>,
+  claimed: ClaimedRun,
+  leaseMs: number,
+  log: FastifyBaseLogger,
+) {
+  const lease = new RunLease(ctx, claimed.tenantId, claimed.runId, claimed.leaseUntil, leaseMs);
+  const lost = new AbortController();
+  const heartbeat = setInterval(() => {
+    lease.extend().catch((error: unknown) => {
+      if (error instanceof LeaseLostError) lost.abort(error);
+      else log.warn({ err: error, runId: claimed.runId }, 'run lease not extended');
+    });
+  }, leaseMs / 3);
+  heartbeat.unref();
+  return { lease, lost: lost.signal, stop: () => clearInterval(heartbeat) };
 }

@@ -6,7 +6,7 @@ import type { PageCounts } from './page-store.ts';
 import { providerCall } from './provider-call.ts';
 import { providerAccess, type ProviderAccess } from './provider-access.ts';
 import { SYNC_ACTOR, syncFinished, syncStarted, type RunRef } from './run-events.ts';
-import { LeaseLostError, RunLease } from './run-lease.ts';
+import { holdLease, LeaseLostError, type RunLease } from './run-lease.ts';
 import { detectDeletions, ingestPages, type ActiveRun, type PageDeps } from './run-pages.ts';
 import { sourceFor, type SourceSettings } from './sources/sync-sources.ts';
 import type { ClaimedRun } from './start-run.ts';
@@ -103,16 +103,9 @@ async function prepare(
  */
 export async function runSync(deps: RunSyncDeps, claimed: ClaimedRun, shutdown: AbortSignal): Promise<RunOutcome> {
   const { ctx, log } = deps;
-  const lease = new RunLease(ctx, claimed.tenantId, claimed.runId, claimed.leaseUntil, deps.leaseMs);
-  const lost = new AbortController();
-  const signal = AbortSignal.any([shutdown, lost.signal]);
-  const heartbeat = setInterval(() => {
-    lease.extend().catch((error: unknown) => {
-      if (error instanceof LeaseLostError) lost.abort(error);
-      else log.warn({ err: error, runId: claimed.runId }, 'sync run lease not extended');
-    });
-  }, deps.leaseMs / 3);
-  heartbeat.unref();
+  const held = holdLease(ctx, claimed, deps.leaseMs, log);
+  const { lease } = held;
+  const signal = AbortSignal.any([shutdown, held.lost]);
   let ref: RunRef | undefined;
   try {
     const loaded = await load(claimed, deps);
@@ -124,7 +117,7 @@ export async function runSync(deps: RunSyncDeps, claimed: ClaimedRun, shutdown: 
     await finish(run, deps, null);
     return 'completed';
   } catch (error) {
-    if (error instanceof LeaseLostError || lost.signal.aborted) return 'lost';
+    if (error instanceof LeaseLostError || held.lost.aborted) return 'lost';
     if (shutdown.aborted) {
       await lease.release().catch(() => undefined);
       return 'stopped';
@@ -135,7 +128,7 @@ export async function runSync(deps: RunSyncDeps, claimed: ClaimedRun, shutdown: 
     if (ref === undefined) return 'lost';
     return finishFailed({ ref, lease, cursor: NO_PASS }, deps, describe(error));
   } finally {
-    clearInterval(heartbeat);
+    held.stop();
   }
 }
 
