@@ -1,7 +1,5 @@
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { Pool } from 'undici';
 import { z } from 'zod';
-import type { TenantTokenSource } from './crm-forwarder.ts';
+import { createPlatformClient, type TenantTokenSource } from './platform-client.ts';
 import type { ReplayWindow } from './replay-window.ts';
 
 export interface ArchiveOptions {
@@ -34,8 +32,6 @@ export interface ArchiveReader {
   close(): Promise<void>;
 }
 
-class TransientArchiveError extends Error {}
-
 const historyAnswer = z.object({ events: z.array(z.unknown()), nextCursor: z.string().nullable() });
 
 /**
@@ -44,57 +40,25 @@ const historyAnswer = z.object({ events: z.array(z.unknown()), nextCursor: z.str
  * through the outbound helper. Network errors, 429 and 5xx are retried with backoff.
  */
 export function createArchiveReader(options: ArchiveOptions): ArchiveReader {
-  const url = new URL(options.baseUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
-  const pool = new Pool(url.origin, { connections: 4 });
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const policy = retry(
-    handleWhen((error) => error instanceof TransientArchiveError),
-    {
-      maxAttempts: (options.maxAttempts ?? 4) - 1,
-      backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 250, maxDelay: 10_000 }),
-    },
-  );
-
-  async function post(query: ArchiveQuery, signal: AbortSignal): Promise<ArchivePage> {
-    const body = JSON.stringify({
-      eventTypes: ['integration.records_changed'],
-      aggregateId: query.syncId,
-      from: query.window.from.toISOString(),
-      to: query.window.to.toISOString(),
-      limit: query.limit,
-      ...(query.cursor !== null && { cursor: query.cursor }),
-    });
-    // A token user-management refuses is not an outage of the event-bus: it fails the read as it is.
-    const token = await options.token(query.tenantId);
-    let response;
-    try {
-      response = await pool.request({
-        path: `${prefix}/api/v1/events/history`,
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new TransientArchiveError(`event-bus unreachable: ${(error as Error).message}`);
-    }
-    const text = await response.body.text();
-    const { statusCode } = response;
-    if (statusCode === 200) return historyAnswer.parse(JSON.parse(text));
-    const message = `event-bus history answered ${statusCode}: ${text.slice(0, 300)}`;
-    throw statusCode === 429 || statusCode >= 500 ? new TransientArchiveError(message) : new Error(message);
-  }
-
+  const client = createPlatformClient({ ...options, name: 'event-bus' });
   return {
-    read: (query, signal) => policy.execute(() => post(query, signal), signal),
-    close: () => pool.close(),
+    async read(query, signal) {
+      const answer = await client.post(
+        query.tenantId,
+        '/api/v1/events/history',
+        {
+          eventTypes: ['integration.records_changed'],
+          aggregateId: query.syncId,
+          from: query.window.from.toISOString(),
+          to: query.window.to.toISOString(),
+          limit: query.limit,
+          ...(query.cursor !== null && { cursor: query.cursor }),
+        },
+        200,
+        signal,
+      );
+      return historyAnswer.parse(answer);
+    },
+    close: client.close,
   };
 }

@@ -1,5 +1,6 @@
 import type { FeatureModule, IntegrationContext } from '../context.ts';
-import { createCrmForwarder, type TenantTokenSource } from './crm-forwarder.ts';
+import { createCrmForwarder } from './crm-forwarder.ts';
+import type { TenantTokenSource } from './platform-client.ts';
 import type { ProviderAccess } from './provider-access.ts';
 import type { ArchiveOptions } from './replay-archive.ts';
 import { registerReplays } from './replay-feature.ts';
