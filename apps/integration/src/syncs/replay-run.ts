@@ -172,11 +172,8 @@ export async function runReplay(deps: ReplayDeps, claimed: ClaimedRun, shutdown:
     await replayWindow({ claimed, lease, window, cursor, signal }, deps);
     return 'completed';
   } catch (error) {
-    if (error instanceof LeaseLostError || held.lost.aborted) return 'lost';
-    if (shutdown.aborted) {
-      await lease.release().catch(() => undefined);
-      return 'stopped';
-    }
+    const interrupted = await held.interrupted(error, shutdown);
+    if (interrupted) return interrupted;
     log.warn({ err: error, runId: claimed.runId, syncId: claimed.syncId }, 'sync replay failed');
     return fail({ claimed, lease }, deps, String((error as Error).message));
   } finally {

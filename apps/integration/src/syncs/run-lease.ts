@@ -103,5 +103,20 @@ export function holdLease(
     });
   }, leaseMs / 3);
   heartbeat.unref();
-  return { lease, lost: lost.signal, stop: () => clearInterval(heartbeat) };
+  return {
+    lease,
+    lost: lost.signal,
+    stop: () => clearInterval(heartbeat),
+    /**
+     * What an error that ended the run means before it counts as a failure: `lost` when another
+     * replica took the run over, `stopped` on shutdown (the lease handed back, so another replica
+     * resumes at once), undefined for a failure of the run itself.
+     */
+    async interrupted(error: unknown, shutdown: AbortSignal): Promise<'lost' | 'stopped' | undefined> {
+      if (error instanceof LeaseLostError || lost.signal.aborted) return 'lost';
+      if (!shutdown.aborted) return undefined;
+      await lease.release().catch(() => undefined);
+      return 'stopped';
+    },
+  };
 }

@@ -117,11 +117,8 @@ export async function runSync(deps: RunSyncDeps, claimed: ClaimedRun, shutdown: 
     await finish(run, deps, null);
     return 'completed';
   } catch (error) {
-    if (error instanceof LeaseLostError || held.lost.aborted) return 'lost';
-    if (shutdown.aborted) {
-      await lease.release().catch(() => undefined);
-      return 'stopped';
-    }
+    const interrupted = await held.interrupted(error, shutdown);
+    if (interrupted) return interrupted;
     log.warn({ err: error, runId: claimed.runId, syncId: claimed.syncId }, 'sync run failed');
     // Without its sync (deleted meanwhile, or unreadable now) the run cannot be ended here: its
     // lease runs out and the sweeper takes it again.

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AppError, NotFoundError } from '@bizosaas/ddd-kernel';
 import { uuidv7 } from '@bizosaas/event-schemas';
+import type { PageCounts } from './page-store.ts';
 import { nextRunAfter } from './sync-schedule.ts';
 import {
   NO_PASS,
@@ -138,16 +139,10 @@ export async function deleteSync(client: pg.ClientBase, id: string): Promise<voi
   await client.query('DELETE FROM integration.sync_records WHERE sync_id = $1', [id]);
 }
 
-interface RunRow {
+interface RunRow extends PageCounts {
   id: string;
   sync_id: string;
   status: RunView['status'];
-  pages: number;
-  fetched: number;
-  created: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
   error: string | null;
   started_at: Date;
   finished_at: Date | null;
