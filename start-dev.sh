@@ -87,14 +87,21 @@ export EVENTBUS_MASTER_KEYS
 dev_integration_keys='{"dev-1":"m3Xo0d1HQm2cB6x9W4qZ1vT8yK5nR0sE7uJ2aL4fP6g="}'
 : "${INTEGRATION_MASTER_KEYS:=$dev_integration_keys}"
 export INTEGRATION_MASTER_KEYS
+# DEV-ONLY master key of ai-agents' per-tenant data keys (sealed LLM API keys).
+dev_agents_keys='{"dev-1":"Q2hvb3NlLWEtbmV3LWtleS1pbi1wcm9kdWN0aW9uISE="}'
+: "${AGENTS_MASTER_KEYS:=$dev_agents_keys}"
+export AGENTS_MASTER_KEYS
 # DEV-ONLY service client of integration at user-management (tenant tokens for forwarding CRM
 # records to domain-repository, and reading the event-bus history); production sets its own secret.
 dev_service_client_secret=dev-only-integration-service-client-secret
 : "${SERVICE_CLIENT_ID:=integration}"
 : "${SERVICE_CLIENT_SECRET:=$dev_service_client_secret}"
-dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]}}'
+# ... and of ai-agents (tenant tokens for reading and scoring leads and optimising campaigns).
+: "${AGENTS_SERVICE_CLIENT_ID:=ai-agents}"
+: "${AGENTS_SERVICE_CLIENT_SECRET:=dev-only-ai-agents-service-client-secret}"
+dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]},"ai-agents":{"secret":"'"$AGENTS_SERVICE_CLIENT_SECRET"'","permissions":["leads:read","leads:write","campaigns:read","campaigns:write"]}}'
 : "${SERVICE_CLIENTS:=$dev_service_clients}"
-export SERVICE_CLIENT_ID SERVICE_CLIENT_SECRET SERVICE_CLIENTS
+export SERVICE_CLIENT_ID SERVICE_CLIENT_SECRET SERVICE_CLIENTS AGENTS_SERVICE_CLIENT_ID AGENTS_SERVICE_CLIENT_SECRET
 # DEV-ONLY: webhooks (and every call made on a tenant's behalf) may reach receivers on this
 # machine; production leaves loopback refused. Link-local and metadata addresses stay refused.
 : "${OUTBOUND_ALLOWED_CIDRS:=127.0.0.0/8}"

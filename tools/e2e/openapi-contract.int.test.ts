@@ -48,6 +48,9 @@ const SERVICE_ENV: Partial<Record<Service, Record<string, string>>> = {
       'test-1': Buffer.alloc(32, 'integration-test-master').toString('base64'),
     }),
   },
+  'ai-agents': {
+    AGENTS_MASTER_KEYS: JSON.stringify({ 'test-1': Buffer.alloc(32, 'ai-agents-test-master').toString('base64') }),
+  },
 };
 
 const processes: Started[] = [];

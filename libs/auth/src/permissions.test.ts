@@ -24,6 +24,7 @@ describe('ROLE_PERMISSIONS', () => {
       'analytics:read',
       'notifications:read',
       'users:read',
+      'agents:read',
     ]);
   });
 
@@ -32,6 +33,8 @@ describe('ROLE_PERMISSIONS', () => {
     expect(holders('tenant:manage')).toEqual(['owner']);
     expect(holders('users:manage')).toEqual(['owner', 'admin']);
     expect(holders('campaigns:launch')).toEqual(['owner', 'admin', 'manager']);
+    expect(holders('agents:approve')).toEqual(['owner', 'admin', 'manager']);
+    expect(holders('agents:manage')).toEqual(['owner', 'admin']);
   });
 
   it('treats roles named like Object.prototype members as unknown', () => {

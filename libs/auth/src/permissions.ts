@@ -17,7 +17,10 @@ export const PERMISSIONS = [
   'tenant:manage',
   'events:publish',
   'events:subscribe',
+  'agents:read',
   'agents:run',
+  'agents:approve',
+  'agents:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -47,6 +50,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
     'campaigns:launch',
     'notifications:send',
     'agents:run',
+    'agents:approve',
   ],
   member: [...readOnly, 'leads:write', 'customers:write', 'campaigns:write', 'agents:run'],
   viewer: readOnly,
