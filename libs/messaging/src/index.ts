@@ -35,3 +35,4 @@ export { createConsumer, type Consumer, type ConsumerOptions, type ConsumerStatu
 export { isTransientError } from './transient-error.ts';
 export { trimSafely, type TrimResult, type TrimSafelyOptions } from './trim-safely.ts';
 export { groupStats, type GroupStats } from './group-stats.ts';
+export { createPubSubHub, type ChannelListener, type PubSubHub } from './pubsub-hub.ts';
