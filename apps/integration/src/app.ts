@@ -12,7 +12,7 @@ import type { FeatureModule, IntegrationContext } from './context.ts';
 import { features } from './features.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { createProviderBreakers, proxyReadiness } from './proxy/provider-breakers.ts';
-import type { TenantTokenSource } from './syncs/platform-client.ts';
+import type { TenantTokenSource } from '@bizosaas/platform-client';
 
 /** The schema of the service's outbox (integration.* events) and inbox. */
 export const EVENT_STORE_SCHEMA = eventStoreSchemaOf('integration');

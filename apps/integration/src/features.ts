@@ -7,7 +7,7 @@ import { connectionsFeature } from './connections/connections.routes.ts';
 import { providersFeature } from './providers/providers.routes.ts';
 import type { ProviderBreakers } from './proxy/provider-breakers.ts';
 import { proxyFeature } from './proxy/proxy.routes.ts';
-import type { TenantTokenSource } from './syncs/platform-client.ts';
+import type { TenantTokenSource } from '@bizosaas/platform-client';
 import { syncsFeature } from './syncs/syncs-feature.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 

@@ -1,4 +1,4 @@
-import { createPlatformClient, type TenantTokenSource } from './platform-client.ts';
+import { createPlatformClient, type TenantTokenSource } from '@bizosaas/platform-client';
 import type { CrmRecord } from './sources/sync-source.ts';
 
 export interface CrmForwarderOptions {

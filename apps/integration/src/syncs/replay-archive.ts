@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createPlatformClient, type TenantTokenSource } from './platform-client.ts';
+import { createPlatformClient, type TenantTokenSource } from '@bizosaas/platform-client';
 import type { ReplayWindow } from './replay-window.ts';
 
 export interface ArchiveOptions {

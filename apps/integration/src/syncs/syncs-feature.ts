@@ -1,6 +1,6 @@
 import type { FeatureModule, IntegrationContext } from '../context.ts';
 import { createCrmForwarder } from './crm-forwarder.ts';
-import type { TenantTokenSource } from './platform-client.ts';
+import type { TenantTokenSource } from '@bizosaas/platform-client';
 import type { ProviderAccess } from './provider-access.ts';
 import type { ArchiveOptions } from './replay-archive.ts';
 import { registerReplays } from './replay-feature.ts';
