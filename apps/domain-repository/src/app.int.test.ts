@@ -13,7 +13,7 @@ describe('domain-repository', () => {
   });
   itServesTheOpsContract('domain-repository', () => t.app, ['postgres', 'redis', 'outbox', 'projections', 'consumers']);
 
-  it('lists the outbox backlog, each projection lag and the CRM worker group lag on /ready', async () => {
+  it('lists the outbox backlog, each projection lag and the CRM and lead-scoring group lags on /ready', async () => {
     const res = await t.app.inject({ url: '/ready' });
     expect(res.statusCode, res.body).toBe(200);
     const count = expect.any(Number);
@@ -26,7 +26,15 @@ describe('domain-repository', () => {
       consumers: {
         status: 'up',
         details: {
-          groups: [{ group: 'domain-repository.crm-ingest', stream: expect.any(String), lag: count, pending: count }],
+          groups: [
+            { group: 'domain-repository.crm-ingest', stream: expect.any(String), lag: count, pending: count },
+            {
+              group: 'domain-repository.lead-scoring',
+              stream: expect.stringMatching(/\{ai_analysis\}$/),
+              lag: count,
+              pending: count,
+            },
+          ],
         },
       },
     });

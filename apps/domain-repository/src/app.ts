@@ -19,6 +19,7 @@ import { createChurnReassessment } from './customer/churn-reassessment/churn-rea
 import { customerListProjection } from './customer/customer-list/customer-list.projection.ts';
 import { customerRoutes } from './customer/customer.routes.ts';
 import { leadListProjection } from './lead/lead-list/lead-list.projection.ts';
+import { attachLeadScoring } from './lead-scoring/lead-scoring.ts';
 import { leadRoutes } from './lead/lead.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { createCommandHandler } from './write-side/command-handler.ts';
@@ -85,6 +86,7 @@ export async function buildDomainRepositoryApp(
   const ctx = { ...handler, pool: deps.pool, worker: deps.worker, store, now, clockSkewMs: config.CLOCK_SKEW_MS };
   for (const route of [...leadRoutes, ...customerRoutes, ...campaignRoutes]) route(app, ctx);
   attachCrmIngestion(app, ctx, config, deps.redis, consumers);
+  attachLeadScoring(app, ctx, config, deps.redis, consumers);
   const churn = createChurnReassessment({
     worker: deps.worker,
     commands: handler,

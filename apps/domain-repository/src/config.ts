@@ -14,12 +14,14 @@ export const configSchema = z.object({
   WORKER_DATABASE_POOL_MAX: z.coerce.number().int().min(3).default(5),
   /** Projections poll this often when no outbox notification arrives. */
   PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),
-  /** This replica's name in the CRM work queue's consumer group (the pod name in k8s). */
+  /** This replica's name in the CRM work queue's and lead scoring's consumer groups (the pod name in k8s). */
   CONSUMER_NAME: z
     .string()
     .regex(/^[\w.:-]{1,100}$/)
     .default('domain-repository-1'),
   CRM_WORK_STREAM: z.string().min(1).default(DEFAULT_CRM_WORK_STREAM),
+  /** Key namespace of the platform's event streams this service consumes (ai_analysis); tests use their own. */
+  EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
   CRM_MAX_DELIVERIES: z.coerce.number().int().min(1).max(50).default(5),
   CRM_RETRY_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
   CRM_REQUEUE_AFTER_MS: z.coerce.number().int().min(1_000).default(300_000),

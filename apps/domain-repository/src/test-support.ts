@@ -8,7 +8,7 @@ import { createJwksVerifier } from '@bizosaas/auth';
 import { generateSigningKey, jwksOf, signTestToken, testClaims, type TestSigningKey } from '@bizosaas/auth/testing';
 import { loadConfig } from '@bizosaas/config';
 import { createPgPool } from '@bizosaas/db';
-import { createRedis } from '@bizosaas/messaging';
+import { createRedis, eventStreamKey } from '@bizosaas/messaging';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Redis } from 'ioredis';
 import { buildDomainRepositoryApp, type BuildOptions } from './app.ts';
@@ -22,7 +22,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `env` overrides the test defaults (each app gets its own CRM work stream). */
+/** `env` overrides the test defaults (each app gets its own CRM work stream and event stream namespace). */
 export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'silent',
@@ -30,6 +30,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     PROJECTION_POLL_INTERVAL_MS: '100',
     CRM_WORK_STREAM: `test:crm-work:{${randomUUID()}}`,
+    // The lead-scoring consumer's group reads this namespace's ai_analysis stream.
+    EVENT_STREAM_NAMESPACE: `test:events:${randomUUID()}`,
     // The CRM APIs of the tests are local servers on 127.0.0.1, as in development.
     OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     ...env,
@@ -62,7 +64,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     key,
     async close() {
       await app.close();
-      await redis.del(config.CRM_WORK_STREAM, `${config.CRM_WORK_STREAM}:dlq`).catch(() => {});
+      const aiStream = eventStreamKey('ai_analysis', config.EVENT_STREAM_NAMESPACE);
+      await redis
+        .del(config.CRM_WORK_STREAM, `${config.CRM_WORK_STREAM}:dlq`, aiStream, `${aiStream}:dlq`)
+        .catch(() => {});
       await Promise.allSettled([redis.quit(), pool.end(), worker.end()]);
     },
   };

@@ -4,6 +4,7 @@ import { contactLead, type ContactLead } from './contact-lead/contact-lead.ts';
 import { convertLead, type ConvertLead } from './convert-lead/convert-lead.ts';
 import { disqualifyLead, type DisqualifyLead } from './disqualify-lead/disqualify-lead.ts';
 import { evolveLead, initialLeadState, type LeadEvent, type LeadState } from './lead.ts';
+import { markLeadForNurturing, type MarkLeadForNurturing } from './mark-lead-for-nurturing/mark-lead-for-nurturing.ts';
 import { markLeadLost, type MarkLeadLost } from './mark-lead-lost/mark-lead-lost.ts';
 import { qualifyLead, type QualifyLead } from './qualify-lead/qualify-lead.ts';
 import { recordInteraction, type RecordInteraction } from './record-interaction/record-interaction.ts';
@@ -19,7 +20,8 @@ export type LeadCommandUnion =
   | MarkLeadLost
   | RecordInteraction
   | ConvertLead
-  | UpdateLeadContact;
+  | UpdateLeadContact
+  | MarkLeadForNurturing;
 
 function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
   switch (command.type) {
@@ -41,10 +43,12 @@ function decide(command: LeadCommandUnion, state: LeadState): LeadEvent[] {
       return convertLead(command, state);
     case 'lead.update_contact':
       return updateLeadContact(command, state);
+    case 'lead.mark_for_nurturing':
+      return markLeadForNurturing(command, state);
   }
 }
 
-/** Every lead command by type: for callers that pick a command at run time (CRM ingestion, tests). */
+/** Every lead command by type: for callers that pick a command at run time (CRM ingestion, lead scoring, tests). */
 export const leadDecider: Decider<LeadCommandUnion, LeadState, LeadEvent> = {
   initialState: initialLeadState,
   decide,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { qualificationOf, type LeadState } from './lead.ts';
+import { nurturingOf, qualificationOf, type LeadState } from './lead.ts';
 import { InteractionKind, LeadSource, LeadStatus, UtmParameters } from './lead-values.ts';
 
 const nullableScore = z.number().nullable();
@@ -35,6 +35,9 @@ export const leadViewSchema = z.object({
   interactionCount: z.number().int(),
   lastInteractionAt: z.string().nullable(),
   lastInteractionKind: InteractionKind.nullable().optional(),
+  /** Not sales-ready yet: marked for nurturing (a low AI score or by hand) and not qualified since. */
+  nurturing: z.boolean(),
+  nurturingSince: z.string().nullable(),
 });
 export type LeadView = z.infer<typeof leadViewSchema>;
 
@@ -42,6 +45,7 @@ export function leadView(state: LeadState, id: string, version: number): LeadVie
   if (state.status === 'none') throw new Error('leadView of a lead that does not exist');
   const { contact, source, utmParameters, campaignId, score, interactionCount, lastInteractionAt, status } = state;
   const qualification = qualificationOf(state);
+  const nurturing = nurturingOf(state);
   return {
     id,
     version,
@@ -59,5 +63,7 @@ export function leadView(state: LeadState, id: string, version: number): LeadVie
     conversionValue: state.status === 'converted' ? state.conversionValue.amount : null,
     currency: state.status === 'converted' ? state.conversionValue.currency : null,
     closedReason: state.status === 'disqualified' || state.status === 'lost' ? state.closedReason : null,
+    nurturing: nurturing !== null,
+    nurturingSince: nurturing?.since ?? null,
   };
 }

@@ -11,7 +11,8 @@ export type LeadEventType =
   | 'lead.lost'
   | 'lead.interaction_recorded'
   | 'lead.converted'
-  | 'lead.contact_updated';
+  | 'lead.contact_updated'
+  | 'lead.marked_for_nurturing';
 /** The lead's events as decide emits them (the runner adds the envelope). */
 export type LeadEvent = { [T in LeadEventType]: Of<T> }[LeadEventType];
 
@@ -33,9 +34,18 @@ export interface Qualification {
   readonly qualifiedAt: string | null;
 }
 
-/** A lead in each status carries what that status means, and nothing it cannot have yet. */
+/** Since when and why a lead that is not sales-ready is being nurtured. */
+export interface Nurturing {
+  readonly since: string;
+  readonly reason: EventData<'lead.marked_for_nurturing'>['reason'];
+}
+
+/**
+ * A lead in each status carries what that status means, and nothing it cannot have yet. Only a
+ * lead not yet qualified can be in nurturing: qualification, conversion and closing end it.
+ */
 export type Lead =
-  | (LeadBase & { readonly status: 'new' | 'contacted' })
+  | (LeadBase & { readonly status: 'new' | 'contacted'; readonly nurturing: Nurturing | null })
   | (LeadBase & { readonly status: 'qualified'; readonly qualification: Qualification })
   | (LeadBase & {
       readonly status: 'converted';
@@ -60,7 +70,12 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
   if (state.status === 'none') return state; // events of a stream always start with lead.created
   switch (event.type) {
     case 'lead.contacted':
-      return { ...baseOf(state), status: 'contacted' };
+      return { ...baseOf(state), status: 'contacted', nurturing: nurturingOf(state) };
+    case 'lead.marked_for_nurturing':
+      // decide emits it only for new and contacted leads.
+      return state.status === 'new' || state.status === 'contacted'
+        ? { ...state, nurturing: { since: event.data.markedAt, reason: event.data.reason } }
+        : state;
     case 'lead.contact_updated':
       return { ...state, contact: event.data.contact };
     case 'lead.scored':
@@ -99,6 +114,8 @@ function baseOf(lead: Lead): LeadBase {
   return { contact, source, utmParameters, campaignId, score, interactionCount, lastInteractionAt };
 }
 
+export const nurturingOf = (lead: Lead): Nurturing | null => ('nurturing' in lead ? lead.nurturing : null);
+
 export const qualificationOf = (lead: Lead): Qualification | null =>
   'qualification' in lead ? lead.qualification : null;
 
@@ -112,6 +129,7 @@ function created(data: EventData<'lead.created'>): Lead {
     score: null,
     interactionCount: 0,
     lastInteractionAt: null,
+    nurturing: null,
   };
 }
 
@@ -120,5 +138,5 @@ export const leadStream = {
   aggregateType: 'lead',
   initialState: initialLeadState,
   evolve: evolveLead,
-  snapshotSchemaVersion: 2,
+  snapshotSchemaVersion: 3,
 } as const;

@@ -28,6 +28,7 @@ import {
   leadDisqualified,
   leadInteractionRecorded,
   leadLost,
+  leadMarkedForNurturing,
   leadQualified,
   leadScored,
 } from './lead-events.ts';
@@ -72,6 +73,7 @@ export const eventCatalogue = defineCatalogue([
   leadDisqualified,
   leadLost,
   leadInteractionRecorded,
+  leadMarkedForNurturing,
   customerCreated,
   customerProfileUpdated,
   customerPreferencesUpdated,

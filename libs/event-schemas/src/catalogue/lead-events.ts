@@ -172,3 +172,27 @@ export const leadInteractionRecorded = defineEvent({
     interactedAt: '2025-03-02T14:00:00.000Z',
   },
 });
+
+export const leadMarkedForNurturing = defineEvent({
+  type: 'lead.marked_for_nurturing',
+  aggregateType: 'lead',
+  description:
+    'An open lead is not sales-ready yet and goes to nurturing: its AI score fell below the tenant threshold, or a person decided so.',
+  data: z.object({
+    reason: z.enum(['score_below_threshold', 'manual']),
+    /** The score and threshold that decided it (null when a person marked the lead). */
+    totalScore: percentScore.nullable(),
+    threshold: percentScore.nullable(),
+    /** The AI analysis whose score decided it, when there was one. */
+    analysisId: z.uuid().nullable(),
+    /** The command's time: when nurturing began (the lead's state keeps it as `since`). */
+    markedAt: z.iso.datetime(),
+  }),
+  example: {
+    reason: 'score_below_threshold',
+    totalScore: 52,
+    threshold: 70,
+    analysisId: '0192f5a3-9d2e-7c4b-8a11-5e6f708192a7',
+    markedAt: '2025-03-02T09:00:00.000Z',
+  },
+});

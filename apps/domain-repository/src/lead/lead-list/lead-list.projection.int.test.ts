@@ -36,6 +36,7 @@ describe('lead_list projection', () => {
         status: 'new',
         total_score: null,
         customer_id: null,
+        nurturing_since: null,
         version: 1,
         created_at: new Date(at(0)),
         updated_at: new Date(at(0)),
@@ -125,6 +126,22 @@ describe('lead_list projection', () => {
     const then = await spec.given(a(created, at(0))).when(a(interaction, at(2)), a(customerCreated, at(3)));
     expect(await then.rows('lead_list', byId)).toMatchObject([
       { lead_id: leadA, status: 'new', version: 2, updated_at: new Date(at(2)) },
+    ]);
+  });
+
+  it('lead.marked_for_nurturing starts nurturing; contacting keeps it, qualification ends it', async () => {
+    const a = streamOf(leadA, tenantId);
+    const b = streamOf(leadB, tenantId);
+    const marked = {
+      type: 'lead.marked_for_nurturing',
+      data: { reason: 'manual', totalScore: null, threshold: null, analysisId: null, markedAt: at(1) },
+    } as const;
+    const then = await spec
+      .given(a(created, at(0)), b(created, at(0)))
+      .when(a(marked, at(1)), b(marked, at(1)), a(contacted, at(2)), b(qualified, at(3)));
+    expect(await then.rows('lead_list', byId)).toMatchObject([
+      { lead_id: leadA, status: 'contacted', nurturing_since: new Date(at(1)), version: 3 },
+      { lead_id: leadB, status: 'qualified', nurturing_since: null, version: 3 },
     ]);
   });
 });

@@ -12,16 +12,18 @@ const HANDLES = [
   'lead.lost',
   'lead.interaction_recorded',
   'lead.converted',
+  'lead.marked_for_nurturing',
 ] as const;
 type LeadListEvent = Extract<DomainEvent, { type: (typeof HANDLES)[number] }>;
 
 /**
- * One row per lead for lists filtered by status and source. Every update is guarded by the
+ * One row per lead for lists filtered by status, source and nurturing (a campaign audience of
+ * leads not sales-ready yet). Every update is guarded by the
  * aggregate version kept in the row, so an event applied twice changes nothing.
  */
 export const leadListProjection = defineProjection<LeadListEvent, 'lead_list'>({
   name: 'dr_lead_list',
-  version: 2,
+  version: 3,
   tables: ['lead_list'],
   handles: HANDLES,
   ddl: (t) => `
@@ -36,12 +38,14 @@ export const leadListProjection = defineProjection<LeadListEvent, 'lead_list'>({
       status       text NOT NULL,
       total_score  numeric,
       customer_id  uuid,
+      nurturing_since timestamptz,
       version      integer NOT NULL,
       created_at   timestamptz NOT NULL,
       updated_at   timestamptz NOT NULL
     );
     CREATE INDEX ON ${t.lead_list} (tenant_id, created_at DESC, lead_id);
-    CREATE INDEX ON ${t.lead_list} (tenant_id, status, created_at DESC);`,
+    CREATE INDEX ON ${t.lead_list} (tenant_id, status, created_at DESC);
+    CREATE INDEX ON ${t.lead_list} (tenant_id, created_at DESC) WHERE nurturing_since IS NOT NULL;`,
   apply: applyLeadEvent,
 });
 
@@ -74,10 +78,19 @@ async function applyLeadEvent(client: pg.ClientBase, event: LeadListEvent, t: Pr
     );
     return;
   }
+  if (event.type === 'lead.marked_for_nurturing') {
+    await client.query(
+      `UPDATE ${t.lead_list} SET nurturing_since = $2, version = $3, updated_at = $4 WHERE lead_id = $1 AND version < $3`,
+      [event.aggregateId, event.data.markedAt, event.aggregateVersion, event.occurredAt],
+    );
+    return;
+  }
   const [status, score, customerId] = changeOf(event);
+  // A new status is always one past nurturing (qualified or closed): contacted is the exception.
   await client.query(
     `UPDATE ${t.lead_list} SET status = COALESCE($2, status), total_score = COALESCE($3, total_score),
-       customer_id = COALESCE($4, customer_id), version = $5, updated_at = $6
+       customer_id = COALESCE($4, customer_id), version = $5, updated_at = $6,
+       nurturing_since = CASE WHEN $2::text IS NULL OR $2 = 'contacted' THEN nurturing_since END
      WHERE lead_id = $1 AND version < $5`,
     [event.aggregateId, status, score, customerId, event.aggregateVersion, event.occurredAt],
   );
