@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@bizosaas/ddd-kernel';
 import { leadDecider, type LeadCommandUnion } from './lead-decider.ts';
-import { leadStream, type LeadEvent, type LeadState } from './lead.ts';
+import { leadStream, nurturingOf, type LeadEvent, type LeadState } from './lead.ts';
 import { readBack, snapshotRoundTrip } from '../write-side/stored-round-trip.ts';
 import { contact, customerId, leadId, metadata, score } from './lead-test-fixtures.ts';
 
@@ -20,6 +20,11 @@ const commands: LeadCommandUnion[] = [
   },
   { type: 'lead.convert', data: { leadId, customerId, conversionValue: '10', currency: 'USD' }, metadata },
   { type: 'lead.update_contact', data: { leadId, contact: { ...contact, jobTitle: 'CMO' } }, metadata },
+  {
+    type: 'lead.mark_for_nurturing',
+    data: { leadId, reason: 'score_below_threshold', totalScore: 40, threshold: 70, analysisId: null },
+    metadata,
+  },
 ];
 
 /** Runs commands in order, keeping refused ones out (as the API would answer 4xx and store nothing). */
@@ -82,6 +87,18 @@ describe('lead invariants (any command sequence)', () => {
       fc.property(sequences, (sequence) => {
         const events = run(sequence).history.flatMap((step) => step.events);
         if (events.length > 0) expect(events[0]!.type).toBe('lead.created');
+      }),
+    ));
+
+  it('a lead is marked for nurturing at most once, from new or contacted, and is in nurturing only while it is one of them', () =>
+    fc.assert(
+      fc.property(sequences, (sequence) => {
+        const { state, history } = run(sequence);
+        const marks = history.filter((step) => step.events.some((e) => e.type === 'lead.marked_for_nurturing'));
+        expect(marks.length).toBeLessThanOrEqual(1);
+        for (const step of marks) expect(['new', 'contacted']).toContain(step.before);
+        if (state.status !== 'none' && nurturingOf(state) !== null)
+          expect(['new', 'contacted']).toContain(state.status);
       }),
     ));
 });
