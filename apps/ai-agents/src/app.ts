@@ -9,7 +9,11 @@ import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http
 import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
 import type { Config } from './config.ts';
 import type { AgentsContext, FeatureModule } from './context.ts';
-import { features, type PlatformTokens } from './features.ts';
+import type { TenantSettingsSource } from './analyses/tenant-agent-settings.ts';
+import type { Crew } from './crews/crew.ts';
+import { createContentGenerationCrew } from './crews/content-generation/content-generation-crew.ts';
+import { runsFeature } from './features.ts';
+import type { PlatformTokens } from './platform-tokens.ts';
 import { openApiTags } from './openapi-tags.ts';
 
 /** The schema of the analyses' event store and outbox (ai.* and agent.* events) and inbox. */
@@ -30,6 +34,10 @@ export interface BuildOptions {
   now?: () => Date;
   /** The features to register (default all): a slice test builds only its own. */
   features?: readonly FeatureModule[];
+  /** Crews in place of the built-in ones (a test's). */
+  crews?: readonly Crew[];
+  /** Tenant settings in place of the stored ones (a test's LLM). */
+  settings?: TenantSettingsSource;
 }
 
 export async function buildAgentsApp(
@@ -88,8 +96,22 @@ export async function buildAgentsApp(
     outbound,
     now: options.now ?? (() => new Date()),
   };
-  for (const feature of options.features ?? features({ consumers, platformTokens: deps.platformTokens }))
+  const crews = options.crews ?? [createContentGenerationCrew({ outbound })];
+  const settings = options.settings ?? storedSettings(ctx);
+  for (const feature of options.features ?? [
+    runsFeature({ consumers, platformTokens: deps.platformTokens, crews, settings }),
+  ])
     feature(app, ctx);
   app.addHook('onClose', async () => outbound.close());
   return app;
+}
+
+/** A tenant's stored settings with the service's defaults. */
+function storedSettings(ctx: AgentsContext): TenantSettingsSource {
+  return async () => ({
+    llm: null,
+    prices: null,
+    approvalTimeoutMs: ctx.config.APPROVAL_TIMEOUT_MS,
+    monthlyTokenQuota: ctx.config.DEFAULT_MONTHLY_TOKEN_QUOTA,
+  });
 }

@@ -35,6 +35,11 @@ export const configSchema = z
     AGENTS_SERVICE_CLIENT_SECRET: z.string().min(1).optional(),
     /** Non-public CIDRs site audits may fetch (development and tests: 127.0.0.0/8). */
     OUTBOUND_ALLOWED_CIDRS: outboundAllowedCidrs,
+    /** Runners claim only analyses their deployment's group made (tests isolate themselves by it). */
+    RUN_GROUP: z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/)
+      .default('default'),
     /** Runs executed at once per replica. */
     RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     /** A run's owner renews its lease this often; a run whose lease ran out is taken over. */

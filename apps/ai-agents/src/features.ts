@@ -1,24 +1,52 @@
+import type { PlatformTokens } from './platform-tokens.ts';
 import type { ConsumerMonitor } from '@bizosaas/service-kit';
+import { createAnalysisHub } from './analyses/analysis-hub.ts';
+import { analysesFeature } from './analyses/analyses.routes.ts';
+import { analysisStreamFeature } from './analyses/analysis-stream.route.ts';
+import type { TenantSettingsSource } from './analyses/tenant-agent-settings.ts';
+import { approvalsFeature } from './approvals/approvals.routes.ts';
 import type { FeatureModule } from './context.ts';
+import type { Crew } from './crews/crew.ts';
+import { createCrewRegistry } from './crews/crew-registry.ts';
+import { createRunner } from './runs/runner.ts';
+import { usageFeature } from './usage/usage.routes.ts';
 
-/** What features need from main.ts and the service's monitors. */
+/** What the analyses features need beyond the context: crews, tenant settings, monitors. */
 export interface FeatureHooks {
   /** Consumers register here to show on /ready. */
   consumers: ConsumerMonitor;
   platformTokens?: PlatformTokens | undefined;
+  /** The crews this replica runs. */
+  crews: readonly Crew[];
+  /** Why a type has no crew here (e.g. lead_scoring without a service client). */
+  missingCrews?: Partial<Record<Crew['kind'], string>>;
+  settings: TenantSettingsSource;
 }
 
-/** A bearer token of a tenant's service principal (cached inside; asked before every call). */
-export type TenantTokenSource = (tenantId: string) => Promise<string>;
-
-/** Tenant tokens for domain-repository, each with the permissions its use needs. */
-export interface PlatformTokens {
-  leads: TenantTokenSource;
-  campaigns: TenantTokenSource;
-}
-
-/** Every feature of the service, in registration order. */
-export function features(hooks: FeatureHooks): readonly FeatureModule[] {
-  void hooks;
-  return [];
+/**
+ * The analyses with their runner, live stream, approvals and usage. The runner starts when the
+ * app is ready and hands its runs back (to the queue) before the app closes.
+ */
+export function runsFeature(hooks: FeatureHooks): FeatureModule {
+  return (app, ctx) => {
+    const hub = createAnalysisHub(ctx.redis, app.log);
+    const crews = createCrewRegistry(hooks.crews, hooks.missingCrews);
+    const runner = createRunner(
+      ctx,
+      {
+        crewFor: (analysis) => crews.get(analysis.analysisType),
+        llmFor: hooks.settings,
+        hub,
+      },
+      app.log,
+    );
+    const wakeRunner = () => runner.wake();
+    analysesFeature({ crews, settings: hooks.settings, hub, wakeRunner })(app, ctx);
+    analysisStreamFeature(hub)(app, ctx);
+    approvalsFeature(wakeRunner)(app, ctx);
+    usageFeature(hooks.settings)(app, ctx);
+    app.addHook('onReady', async () => runner.start());
+    app.addHook('preClose', async () => runner.stop());
+    app.addHook('onClose', async () => hub.close());
+  };
 }

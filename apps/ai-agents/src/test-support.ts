@@ -1,6 +1,7 @@
 // Builds the service for integration tests as main.ts does: the migrated test database (app role
 // for requests, worker role for claims and the relay), the real Redis, and a verifier trusting one
 // test signing key.
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { expect, inject } from 'vitest';
 import { createJwksVerifier } from '@bizosaas/auth';
@@ -39,6 +40,9 @@ export async function startTestApp(
     // Sites, LLM servers and domain-repository of the tests are local servers on 127.0.0.1, as in development.
     OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8',
     RUN_POLL_INTERVAL_MS: '50',
+    // Test files share the database: each app runs only the analyses it made (a restarted app passes its group on).
+    RUN_GROUP: `test-${randomUUID()}`,
+    CONSUMER_NAME: `ai-agents-${randomUUID().slice(0, 8)}`,
     ...env,
   });
   const key = await generateSigningKey();

@@ -6,6 +6,8 @@ import { analysisType, errorCode, jsonObject, percentScore, priority } from './v
 const subject = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['lead', 'customer', 'campaign']), id: z.uuid() }),
   z.object({ type: z.literal('website'), url: z.url({ protocol: /^https?$/ }) }),
+  /** Content to write from a brief (content generation). */
+  z.object({ type: z.literal('brief'), brief: z.string().min(1).max(4000) }),
 ]);
 
 // One analysis is one aggregate (aggregateType ai_analysis, aggregateId = analysis id):

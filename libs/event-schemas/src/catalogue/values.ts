@@ -36,6 +36,7 @@ export const analysisType = z.enum([
   'lead_scoring',
   'campaign_optimization',
   'content_analysis',
+  'content_generation',
   'seo_analysis',
   'digital_presence_audit',
 ]);
