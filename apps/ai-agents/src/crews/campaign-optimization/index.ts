@@ -1,0 +1,2 @@
+export { createCampaignOptimizationCrew, type CampaignOptimizationDeps } from './campaign-optimization-crew.ts';
+export type { GuardrailsSource } from './campaign-operator.ts';
