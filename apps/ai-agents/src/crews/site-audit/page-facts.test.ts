@@ -47,12 +47,12 @@ describe('extractPageFacts', () => {
     expect(
       facts.links.map((link) => [link.url.replace('https://www.harbour-bakery.example', ''), link.internal]),
     ).toEqual([
+      ['https://www.instagram.com/harbourbakery', false],
       ['/', true],
       ['/menu', true],
       ['/order', true],
       ['/about', true],
       ['https://www.bristol.gov.uk/food-hygiene', false],
-      ['https://www.instagram.com/harbourbakery', false],
       ['https://www.facebook.com/harbourbakery', false],
       ['https://www.facebook.com/sharer/sharer.php?u=https://harbour-bakery.example/', false],
     ]);

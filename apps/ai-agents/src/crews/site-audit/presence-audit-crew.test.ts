@@ -33,6 +33,14 @@ describe('presence_audit crew', () => {
       ['site-crawler', 'fetch_sitemap'],
       ['presence-auditor', 'check_links'],
     ]);
+    expect(first.steps[3]!.input).toEqual({
+      urls: [
+        `${site.origin}/favicon.png`,
+        `${site.origin}/images/storefront.jpg`,
+        `http://www.instagram.com:${port}/harbourbakery`,
+        `http://www.facebook.com:${port}/harbourbakery`,
+      ],
+    });
     expect(first.steps[3]!.output).toEqual([
       { url: `${site.origin}/favicon.png`, status: 200, method: 'HEAD', error: null },
       { url: `${site.origin}/images/storefront.jpg`, status: 200, method: 'HEAD', error: null },

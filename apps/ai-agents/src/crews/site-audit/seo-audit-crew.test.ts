@@ -40,8 +40,8 @@ describe('seo_audit crew', () => {
         `${site.origin}/menu`,
         `${site.origin}/order`,
         `${site.origin}/about`,
-        `http://www.bristol.gov.uk:${port}/food-hygiene`,
         `http://www.instagram.com:${port}/harbourbakery`,
+        `http://www.bristol.gov.uk:${port}/food-hygiene`,
         `http://www.facebook.com:${port}/harbourbakery`,
         `http://www.facebook.com:${port}/sharer/sharer.php?u=https://harbour-bakery.example/`,
       ],
@@ -86,6 +86,17 @@ describe('seo_audit crew', () => {
     expect(outcome).toEqual(first.outcome);
     expect(replay.steps).toEqual(first.steps);
     expect(site.requests.length).toBe(before);
+  });
+
+  it('reads robots.txt and the sitemap of the host the page redirected to', async () => {
+    const ctx = createTestStepContext();
+    await crew.run(ctx, { url: `${site.origin}/www` }, { maxLinksChecked: 0 });
+    const moved = `http://www.harbour-bakery.example:${site.port}`;
+    expect(ctx.steps.map((step) => step.input)).toEqual([
+      { url: `${site.origin}/www` },
+      { url: `${moved}/robots.txt` },
+      { url: `${moved}/sitemap-main.xml`, pageUrl: `${moved}/` },
+    ]);
   });
 
   it('checks no link when maxLinksChecked is 0', async () => {

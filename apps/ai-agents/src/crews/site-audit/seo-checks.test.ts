@@ -75,10 +75,19 @@ describe('seoChecks', () => {
     });
   });
 
+  it('finds a heading that skips one level', () => {
+    const url = 'https://a.example/';
+    const html = '<html><body><h1>A</h1><h2>B</h2><h4>C</h4><h2>D</h2></body></html>';
+    const outline = seoChecks(siteSnapshot(url, html), extractPageFacts(html, url), null).find(
+      (c) => c.id === 'heading-outline',
+    );
+    expect(outline).toMatchObject({ passed: false, message: 'The outline skips a level: h2 -> h4.' });
+  });
+
   it('reads a missing robots.txt as allowed, an unreachable one as disallowed, and X-Robots-Tag as noindex', () => {
     const html = fixture('good.html');
     const url = 'https://harbour-bakery.example/';
-    const missing = siteSnapshot(url, html, { robots: null, page: { headers: { 'x-robots-tag': 'noindex' } } });
+    const missing = siteSnapshot(url, html, { robots: null, page: { headers: { 'x-robots-tag': 'none' } } });
     const facts = extractPageFacts(html, url);
     expect(failed(seoChecks(missing, facts, null))).toEqual(['indexable']);
     const unreachable = siteSnapshot(url, html);

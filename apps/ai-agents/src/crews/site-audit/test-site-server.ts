@@ -59,7 +59,9 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, origin: 
   const html = (body: string): void =>
     void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   if (host.includes('facebook')) return void res.writeHead(404).end('gone');
-  if (host !== '127.0.0.1') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>elsewhere</p>');
+  if (host === 'www.harbour-bakery.example') origin = `http://${req.headers.host ?? ''}`;
+  else if (host !== '127.0.0.1')
+    return void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>elsewhere</p>');
   if (path.startsWith('/slow/')) return void setTimeout(() => res.writeHead(200).end(), 30);
   switch (path) {
     case '/':
@@ -68,6 +70,8 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, origin: 
       return html(fixture('poor.html'));
     case '/start':
       return void res.writeHead(301, { location: '/' }).end();
+    case '/www':
+      return void res.writeHead(301, { location: `http://www.harbour-bakery.example:${new URL(origin).port}/` }).end();
     case '/loop':
       return void res.writeHead(302, { location: '/loop' }).end();
     case '/to-metadata':
