@@ -11,8 +11,10 @@ import type { Config } from './config.ts';
 import type { AgentsContext, FeatureModule } from './context.ts';
 import type { TenantSettingsSource } from './analyses/tenant-agent-settings.ts';
 import type { Crew } from './crews/crew.ts';
-import { createContentGenerationCrew } from './crews/content-generation/content-generation-crew.ts';
+import { builtInCrews } from './crews/built-in-crews.ts';
 import { runsFeature } from './features.ts';
+import { settingsFeature } from './settings/settings.routes.ts';
+import { tenantRunSettingsSource } from './settings/load-tenant-settings.ts';
 import type { PlatformTokens } from './platform-tokens.ts';
 import { openApiTags } from './openapi-tags.ts';
 
@@ -96,22 +98,14 @@ export async function buildAgentsApp(
     outbound,
     now: options.now ?? (() => new Date()),
   };
-  const crews = options.crews ?? [createContentGenerationCrew({ outbound })];
-  const settings = options.settings ?? storedSettings(ctx);
+  const builtIn = builtInCrews(ctx, deps.platformTokens);
+  const settings = options.settings ?? tenantRunSettingsSource(ctx);
   for (const feature of options.features ?? [
-    runsFeature({ consumers, platformTokens: deps.platformTokens, crews, settings }),
+    settingsFeature,
+    runsFeature({ consumers, crews: options.crews ?? builtIn.crews, missingCrews: builtIn.missing, settings }),
   ])
     feature(app, ctx);
+  app.addHook('onClose', async () => builtIn.close());
   app.addHook('onClose', async () => outbound.close());
   return app;
-}
-
-/** A tenant's stored settings with the service's defaults. */
-function storedSettings(ctx: AgentsContext): TenantSettingsSource {
-  return async () => ({
-    llm: null,
-    prices: null,
-    approvalTimeoutMs: ctx.config.APPROVAL_TIMEOUT_MS,
-    monthlyTokenQuota: ctx.config.DEFAULT_MONTHLY_TOKEN_QUOTA,
-  });
 }

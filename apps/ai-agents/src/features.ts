@@ -1,4 +1,3 @@
-import type { PlatformTokens } from './platform-tokens.ts';
 import type { ConsumerMonitor } from '@bizosaas/service-kit';
 import { createAnalysisHub } from './analyses/analysis-hub.ts';
 import { analysesFeature } from './analyses/analyses.routes.ts';
@@ -9,13 +8,13 @@ import type { FeatureModule } from './context.ts';
 import type { Crew } from './crews/crew.ts';
 import { createCrewRegistry } from './crews/crew-registry.ts';
 import { createRunner } from './runs/runner.ts';
+import { eventTriggersFeature } from './triggers/event-triggers.ts';
 import { usageFeature } from './usage/usage.routes.ts';
 
 /** What the analyses features need beyond the context: crews, tenant settings, monitors. */
 export interface FeatureHooks {
   /** Consumers register here to show on /ready. */
   consumers: ConsumerMonitor;
-  platformTokens?: PlatformTokens | undefined;
   /** The crews this replica runs. */
   crews: readonly Crew[];
   /** Why a type has no crew here (e.g. lead_scoring without a service client). */
@@ -24,7 +23,7 @@ export interface FeatureHooks {
 }
 
 /**
- * The analyses with their runner, live stream, approvals and usage. The runner starts when the
+ * The analyses with their runner, live stream, approvals, usage and the events that ask for them. The runner starts when the
  * app is ready and hands its runs back (to the queue) before the app closes.
  */
 export function runsFeature(hooks: FeatureHooks): FeatureModule {
@@ -45,6 +44,7 @@ export function runsFeature(hooks: FeatureHooks): FeatureModule {
     analysisStreamFeature(hub)(app, ctx);
     approvalsFeature(wakeRunner)(app, ctx);
     usageFeature(hooks.settings)(app, ctx);
+    eventTriggersFeature({ crews, settings: hooks.settings, consumers: hooks.consumers, wakeRunner })(app, ctx);
     app.addHook('onReady', async () => runner.start());
     app.addHook('preClose', async () => runner.stop());
     app.addHook('onClose', async () => hub.close());

@@ -28,6 +28,7 @@ export const routeTable: readonly Route[] = [
   { prefix: '/api/v1/customers', service: 'domain-repository' },
   { prefix: '/api/v1/campaigns', service: 'domain-repository' },
   { prefix: '/api/v1/crm-events', service: 'domain-repository' },
+  { prefix: '/api/v1/lead-scoring-policy', service: 'domain-repository' },
   { prefix: '/api/v1/campaign-executions', service: 'campaign' },
   { prefix: '/api/v1/funnels', service: 'campaign' },
   { prefix: '/api/v1/analytics', service: 'analytics' },

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { withTransaction } from '@bizosaas/db';
 import { AppError, RateLimitedError, ValidationError, type FieldIssue } from '@bizosaas/ddd-kernel';
-import { toFieldIssues, uuidv7, type Actor } from '@bizosaas/event-schemas';
+import { toFieldIssues, uuidv7, type Actor, type EventEnvelope } from '@bizosaas/event-schemas';
 import type { AgentsContext } from '../context.ts';
 import { derivedId } from '../derived-id.ts';
 import type { AnalysisKind, Crew, JsonObject } from '../crews/crew.ts';
@@ -25,6 +25,8 @@ export interface RequestSource {
   causationId: string | null;
   /** The same key (Idempotency-Key, or the causing event) answers the analysis it first made. */
   idempotencyKey?: string | undefined;
+  /** Another service's ai.analysis_requested: its aggregate id is the analysis id, and it is the stream's first event. */
+  requestedEvent?: EventEnvelope | undefined;
   replayOf?: string | undefined;
 }
 
@@ -60,7 +62,9 @@ export async function createAnalysis(
   if (crew.requiresLlm && !limits.llmConfigured) throw new LlmNotConfiguredError(request.analysisType);
   const now = ctx.now();
   const budget = budgetOf(request.budget, ctx.config);
-  const id = source.idempotencyKey ? derivedId(source.tenantId, source.idempotencyKey) : uuidv7();
+  const id =
+    source.requestedEvent?.aggregateId ??
+    (source.idempotencyKey ? derivedId(source.tenantId, source.idempotencyKey) : uuidv7());
   return withTransaction(
     ctx.pool,
     async (client) => {
@@ -99,7 +103,13 @@ export async function createAnalysis(
         return { analysis: toAnalysis(existing.rows[0]!), created: false };
       }
       const analysis = toAnalysis(inserted);
-      await ctx.store.append(client, requestedAppend(analysis, source.actor, now));
+      // Asked for by another service: its event is kept as the stream's first (not published again).
+      await ctx.store.append(
+        client,
+        source.requestedEvent
+          ? { ...requestedAppend(analysis, source.actor, now), events: [source.requestedEvent], outbox: false }
+          : requestedAppend(analysis, source.actor, now),
+      );
       await client.query(
         `INSERT INTO ai_agents.tenant_usage AS u (tenant_id, month, runs)
          VALUES ($1, date_trunc('month', $2::timestamptz AT TIME ZONE 'UTC')::date, 1)

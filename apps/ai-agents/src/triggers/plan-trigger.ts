@@ -1,0 +1,52 @@
+import type { DomainEvent } from '@bizosaas/event-schemas';
+import { kindOfCatalogueType, subjectOfCatalogue } from '../analyses/analysis-kinds.ts';
+import type { AnalysisRequest } from '../analyses/create-analysis.ts';
+
+/** An analysis an event asks for, or why none. */
+export type TriggerPlan = { request: AnalysisRequest; requiresLlm?: boolean } | { skip: string };
+
+/**
+ * Seed 002's flows: a new lead is scored (lead.created -> AI analysis requested -> lead scoring),
+ * a launched campaign is watched by the optimisation crew, and any service may ask for an
+ * analysis with ai.analysis_requested (its aggregate id becomes the analysis id). Pure: the
+ * consumer decides whether the tenant can run it.
+ */
+export function planTrigger(event: DomainEvent): TriggerPlan {
+  switch (event.type) {
+    case 'lead.created':
+      return {
+        request: {
+          analysisType: 'lead_scoring',
+          subject: { leadId: event.aggregateId },
+          options: {},
+          priority: 'normal',
+        },
+      };
+    case 'campaign.launched':
+      return {
+        request: {
+          analysisType: 'campaign_optimization',
+          subject: { campaignId: event.aggregateId },
+          options: { apply: 'auto' },
+          priority: 'normal',
+        },
+        requiresLlm: true,
+      };
+    case 'ai.analysis_requested': {
+      const kind = kindOfCatalogueType(event.data.analysisType);
+      if (!kind) return { skip: `no crew for ${event.data.analysisType}` };
+      const subject = subjectOfCatalogue(kind, event.data.subject);
+      if (!subject) return { skip: `${event.data.subject.type} is not a subject of ${kind}` };
+      return {
+        request: {
+          analysisType: kind,
+          subject,
+          options: event.data.parameters as AnalysisRequest['options'],
+          priority: event.data.priority,
+        },
+      };
+    }
+    default:
+      return { skip: 'not a trigger' };
+  }
+}
