@@ -1,0 +1,1 @@
+export { createLeadScoringCrew, type LeadScoringDeps } from './lead-scoring-crew.ts';
