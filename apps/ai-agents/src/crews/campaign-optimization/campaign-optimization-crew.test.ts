@@ -86,7 +86,12 @@ describe('the campaign_optimization crew', () => {
       expectedImprovementPercent: 12.5,
       expectedVersion: 7,
     });
-    // The strategist saw the campaign as read_campaign returned it.
+    // The strategist saw the campaign as read_campaign returned it, and may name only its channels.
+    expect(server.calls[2]?.response_format?.json_schema?.schema).toMatchObject({
+      properties: {
+        changes: { items: { properties: { channel: { anyOf: [{ enum: campaignView.channels }, { type: 'null' }] } } } },
+      },
+    });
     expect(JSON.stringify(server.calls[2]?.messages)).toContain('"totalBudget\\":\\"10000.00\\"');
   });
 
@@ -145,7 +150,7 @@ describe('the campaign_optimization crew', () => {
     const elsewhere = { ...budgetMove('300.00', '420.00'), channel: 'linkedin_ads' as const };
     await expect(runCrew(answer([elsewhere]))).rejects.toMatchObject({
       code: 'LLM_BAD_OUTPUT',
-      message: expect.stringContaining('not linkedin_ads') as string,
+      message: expect.stringContaining('changes[0].channel') as string,
     });
   });
 

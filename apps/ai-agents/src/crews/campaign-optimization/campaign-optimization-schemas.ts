@@ -35,6 +35,7 @@ export const campaignFacts = z.object({
   optimizationGoal: optimizationGoal.nullable(),
 });
 export type CampaignFacts = z.output<typeof campaignFacts>;
+type Channel = CampaignFacts['channels'][number];
 
 /** The analyst's structured answer: what it sees in the campaign, before anything is proposed. */
 export const campaignFindings = z.strictObject({
@@ -60,18 +61,14 @@ export const campaignStrategy = z.strictObject({
 });
 export type CampaignStrategy = z.output<typeof campaignStrategy>;
 
-/** The strategy of one campaign: a change names no channel the campaign does not run on. */
+/**
+ * The strategy of one campaign: a change names one of the campaign's channels (or none). Given
+ * to the model as its JSON Schema too, so a well-behaved model cannot name another.
+ */
 export function strategyFor(campaign: CampaignFacts) {
-  return campaignStrategy.superRefine((strategy, context) => {
-    strategy.changes.forEach((change, index) => {
-      if (change.channel !== null && !campaign.channels.includes(change.channel))
-        context.addIssue({
-          code: 'custom',
-          path: ['changes', index, 'channel'],
-          message: `the campaign runs on ${campaign.channels.join(', ')}, not ${change.channel}`,
-        });
-    });
-  });
+  // campaignFacts has parsed at least one channel (the catalogue's min(1)).
+  const channel = z.enum(campaign.channels as [Channel, ...Channel[]]).nullable();
+  return campaignStrategy.extend({ changes: z.array(optimizationChanges.element.extend({ channel })).max(20) });
 }
 
 /** read_guardrails' result: the tenant's limit as a decimal string; null = every budget change needs approval. */

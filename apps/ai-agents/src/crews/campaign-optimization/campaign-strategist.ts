@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { parseAnswer, runAgent } from '../agent-loop.ts';
 import type { StepContext } from '../crew.ts';
 import {
-  campaignStrategy,
   strategyFor,
   type CampaignFacts,
   type CampaignFindings,
@@ -30,6 +29,7 @@ export async function proposeChanges(
   ctx: StepContext,
   input: { campaign: CampaignFacts; findings: CampaignFindings; goal: OptimizationGoal },
 ): Promise<CampaignStrategy> {
+  const answer = strategyFor(input.campaign);
   const response = await runAgent(ctx, {
     agent: STRATEGIST_AGENT,
     system: SYSTEM,
@@ -38,7 +38,7 @@ export async function proposeChanges(
       `Campaign: ${JSON.stringify(input.campaign)}`,
       `Analyst's findings: ${JSON.stringify(input.findings)}`,
     ].join('\n'),
-    responseFormat: { name: 'campaign_strategy', schema: z.toJSONSchema(campaignStrategy) },
+    responseFormat: { name: 'campaign_strategy', schema: z.toJSONSchema(answer) },
   });
-  return parseAnswer(response, strategyFor(input.campaign), STRATEGIST_AGENT);
+  return parseAnswer(response, answer, STRATEGIST_AGENT);
 }
