@@ -1,5 +1,7 @@
 import { createPlatformClient, type PlatformClient } from '@bizosaas/platform-client';
 import type { AgentsContext } from '../context.ts';
+import { tenantRunSettingsSource } from '../settings/load-tenant-settings.ts';
+import { createCampaignOptimizationCrew } from './campaign-optimization/index.ts';
 import type { PlatformTokens } from '../platform-tokens.ts';
 import { createContentGenerationCrew } from './content-generation/content-generation-crew.ts';
 import type { AnalysisKind, Crew } from './crew.ts';
@@ -21,17 +23,28 @@ export function builtInCrews(ctx: AgentsContext, tokens: PlatformTokens | undefi
   const client = (token: PlatformTokens['leads']): PlatformClient =>
     createPlatformClient({ baseUrl: ctx.config.DOMAIN_REPOSITORY_URL, name: 'domain-repository', token });
   const leads = tokens && client(tokens.leads);
+  const campaigns = tokens && client(tokens.campaigns);
+  const settings = tenantRunSettingsSource(ctx);
   const crews: Crew[] = [
     createContentGenerationCrew({ outbound: ctx.outbound }),
     createSeoAuditCrew({ outbound: ctx.outbound }),
     createPresenceAuditCrew({ outbound: ctx.outbound }),
   ];
   if (leads) crews.push(createLeadScoringCrew({ domainRepository: leads, pool: ctx.pool }));
+  if (campaigns)
+    crews.push(
+      createCampaignOptimizationCrew({
+        domainRepository: campaigns,
+        guardrails: async (tenantId) => ({
+          maxBudgetShiftPerDay: (await settings(tenantId)).maxBudgetShiftPerDay?.toFixed(2) ?? null,
+        }),
+      }),
+    );
   return {
     crews,
-    missing: leads ? {} : { lead_scoring: NO_CLIENT, campaign_optimization: NO_CLIENT },
+    missing: tokens ? {} : { lead_scoring: NO_CLIENT, campaign_optimization: NO_CLIENT },
     close: async () => {
-      await leads?.close();
+      await Promise.all([leads?.close(), campaigns?.close()]);
     },
   };
 }
