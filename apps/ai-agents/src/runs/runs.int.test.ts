@@ -125,4 +125,61 @@ describe('analyses run by crews over the LLM port', () => {
       expect.arrayContaining(['subject.brief', 'subject']),
     );
   });
+
+  it('replays a finished analysis from its recorded answers: the same result, no LLM call', async () => {
+    const { headers } = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const first = await request(headers, { analysisType: 'content_generation', subject: { brief: 'Replay me' } });
+    const original = await analysisWhen(t, headers, first.json().id, statusIs('completed'));
+    llm.server.setReply(scriptedReplies([]));
+    const calls = llm.server.calls.length;
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/agents/analyses/${String(original.id)}/replay`,
+      headers,
+    });
+    expect(replay.statusCode).toBe(202);
+    const replayed = await analysisWhen(t, headers, replay.json().id, statusIs('completed'));
+    expect(llm.server.calls.length).toBe(calls);
+    expect(replayed.result).toEqual(original.result);
+    expect(replayed.replay).toEqual({ of: original.id, identical: true });
+    expect((replayed.steps as unknown[]).length).toBe(4);
+  });
+
+  it("streams an analysis's recorded steps and its final status as server-sent events", async () => {
+    const { headers } = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief: 'Stream me' } });
+    await analysisWhen(t, headers, accepted.json().id, statusIs('completed'));
+    const stream = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/agents/analyses/${accepted.json().id}/stream`,
+      headers,
+    });
+    expect(stream.headers['content-type']).toContain('text/event-stream');
+    const events = stream.body.split('\n').filter((line) => line.startsWith('event: '));
+    expect(events).toEqual(['event: step', 'event: step', 'event: step', 'event: step', 'event: status']);
+    expect(stream.body).toContain('data: {"status":"completed"}');
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/agents/analyses/${accepted.json().id}/stream`,
+      headers: { ...headers, 'last-event-id': '3' },
+    });
+    expect(after.body.split('\n').filter((line) => line.startsWith('id: '))).toEqual(['id: 4']);
+  });
+
+  it("hides another tenant's analysis", async () => {
+    const { headers } = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief: 'Mine' } });
+    const other = await tenantCaller(t.key);
+    const hidden = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/agents/analyses/${accepted.json().id}`,
+      headers: other.headers,
+    });
+    expect(hidden.statusCode).toBe(404);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/agents/analyses', headers: other.headers });
+    expect(list.json().items).toEqual([]);
+  });
 });
