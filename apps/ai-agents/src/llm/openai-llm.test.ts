@@ -1,6 +1,15 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAddressPolicy, createOutboundHttp } from '@bizosaas/outbound-http';
-import { scriptedReplies, startLocalLlmServer, type LocalLlmServer } from '@bizosaas/local-llm-server';
+import {
+  completionChunks,
+  eventStream,
+  scriptedReplies,
+  startLocalLlmServer,
+  type LocalLlmServer,
+} from '@bizosaas/local-llm-server';
 import type { ChatRequest } from './chat.ts';
 import { createOpenAiLlm } from './openai-llm.ts';
 
@@ -123,5 +132,42 @@ describe('createOpenAiLlm', () => {
     await expect(llm.chat(question)).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE' });
     expect(server.calls).toHaveLength(1);
     expect((await llm.chat(question)).content).toBe('second');
+  });
+
+  it("sends the tenant's bearer key and none of the platform's OPENAI_* settings", async () => {
+    vi.stubEnv('OPENAI_ORG_ID', 'org-platform');
+    vi.stubEnv('OPENAI_PROJECT_ID', 'proj-platform');
+    vi.stubEnv('OPENAI_ADMIN_KEY', 'sk-admin-platform');
+    const seen: IncomingHttpHeaders[] = [];
+    const headersServer = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        eventStream(
+          completionChunks({ messages: [] }, { content: 'ok' }, { id: 'c', created: 0, model: 'm', callIndex: 0 }),
+        ),
+      );
+    });
+    headersServer.listen(0, '127.0.0.1');
+    await once(headersServer, 'listening');
+    try {
+      const { port } = headersServer.address() as AddressInfo;
+      const llm = createOpenAiLlm({
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        apiKey: 'sk-tenant',
+        model: 'm',
+        timeoutMs: 5000,
+        outbound,
+      });
+      await llm.chat(question);
+    } finally {
+      vi.unstubAllEnvs();
+      headersServer.closeAllConnections();
+      headersServer.close();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.authorization).toBe('Bearer sk-tenant');
+    expect(Object.keys(seen[0]!).filter((name) => name.startsWith('openai-'))).toEqual([]);
+    expect(JSON.stringify(seen[0])).not.toContain('platform');
   });
 });

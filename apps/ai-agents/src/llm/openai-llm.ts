@@ -94,6 +94,12 @@ export function createOpenAiLlm(options: OpenAiLlmOptions): LlmClient {
     timeout: options.timeoutMs,
     maxRetries: 0,
     fetch: outboundFetch(options.outbound, options.policy),
+    // Explicit, so the client reads none of the platform's OPENAI_* variables into a call to a tenant's URL.
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    logLevel: 'off',
   });
   const { model, timeoutMs } = options;
 
