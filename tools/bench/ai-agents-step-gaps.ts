@@ -1,0 +1,86 @@
+// The LLM side of the ai-agents orchestration bench: a responder for the content_generation crew's
+// three kinds of call (outline, section, edit), answering at once, that notes per run when each
+// answer was written and when the run's next request arrived. The gap between the two is what the
+// service spent between steps: reading the answer, journaling it, deciding the next call, sending it.
+import type { ChatCompletionRequest, Reply, Responder } from '@bizosaas/local-llm-server';
+
+const usage = { promptTokens: 10, completionTokens: 5 };
+
+export interface StepGaps {
+  responder: Responder;
+  /** Every gap (ms) from an answer of a run to the arrival of that run's next request. */
+  gaps(): number[];
+  /** Chat completion requests answered, all runs together. */
+  calls(): number;
+  /** Requests whose text named no run of this bench (none expected). */
+  strangers(): number;
+  /** Forgets the gaps and calls so far (after a warm-up whose runs have all finished). */
+  reset(): void;
+}
+
+function lastUserText(request: ChatCompletionRequest): string {
+  const users = request.messages.filter(
+    (m): m is { role: 'user'; content: string } =>
+      (m as { role?: unknown }).role === 'user' && typeof (m as { content?: unknown }).content === 'string',
+  );
+  return users.at(-1)?.content ?? '';
+}
+
+/**
+ * Run i's brief is `<prefix><i>` (prefix of word characters and dashes); the outline's title
+ * repeats it, so the writer's and the editor's requests (which quote the title, not the brief)
+ * name their run too.
+ */
+export function createStepGaps(prefix: string, sections: number): StepGaps {
+  const pattern = new RegExp(`${prefix}(\\d+)`);
+  const answeredAt = new Map<number, number>();
+  let gaps: number[] = [];
+  let calls = 0;
+  let strangers = 0;
+
+  const replyTo = (request: ChatCompletionRequest, title: string): Reply => {
+    const format = request.response_format?.json_schema?.name;
+    if (format === 'outline')
+      return {
+        content: JSON.stringify({
+          title,
+          sections: Array.from({ length: sections }, (_, s) => ({ heading: `Part ${s + 1}`, points: ['a point'] })),
+        }),
+        usage,
+      };
+    if (format === 'edited')
+      return {
+        content: JSON.stringify({ title, metaDescription: 'A short description', body: 'The edited text' }),
+        usage,
+      };
+    return { content: 'A drafted section.', usage };
+  };
+
+  const responder: Responder = (request) => {
+    const arrived = performance.now();
+    calls += 1;
+    const match = pattern.exec(lastUserText(request));
+    if (!match) {
+      strangers += 1;
+      return { status: 400, error: { message: 'no run marker', type: 'invalid_request_error', code: null } };
+    }
+    const run = Number(match[1]);
+    const previous = answeredAt.get(run);
+    if (previous !== undefined) gaps.push(arrived - previous);
+    // The server writes the answer in the promise continuation right after this returns; ticks
+    // run once those continuations have drained, so this notes the time the answer was written.
+    process.nextTick(() => answeredAt.set(run, performance.now()));
+    return replyTo(request, `${prefix}${run}`);
+  };
+
+  return {
+    responder,
+    gaps: () => gaps,
+    calls: () => calls,
+    strangers: () => strangers,
+    reset() {
+      gaps = [];
+      calls = 0;
+    },
+  };
+}
