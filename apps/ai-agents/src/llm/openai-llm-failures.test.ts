@@ -194,6 +194,19 @@ describe('createOpenAiLlm failures', () => {
 });
 
 describe('createOpenAiLlm and the outbound policy', () => {
+  it('does not follow a redirect: LLM_REJECTED, and the target is never called', async () => {
+    // Without a key of its own: whatever reaches it is recorded.
+    const target = await startLocalLlmServer({ reply: () => ({ content: 'redirected' }) });
+    closers.push(() => target.close());
+    const url = await rawServer((_request, response) => {
+      response.writeHead(307, { location: `${target.url}/chat/completions` });
+      response.end();
+    });
+    const error = await failureOf(llmAt(url).chat(question));
+    expect(error).toMatchObject({ code: 'LLM_REJECTED', retryable: false });
+    expect(target.calls).toHaveLength(0);
+  });
+
   it('never connects to 127.0.0.1 under the default policy: LLM_REJECTED naming the loopback address', async () => {
     const server = await localLlm({ content: 'should not be reached' });
     const strict = createOutboundHttp({ policy: createAddressPolicy({ allowedCidrs: [] }) });

@@ -20,7 +20,13 @@ export function outboundFetch(outbound: OutboundHttp, policy?: AddressPolicy): C
     const url = input instanceof Request ? input.url : String(input);
     const refusal = policy ? urlRefusal(url, policy) : null;
     if (refusal) throw new OutboundAddressRefusedError(refusal, 'url');
-    const response = await undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: outbound.dispatcher });
+    // Redirects are not followed (as with the outbound helper's request): a 3xx is the answer, so a
+    // tenant's server cannot bounce the call, key and all, to an address that was never checked.
+    const response = await undiciFetch(url, {
+      ...(init as UndiciRequestInit),
+      redirect: 'manual',
+      dispatcher: outbound.dispatcher,
+    });
     // The installed undici is not the copy inside Node: its Response is another class. The client
     // gets a global Response over the same body stream (nothing is copied).
     return new Response(response.body, {
