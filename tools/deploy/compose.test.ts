@@ -16,6 +16,12 @@ const PROD_ENV = {
   REDIS_PASSWORD: 'z',
   SIGNING_KEY_ENCRYPTION_KEY: 'k',
   EVENTBUS_MASTER_KEYS: '{}',
+  INTEGRATION_MASTER_KEYS: '{}',
+  INTEGRATION_SERVICE_CLIENT_SECRET: 'i',
+  AGENTS_MASTER_KEYS: '{}',
+  AGENTS_SERVICE_CLIENT_SECRET: 'a',
+  SMTP_URLS: 'smtp://mail:25',
+  PUBLIC_BASE_URL: 'https://api.example.test',
 };
 
 /** The container side of a ports entry: "127.0.0.1:8080:8080/tcp" -> 8080. */
@@ -71,9 +77,25 @@ describe.each(FILES)('%s', (file) => {
   it('gives the secret keys only to the services that use them', () => {
     expect(environmentOf(service(file, 'event-bus')).EVENTBUS_MASTER_KEYS).toBeTruthy();
     expect(environmentOf(service(file, 'user-management')).SIGNING_KEY_ENCRYPTION_KEY).toBeTruthy();
-    for (const { name } of APPS.filter((app) => app.name !== 'event-bus')) {
-      expect(environmentOf(service(file, name)).EVENTBUS_MASTER_KEYS, name).toBeUndefined();
+    expect(environmentOf(service(file, 'ai-agents')).AGENTS_MASTER_KEYS).toBeTruthy();
+    for (const { name } of APPS) {
+      if (name !== 'event-bus') expect(environmentOf(service(file, name)).EVENTBUS_MASTER_KEYS, name).toBeUndefined();
+      if (name !== 'ai-agents') expect(environmentOf(service(file, name)).AGENTS_MASTER_KEYS, name).toBeUndefined();
     }
+  });
+
+  it("gives ai-agents its service client, with the secret user-management's SERVICE_CLIENTS holds for it", () => {
+    const agents = environmentOf(service(file, 'ai-agents'));
+    expect(agents).toMatchObject({
+      AGENTS_SERVICE_CLIENT_ID: 'ai-agents',
+      DOMAIN_REPOSITORY_URL: 'http://domain-repository:8011',
+      USER_MANAGEMENT_URL: 'http://user-management:8001',
+    });
+    const clients = JSON.parse(environmentOf(service(file, 'user-management')).SERVICE_CLIENTS ?? '{}');
+    expect(clients['ai-agents']).toEqual({
+      secret: agents.AGENTS_SERVICE_CLIENT_SECRET,
+      permissions: ['leads:read', 'leads:write', 'campaigns:read', 'campaigns:write'],
+    });
   });
 
   it('migrates once, as the owner, after PostgreSQL is healthy', () => {

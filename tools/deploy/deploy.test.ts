@@ -16,8 +16,11 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const CLUSTER_SCOPED = new Set(['Namespace']);
 /** Provided outside the manifests in production (k8s/README.md). */
 const EXTERNAL_SECRETS = new Set(['bizosaas-app-secrets', 'bizosaas-migration-secrets']);
-/** Calls between services beside the shared ones: integration forwards CRM records to domain-repository. */
-const SERVICE_CALLS = new Set(['integration -> domain-repository']);
+/**
+ * Calls between services beside the shared ones: integration forwards CRM records to
+ * domain-repository; ai-agents reads leads and campaigns there and sends scores and optimisations.
+ */
+const SERVICE_CALLS = new Set(['integration -> domain-repository', 'ai-agents -> domain-repository']);
 
 const rendered = new Map<string, K8sObject[]>();
 function render(overlay: 'dev' | 'prod'): K8sObject[] {
@@ -136,7 +139,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(one<IDeployment>('Deployment', name).spec?.replicas, 'the HPA owns the replica count').toBeUndefined();
   });
 
-  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and domain-repository to integration', () => {
+  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and domain-repository to integration and ai-agents', () => {
     const policies = all<INetworkPolicy>('NetworkPolicy');
     const intruder = { 'app.kubernetes.io/name': 'intruder' };
     expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && !p.spec?.ingress)).toBe(true);
@@ -195,7 +198,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
 });
 
 describe('k8s/overlays/dev specifics', () => {
-  const { all, one } = helpers(() => render('dev'));
+  const { all, one, appContainer } = helpers(() => render('dev'));
 
   it('runs one replica of each service at first, image tag dev, debug logs', () => {
     for (const hpa of all<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler')) expect(hpa.spec?.minReplicas).toBe(1);
@@ -218,6 +221,21 @@ describe('k8s/overlays/dev specifics', () => {
     expect(secret).toContain('redis://redis:6379');
     expect(one<IService>('Service', 'postgres').spec?.ports?.[0]?.port).toBe(5432);
     expect(one<IService>('Service', 'redis').spec?.ports?.[0]?.port).toBe(6379);
+  });
+
+  it("gives ai-agents its master keys and a service client whose secret user-management's SERVICE_CLIENTS holds", () => {
+    const secret = (key: string) => ({ secretKeyRef: { name: 'bizosaas-app-secrets', key } });
+    expect(envOf(appContainer('ai-agents'))).toMatchObject({
+      AGENTS_MASTER_KEYS: secret('AGENTS_MASTER_KEYS'),
+      AGENTS_SERVICE_CLIENT_ID: 'ai-agents',
+      AGENTS_SERVICE_CLIENT_SECRET: secret('AGENTS_SERVICE_CLIENT_SECRET'),
+    });
+    expect(envOf(appContainer('user-management')).SERVICE_CLIENTS).toEqual(secret('SERVICE_CLIENTS'));
+    const values = one<{ stringData: Record<string, string> }>('Secret', 'bizosaas-app-secrets').stringData;
+    expect(JSON.parse(values.SERVICE_CLIENTS ?? '{}')['ai-agents']).toEqual({
+      secret: values.AGENTS_SERVICE_CLIENT_SECRET,
+      permissions: ['leads:read', 'leads:write', 'campaigns:read', 'campaigns:write'],
+    });
   });
 });
 
