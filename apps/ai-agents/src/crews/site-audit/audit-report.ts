@@ -36,6 +36,15 @@ export function check(
     : { id, category, passed, severity, message, value };
 }
 
+/** A message for either verdict: `[if passed, if failed]`. */
+export type Message = string | readonly [string, string];
+
+/** `check` bound to one category, choosing the message by the verdict. */
+export function checker(category: string) {
+  return (id: string, severity: Severity, passed: boolean, message: Message, value?: JsonValue): Check =>
+    check(id, category, severity, passed, typeof message === 'string' ? message : message[passed ? 0 : 1], value);
+}
+
 /**
  * Scores per category and overall: the overall score is the average of the category scores
  * weighted by `categoryWeights`; a category with no checks is left out and the others' weights

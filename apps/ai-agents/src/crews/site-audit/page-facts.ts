@@ -46,13 +46,13 @@ export type PageFacts = {
 
 const MAX_HEADINGS = 100;
 const MAX_LISTED_IMAGES = 20;
+const ICON_LINKS = 'link[rel~="icon"], link[rel="shortcut icon"], link[rel~="apple-touch-icon"]';
 
 /** Facts of `html` fetched from `pageUrl` (relative URLs resolve against <base href> when present). */
 export function extractPageFacts(html: string, pageUrl: string): PageFacts {
   const $ = load(html);
   const base = resolve($('base[href]').first().attr('href') ?? '', pageUrl)?.href ?? pageUrl;
   const structuredData = extractStructuredData($);
-  const contacts = extractContactLinks($);
   const links = extractLinks($, base, new URL(pageUrl).hostname);
   const images = $('img');
   const withoutAlt = images.filter((_, image) => $(image).attr('alt') === undefined);
@@ -72,14 +72,24 @@ export function extractPageFacts(html: string, pageUrl: string): PageFacts {
       .map((_, image) => $(image).attr('src') ?? '')
       .get(),
     links,
-    favicon: absolute(
-      $('link[rel~="icon"], link[rel="shortcut icon"], link[rel~="apple-touch-icon"]').first().attr('href'),
-      base,
-    ),
+    favicon: absolute($(ICON_LINKS).first().attr('href'), base),
     openGraph: prefixed($, 'og:'),
     twitter: prefixed($, 'twitter:'),
     structuredData,
-    phones: unique([...contacts.phones, ...structuredData.telephones.flatMap((phone) => normalisePhone(phone) ?? [])]),
+    ...contactFacts($, structuredData, links),
+  };
+}
+
+/** Contacts from links and structured data alike: a business may state them either way. */
+function contactFacts(
+  $: CheerioAPI,
+  structuredData: StructuredData,
+  links: PageLink[],
+): Pick<PageFacts, 'phones' | 'emails' | 'hasAddress' | 'socialProfiles'> {
+  const contacts = extractContactLinks($);
+  const statedPhones = structuredData.telephones.flatMap((phone) => normalisePhone(phone) ?? []);
+  return {
+    phones: unique([...contacts.phones, ...statedPhones]),
     emails: unique([...contacts.emails, ...structuredData.emails.map((email) => email.toLowerCase())]),
     hasAddress: $('address').length > 0 || structuredData.hasAddress,
     socialProfiles: socialProfiles([...links.map((link) => link.url), ...structuredData.sameAs]),

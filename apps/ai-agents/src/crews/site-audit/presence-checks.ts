@@ -1,4 +1,4 @@
-import { check, type Check } from './audit-report.ts';
+import { checker, type Check } from './audit-report.ts';
 import type { SiteSnapshot } from './crawl-site.ts';
 import { isBroken, type LinkStatus } from './link-check.ts';
 import type { PageFacts } from './page-facts.ts';
@@ -35,179 +35,111 @@ export function presenceChecks(
   targets: PresenceTargets,
   checked: readonly LinkStatus[],
 ): Check[] {
-  const statusOf = (url: string | null) => checked.find((link) => link.url === url);
   return [
-    ...contact(facts),
-    ...social(facts, targets, checked),
-    ...brand(facts, targets, statusOf),
-    ...trust(site, facts),
+    ...contactChecks(facts),
+    ...socialChecks(facts, targets, checked),
+    ...brandChecks(facts, targets, checked),
+    ...trustChecks(site, facts),
+    ...discoverabilityChecks(site),
   ];
 }
 
-function contact(facts: PageFacts): Check[] {
+const contact = checker('contact');
+const social = checker('social');
+const brand = checker('brand');
+const trust = checker('trust');
+
+function contactChecks({ phones, emails, hasAddress }: PageFacts): Check[] {
+  const phone = [`Phone: ${phones.join(', ')}.`, 'No phone number (tel: link or structured data).'] as const;
+  const email = [`E-mail: ${emails.join(', ')}.`, 'No e-mail address (mailto: link or structured data).'] as const;
+  const address = ['A postal address is given.', 'No postal address (<address> or structured data).'] as const;
   return [
-    check(
-      'phone',
-      'contact',
-      'warning',
-      facts.phones.length > 0,
-      facts.phones.length > 0
-        ? `Phone: ${facts.phones.join(', ')}.`
-        : 'No phone number (tel: link or structured data).',
-      facts.phones,
-    ),
-    check(
-      'email',
-      'contact',
-      'warning',
-      facts.emails.length > 0,
-      facts.emails.length > 0
-        ? `E-mail: ${facts.emails.join(', ')}.`
-        : 'No e-mail address (mailto: link or structured data).',
-      facts.emails,
-    ),
-    check(
-      'address',
-      'contact',
-      'warning',
-      facts.hasAddress,
-      facts.hasAddress ? 'A postal address is given.' : 'No postal address (<address> or structured data).',
-    ),
+    contact('phone', 'warning', phones.length > 0, phone, phones),
+    contact('email', 'warning', emails.length > 0, email, emails),
+    contact('address', 'warning', hasAddress, address),
   ];
 }
 
-function social(facts: PageFacts, targets: PresenceTargets, checked: readonly LinkStatus[]): Check[] {
+function socialChecks(facts: PageFacts, targets: PresenceTargets, checked: readonly LinkStatus[]): Check[] {
   const networks = [...new Set(facts.socialProfiles.map((profile) => profile.network))];
+  const linked = [`Social profiles linked: ${networks.join(', ')}.`, 'No social profile is linked.'] as const;
+  const reach = `${networks.length} social network(s) linked (two or more widen reach).`;
   const checks = [
-    check(
-      'social-profiles',
-      'social',
-      'warning',
-      networks.length > 0,
-      networks.length > 0 ? `Social profiles linked: ${networks.join(', ')}.` : 'No social profile is linked.',
-      networks,
-    ),
-    check(
-      'several-networks',
-      'social',
-      'notice',
-      networks.length >= 2,
-      `${networks.length} social network(s) linked (two or more widen reach).`,
-      networks.length,
-    ),
+    social('social-profiles', 'warning', networks.length > 0, linked, networks),
+    social('several-networks', 'notice', networks.length >= 2, reach, networks.length),
   ];
-  const profileStatuses = checked.filter((link) => targets.profiles.includes(link.url));
-  if (profileStatuses.length === 0) return checks;
-  const broken = profileStatuses.filter(isBroken).map((link) => link.url);
-  const message =
-    broken.length === 0
-      ? `All ${profileStatuses.length} checked profile link(s) answer.`
-      : `Broken profile link(s): ${broken.join(', ')}.`;
-  return [...checks, check('social-profiles-reachable', 'social', 'notice', broken.length === 0, message, broken)];
+  const profiles = checked.filter((link) => targets.profiles.includes(link.url));
+  if (profiles.length === 0) return checks;
+  const broken = profiles.filter(isBroken).map((link) => link.url);
+  const answer = [
+    `All ${profiles.length} checked profile link(s) answer.`,
+    `Broken profile link(s): ${broken.join(', ')}.`,
+  ] as const;
+  return [...checks, social('social-profiles-reachable', 'notice', broken.length === 0, answer, broken)];
 }
 
-function brand(
-  facts: PageFacts,
-  targets: PresenceTargets,
-  statusOf: (url: string | null) => LinkStatus | undefined,
-): Check[] {
+function brandChecks(facts: PageFacts, targets: PresenceTargets, checked: readonly LinkStatus[]): Check[] {
+  const statusOf = (url: string | null) => checked.find((link) => link.url === url);
   const icon = statusOf(targets.favicon);
   // A declared icon passes unless it is checked and broken; the /favicon.ico fallback must answer 2xx.
-  const favicon = targets.faviconDeclared
-    ? !(icon && isBroken(icon))
-    : icon?.status !== undefined && icon.status !== null && icon.status < 300;
+  const favicon = targets.faviconDeclared ? !(icon && isBroken(icon)) : (icon?.status ?? 999) < 300;
   const image = statusOf(targets.ogImage);
   const ogImage = targets.ogImage !== null && !(image && isBroken(image));
+  const noImage = targets.ogImage
+    ? `The og:image does not answer: ${targets.ogImage}.`
+    : 'No og:image: shared links show no picture.';
+  const { title, metaDescription } = facts;
   return [
-    check(
+    brand(
       'favicon',
-      'brand',
       'warning',
       favicon,
-      favicon ? `Favicon: ${targets.favicon}.` : 'No favicon the browser can show.',
+      [`Favicon: ${targets.favicon}.`, 'No favicon the browser can show.'],
       targets.favicon,
     ),
-    check(
-      'og-image',
-      'brand',
-      'warning',
-      ogImage,
-      ogImage
-        ? 'Shared links show the og:image.'
-        : targets.ogImage
-          ? `The og:image does not answer: ${targets.ogImage}.`
-          : 'No og:image: shared links show no picture.',
-      targets.ogImage,
-    ),
-    check(
-      'title',
-      'brand',
-      'warning',
-      facts.title !== null,
-      facts.title ? `Title: ${facts.title}.` : 'The page has no title.',
-      facts.title,
-    ),
-    check(
+    brand('og-image', 'warning', ogImage, ['Shared links show the og:image.', noImage], targets.ogImage),
+    brand('title', 'warning', title !== null, [`Title: ${title}.`, 'The page has no title.'], title),
+    brand(
       'meta-description',
-      'brand',
       'notice',
-      facts.metaDescription !== null,
-      facts.metaDescription ? 'The page describes itself (meta description).' : 'No meta description.',
-      facts.metaDescription,
+      metaDescription !== null,
+      ['The page describes itself (meta description).', 'No meta description.'],
+      metaDescription,
     ),
   ];
 }
 
-function trust(site: SiteSnapshot, facts: PageFacts): Check[] {
-  const { page, robots, sitemap } = site;
-  const https = page.finalUrl.startsWith('https:');
+function trustChecks({ page }: SiteSnapshot, facts: PageFacts): Check[] {
   const ok = page.status >= 200 && page.status < 300;
-  const types = [...facts.structuredData.jsonLdTypes, ...facts.structuredData.microdataTypes];
-  const organization = types.filter(isOrganizationType);
-  const sitemapFound = sitemap.summary !== null && sitemap.summary.kind !== 'invalid';
+  const https = page.finalUrl.startsWith('https:');
+  const { jsonLdTypes, microdataTypes } = facts.structuredData;
+  const organization = [...jsonLdTypes, ...microdataTypes].filter(isOrganizationType);
+  const secure = [
+    'The site is served over HTTPS.',
+    'The site is served over plain HTTP: browsers mark it not secure.',
+  ] as const;
+  const mobile = [
+    'The page is set up for phones (viewport).',
+    'No viewport meta tag: the page is not mobile-friendly.',
+  ] as const;
+  const business = [
+    `Structured data describes the business: ${organization.join(', ')}.`,
+    'No Organization or LocalBusiness structured data.',
+  ] as const;
   return [
-    check('status-ok', 'trust', 'critical', ok, `The page answers ${page.status}.`, page.status),
-    check(
-      'https',
-      'trust',
-      'critical',
-      https,
-      https ? 'The site is served over HTTPS.' : 'The site is served over plain HTTP: browsers mark it not secure.',
-      page.finalUrl,
-    ),
-    check(
-      'mobile-viewport',
-      'trust',
-      'warning',
-      facts.viewport !== null,
-      facts.viewport
-        ? 'The page is set up for phones (viewport).'
-        : 'No viewport meta tag: the page is not mobile-friendly.',
-      facts.viewport,
-    ),
-    check(
-      'organization-data',
-      'trust',
-      'warning',
-      organization.length > 0,
-      organization.length > 0
-        ? `Structured data describes the business: ${organization.join(', ')}.`
-        : 'No Organization or LocalBusiness structured data.',
-      organization,
-    ),
-    check(
-      'sitemap',
-      'trust',
-      'notice',
-      sitemapFound,
-      sitemapFound ? `Sitemap found (${sitemap.url}).` : `No sitemap at ${sitemap.url}.`,
-    ),
-    check(
-      'robots-txt',
-      'trust',
-      'notice',
-      robots.status === 200,
-      robots.status === 200 ? 'robots.txt found.' : `No robots.txt (${robots.error ?? robots.status}).`,
-    ),
+    trust('status-ok', 'critical', ok, `The page answers ${page.status}.`, page.status),
+    trust('https', 'critical', https, secure, page.finalUrl),
+    trust('mobile-viewport', 'warning', facts.viewport !== null, mobile, facts.viewport),
+    trust('organization-data', 'warning', organization.length > 0, business, organization),
+  ];
+}
+
+/** Whether search engines are told what to crawl: a sitemap and a robots.txt. */
+function discoverabilityChecks({ robots, sitemap }: SiteSnapshot): Check[] {
+  const found = sitemap.summary !== null && sitemap.summary.kind !== 'invalid';
+  const robotsFound = ['robots.txt found.', `No robots.txt (${robots.error ?? robots.status}).`] as const;
+  return [
+    trust('sitemap', 'notice', found, [`Sitemap found (${sitemap.url}).`, `No sitemap at ${sitemap.url}.`]),
+    trust('robots-txt', 'notice', robots.status === 200, robotsFound),
   ];
 }

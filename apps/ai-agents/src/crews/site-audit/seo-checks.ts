@@ -1,4 +1,4 @@
-import { check, type Check } from './audit-report.ts';
+import { checker, type Check } from './audit-report.ts';
 import type { SiteSnapshot } from './crawl-site.ts';
 import { isBroken, type LinkStatus } from './link-check.ts';
 import type { PageFacts } from './page-facts.ts';
@@ -11,82 +11,69 @@ export const SEO_CATEGORY_WEIGHTS = { crawlability: 0.35, content: 0.3, technica
 /** Time to the page's headers above which search engines and visitors notice. */
 export const SLOW_RESPONSE_MS = 800;
 
+const technical = checker('technical');
+const linking = checker('links');
+
 /** Every SEO check of one page; `links` is null when no link was checked (maxLinksChecked 0). */
 export function seoChecks(site: SiteSnapshot, facts: PageFacts, links: readonly LinkStatus[] | null): Check[] {
   return [
     ...crawlabilityChecks(site, facts),
     ...contentChecks(facts),
-    ...technical(site, facts),
+    ...deliveryChecks(site, facts),
+    ...markupChecks(facts),
     ...linkChecks(facts, links),
   ];
 }
 
-function technical(site: SiteSnapshot, facts: PageFacts): Check[] {
-  const https = site.page.finalUrl.startsWith('https:');
-  const time = site.page.timeToHeadersMs;
-  const { structuredData: data, openGraph: og } = facts;
-  const types = [...data.jsonLdTypes, ...data.microdataTypes];
-  const ogMissing = ['og:title', 'og:description', 'og:image'].filter((key) => !(key in og));
+function deliveryChecks({ page }: SiteSnapshot, { viewport }: PageFacts): Check[] {
+  const https = page.finalUrl.startsWith('https:');
+  const time = page.timeToHeadersMs;
+  const mobile = [
+    'A viewport meta tag makes the page mobile-friendly.',
+    'No viewport meta tag: phones show a zoomed-out desktop page.',
+  ] as const;
+  const speed = `The page's headers arrived after ${time} ms (at most ${SLOW_RESPONSE_MS} ms is good).`;
   return [
-    check(
+    technical(
       'https',
-      'technical',
       'critical',
       https,
-      https ? 'The page is served over HTTPS.' : 'The page is served over plain HTTP.',
-      site.page.finalUrl,
+      ['The page is served over HTTPS.', 'The page is served over plain HTTP.'],
+      page.finalUrl,
     ),
-    check(
-      'viewport',
-      'technical',
-      'warning',
-      facts.viewport !== null,
-      facts.viewport
-        ? 'A viewport meta tag makes the page mobile-friendly.'
-        : 'No viewport meta tag: phones show a zoomed-out desktop page.',
-      facts.viewport,
-    ),
-    check(
-      'response-time',
-      'technical',
-      'warning',
-      time <= SLOW_RESPONSE_MS,
-      `The page's headers arrived after ${time} ms (at most ${SLOW_RESPONSE_MS} ms is good).`,
-      time,
-    ),
-    check(
+    technical('viewport', 'warning', viewport !== null, mobile, viewport),
+    technical('response-time', 'warning', time <= SLOW_RESPONSE_MS, speed, time),
+  ];
+}
+
+/** Structured data and the cards social networks build from Open Graph and Twitter tags. */
+function markupChecks({ structuredData: data, openGraph: og, twitter }: PageFacts): Check[] {
+  const types = [...data.jsonLdTypes, ...data.microdataTypes];
+  const ogMissing = ['og:title', 'og:description', 'og:image'].filter((key) => !(key in og));
+  const card = twitter['twitter:card'];
+  const invalid = `${data.invalidJsonLdBlocks} of ${data.jsonLdBlocks} JSON-LD block(s) are not valid JSON.`;
+  return [
+    technical(
       'structured-data',
-      'technical',
       'notice',
       types.length > 0,
-      types.length > 0 ? `Structured data: ${types.join(', ')}.` : 'No structured data (JSON-LD or microdata).',
+      [`Structured data: ${types.join(', ')}.`, 'No structured data (JSON-LD or microdata).'],
       types,
     ),
-    check(
-      'json-ld-valid',
-      'technical',
-      'warning',
-      data.invalidJsonLdBlocks === 0,
-      `${data.invalidJsonLdBlocks} of ${data.jsonLdBlocks} JSON-LD block(s) are not valid JSON.`,
-      data.invalidJsonLdBlocks,
-    ),
-    check(
+    technical('json-ld-valid', 'warning', data.invalidJsonLdBlocks === 0, invalid, data.invalidJsonLdBlocks),
+    technical(
       'open-graph',
-      'technical',
       'notice',
       ogMissing.length === 0,
-      ogMissing.length === 0
-        ? 'Open Graph title, description and image are set.'
-        : `Open Graph tags missing: ${ogMissing.join(', ')}.`,
+      ['Open Graph title, description and image are set.', `Open Graph tags missing: ${ogMissing.join(', ')}.`],
       og,
     ),
-    check(
+    technical(
       'twitter-card',
-      'technical',
       'notice',
-      'twitter:card' in facts.twitter,
-      'twitter:card' in facts.twitter ? `Twitter card: ${facts.twitter['twitter:card']}.` : 'No twitter:card tag.',
-      facts.twitter,
+      card !== undefined,
+      [`Twitter card: ${card}.`, 'No twitter:card tag.'],
+      twitter,
     ),
   ];
 }
@@ -94,21 +81,13 @@ function technical(site: SiteSnapshot, facts: PageFacts): Check[] {
 function linkChecks(facts: PageFacts, links: readonly LinkStatus[] | null): Check[] {
   const internal = facts.links.filter((link) => link.internal).length;
   const counts = { internal, external: facts.links.length - internal };
-  const checks = [
-    check(
-      'internal-links',
-      'links',
-      'notice',
-      internal > 0,
-      `${internal} internal and ${counts.external} external link(s).`,
-      counts,
-    ),
-  ];
+  const summary = `${internal} internal and ${counts.external} external link(s).`;
+  const checks = [linking('internal-links', 'notice', internal > 0, summary, counts)];
   if (links === null) return checks;
   const broken = links.filter(isBroken).map((link) => ({ url: link.url, status: link.status, error: link.error }));
-  const message =
-    broken.length === 0
-      ? `None of the ${links.length} checked link(s) is broken.`
-      : `${broken.length} of ${links.length} checked link(s) are broken.`;
-  return [...checks, check('broken-links', 'links', 'warning', broken.length === 0, message, broken)];
+  const message = [
+    `None of the ${links.length} checked link(s) is broken.`,
+    `${broken.length} of ${links.length} checked link(s) are broken.`,
+  ] as const;
+  return [...checks, linking('broken-links', 'warning', broken.length === 0, message, broken)];
 }

@@ -1,75 +1,61 @@
-import { check, type Check } from './audit-report.ts';
+import { checker, type Check } from './audit-report.ts';
 import type { PageFacts } from './page-facts.ts';
+
+const content = checker('content');
 
 /** What the page says about itself: title, description, headings, alt text, language. */
 export function contentChecks(facts: PageFacts): Check[] {
-  const titleLength = facts.title?.length ?? 0;
-  const descriptionLength = facts.metaDescription?.length ?? 0;
-  const skipped = skippedHeading(facts);
   return [
-    check(
-      'title',
-      'content',
-      'critical',
-      facts.title !== null,
-      facts.title ? 'The page has a title.' : 'The page has no title.',
-      facts.title,
-    ),
-    check(
+    ...titleChecks(facts),
+    ...descriptionChecks(facts),
+    ...headingChecks(facts),
+    ...imageAndLanguageChecks(facts),
+  ];
+}
+
+/** Search results show about 60 characters of a title; under 10 says too little. */
+function titleChecks({ title }: PageFacts): Check[] {
+  const length = title?.length ?? 0;
+  return [
+    content('title', 'critical', title !== null, ['The page has a title.', 'The page has no title.'], title),
+    content(
       'title-length',
-      'content',
       'warning',
-      titleLength >= 10 && titleLength <= 60,
-      `The title is ${titleLength} characters (10-60 read well in results).`,
-      titleLength,
+      length >= 10 && length <= 60,
+      `The title is ${length} characters (10-60 read well in results).`,
+      length,
     ),
-    check(
-      'meta-description',
-      'content',
-      'warning',
-      facts.metaDescription !== null,
-      facts.metaDescription ? 'The page has a meta description.' : 'The page has no meta description.',
-      facts.metaDescription,
-    ),
-    check(
+  ];
+}
+
+/** Search results show about 160 characters of a description; under 50 wastes the snippet. */
+function descriptionChecks({ metaDescription }: PageFacts): Check[] {
+  const length = metaDescription?.length ?? 0;
+  const messages = ['The page has a meta description.', 'The page has no meta description.'] as const;
+  return [
+    content('meta-description', 'warning', metaDescription !== null, messages, metaDescription),
+    content(
       'meta-description-length',
-      'content',
       'notice',
-      descriptionLength >= 50 && descriptionLength <= 160,
-      `The meta description is ${descriptionLength} characters (50-160 show in full).`,
-      descriptionLength,
+      length >= 50 && length <= 160,
+      `The meta description is ${length} characters (50-160 show in full).`,
+      length,
     ),
-    check(
-      'single-h1',
-      'content',
-      'warning',
-      facts.h1Count === 1,
-      `The page has ${facts.h1Count} h1 heading(s); one names its topic.`,
-      facts.h1Count,
-    ),
-    check(
+  ];
+}
+
+function headingChecks(facts: PageFacts): Check[] {
+  const skipped = skippedHeading(facts);
+  const outline = facts.headings.map((heading) => `h${heading.level} ${heading.text}`);
+  const h1 = `The page has ${facts.h1Count} h1 heading(s); one names its topic.`;
+  return [
+    content('single-h1', 'warning', facts.h1Count === 1, h1, facts.h1Count),
+    content(
       'heading-outline',
-      'content',
       'notice',
       skipped === null,
-      skipped ? `The outline skips a level: ${skipped}.` : 'Headings do not skip levels.',
-      facts.headings.map((heading) => `h${heading.level} ${heading.text}`),
-    ),
-    check(
-      'image-alt',
-      'content',
-      'warning',
-      facts.imagesWithoutAltCount === 0,
-      `${facts.imagesWithoutAltCount} of ${facts.imageCount} image(s) have no alt text.`,
-      facts.imagesWithoutAlt,
-    ),
-    check(
-      'lang',
-      'content',
-      'warning',
-      facts.lang !== null,
-      facts.lang ? `The page declares its language (${facts.lang}).` : 'The html element has no lang.',
-      facts.lang,
+      ['Headings do not skip levels.', `The outline skips a level: ${skipped}.`],
+      outline,
     ),
   ];
 }
@@ -82,4 +68,14 @@ function skippedHeading(facts: PageFacts): string | null {
     previous = heading.level;
   }
   return null;
+}
+
+function imageAndLanguageChecks(facts: PageFacts): Check[] {
+  const { imagesWithoutAltCount: missing, imageCount, lang } = facts;
+  const alt = `${missing} of ${imageCount} image(s) have no alt text.`;
+  const language = [`The page declares its language (${lang}).`, 'The html element has no lang.'] as const;
+  return [
+    content('image-alt', 'warning', missing === 0, alt, facts.imagesWithoutAlt),
+    content('lang', 'warning', lang !== null, language, lang),
+  ];
 }
