@@ -13,12 +13,16 @@
 // are in the figures too. No event lost: every analysis completed, and each has exactly one
 // ai.analysis_completed on the Redis stream bizosaas:events:{ai_analysis} (counted among the
 // entries added since the measured runs were requested). A warm-up batch runs first, unmeasured.
+// With a 0 ms LLM the runs' steps all queue for the one service process: a gap is at least about
+// (runs in flight) x (the service's time per step), which the CPU per LLM call printed gives.
 // Target: overhead per step p99 < 5 ms with 200 concurrent runs.
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      REDIS_URL           (default redis://127.0.0.1:6379)
 //      BENCH_RUNS          analyses requested at once (default 200)
 //      BENCH_SECTIONS      maxSections of each (1-10, default 10)
 //      BENCH_WARMUP_RUNS   analyses run at once before the measured ones, not counted (default 50)
+//      BENCH_LLM_DELAY_MS  how long the LLM server takes per answer (default 0; e.g. 1000 for the
+//                          overhead under a model's pace, the runs' calls then spread out in time)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of the service (default warn)
 //      BENCH_NODE_ARGS     extra node arguments for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //      The service's own settings (DATABASE_POOL_MAX, RUN_CONCURRENCY, ...) pass through.
@@ -38,6 +42,7 @@ import { freePort, ownerUrl, percentile, redisUrl, root, waitReady } from './not
 const runs = Number(process.env.BENCH_RUNS ?? 200);
 const sections = Number(process.env.BENCH_SECTIONS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP_RUNS ?? 50);
+const llmDelayMs = Number(process.env.BENCH_LLM_DELAY_MS ?? 0);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const concurrency = process.env.RUN_CONCURRENCY ?? String(runs);
 const run = randomUUID().slice(0, 8);
@@ -89,7 +94,7 @@ async function completedOnStream(tenantId: string, fromMs: number): Promise<Map<
 
 await migrateDatabase({ url: ownerUrl, appPassword: DEV_APP_PASSWORD, workerPassword: DEV_WORKER_PASSWORD });
 const prefix = `bench-${run}-run-`;
-const steps = createStepGaps(prefix, sections);
+const steps = createStepGaps(prefix, sections, llmDelayMs);
 const llm = await startLocalLlmServer({ apiKey: API_KEY, reply: steps.responder });
 const key = await generateSigningKey();
 const jwks = await startJwksServer(jwksOf(key));
@@ -199,7 +204,7 @@ try {
   const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
   console.log(
     `ai-agents orchestration bench: ${runs} content_generation runs at once, ${sections + 2} LLM calls each, ` +
-      `0 ms LLM, RUN_CONCURRENCY=${concurrency}, DATABASE_POOL_MAX=${process.env.DATABASE_POOL_MAX ?? 'default'}, ` +
+      `${llmDelayMs} ms LLM, RUN_CONCURRENCY=${concurrency}, DATABASE_POOL_MAX=${process.env.DATABASE_POOL_MAX ?? 'default'}, ` +
       `LOG_LEVEL=${logLevel}, load average (1 min) at the end ${load1}`,
   );
   console.log(

@@ -1,7 +1,8 @@
 // The LLM side of the ai-agents orchestration bench: a responder for the content_generation crew's
-// three kinds of call (outline, section, edit), answering at once, that notes per run when each
+// three kinds of call (outline, section, edit), answering at once or after a fixed delay, that notes per run when each
 // answer was written and when the run's next request arrived. The gap between the two is what the
 // service spent between steps: reading the answer, journaling it, deciding the next call, sending it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletionRequest, Reply, Responder } from '@bizosaas/local-llm-server';
 
 const usage = { promptTokens: 10, completionTokens: 5 };
@@ -29,9 +30,9 @@ function lastUserText(request: ChatCompletionRequest): string {
 /**
  * Run i's brief is `<prefix><i>` (prefix of word characters and dashes); the outline's title
  * repeats it, so the writer's and the editor's requests (which quote the title, not the brief)
- * name their run too.
+ * name their run too. Each answer is written `delayMs` after its request arrived.
  */
-export function createStepGaps(prefix: string, sections: number): StepGaps {
+export function createStepGaps(prefix: string, sections: number, delayMs = 0): StepGaps {
   const pattern = new RegExp(`${prefix}(\\d+)`);
   const answeredAt = new Map<number, number>();
   let gaps: number[] = [];
@@ -56,7 +57,7 @@ export function createStepGaps(prefix: string, sections: number): StepGaps {
     return { content: 'A drafted section.', usage };
   };
 
-  const responder: Responder = (request) => {
+  const responder: Responder = async (request) => {
     const arrived = performance.now();
     calls += 1;
     const match = pattern.exec(lastUserText(request));
@@ -67,7 +68,10 @@ export function createStepGaps(prefix: string, sections: number): StepGaps {
     const run = Number(match[1]);
     const previous = answeredAt.get(run);
     if (previous !== undefined) gaps.push(arrived - previous);
-    // The server writes the answer in the promise continuation right after this returns; ticks
+    // A slow model is waited for here rather than by the server's delayMs, so the time noted below
+    // is still when the answer is written.
+    if (delayMs > 0) await sleep(delayMs);
+    // The server writes the answer in the promise continuation right after this resolves; ticks
     // run once those continuations have drained, so this notes the time the answer was written.
     process.nextTick(() => answeredAt.set(run, performance.now()));
     return replyTo(request, `${prefix}${run}`);
