@@ -37,9 +37,15 @@ describe('fetchFollowing', () => {
     expect((result as { body: string }).body).toHaveLength(1000);
   });
 
-  it('decodes the charset the content type names', async () => {
+  it('decodes the charset the content type or a meta tag names', async () => {
     const result = await fetchFollowing(outbound, `${site.origin}/latin1`, { method: 'GET', signal, maxBytes: 1000 });
     expect(result).toMatchObject({ body: 'café', bodyBytes: 4 });
+    const declared = await fetchFollowing(outbound, `${site.origin}/meta-latin1`, {
+      method: 'GET',
+      signal,
+      maxBytes: 1000,
+    });
+    expect((declared as { body: string }).body).toBe('<meta charset="windows-1252"><p>crème brûlée</p>');
   });
 
   it('stops after five redirects, and refuses a hop to a metadata address as a result', async () => {

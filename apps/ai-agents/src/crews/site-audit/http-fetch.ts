@@ -37,6 +37,7 @@ export interface FetchOptions {
 
 export const MAX_REDIRECTS = 5;
 export const USER_AGENT = 'BizOSaaS-SiteAudit/1.0';
+const CHARSET = /charset=["']?([\w.:-]+)/i;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const KEPT_HEADERS = [
   'content-type',
@@ -171,8 +172,13 @@ async function readCapped(
   return { body: decode(Buffer.concat(chunks), contentType), bodyBytes: size, truncated };
 }
 
+/**
+ * The header's charset, else a <meta charset> (or http-equiv) in the first 1024 bytes, as browsers
+ * prescan; UTF-8 otherwise.
+ */
 function decode(bytes: Uint8Array, contentType: string | null): string {
-  const charset = /charset=["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+  const prescan = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  const charset = CHARSET.exec(contentType ?? '')?.[1] ?? /<meta[^>]+charset=["']?([\w.:-]+)/i.exec(prescan)?.[1];
   try {
     return new TextDecoder(charset ?? 'utf-8').decode(bytes);
   } catch {

@@ -94,6 +94,10 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, origin: 
       return void res
         .writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' })
         .end(Buffer.from('café', 'latin1'));
+    case '/meta-latin1':
+      return void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(Buffer.from('<meta charset="windows-1252"><p>crème brûlée</p>', 'latin1'));
     case '/menu':
       return html('<h1>Menu</h1>');
     case '/favicon.png':
