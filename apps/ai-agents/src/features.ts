@@ -8,6 +8,7 @@ import type { FeatureModule } from './context.ts';
 import type { Crew } from './crews/crew.ts';
 import { createCrewRegistry } from './crews/crew-registry.ts';
 import { createRunner } from './runs/runner.ts';
+import { evalsFeature } from './evals/evals.routes.ts';
 import { eventTriggersFeature } from './triggers/event-triggers.ts';
 import { usageFeature } from './usage/usage.routes.ts';
 
@@ -44,6 +45,7 @@ export function runsFeature(hooks: FeatureHooks): FeatureModule {
     analysisStreamFeature(hub)(app, ctx);
     approvalsFeature(wakeRunner)(app, ctx);
     usageFeature(hooks.settings)(app, ctx);
+    evalsFeature({ crews, settings: hooks.settings })(app, ctx);
     eventTriggersFeature({ crews, settings: hooks.settings, consumers: hooks.consumers, wakeRunner })(app, ctx);
     app.addHook('onReady', async () => runner.start());
     app.addHook('preClose', async () => runner.stop());

@@ -42,6 +42,8 @@ export async function startTestApp(
     RUN_POLL_INTERVAL_MS: '50',
     // Test files share the database: each app runs only the analyses it made (a restarted app passes its group on).
     RUN_GROUP: `test-${randomUUID()}`,
+    // ... and reads events of its own namespace only (its own events still go to the default one).
+    EVENT_STREAM_NAMESPACE: `test:ai-agents:${randomUUID().slice(0, 8)}:events`,
     CONSUMER_NAME: `ai-agents-${randomUUID().slice(0, 8)}`,
     ...env,
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { ANALYSIS_COLUMNS, toAnalysis, type AnalysisRecord, type AnalysisRow } from '../analyses/analysis-record.ts';
 import { decideApproval } from '../approvals/decide-approval.ts';
@@ -42,7 +43,9 @@ export function createRunner(
   log: FastifyBaseLogger,
 ): Runner {
   const { config } = ctx;
-  const owner = config.CONSUMER_NAME;
+  // Unique to this process: a restarted replica of the same name never mistakes its previous
+  // life's runs for its own (they are taken over once their leases run out).
+  const owner = `${config.CONSUMER_NAME}/${randomUUID().slice(0, 8)}`;
   const inHand = new Map<string, Promise<RunEnd>>();
   const shutdown = new AbortController();
   let timer: NodeJS.Timeout | undefined;

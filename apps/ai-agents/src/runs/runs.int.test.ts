@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { withTransaction } from '@bizosaas/db';
 import { scriptedReplies } from '@bizosaas/local-llm-server';
 import { createContentGenerationCrew } from '../crews/content-generation/content-generation-crew.ts';
-import { expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
+import { eventually, expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
 import { analysisWhen, json, startLlmFixture, statusIs, text, type LlmFixture } from './testing/run-fixtures.ts';
 
 const outline = {
@@ -172,6 +172,7 @@ describe('analyses run by crews over the LLM port', () => {
     const { headers } = await tenantCaller(t.key);
     llm.server.setReply(scriptedReplies(fourCalls()));
     const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief: 'Mine' } });
+    await analysisWhen(t, headers, accepted.json().id, statusIs('completed'));
     const other = await tenantCaller(t.key);
     const hidden = await t.app.inject({
       method: 'GET',
@@ -181,5 +182,44 @@ describe('analyses run by crews over the LLM port', () => {
     expect(hidden.statusCode).toBe(404);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/agents/analyses', headers: other.headers });
     expect(list.json().items).toEqual([]);
+  });
+
+  it('scores the deployed crew on recorded analyses: agreement without asking again, and with a model that answers otherwise', async () => {
+    const { headers } = await tenantCaller(t.key);
+    const ids: string[] = [];
+    for (const brief of ['Eval one', 'Eval two']) {
+      llm.server.setReply(scriptedReplies(fourCalls()));
+      const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief } });
+      ids.push((await analysisWhen(t, headers, accepted.json().id, statusIs('completed'))).id as string);
+    }
+    const evalUntilDone = async (body: Record<string, unknown>) => {
+      const started = await t.app.inject({ method: 'POST', url: '/api/v1/agents/evals', headers, payload: body });
+      expect(started.statusCode).toBe(202);
+      return eventually(
+        async () =>
+          (await t.app.inject({ method: 'GET', url: `/api/v1/agents/evals/${started.json().id}`, headers })).json(),
+        (view) => expect(view.status).toBe('completed'),
+      );
+    };
+    llm.server.setReply(scriptedReplies([]));
+    const calls = llm.server.calls.length;
+    const same = await evalUntilDone({ analysisType: 'content_generation', analysisIds: ids, useLlm: false });
+    expect(same).toMatchObject({ total: 2, agreed: 2, agreement: 1 });
+    expect(llm.server.calls.length).toBe(calls);
+    const otherEditor = { ...edited, body: 'A different final text' };
+    llm.server.setReply(
+      scriptedReplies([...fourCalls().slice(0, 3), json(otherEditor), ...fourCalls().slice(0, 3), json(otherEditor)]),
+    );
+    const changed = await evalUntilDone({ analysisType: 'content_generation', analysisIds: ids });
+    expect(changed).toMatchObject({ total: 2, agreed: 0, agreement: 0 });
+    expect(changed.items[0].evaluated).toMatchObject({ body: 'A different final text' });
+    const viewer = await tenantCaller(t.key, ['viewer']);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents/evals',
+      headers: viewer.headers,
+      payload: { bad: 1 },
+    });
+    expect(refused.statusCode).toBe(403);
   });
 });

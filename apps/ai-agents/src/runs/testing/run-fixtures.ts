@@ -1,5 +1,6 @@
 // What the run tests share: the local LLM server behind the production OpenAI client, tenant
 // settings that use it, and an analysis's state read through the API.
+import { randomUUID } from 'node:crypto';
 import { createAddressPolicy, createOutboundHttp, type OutboundHttp } from '@bizosaas/outbound-http';
 import { startLocalLlmServer, type LocalLlmServer, type Reply } from '@bizosaas/local-llm-server';
 import type { TenantAgentSettings, TenantSettingsSource } from '../../analyses/tenant-agent-settings.ts';
@@ -15,11 +16,13 @@ export interface LlmFixture {
 }
 
 export async function startLlmFixture(): Promise<LlmFixture> {
-  const server = await startLocalLlmServer({ apiKey: 'sk-test' });
+  // A key of its own: a process elsewhere on the machine holding this port's old address is refused.
+  const apiKey = `sk-${randomUUID()}`;
+  const server = await startLocalLlmServer({ apiKey });
   const outbound = createOutboundHttp({ policy: createAddressPolicy({ allowedCidrs: ['127.0.0.0/8'] }) });
   const llm = createOpenAiLlm({
     baseUrl: server.url,
-    apiKey: 'sk-test',
+    apiKey,
     model: 'local-model',
     timeoutMs: 5000,
     outbound,
