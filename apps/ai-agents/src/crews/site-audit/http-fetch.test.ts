@@ -59,6 +59,11 @@ describe('fetchFollowing', () => {
     });
   });
 
+  it('gives up on a body that never ends at the deadline of the whole fetch', async () => {
+    const options = { method: 'GET' as const, signal, maxBytes: 1000, timeoutMs: 600_000, deadlineMs: 200 };
+    expect(await fetchFollowing(outbound, `${site.origin}/drip`, options)).toMatchObject({ error: 'TIMEOUT' });
+  });
+
   it('returns a refused address and a closed port as results, not errors', async () => {
     const strict = createOutboundHttp({ policy: createAddressPolicy() });
     expect(await fetchFollowing(strict, `${site.origin}/`, { method: 'GET', signal })).toMatchObject({

@@ -32,7 +32,10 @@ export interface FetchOptions {
   signal: AbortSignal;
   /** Read the body as text (textual content types only), keeping at most `maxBytes`. */
   maxBytes?: number;
+  /** Per hop: the wait for headers, and for each piece of the body. Default 15 s. */
   timeoutMs?: number;
+  /** The whole fetch, every hop and the body read, so a slow drip cannot hold a step. Default 30 s. */
+  deadlineMs?: number;
 }
 
 export const MAX_REDIRECTS = 5;
@@ -65,10 +68,14 @@ export async function fetchFollowing(
 ): Promise<FetchAnswer | FetchFailure> {
   const started = performance.now();
   const redirects: string[] = [];
+  const hop = {
+    ...options,
+    signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.deadlineMs ?? 30_000)]),
+  };
   let current = url;
   try {
     for (;;) {
-      const response = await send(outbound, current, options);
+      const response = await send(outbound, current, hop);
       const location = REDIRECT_STATUSES.has(response.statusCode) ? headerOf(response, 'location') : null;
       if (location === null) return await answer(url, current, redirects, response, options, started);
       await response.body.dump();

@@ -13,6 +13,7 @@ export type LinkStatus = {
 
 export const LINK_CONCURRENCY = 5;
 const LINK_TIMEOUT_MS = 10_000;
+const LINK_DEADLINE_MS = 15_000;
 
 /**
  * Each URL's status, HEAD first (no body moved) and GET when the server refuses HEAD (405, or
@@ -37,7 +38,7 @@ export async function checkLinks(
 }
 
 async function checkLink(outbound: OutboundHttp, url: string, signal: AbortSignal): Promise<LinkStatus> {
-  const options = { signal, timeoutMs: LINK_TIMEOUT_MS };
+  const options = { signal, timeoutMs: LINK_TIMEOUT_MS, deadlineMs: LINK_DEADLINE_MS };
   let method: LinkStatus['method'] = 'HEAD';
   let result = await fetchFollowing(outbound, url, { ...options, method });
   if (!isFailure(result) && (result.status === 405 || result.status === 501)) {

@@ -98,6 +98,9 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, origin: 
       return void res
         .writeHead(200, { 'content-type': 'text/html' })
         .end(Buffer.from('<meta charset="windows-1252"><p>crème brûlée</p>', 'latin1'));
+    case '/drip':
+      // Headers and a first piece, then nothing: only a deadline on the whole fetch ends it.
+      return void res.writeHead(200, { 'content-type': 'text/html' }).write('<p>');
     case '/menu':
       return html('<h1>Menu</h1>');
     case '/favicon.png':
