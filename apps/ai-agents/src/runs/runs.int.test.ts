@@ -223,3 +223,49 @@ describe('analyses run by crews over the LLM port', () => {
     expect(refused.statusCode).toBe(403);
   });
 });
+
+describe('the monthly token quota', () => {
+  let llm: LlmFixture;
+  let t: TestApp;
+  beforeAll(async () => {
+    llm = await startLlmFixture();
+    t = await startTestApp(
+      {},
+      {
+        crews: [createContentGenerationCrew({ outbound: llm.outbound })],
+        settings: llm.settings({ monthlyTokenQuota: 50 }),
+      },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await llm?.close();
+  });
+
+  it("answers 429 once the tenant used its month's tokens, and shows the usage", async () => {
+    const { headers } = await tenantCaller(t.key);
+    const body = { analysisType: 'content_generation', subject: { brief: 'Quota' } };
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/agents/analyses', headers, payload: body });
+    await analysisWhen(t, headers, first.json().id, statusIs('completed'));
+    const usage = await t.app.inject({ method: 'GET', url: '/api/v1/agents/usage', headers });
+    expect(usage.json()).toMatchObject({ runs: 1, totalTokens: 60, cost: '0.0000500000', monthlyTokenQuota: 50 });
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/agents/analyses', headers, payload: body });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({
+      error: 'RATE_LIMITED',
+      details: { reason: 'MONTHLY_TOKEN_QUOTA', monthlyTokenQuota: 50, tokensUsed: 60 },
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const other = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents/analyses',
+      headers: other.headers,
+      payload: body,
+    });
+    expect(fresh.statusCode).toBe(202);
+    await analysisWhen(t, other.headers, fresh.json().id, statusIs('completed'));
+  });
+});
