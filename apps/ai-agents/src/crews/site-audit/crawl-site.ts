@@ -2,6 +2,7 @@ import type { OutboundHttp } from '@bizosaas/outbound-http';
 import { CrewError, type JsonValue, type StepContext } from '../crew.ts';
 import type { FetchErrorCode } from './fetch-error.ts';
 import { fetchFollowing, isFailure, type FetchAnswer, type FetchFailure } from './http-fetch.ts';
+import { resolve } from './page-links.ts';
 import { parseRobotsTxt } from './robots-txt.ts';
 import { summariseSitemap, type SitemapSummary } from './sitemap.ts';
 
@@ -48,7 +49,9 @@ export async function crawlSite(ctx: StepContext, outbound: OutboundHttp, url: s
       textFetch(await fetchFollowing(outbound, robotsUrl, { method: 'GET', signal, maxBytes: MAX_ROBOTS_BYTES })),
     ),
   );
-  const named = robots.status === 200 && robots.text !== null ? parseRobotsTxt(robots.text).sitemaps[0] : undefined;
+  const listed = robots.status === 200 && robots.text !== null ? parseRobotsTxt(robots.text).sitemaps[0] : undefined;
+  // Sitemap lines should be absolute; a relative one is read against robots.txt, a garbled one ignored.
+  const named = listed === undefined ? undefined : resolve(listed, robotsUrl)?.href;
   const sitemapUrl = named ?? new URL('/sitemap.xml', page.finalUrl).href;
   const args = { url: sitemapUrl, pageUrl: page.finalUrl };
   const sitemap = answered(

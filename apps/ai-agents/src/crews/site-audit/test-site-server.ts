@@ -20,9 +20,10 @@ export interface TestSite {
 }
 
 /**
- * A bakery's site on 127.0.0.1: the good fixture at `/` (its external links rewritten to this
- * server's port, so with every name resolved to loopback they land here too), robots.txt naming a
- * sitemap, a redirect, a redirect loop, a 404 link, a path refusing HEAD, and `/slow/*` answers
+ * A bakery's site on 127.0.0.1, also answering as www.harbour-bakery.example: the good fixture at
+ * `/` (its external links rewritten to this server's port, so with every name resolved to loopback
+ * they land here too), robots.txt naming a sitemap (by a relative URL on the www host), redirects
+ * (one to the www host), a redirect loop, a 404 link, a path refusing HEAD, and `/slow/*` answers
  * held briefly so concurrent link checks overlap. Facebook's host answers 404 to everything.
  */
 export async function startTestSite(): Promise<TestSite> {
@@ -79,7 +80,7 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, origin: 
     case '/robots.txt':
       return void res
         .writeHead(200, { 'content-type': 'text/plain' })
-        .end(`User-agent: *\nDisallow: /checkout\n\nSitemap: ${origin}/sitemap-main.xml\n`);
+        .end(`User-agent: *\nDisallow: /checkout\n\nSitemap: ${host === '127.0.0.1' ? origin : ''}/sitemap-main.xml\n`);
     case '/sitemap-main.xml':
       return void res
         .writeHead(200, { 'content-type': 'application/xml' })
