@@ -21,8 +21,9 @@
 //      BENCH_RUNS          analyses requested at once (default 200)
 //      BENCH_SECTIONS      maxSections of each (1-10, default 10)
 //      BENCH_WARMUP_RUNS   analyses run at once before the measured ones, not counted (default 50)
-//      BENCH_LLM_DELAY_MS  how long the LLM server takes per answer (default 0; e.g. 1000 for the
-//                          overhead under a model's pace, the runs' calls then spread out in time)
+//      BENCH_LLM_DELAY_MS  how long the LLM server takes per answer on average, 0.5x to 1.5x of it
+//                          (default 0; e.g. 1000 for the overhead at a model's pace, the runs'
+//                          calls then spread out in time)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of the service (default warn)
 //      BENCH_NODE_ARGS     extra node arguments for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //      The service's own settings (DATABASE_POOL_MAX, RUN_CONCURRENCY, ...) pass through.
@@ -212,6 +213,20 @@ try {
       `p99 ${ms(p99)} ms max ${ms(gaps.at(-1) ?? 0)} ms over ${gaps.length} steps | ` +
       `LLM calls ${steps.calls()} | ${(runs / elapsedS).toFixed(1)} runs/s (${elapsedS.toFixed(1)} s) | ` +
       `service CPU ${ms(cpuPerStep)} ms per LLM call | target p99 < 5 ms: ${p99 < 5 ? 'met' : 'not met'}`,
+  );
+  const byCall = [...steps.gapsByCall()]
+    .sort(([a], [b]) => a - b)
+    .map(
+      ([call, values]) =>
+        `${call} ${ms(
+          percentile(
+            values.sort((a, b) => a - b),
+            0.95,
+          ),
+        )}`,
+    );
+  console.log(
+    `p95 by the call a gap precedes (2: after the outline, ${sections + 2}: the editor's): ${byCall.join(' | ')}`,
   );
   const complete = finished.completed === runs && exactlyOnce === runs && steps.strangers() === 0;
   console.log(

@@ -11,6 +11,8 @@ export interface StepGaps {
   responder: Responder;
   /** Every gap (ms) from an answer of a run to the arrival of that run's next request. */
   gaps(): number[];
+  /** The gaps by the number of the call they precede in its run (2 = the first writer's, after the outline). */
+  gapsByCall(): Map<number, number[]>;
   /** Chat completion requests answered, all runs together. */
   calls(): number;
   /** Requests whose text named no run of this bench (none expected). */
@@ -30,12 +32,14 @@ function lastUserText(request: ChatCompletionRequest): string {
 /**
  * Run i's brief is `<prefix><i>` (prefix of word characters and dashes); the outline's title
  * repeats it, so the writer's and the editor's requests (which quote the title, not the brief)
- * name their run too. Each answer is written `delayMs` after its request arrived.
+ * name their run too. Each answer is written about `delayMs` after its request arrived.
  */
 export function createStepGaps(prefix: string, sections: number, delayMs = 0): StepGaps {
   const pattern = new RegExp(`${prefix}(\\d+)`);
   const answeredAt = new Map<number, number>();
+  const callsOfRun = new Map<number, number>();
   let gaps: number[] = [];
+  let byCall = new Map<number, number[]>();
   let calls = 0;
   let strangers = 0;
 
@@ -67,10 +71,16 @@ export function createStepGaps(prefix: string, sections: number, delayMs = 0): S
     }
     const run = Number(match[1]);
     const previous = answeredAt.get(run);
-    if (previous !== undefined) gaps.push(arrived - previous);
+    const call = (callsOfRun.get(run) ?? 0) + 1;
+    callsOfRun.set(run, call);
+    if (previous !== undefined) {
+      gaps.push(arrived - previous);
+      byCall.set(call, [...(byCall.get(call) ?? []), arrived - previous]);
+    }
     // A slow model is waited for here rather than by the server's delayMs, so the time noted below
-    // is still when the answer is written.
-    if (delayMs > 0) await sleep(delayMs);
+    // is still when the answer is written. Between half and one and a half times delayMs, as a
+    // model's times vary: runs started together do not stay in step and call in bursts.
+    if (delayMs > 0) await sleep(delayMs * (0.5 + Math.random()));
     // The server writes the answer in the promise continuation right after this resolves; ticks
     // run once those continuations have drained, so this notes the time the answer was written.
     process.nextTick(() => answeredAt.set(run, performance.now()));
@@ -80,10 +90,12 @@ export function createStepGaps(prefix: string, sections: number, delayMs = 0): S
   return {
     responder,
     gaps: () => gaps,
+    gapsByCall: () => byCall,
     calls: () => calls,
     strangers: () => strangers,
     reset() {
       gaps = [];
+      byCall = new Map();
       calls = 0;
     },
   };
