@@ -5,6 +5,7 @@
 #   Redis:      REDIS_URL if set; else 127.0.0.1:6379; else docker compose; else redis-server on PATH.
 #   Email:      SMTP_URL (or SMTP_URLS) if set; else a mail catcher (npm maildev: SMTP 127.0.0.1:1025, web UI
 #               and REST API http://localhost:1080) that shows every email the platform sends.
+#   LLM:        a local OpenAI-compatible server on 127.0.0.1:8090 (LLM_SERVER_PORT) a tenant's agent settings may name.
 set -euo pipefail
 cd "$(dirname "$0")"
 # Node 24 comes from the `node` dev dependency (the machine's own node may be older): with
@@ -140,6 +141,18 @@ else
   export MAIL_CATCHER_URL=http://localhost:1080
 fi
 export SMTP_URLS
+
+# A local OpenAI-compatible LLM (deterministic answers, no model) that a tenant's agent settings can
+# name, so the crews that need an LLM can be tried here: PUT /api/v1/agents/settings with
+# {"llm": {"baseUrl": "http://127.0.0.1:8090/v1", "model": "local-model", "apiKey": "local"}}.
+: "${LLM_SERVER_PORT:=8090}"
+if port_open 127.0.0.1 "$LLM_SERVER_PORT"; then
+  echo "Local LLM: 127.0.0.1:$LLM_SERVER_PORT is taken; not started"
+else
+  echo "Local LLM: starting the local OpenAI-compatible server on 127.0.0.1:$LLM_SERVER_PORT"
+  LLM_SERVER_PORT=$LLM_SERVER_PORT spawn .dev/llm-server.log node --import tsx tools/llm-server/main.ts
+  export LOCAL_LLM_URL=http://127.0.0.1:$LLM_SERVER_PORT/v1
+fi
 
 echo "Applying migrations..."
 npm run --silent db:migrate

@@ -1,5 +1,5 @@
 // Polls every service's /ready until all answer 200 (or the deadline passes), then prints the
-// table of service, URL and /docs URL (and the mail catcher's when start-dev.sh started one), and the seconds since START_EPOCH_MS (set by start-dev.sh).
+// table of service, URL and /docs URL (and the mail catcher's and local LLM's when start-dev.sh started them), and the seconds since START_EPOCH_MS (set by start-dev.sh).
 const services = [
   ['api-gateway', 8080],
   ['ai-agents', 8000],
@@ -38,6 +38,12 @@ const rows = services.map(([name, port]) => [name, `http://localhost:${port}`, `
 // Development sinks start-dev.sh started beside the services.
 if (process.env.MAIL_CATCHER_URL)
   rows.push(['mail catcher', process.env.MAIL_CATCHER_URL, `${process.env.MAIL_CATCHER_URL}/api/email (REST)`]);
+if (process.env.LOCAL_LLM_URL)
+  rows.push([
+    'local LLM (OpenAI API)',
+    process.env.LOCAL_LLM_URL,
+    'PUT /api/v1/agents/settings {"llm":{"baseUrl":...}}',
+  ]);
 const width = (i) => Math.max(...rows.map((r) => r[i].length), 7);
 const line = (r) => r.map((cell, i) => cell.padEnd(width(i))).join('  ');
 console.log(`\nAll nine services ready in ${seconds} s\n`);

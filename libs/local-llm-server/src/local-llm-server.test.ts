@@ -81,15 +81,35 @@ describe('POST /v1/chat/completions without streaming', () => {
     expect(first.usage.prompt_tokens).toBe(Math.ceil(promptText.length / 4));
   });
 
-  it('answers {} by default to a request for JSON of a schema', async () => {
+  it('answers by default the plainest JSON of the schema a request asks for', async () => {
     const { url } = await start();
+    const schema = {
+      type: 'object',
+      properties: {
+        title: { type: 'string', minLength: 20 },
+        tone: { enum: ['formal', 'casual'] },
+        sections: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { heading: { type: 'string' }, points: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+        adjustment: { type: 'integer', minimum: -10 },
+        note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      },
+      required: ['title', 'tone', 'sections', 'adjustment', 'note'],
+    };
     const body = await json(
-      ask(url, {
-        ...user('Score'),
-        response_format: { type: 'json_schema', json_schema: { name: 's', schema: {} } },
-      }),
+      ask(url, { ...user('Outline'), response_format: { type: 'json_schema', json_schema: { name: 's', schema } } }),
     );
-    expect(body.choices[0].message.content).toBe('{}');
+    expect(JSON.parse(body.choices[0].message.content)).toEqual({
+      title: 'Local answer........',
+      tone: 'formal',
+      sections: [{ heading: 'Local answer', points: ['Local answer'] }],
+      adjustment: -10,
+      note: 'Local answer',
+    });
   });
 });
 

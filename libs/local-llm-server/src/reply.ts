@@ -1,3 +1,5 @@
+import { schemaExample } from './schema-example.ts';
+
 /** A request body as the server received it (OpenAI's Chat Completions parameters, unchecked beyond `messages`). */
 export interface ChatCompletionRequest {
   model?: string;
@@ -49,12 +51,13 @@ function lastUserText(request: ChatCompletionRequest): string {
 }
 
 /**
- * The default: at once, a deterministic answer naming the last user message (or `{}` when the
- * request asks for JSON of a schema), so the same request always gets the same reply.
+ * The default: at once, a deterministic answer naming the last user message (or, when the request
+ * asks for JSON, the plainest value of its schema), so the same request always gets the same reply.
  */
 export const defaultResponder: Responder = (request) => {
-  if (request.response_format?.type === 'json_schema' || request.response_format?.type === 'json_object')
-    return { content: '{}' };
+  if (request.response_format?.type === 'json_schema')
+    return { content: JSON.stringify(schemaExample(request.response_format.json_schema?.schema ?? {})) };
+  if (request.response_format?.type === 'json_object') return { content: '{}' };
   return { content: `Local answer to: ${lastUserText(request).slice(0, 200)}` };
 };
 
