@@ -1,7 +1,7 @@
 // Orchestration overhead of ai-agents' durable runs, over an LLM that answers at once.
 //   node tools/build.mjs ai-agents && npx tsx tools/bench/ai-agents-orchestration.ts
 // Starts ai-agents as a real process from its bundle on the migrated bench database, and in this
-// process the local LLM server (0 ms replies) and a JWKS the service trusts. A fresh tenant's
+// process the local LLM server (0 ms replies by default) and a JWKS the service trusts. A fresh tenant's
 // settings name the local server as its LLM (PUT /api/v1/agents/settings, loopback allowed);
 // then BENCH_RUNS content_generation analyses are requested at once, each with maxSections
 // BENCH_SECTIONS (1 outline + BENCH_SECTIONS sections + 1 edit = 12 LLM calls by default), all

@@ -1,7 +1,8 @@
 // The LLM side of the ai-agents orchestration bench: a responder for the content_generation crew's
-// three kinds of call (outline, section, edit), answering at once or after a fixed delay, that notes per run when each
-// answer was written and when the run's next request arrived. The gap between the two is what the
-// service spent between steps: reading the answer, journaling it, deciding the next call, sending it.
+// three kinds of call (outline, section, edit), answering at once or after a model's time, that
+// notes per run when each answer was written and when the run's next request arrived. The gap
+// between the two is what the service spent between steps: reading the answer, journaling it,
+// deciding the next call, sending it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletionRequest, Reply, Responder } from '@bizosaas/local-llm-server';
 
@@ -75,7 +76,8 @@ export function createStepGaps(prefix: string, sections: number, delayMs = 0): S
     callsOfRun.set(run, call);
     if (previous !== undefined) {
       gaps.push(arrived - previous);
-      byCall.set(call, [...(byCall.get(call) ?? []), arrived - previous]);
+      if (!byCall.has(call)) byCall.set(call, []);
+      byCall.get(call)!.push(arrived - previous);
     }
     // A slow model is waited for here rather than by the server's delayMs, so the time noted below
     // is still when the answer is written. Between half and one and a half times delayMs, as a
