@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { eventStreamKey } from '@bizosaas/messaging';
 import { redisUrl } from '@bizosaas/messaging/testing';
 import { eventually, freePort, start, untilReady, type Started } from './processes.ts';
 
@@ -137,6 +139,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+  // This run's ai-agents deployment read the shared streams in a consumer group of its own: gone
+  // with it, so it holds back no trimming.
+  const redis = new Redis(redisUrl);
+  for (const type of ['lead', 'campaign', 'ai_analysis'])
+    await redis.xgroup('DESTROY', eventStreamKey(type), `ai-agents.triggers.e2scoring-${run}`).catch(() => 0);
+  await redis.quit();
 });
 
 /** Creates a lead in a correlation of its own; nothing else is asked of the platform. */

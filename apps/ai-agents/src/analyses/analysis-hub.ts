@@ -9,6 +9,8 @@ export type AnalysisUpdate =
   | { type: 'token'; agent: string; delta: string }
   | { type: 'status'; status: AnalysisStatus };
 
+const TOKEN_FLUSH_MS = 50;
+
 const channelOf = (tenantId: string, analysisId: string) => `bizosaas:ai-agents:analysis:${tenantId}:${analysisId}`;
 
 export interface AnalysisHub {
@@ -24,13 +26,46 @@ export interface AnalysisHub {
  */
 export function createAnalysisHub(redis: Redis, log: { warn(object: object, message: string): void }): AnalysisHub {
   const hub: PubSubHub = createPubSubHub(redis, log, 'analysis');
+  // An LLM streams a token at a time: deltas of one analysis are merged for TOKEN_FLUSH_MS into one
+  // message (a step or status update sends what is pending first, so the order holds).
+  const pending = new Map<string, { tenantId: string; analysisId: string; agent: string; delta: string }>();
+  let timer: NodeJS.Timeout | undefined;
+  const send = (tenantId: string, analysisId: string, update: AnalysisUpdate) => {
+    redis
+      .publish(channelOf(tenantId, analysisId), JSON.stringify(update))
+      .catch((error: unknown) => log.warn({ err: error, analysisId }, 'publishing an analysis update failed'));
+  };
+  const flush = (key: string) => {
+    const tokens = pending.get(key);
+    if (!tokens) return;
+    pending.delete(key);
+    send(tokens.tenantId, tokens.analysisId, { type: 'token', agent: tokens.agent, delta: tokens.delta });
+  };
+  const flushAll = () => {
+    timer = undefined;
+    for (const key of [...pending.keys()]) flush(key);
+  };
   return {
     publish(tenantId, analysisId, update) {
-      redis
-        .publish(channelOf(tenantId, analysisId), JSON.stringify(update))
-        .catch((error: unknown) => log.warn({ err: error, analysisId }, 'publishing an analysis update failed'));
+      const key = `${tenantId}:${analysisId}`;
+      if (update.type !== 'token') {
+        flush(key);
+        send(tenantId, analysisId, update);
+        return;
+      }
+      const tokens = pending.get(key);
+      if (tokens?.agent === update.agent) tokens.delta += update.delta;
+      else {
+        flush(key);
+        pending.set(key, { tenantId, analysisId, agent: update.agent, delta: update.delta });
+      }
+      timer ??= setTimeout(flushAll, TOKEN_FLUSH_MS);
     },
     listen: (tenantId, analysisId, listener) => hub.listen(channelOf(tenantId, analysisId), listener),
-    close: () => hub.close(),
+    async close() {
+      clearTimeout(timer);
+      flushAll();
+      await hub.close();
+    },
   };
 }

@@ -64,6 +64,11 @@ export async function executeRun(analysis: AnalysisRecord, deps: ExecutorDeps): 
   await appendOnce(ctx.pool, ctx, startedAppend(analysis, tenantLlm.llm?.provider ?? 'none', now()));
   deps.hub.publish(analysis.tenantId, analysis.id, { type: 'status', status: 'running' });
   const recorded = await loadJournal(ctx.pool, analysis.tenantId, analysis.id);
+  // The run's own signal, aborted with the replica's shutdown: each LLM request listens to it, not
+  // to the one signal every run shares.
+  const run = new AbortController();
+  const shutdown = () => run.abort(deps.signal.reason);
+  deps.signal.addEventListener('abort', shutdown, { once: true });
   const { ctx: stepCtx, progress } = createRunStepContext(analysis, recorded, source, {
     pool: ctx.pool,
     owner: deps.owner,
@@ -73,7 +78,7 @@ export async function executeRun(analysis: AnalysisRecord, deps: ExecutorDeps): 
     llm: tenantLlm.llm,
     llmAvailable,
     prices: tenantLlm.prices,
-    signal: deps.signal,
+    signal: run.signal,
     assign: (agent) => appendOnce(ctx.pool, ctx, taskAssignedAppend(analysis, agent, now())),
     suspend: (seq, agent, tool, args: JsonObject, request: ApprovalRequest) =>
       suspendForApproval(ctx, {
@@ -108,6 +113,8 @@ export async function executeRun(analysis: AnalysisRecord, deps: ExecutorDeps): 
     if (error instanceof RunLost) return 'lost';
     if (deps.signal.aborted) return release(ctx.pool, analysis, deps.owner);
     return fail(analysis, deps, error, progress.currentAgent);
+  } finally {
+    deps.signal.removeEventListener('abort', shutdown);
   }
 }
 

@@ -10,7 +10,12 @@ import type { CrewRegistry } from '../crews/crew-registry.ts';
 import { RUNNER_ACTOR } from '../runs/run-events.ts';
 import { planTrigger } from './plan-trigger.ts';
 
-export const EVENT_TRIGGERS_GROUP = 'ai-agents.triggers';
+/**
+ * The consumer group of a deployment (its RUN_GROUP): each deployment gets every event once and
+ * runs the analyses it asks for itself (a test's own deployment sees the events of its test).
+ */
+export const eventTriggersGroup = (runGroup: string) =>
+  runGroup === 'default' ? 'ai-agents.triggers' : `ai-agents.triggers.${runGroup}`;
 const AGGREGATE_TYPES = ['lead', 'campaign', 'ai_analysis'] as const;
 
 export interface EventTriggerDeps {
@@ -28,6 +33,7 @@ export interface EventTriggerDeps {
  * are not retried for a tenant's configuration.
  */
 export function createEventTriggers(ctx: AgentsContext, deps: EventTriggerDeps, log: FastifyBaseLogger): Consumer {
+  const group = eventTriggersGroup(ctx.config.RUN_GROUP);
   async function handle(event: DomainEvent): Promise<void> {
     const plan = planTrigger(event);
     if ('skip' in plan) return;
@@ -65,14 +71,14 @@ export function createEventTriggers(ctx: AgentsContext, deps: EventTriggerDeps, 
   return createConsumer({
     redis: ctx.redis,
     streams: AGGREGATE_TYPES.map((type) => eventStreamKey(type, ctx.config.EVENT_STREAM_NAMESPACE)),
-    group: EVENT_TRIGGERS_GROUP,
+    group,
     consumer: ctx.config.CONSUMER_NAME,
     handler: handle,
     // A new group starts at new entries: leads created before the service existed are not scored.
     startId: '$',
     healthCheck: () => ctx.pool.query('SELECT 1'),
     onSignal: (signal) => {
-      deps.consumers.observe(signal, EVENT_TRIGGERS_GROUP);
+      deps.consumers.observe(signal, group);
       logSignal(log, signal);
     },
   });
