@@ -28,8 +28,8 @@ export const configSchema = z
     USER_MANAGEMENT_URL: url(['http', 'https']).default('http://127.0.0.1:8001'),
     /**
      * This service's client in user-management's SERVICE_CLIENTS (allowed leads:read,
-     * leads:write, campaigns:read, campaigns:write). Both or neither; without them analyses that
-     * read or change leads and campaigns fail with PLATFORM_UNAVAILABLE.
+     * leads:write, campaigns:read, campaigns:write). Both or neither; without them lead_scoring
+     * and campaign_optimization are unavailable (422 ANALYSIS_TYPE_UNAVAILABLE).
      */
     AGENTS_SERVICE_CLIENT_ID: z.string().min(1).optional(),
     AGENTS_SERVICE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -46,7 +46,7 @@ export const configSchema = z
     RUN_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
     /** The runner looks for queued and abandoned runs (and expired approvals) this often when nothing wakes it. */
     RUN_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
-    /** Default per-run budget (an analysis may ask for less, never more than the MAX_ values). */
+    /** The budget of an analysis that names none (a request may set its own, within the schema's bounds). */
     RUN_DEFAULT_MAX_STEPS: z.coerce.number().int().min(1).default(50),
     RUN_DEFAULT_MAX_TOOL_CALLS: z.coerce.number().int().min(1).default(30),
     RUN_DEFAULT_MAX_TOKENS: z.coerce.number().int().min(1).default(100_000),

@@ -34,7 +34,7 @@ const platformTokens = leads && campaigns ? { leads, campaigns } : undefined;
 const app = await buildAgentsApp(config, { pool, worker, redis, verifier, ...(platformTokens && { platformTokens }) });
 if (!platformTokens)
   app.log.warn(
-    'AGENTS_SERVICE_CLIENT_ID and AGENTS_SERVICE_CLIENT_SECRET are unset: analyses of leads and campaigns fail with PLATFORM_UNAVAILABLE',
+    'AGENTS_SERVICE_CLIENT_ID and AGENTS_SERVICE_CLIENT_SECRET are unset: lead_scoring and campaign_optimization are unavailable (422 ANALYSIS_TYPE_UNAVAILABLE)',
   );
 await startService(app, {
   port: config.PORT,
