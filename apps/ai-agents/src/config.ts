@@ -57,6 +57,8 @@ export const configSchema = z
     DEFAULT_MONTHLY_TOKEN_QUOTA: z.coerce.number().int().min(0).default(2_000_000),
     /** How long a flagged tool call waits for a person before it counts as declined. */
     APPROVAL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(86_400_000),
+    /** A launched campaign's optimisation runs again this often while it runs (0: not watched). */
+    CAMPAIGN_MONITOR_INTERVAL_MS: z.coerce.number().int().min(0).default(21_600_000),
     /** One LLM call's limit before it fails with LLM_TIMEOUT. */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     PROJECTION_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(250),

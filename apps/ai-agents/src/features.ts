@@ -1,4 +1,4 @@
-import type { ConsumerMonitor } from '@bizosaas/service-kit';
+import { runPeriodically, type ConsumerMonitor, type PeriodicJob } from '@bizosaas/service-kit';
 import { createAnalysisHub } from './analyses/analysis-hub.ts';
 import { analysesFeature } from './analyses/analyses.routes.ts';
 import { analysisStreamFeature } from './analyses/analysis-stream.route.ts';
@@ -9,6 +9,7 @@ import type { Crew } from './crews/crew.ts';
 import { createCrewRegistry } from './crews/crew-registry.ts';
 import { createRunner } from './runs/runner.ts';
 import { evalsFeature } from './evals/evals.routes.ts';
+import { runDueMonitors } from './triggers/campaign-monitors.ts';
 import { eventTriggersFeature } from './triggers/event-triggers.ts';
 import { usageFeature } from './usage/usage.routes.ts';
 
@@ -46,7 +47,26 @@ export function runsFeature(hooks: FeatureHooks): FeatureModule {
     approvalsFeature(wakeRunner)(app, ctx);
     usageFeature(hooks.settings)(app, ctx);
     evalsFeature({ crews, settings: hooks.settings })(app, ctx);
-    eventTriggersFeature({ crews, settings: hooks.settings, consumers: hooks.consumers, wakeRunner })(app, ctx);
+    // Rounds never collide (claims skip locked rows): a wake may run beside the periodic one.
+    const monitorRound = async (): Promise<void> => {
+      await runDueMonitors(ctx, { crews, settings: hooks.settings, wakeRunner }, app.log);
+    };
+    eventTriggersFeature({
+      crews,
+      settings: hooks.settings,
+      consumers: hooks.consumers,
+      wakeRunner,
+      wakeMonitors: () =>
+        void monitorRound().catch((error: unknown) => app.log.warn({ err: error }, 'a campaign monitor round failed')),
+    })(app, ctx);
+    let monitors: PeriodicJob | undefined;
+    app.addHook('onReady', async () => {
+      monitors = runPeriodically(monitorRound, {
+        intervalMs: ctx.config.RUN_POLL_INTERVAL_MS,
+        onError: (error) => app.log.warn({ err: error }, 'a campaign monitor round failed'),
+      });
+    });
+    app.addHook('preClose', async () => monitors?.stop());
     app.addHook('onReady', async () => runner.start());
     app.addHook('preClose', async () => runner.stop());
     app.addHook('onClose', async () => hub.close());

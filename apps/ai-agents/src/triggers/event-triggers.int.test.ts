@@ -26,6 +26,23 @@ const scoringCrew: Crew<typeof subject, typeof options> = {
   },
 };
 
+const campaignSubject = z.strictObject({ campaignId: z.uuid() });
+const campaignOptions = z.strictObject({ apply: z.enum(['auto', 'propose']) });
+
+/** campaign_optimization without an LLM or domain-repository: the monitor is under test. */
+const optimizationCrew: Crew<typeof campaignSubject, typeof campaignOptions> = {
+  kind: 'campaign_optimization',
+  name: 'campaign-optimization-crew',
+  version: 'test',
+  agents: ['campaign-analyst'],
+  subject: campaignSubject,
+  options: campaignOptions,
+  requiresLlm: false,
+  async run(_ctx, { campaignId }, { apply }) {
+    return { summary: 'watched', confidence: 50, results: { campaignId, apply } };
+  },
+};
+
 describe('events that ask for analyses', () => {
   const namespace = `test:ai-triggers:${randomUUID().slice(0, 8)}:events`;
   let t: TestApp;
@@ -33,7 +50,7 @@ describe('events that ask for analyses', () => {
     t = await startTestApp(
       { EVENT_STREAM_NAMESPACE: namespace },
       {
-        crews: [scoringCrew],
+        crews: [scoringCrew, optimizationCrew],
         settings: async () => ({ llm: null, prices: null, approvalTimeoutMs: 60_000, monthlyTokenQuota: 0 }),
       },
     );
@@ -152,5 +169,50 @@ describe('events that ask for analyses', () => {
     await publish(requested);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await analysesOf(tenantId)).toHaveLength(0);
+  });
+
+  it('watches a launched campaign: an optimisation at once and every interval, none once it is paused', async () => {
+    const { tenantId } = await tenantCaller(t.key);
+    const campaignId = randomUUID();
+    const event = (type: 'campaign.launched' | 'campaign.paused', version: number) =>
+      createEvent({
+        type,
+        tenantId,
+        aggregateId: campaignId,
+        aggregateVersion: version,
+        actor: { type: 'service', id: 'domain-repository' },
+        data: (type === 'campaign.launched'
+          ? { channels: ['email'], scheduledEndDate: null }
+          : { reason: 'Creative under review' }) as never,
+      });
+    const launched = event('campaign.launched', 2);
+    await publish(launched);
+    const optimisations = () =>
+      analysesOf(tenantId).then((rows) => rows.filter((r) => r.analysis_type === 'campaign_optimization'));
+    const [first] = await eventually(optimisations, (rows) => expect(rows).toHaveLength(1));
+    expect(first).toMatchObject({ correlation_id: launched.correlationId, subject: { campaignId } });
+    const due = () =>
+      withTransaction(
+        t.pool,
+        (client) => client.query("UPDATE ai_agents.campaign_monitors SET next_run_at = now() - interval '1 second'"),
+        { tenantId },
+      );
+    await due();
+    await eventually(optimisations, (rows) => expect(rows).toHaveLength(2));
+    await publish(event('campaign.paused', 3));
+    await eventually(
+      () =>
+        withTransaction(
+          t.pool,
+          async (client) => (await client.query('SELECT active FROM ai_agents.campaign_monitors')).rows,
+          {
+            tenantId,
+          },
+        ),
+      (rows) => expect(rows).toEqual([{ active: false }]),
+    );
+    await due();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await optimisations()).toHaveLength(2);
   });
 });

@@ -8,6 +8,7 @@ import type { TenantSettingsSource } from '../analyses/tenant-agent-settings.ts'
 import type { AgentsContext, FeatureModule } from '../context.ts';
 import type { CrewRegistry } from '../crews/crew-registry.ts';
 import { RUNNER_ACTOR } from '../runs/run-events.ts';
+import { applyMonitorEvent, isMonitorEvent } from './campaign-monitors.ts';
 import { planTrigger } from './plan-trigger.ts';
 
 /**
@@ -23,10 +24,12 @@ export interface EventTriggerDeps {
   settings: TenantSettingsSource;
   consumers: ConsumerMonitor;
   wakeRunner: () => void;
+  /** A campaign became watched: its first round is due now. */
+  wakeMonitors: () => void;
 }
 
 /**
- * Analyses asked for by events. Each is idempotent by the event: its analysis id is the event's
+ * Analyses asked for by events, and the campaigns watched. Each is idempotent by the event: its analysis id is the event's
  * (an ai.analysis_requested's aggregate) or derived from the event id, so a redelivery, or our
  * own ai.analysis_requested coming back on the stream, records nothing new. An analysis the
  * tenant cannot run (no LLM for a crew that needs one, over quota) is logged and skipped: events
@@ -35,13 +38,15 @@ export interface EventTriggerDeps {
 export function createEventTriggers(ctx: AgentsContext, deps: EventTriggerDeps, log: FastifyBaseLogger): Consumer {
   const group = eventTriggersGroup(ctx.config.RUN_GROUP);
   async function handle(event: DomainEvent): Promise<void> {
+    // A launched campaign is watched: its optimisation rounds run from the monitor (campaign-monitors.ts).
+    if (isMonitorEvent(event)) {
+      await applyMonitorEvent(ctx, event);
+      if (event.type === 'campaign.launched' || event.type === 'campaign.resumed') deps.wakeMonitors();
+      return;
+    }
     const plan = planTrigger(event);
     if ('skip' in plan) return;
     const settings = await deps.settings(event.tenantId);
-    if (plan.requiresLlm && !settings.llm) {
-      log.info({ eventId: event.id, eventType: event.type }, 'no LLM configured: no analysis for this event');
-      return;
-    }
     try {
       const { created } = await createAnalysis(
         ctx,

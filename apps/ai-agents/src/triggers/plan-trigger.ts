@@ -3,12 +3,11 @@ import { kindOfCatalogueType, subjectOfCatalogue } from '../analyses/analysis-ki
 import type { AnalysisRequest } from '../analyses/create-analysis.ts';
 
 /** An analysis an event asks for, or why none. */
-export type TriggerPlan = { request: AnalysisRequest; requiresLlm?: boolean } | { skip: string };
+export type TriggerPlan = { request: AnalysisRequest } | { skip: string };
 
 /**
  * Seed 002's flows: a new lead is scored (lead.created -> AI analysis requested -> lead scoring),
- * a launched campaign is watched by the optimisation crew, and any service may ask for an
- * analysis with ai.analysis_requested (its aggregate id becomes the analysis id). Pure: the
+ * and any service may ask for an analysis with ai.analysis_requested (its aggregate id becomes the analysis id). Pure: the
  * consumer decides whether the tenant can run it.
  */
 export function planTrigger(event: DomainEvent): TriggerPlan {
@@ -21,16 +20,6 @@ export function planTrigger(event: DomainEvent): TriggerPlan {
           options: {},
           priority: 'normal',
         },
-      };
-    case 'campaign.launched':
-      return {
-        request: {
-          analysisType: 'campaign_optimization',
-          subject: { campaignId: event.aggregateId },
-          options: { apply: 'auto' },
-          priority: 'normal',
-        },
-        requiresLlm: true,
       };
     case 'ai.analysis_requested': {
       const kind = kindOfCatalogueType(event.data.analysisType);
