@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createPubSubHub, type ChannelListener, type PubSubHub } from '@bizosaas/messaging';
 import type { JournalStep } from '../runs/journal.ts';
-import type { AnalysisStatus } from './analysis-record.ts';
+import { TERMINAL_STATUSES, type AnalysisStatus } from './analysis-record.ts';
 
 /** What an analysis's live stream carries: its steps as recorded, LLM tokens as they arrive, its status changes. */
 export type AnalysisUpdate =
@@ -30,9 +30,17 @@ export function createAnalysisHub(redis: Redis, log: { warn(object: object, mess
   // message (a step or status update sends what is pending first, so the order holds).
   const pending = new Map<string, { tenantId: string; analysisId: string; agent: string; delta: string }>();
   let timer: NodeJS.Timeout | undefined;
+  // Whether anyone listened to an analysis's last update (PUBLISH answers how many received it):
+  // tokens are sent only while someone does; steps and statuses always, which also finds a new listener.
+  const watched = new Map<string, boolean>();
   const send = (tenantId: string, analysisId: string, update: AnalysisUpdate) => {
+    const key = `${tenantId}:${analysisId}`;
     redis
       .publish(channelOf(tenantId, analysisId), JSON.stringify(update))
+      .then((receivers) => {
+        if (update.type === 'status' && TERMINAL_STATUSES.includes(update.status)) watched.delete(key);
+        else watched.set(key, receivers > 0);
+      })
       .catch((error: unknown) => log.warn({ err: error, analysisId }, 'publishing an analysis update failed'));
   };
   const flush = (key: string) => {
@@ -53,6 +61,7 @@ export function createAnalysisHub(redis: Redis, log: { warn(object: object, mess
         send(tenantId, analysisId, update);
         return;
       }
+      if (watched.get(key) === false) return;
       const tokens = pending.get(key);
       if (tokens?.agent === update.agent) tokens.delta += update.delta;
       else {
