@@ -168,6 +168,25 @@ describe('analyses run by crews over the LLM port', () => {
     expect(after.body.split('\n').filter((line) => line.startsWith('id: '))).toEqual(['id: 4']);
   });
 
+  it("streams the LLM's tokens to a client that is listening while the analysis runs", async () => {
+    const { headers } = await tenantCaller(t.key);
+    const [first, ...rest] = fourCalls();
+    llm.server.setReply(scriptedReplies([{ ...first, delayMs: 400 }, ...rest]));
+    const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief: 'Live' } });
+    const stream = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/agents/analyses/${accepted.json().id}/stream`,
+      headers,
+    });
+    const tokens = stream.body
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('event: token'))
+      .map((frame) => JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { agent: string; delta: string });
+    const written = tokens.filter((token) => token.agent === 'content-writer').map((token) => token.delta);
+    expect(written.join('')).toBe('Section oneSection two');
+    expect(stream.body).toContain('data: {"status":"completed"}');
+  });
+
   it("hides another tenant's analysis", async () => {
     const { headers } = await tenantCaller(t.key);
     llm.server.setReply(scriptedReplies(fourCalls()));
