@@ -9,13 +9,11 @@ import type { AnalysisKind, JsonObject } from '../crews/crew.ts';
 import type { CrewRegistry } from '../crews/crew-registry.ts';
 import { canonicalJson } from '../runs/loop-guard.ts';
 import { loadJournal } from '../runs/journal.ts';
-import { failedAppends } from '../runs/run-events.ts';
-import { finishRun } from '../runs/finish-run.ts';
 import { budgetRequest } from '../runs/budget.ts';
 import type { AnalysisHub } from './analysis-hub.ts';
-import { TERMINAL_STATUSES } from './analysis-record.ts';
 import { analysisDetail, analysisKindSchema, analysisView, toView } from './analysis-view.ts';
 import { analysisListQuery, analysisPage, getAnalysis, listAnalyses } from './analyses.query.ts';
+import { cancelAnalysis } from './cancel-analysis.ts';
 import { createAnalysis, type AnalysisRequest } from './create-analysis.ts';
 import type { TenantSettingsSource } from './tenant-agent-settings.ts';
 
@@ -161,26 +159,9 @@ export function analysesFeature(deps: AnalysesFeatureDeps): FeatureModule {
         },
       },
       async (req) => {
-        const analysis = await inTenant(req, (client) => getAnalysis(client, req.params.id));
-        const failure = { code: 'CANCELLED', message: 'cancelled by a person', retryable: false };
-        const now = ctx.now();
-        const cancelled =
-          !TERMINAL_STATUSES.includes(analysis.status) &&
-          (await finishRun(ctx.pool, ctx.store, {
-            analysis,
-            status: 'cancelled',
-            error: failure,
-            owner: null,
-            now,
-            events: (version) => failedAppends(analysis, failure, undefined, version, now),
-          }));
-        const current = await inTenant(req, (client) => getAnalysis(client, analysis.id));
-        if (!cancelled)
-          throw new BusinessRuleViolation('analysis.cancel.requires_unfinished', 'The analysis has already finished', {
-            currentStatus: current.status,
-          });
-        deps.hub.publish(current.tenantId, current.id, { type: 'status', status: 'cancelled' });
-        return toView(current);
+        const cancelled = await cancelAnalysis(ctx, requirePrincipal(req).tenantId, req.params.id);
+        deps.hub.publish(cancelled.tenantId, cancelled.id, { type: 'status', status: 'cancelled' });
+        return toView(cancelled);
       },
     );
     app.post(

@@ -135,6 +135,25 @@ describe('approvals of flagged tool calls', () => {
     expect(hidden.statusCode).toBe(404);
   });
 
+  it('cancels a waiting analysis: its approval is declined, the tool never runs, a second cancel is refused', async () => {
+    const { headers } = await tenantCaller(t.key);
+    const { id, campaignId, approval } = await waitingAnalysis(headers);
+    const cancel = () => t.app.inject({ method: 'POST', url: `/api/v1/agents/analyses/${id}/cancel`, headers });
+    const cancelled = await cancel();
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED', retryable: false } });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/agents/approvals?status=declined&analysisId=${id}`,
+      headers,
+    });
+    expect(list.json().items.map((a: { id: string }) => a.id)).toEqual([approval.id]);
+    const again = await cancel();
+    expect(again.statusCode).toBe(422);
+    expect(again.json().details).toMatchObject({ currentStatus: 'cancelled' });
+    expect(applied).not.toContain(campaignId);
+  });
+
   it('counts an approval nobody decided in time as declined', async () => {
     await t.close();
     t = await start(1000);
