@@ -68,5 +68,5 @@ export { pruneProcessedRecords, type PruneOptions, type PruneResult } from './re
 export { createPgIdempotencyStore, type PgIdempotencyStoreOptions } from './idempotency/pg-idempotency-store.ts';
 export type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency/idempotency-store.ts';
 export { withIdempotency } from './idempotency/with-idempotency.ts';
-export { fingerprint } from './idempotency/fingerprint.ts';
+export { canonicalJson, fingerprint } from './idempotency/fingerprint.ts';
 export { replayFromStore, type ReplayFromStoreOptions, type ReplayResult } from './retention/replay-from-store.ts';

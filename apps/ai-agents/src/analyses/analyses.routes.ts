@@ -7,8 +7,8 @@ import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { FeatureModule } from '../context.ts';
 import type { AnalysisKind, JsonObject } from '../crews/crew.ts';
 import type { CrewRegistry } from '../crews/crew-registry.ts';
-import { canonicalJson } from '../runs/loop-guard.ts';
-import { loadJournal } from '../runs/journal.ts';
+import { canonicalJson } from '@bizosaas/event-store';
+import { readJournal } from '../runs/journal.ts';
 import { budgetRequest } from '../runs/budget.ts';
 import type { AnalysisHub } from './analysis-hub.ts';
 import { analysisDetail, analysisKindSchema, analysisView, toView } from './analysis-view.ts';
@@ -128,11 +128,14 @@ export function analysesFeature(deps: AnalysesFeatureDeps): FeatureModule {
         },
       },
       async (req) => {
-        const analysis = await inTenant(req, (client) => getAnalysis(client, req.params.id));
-        const steps = await loadJournal(ctx.pool, analysis.tenantId, analysis.id);
-        const replayed = analysis.replayOf
-          ? await inTenant(req, (client) => getAnalysis(client, analysis.replayOf!))
-          : null;
+        const { analysis, steps, replayed } = await inTenant(req, async (client) => {
+          const found = await getAnalysis(client, req.params.id);
+          return {
+            analysis: found,
+            steps: await readJournal(client, found.id),
+            replayed: found.replayOf ? await getAnalysis(client, found.replayOf) : null,
+          };
+        });
         const bothDone = replayed?.status === 'completed' && analysis.status === 'completed';
         return {
           ...toView(analysis),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { withTransaction } from '@bizosaas/db';
 import type { FeatureModule } from '../context.ts';
-import { loadJournal, type JournalStep } from '../runs/journal.ts';
+import { readJournal, type JournalStep } from '../runs/journal.ts';
 import type { AnalysisHub, AnalysisUpdate } from './analysis-hub.ts';
 import { TERMINAL_STATUSES } from './analysis-record.ts';
 import { getAnalysis } from './analyses.query.ts';
@@ -86,8 +86,15 @@ export function analysisStreamFeature(hub: AnalysisHub): FeatureModule {
         streams.add(stream);
         reply.raw.once('close', () => stream.destroy());
         write('retry: 3000\n\n');
-        for (const step of await loadJournal(ctx.pool, tenantId, analysis.id, lastSeq)) deliver({ type: 'step', step });
-        const current = await withTransaction(ctx.pool, (client) => getAnalysis(client, analysis.id), { tenantId });
+        const { steps, current } = await withTransaction(
+          ctx.pool,
+          async (client) => ({
+            steps: await readJournal(client, analysis.id, lastSeq),
+            current: await getAnalysis(client, analysis.id),
+          }),
+          { tenantId },
+        );
+        for (const step of steps) deliver({ type: 'step', step });
         for (const update of waiting) deliver(update);
         waiting = null;
         deliver({ type: 'status', status: current.status });

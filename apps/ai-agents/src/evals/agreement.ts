@@ -1,5 +1,5 @@
 import type { AnalysisKind, JsonValue } from '../crews/crew.ts';
-import { canonicalJson } from '../runs/loop-guard.ts';
+import { canonicalJson } from '@bizosaas/event-store';
 
 /** Lead scores within this many points agree (the scale is 0-100). */
 export const SCORE_TOLERANCE = 5;

@@ -49,23 +49,21 @@ const toStep = (row: StepRow): JournalStep => ({
   recordedAt: row.recorded_at.toISOString(),
 });
 
-/** A run's recorded steps in order (from `afterSeq` on). */
-export async function loadJournal(pool: pg.Pool, tenantId: string, analysisId: string, afterSeq = 0) {
-  return withTransaction(
-    pool,
-    async (client) => {
-      const { rows } = await client.query<StepRow>({
-        name: 'journal-load',
-        text: `SELECT seq, kind, agent, name, input, output, prompt_tokens, completion_tokens, cost::text AS cost,
-                      duration_ms, recorded_at
-                 FROM ai_agents.analysis_steps WHERE analysis_id = $1 AND seq > $2 ORDER BY seq`,
-        values: [analysisId, afterSeq],
-      });
-      return rows.map(toStep);
-    },
-    { tenantId },
-  );
+/** A run's recorded steps in order (from `afterSeq` on), inside the caller's tenant transaction. */
+export async function readJournal(client: pg.ClientBase, analysisId: string, afterSeq = 0): Promise<JournalStep[]> {
+  const { rows } = await client.query<StepRow>({
+    name: 'journal-load',
+    text: `SELECT seq, kind, agent, name, input, output, prompt_tokens, completion_tokens, cost::text AS cost,
+                  duration_ms, recorded_at
+             FROM ai_agents.analysis_steps WHERE analysis_id = $1 AND seq > $2 ORDER BY seq`,
+    values: [analysisId, afterSeq],
+  });
+  return rows.map(toStep);
 }
+
+/** The same in a transaction of its own. */
+export const loadJournal = (pool: pg.Pool, tenantId: string, analysisId: string, afterSeq = 0) =>
+  withTransaction(pool, (client) => readJournal(client, analysisId, afterSeq), { tenantId });
 
 // One autocommitted statement per step: it sets the tenant for itself (the row is looked up by an
 // id that only `tenant` yields, so row-level security is checked after the setting is made), adds the step to the run's counters and renews the lease, and records the step only

@@ -1,16 +1,5 @@
-import { createHash } from 'node:crypto';
+import { fingerprint } from '@bizosaas/event-store';
 import { RunFailure } from './run-failure.ts';
-
-/** JSON with object keys sorted: the same arguments in another key order are the same call. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * Counts each (agent, tool, arguments) of a run: the `limit`th identical call is a loop (an agent
@@ -21,9 +10,7 @@ export function createLoopGuard(limit: number) {
   const seen = new Map<string, number>();
   return {
     observe(agent: string, tool: string, args: unknown): void {
-      const key = createHash('sha256')
-        .update(`${agent}\u0000${tool}\u0000${canonicalJson(args)}`)
-        .digest('base64');
+      const key = fingerprint([agent, tool, args]);
       const count = (seen.get(key) ?? 0) + 1;
       seen.set(key, count);
       if (count >= limit)

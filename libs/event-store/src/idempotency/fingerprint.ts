@@ -5,7 +5,8 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('base64url');
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted at every level (undefined members left out): equal values, equal text. */
+export function canonicalJson(value: unknown): string {
   return (
     JSON.stringify(value, (_key, inner: unknown) => {
       if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ServiceTokenError } from '@bizosaas/auth';
 import { PlatformCallError, type PlatformClient } from '@bizosaas/platform-client';
 import { CrewError, type JsonObject } from '../crew.ts';
+import { platformFailure, refusedWith } from '../platform-failure.ts';
 import {
   campaignFacts,
   type CampaignFacts,
@@ -79,21 +79,6 @@ export async function applyOptimization(
     if (refusedWith(error, 409) || refusedWith(error, 422)) return { applied: false, reason: reasonOf(error) };
     throw platformFailure(error);
   }
-}
-
-function refusedWith(error: unknown, status: number): error is PlatformCallError {
-  return error instanceof PlatformCallError && error.status === status;
-}
-
-/** An outage (retried by the client already) may pass if run again; a refusal will not. */
-function platformFailure(error: unknown): unknown {
-  if (error instanceof PlatformCallError)
-    return new CrewError(error.transient ? 'PLATFORM_UNAVAILABLE' : 'PLATFORM_REFUSED', error.message, error.transient);
-  if (error instanceof ServiceTokenError) {
-    const outage = error.status === 0 || error.status === 429 || error.status >= 500;
-    return new CrewError(outage ? 'PLATFORM_UNAVAILABLE' : 'PLATFORM_REFUSED', error.message, outage);
-  }
-  return error;
 }
 
 function reasonOf(error: PlatformCallError): string {

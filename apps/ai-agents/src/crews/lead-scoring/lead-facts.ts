@@ -1,7 +1,7 @@
 import type { PlatformClient } from '@bizosaas/platform-client';
 import { CrewError } from '../crew.ts';
 import { interactionsAnswer, leadViewAnswer, type LeadFacts } from './lead-scoring-schemas.ts';
-import { platformFailure, refusedWith } from './platform-failure.ts';
+import { platformFailure, refusedWith } from '../platform-failure.ts';
 
 export interface LeadRead {
   tenantId: string;

@@ -3,7 +3,7 @@ import type { PlatformClient } from '@bizosaas/platform-client';
 import { CrewError } from '../crew.ts';
 import type { LeadRead } from './lead-facts.ts';
 import type { LeadScore } from './lead-scoring-schemas.ts';
-import { platformFailure, refusedWith } from './platform-failure.ts';
+import { platformFailure, refusedWith } from '../platform-failure.ts';
 
 export type SubmitResult = { applied: true; leadVersion: number } | { applied: false; reason: string };
 

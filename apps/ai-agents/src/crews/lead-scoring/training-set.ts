@@ -3,7 +3,7 @@ import { CrewError } from '../crew.ts';
 import { readLeadFacts } from './lead-facts.ts';
 import { leadProfile } from './lead-features.ts';
 import { leadListAnswer } from './lead-scoring-schemas.ts';
-import { platformFailure } from './platform-failure.ts';
+import { platformFailure } from '../platform-failure.ts';
 import { featureVector } from './scoring-model.ts';
 
 /** Fewer closed leads of either outcome than this and the rules score instead. */

@@ -1,6 +1,6 @@
 import { ServiceTokenError } from '@bizosaas/auth';
 import { PlatformCallError } from '@bizosaas/platform-client';
-import { CrewError } from '../crew.ts';
+import { CrewError } from './crew.ts';
 
 /**
  * The failure of a call into the platform as the analysis fails with it: an outage (unreachable,
