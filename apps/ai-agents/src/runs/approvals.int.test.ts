@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
+import { withTransaction } from '@bizosaas/db';
 import type { TenantSettingsSource } from '../analyses/tenant-agent-settings.ts';
 import type { Crew } from '../crews/crew.ts';
 import { eventually, expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
@@ -151,6 +152,28 @@ describe('approvals of flagged tool calls', () => {
     const again = await cancel();
     expect(again.statusCode).toBe(422);
     expect(again.json().details).toMatchObject({ currentStatus: 'cancelled' });
+    expect(applied).not.toContain(campaignId);
+  });
+
+  it('gives up a run that was started too many times without finishing: ATTEMPTS_EXHAUSTED, the tool never runs', async () => {
+    const { headers, tenantId } = await tenantCaller(t.key);
+    const { id, campaignId, approval } = await waitingAnalysis(headers);
+    // As if five replicas had died holding it: the next claim is the sixth.
+    await withTransaction(
+      t.pool,
+      (client) => client.query('UPDATE ai_agents.analyses SET attempts = 5 WHERE id = $1', [id]),
+      {
+        tenantId,
+      },
+    );
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/agents/approvals/${approval.id}/approve`,
+      headers,
+      payload: {},
+    });
+    const failed = await analysisWhen(t, headers, id, statusIs('failed'));
+    expect(failed).toMatchObject({ attempts: 6, error: { code: 'ATTEMPTS_EXHAUSTED', retryable: false } });
     expect(applied).not.toContain(campaignId);
   });
 

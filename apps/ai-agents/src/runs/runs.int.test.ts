@@ -187,6 +187,65 @@ describe('analyses run by crews over the LLM port', () => {
     expect(stream.body).toContain('data: {"status":"completed"}');
   });
 
+  it('answers a repeated Idempotency-Key with the analysis the first request made, run once', async () => {
+    const { headers } = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const calls = llm.server.calls.length;
+    const keyed = { ...headers, 'idempotency-key': 'spring-brief-1' };
+    const body = { analysisType: 'content_generation', subject: { brief: 'Once' } };
+    const first = await request(keyed, body);
+    const second = await request(keyed, body);
+    expect(second.statusCode).toBe(202);
+    expect(second.json().id).toBe(first.json().id);
+    await analysisWhen(t, headers, first.json().id, statusIs('completed'));
+    expect(llm.server.calls.length - calls).toBe(4);
+  });
+
+  it('ends a run past its decimal cost limit in BUDGET_EXCEEDED, and one past its deadline in DEADLINE_EXCEEDED', async () => {
+    const { headers } = await tenantCaller(t.key);
+    llm.server.setReply(scriptedReplies(fourCalls()));
+    const costly = await request(headers, {
+      analysisType: 'content_generation',
+      subject: { brief: 'Cost' },
+      budget: { maxCost: '0.00001' },
+    });
+    const overCost = await analysisWhen(t, headers, costly.json().id, statusIs('failed'));
+    expect(overCost.error).toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    expect(overCost.usage).toMatchObject({ llmCalls: 1, cost: '0.0000125000' });
+    const [first, ...rest] = fourCalls();
+    llm.server.setReply(scriptedReplies([{ ...first, delayMs: 1200 }, ...rest]));
+    const slow = await request(headers, {
+      analysisType: 'content_generation',
+      subject: { brief: 'Slow' },
+      budget: { deadlineMs: 1000 },
+    });
+    const late = await analysisWhen(t, headers, slow.json().id, statusIs('failed'));
+    expect(late.error).toMatchObject({ code: 'DEADLINE_EXCEEDED', retryable: true });
+    expect(late.usage).toMatchObject({ llmCalls: 1 });
+  });
+
+  it('lists analyses newest first by status and type, a page at a time', async () => {
+    const { headers } = await tenantCaller(t.key);
+    const ids: string[] = [];
+    for (const brief of ['List one', 'List two']) {
+      llm.server.setReply(scriptedReplies(fourCalls()));
+      const accepted = await request(headers, { analysisType: 'content_generation', subject: { brief } });
+      ids.push((await analysisWhen(t, headers, accepted.json().id, statusIs('completed'))).id as string);
+    }
+    const list = (query: string) => t.app.inject({ method: 'GET', url: `/api/v1/agents/analyses?${query}`, headers });
+    const page1 = (await list('limit=1&status=completed&analysisType=content_generation')).json();
+    expect(page1.items.map((a: { id: string }) => a.id)).toEqual([ids[1]]);
+    const page2 = (await list(`limit=1&cursor=${page1.nextCursor}`)).json();
+    expect(page2).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+    expect((await list('status=failed')).json().items).toEqual([]);
+    const bad = await list('cursor=nonsense');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.issues[0]).toMatchObject({ path: 'cursor' });
+    const unknown = await list('colour=red');
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.stringify(unknown.json().details)).toContain('colour');
+  });
+
   it("hides another tenant's analysis", async () => {
     const { headers } = await tenantCaller(t.key);
     llm.server.setReply(scriptedReplies(fourCalls()));
