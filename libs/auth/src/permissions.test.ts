@@ -35,6 +35,7 @@ describe('ROLE_PERMISSIONS', () => {
     expect(holders('campaigns:launch')).toEqual(['owner', 'admin', 'manager']);
     expect(holders('agents:approve')).toEqual(['owner', 'admin', 'manager']);
     expect(holders('agents:manage')).toEqual(['owner', 'admin']);
+    expect(holders('analytics:manage')).toEqual(['owner', 'admin', 'manager']);
   });
 
   it('treats roles named like Object.prototype members as unknown', () => {
