@@ -11,6 +11,7 @@ import {
   type AnyProjection,
   type EventStore,
   type OutboxNotifier,
+  type ProjectionManager,
 } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import { runPeriodically, type PeriodicJob } from './run-periodically.ts';
@@ -41,6 +42,8 @@ export interface EventStoreAttachment {
 export interface AttachedEventStore {
   store: EventStore<PlatformCatalogue>;
   notifier: OutboxNotifier;
+  /** The projection manager (rebuilds on demand). */
+  projections: ProjectionManager;
 }
 
 export function attachEventStore(app: FastifyInstance, options: EventStoreAttachment): AttachedEventStore {
@@ -93,5 +96,5 @@ export function attachEventStore(app: FastifyInstance, options: EventStoreAttach
     await Promise.all([relay.stop(), projections.stop(), pruning?.stop()]);
     await notifier.idle();
   });
-  return { store, notifier };
+  return { store, notifier, projections };
 }

@@ -17,10 +17,10 @@ export async function applyEvents(
   tables: ProjectionTables,
   logged: readonly LogEvent[],
 ): Promise<unknown[]> {
-  const parse = projection.parse ?? parseEvent;
+  const parse = projection.parse ?? ((raw: unknown) => parseEvent(raw));
   const events = logged
     .filter((entry) => entry.envelope !== null && handlesType(projection, entry.type))
-    .map((entry) => parse(entry.envelope));
+    .map((entry) => parse(entry.envelope, entry.position));
   if (events.length === 0) return events;
   if (projection.applyBatch) {
     await projection.applyBatch(client, events, tables);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@bizosaas/db';
 import pg from 'pg';
 import { eventStoreDdl } from '../schema/event-store-ddl.ts';
-import { START_CHECKPOINT } from '../store/types.ts';
 import { applyEvents } from './apply-events.ts';
 import { installProjection } from './install-projection.ts';
 import type { AnyProjection } from './projection.ts';
@@ -55,8 +54,17 @@ export async function projectionSpec(
   const tables = generationTables(schema, projection, generation);
   const views = projectionViews(schema, projection);
 
+  // Each handed event gets the next position of the log, as the manager's reads give them.
+  let logged = 0;
   const handle = (events: readonly unknown[]) =>
-    withTransaction(worker, (client) => applyEvents(client, projection, tables, events.map(asLogged)));
+    withTransaction(worker, (client) =>
+      applyEvents(
+        client,
+        projection,
+        tables,
+        events.map((event) => asLogged(event, (logged += 1))),
+      ),
+    );
   const rows: ProjectionRows['rows'] = async (table, query) => {
     const view = views[table];
     if (view === undefined) throw new Error(`Projection ${projection.name} has no table ${table}`);
@@ -88,7 +96,7 @@ export async function projectionSpec(
 }
 
 /** An envelope as the log hands it to the projection: through JSON, as jsonb keeps it. */
-function asLogged(event: unknown): LogEvent {
+function asLogged(event: unknown, position: number): LogEvent {
   const envelope = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
-  return { position: START_CHECKPOINT, type: String(envelope.type), envelope };
+  return { position: { transactionId: '1', globalPosition: String(position) }, type: String(envelope.type), envelope };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DomainEvent } from '@bizosaas/event-schemas';
+import type { GlobalCheckpoint } from '../store/types.ts';
 
 /**
  * The physical read tables of one generation, by logical name: schema-qualified, quoted and
@@ -29,8 +30,11 @@ export interface Projection<E = DomainEvent, T extends string = string> {
   readonly tables: readonly T[];
   /** Event types fed to the projection, or a predicate on the type. */
   readonly handles: readonly string[] | ((type: string) => boolean);
-  /** Turns a stored envelope into `E` (validation + upcasting). Default: `parseEvent`. */
-  readonly parse?: (raw: unknown) => E;
+  /**
+   * Turns a stored envelope into `E` (validation + upcasting). Default: `parseEvent`. Gets the
+   * event's place in the log too, for read models that keep it (e.g. to answer "as of" a position).
+   */
+  readonly parse?: (raw: unknown, position: GlobalCheckpoint) => E;
   /**
    * DDL creating the read tables of one generation. A column `tenant_id uuid` makes the table
    * readable by the app role, restricted to its tenant by row-level security.

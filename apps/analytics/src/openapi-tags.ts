@@ -1,0 +1,5 @@
+/** Descriptions of the OpenAPI document's tags (Swagger UI groups operations by them). */
+export const openApiTags: Record<string, string> = {
+  kpis: 'KPIs of a range in a time zone, overall or per campaign, now or as of an earlier log position.',
+  lineage: 'The exact events behind any number: ids, types, subjects, times and correlation ids.',
+};
