@@ -33,7 +33,13 @@ export {
   type ProjectionManager,
   type ProjectionManagerOptions,
 } from './projections/projection-manager.ts';
-export { rebuildProjection, type RebuildOptions, type RebuildResult } from './projections/rebuild-projection.ts';
+export {
+  rebuildProjection,
+  type RebuildOptions,
+  type RebuildResult,
+  type RebuildVerifier,
+} from './projections/rebuild-projection.ts';
+export { compareLogPositions } from './projections/log-position.ts';
 export { installProjection } from './projections/install-projection.ts';
 export { generationTables, projectionViews } from './projections/table-names.ts';
 export {

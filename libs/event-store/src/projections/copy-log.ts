@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { applyEvents, wantedTypes } from './apply-events.ts';
 import type { AnyProjection, ProjectionTables } from './projection.ts';
 import type { GlobalCheckpoint } from '../store/types.ts';
+import { compareLogPositions } from './log-position.ts';
 import { readEventsAfter, type LogEvent } from './read-events-after.ts';
 
 export interface CopyTarget {
@@ -17,6 +18,8 @@ export interface CopyTarget {
    * rebuild, which restarts from scratch anyway). false: the caller's transaction spans it all.
    */
   readonly pageTransactions: boolean;
+  /** Stop after this position (default: at the snapshot horizon). */
+  readonly until?: GlobalCheckpoint;
 }
 
 /** How far a copy got: the last log position applied, log rows read, events applied. */
@@ -36,7 +39,11 @@ export async function copyLog(target: CopyTarget, from: CopyProgress): Promise<C
   const { reader, schema, batchSize } = target;
   const types = wantedTypes(target.projection);
   let progress = from;
-  let page = await readEventsAfter(reader, schema, from.position, batchSize, types);
+  const bounded = (logged: LogEvent[]): LogEvent[] => {
+    const { until } = target;
+    return until ? logged.filter((entry) => compareLogPositions(entry.position, until) <= 0) : logged;
+  };
+  let page = bounded(await readEventsAfter(reader, schema, from.position, batchSize, types));
   while (page.length > 0) {
     const last = page.at(-1)?.position ?? progress.position;
     const nextPage: Promise<LogEvent[]> =
@@ -48,7 +55,7 @@ export async function copyLog(target: CopyTarget, from: CopyProgress): Promise<C
       await nextPage.catch(() => {}); // never hand back a client with a query in flight
       throw error;
     }
-    page = await nextPage;
+    page = bounded(await nextPage);
   }
   return progress;
 }

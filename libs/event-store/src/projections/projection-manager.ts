@@ -3,7 +3,7 @@ import { catchUpBatch } from './catch-up-batch.ts';
 import { installProjection } from './install-projection.ts';
 import { listenForNotifications, type NotificationListener } from '../notifications/listen.ts';
 import type { AnyProjection } from './projection.ts';
-import { rebuildProjection, type RebuildResult } from './rebuild-projection.ts';
+import { rebuildProjection, type RebuildResult, type RebuildVerifier } from './rebuild-projection.ts';
 import { createWakeSignal, type WakeSignal } from '../notifications/wake-signal.ts';
 
 export interface ProjectionManagerOptions {
@@ -36,7 +36,7 @@ export interface ProjectionManager {
   /** Runs every loop now (e.g. after an append in the same process). */
   wake(this: void): void;
   /** Rebuilds one projection into fresh tables and swaps it in (see rebuildProjection). */
-  rebuild(name: string): Promise<RebuildResult>;
+  rebuild(name: string, options?: { verify?: RebuildVerifier }): Promise<RebuildResult>;
 }
 
 /**
@@ -67,9 +67,15 @@ export function createProjectionManager(options: ProjectionManagerOptions): Proj
     if (!projection) throw new Error(`Unknown projection: ${name}`);
     return projection;
   };
-  const rebuild = (name: string) =>
+  const rebuild = (name: string, rebuildOptions: { verify?: RebuildVerifier } = {}) =>
     track(
-      rebuildProjection({ pool, schema, projection: find(name), batchSize: options.rebuildBatchSize }).finally(wake),
+      rebuildProjection({
+        pool,
+        schema,
+        projection: find(name),
+        batchSize: options.rebuildBatchSize,
+        ...rebuildOptions,
+      }).finally(wake),
     );
 
   async function loop(projection: AnyProjection, signal: WakeSignal): Promise<void> {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@bizosaas/event-schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyProjection } from './projection.ts';
+import type pg from 'pg';
 import { createProjectionManager, type ProjectionManager } from './projection-manager.ts';
+import { rebuildProjection, type RebuildVerifier } from './rebuild-projection.ts';
 import { leadListProjection } from './test-support/lead-list-projection.ts';
 import { projectionFixture, waitFor, type ProjectionFixture } from './test-support/projection-fixture.ts';
 import { withTransaction } from '@bizosaas/db';
@@ -168,5 +170,32 @@ describe('rebuildProjection', () => {
     expect(after.list.map(({ shape, ...row }) => (expect(shape).toBe('v2'), row))).toEqual(before.list);
     expect(after.counts).toEqual(before.counts);
     expect(await fx.checkpoint('lead_list')).toMatchObject({ generation: 4, version: 2 });
+  });
+
+  it('verifies the rebuilt tables against the serving ones at one position before the swap; a failed check keeps the old', async () => {
+    const live = await start();
+    await caughtUp();
+    await live.stop();
+    const leads = (await contents()).list.length;
+    // Appended while no live loop runs: the serving generation is behind the copy until the swap brings it up.
+    await fx.appendLead(tenants[1] ?? '', uuidv7(), 0, 3);
+    const { generation } = (await fx.checkpoint('lead_list')) ?? { generation: 0 };
+    const count = async (client: pg.ClientBase, table: string) =>
+      (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
+    const seen: (number | undefined)[][] = [];
+    const verify: RebuildVerifier = async (client, { serving, rebuilt }) => {
+      seen.push([await count(client, serving.lead_list ?? ''), await count(client, rebuilt.lead_list ?? '')]);
+    };
+    await rebuildProjection({ pool: fx.worker, schema: fx.schema, projection: leadListProjection, verify });
+    expect(seen).toEqual([[leads + 1, leads + 1]]);
+    expect(await fx.checkpoint('lead_list')).toMatchObject({ generation: generation + 1 });
+
+    const refuse: RebuildVerifier = () => Promise.reject(new Error('checksums differ'));
+    await expect(
+      rebuildProjection({ pool: fx.worker, schema: fx.schema, projection: leadListProjection, verify: refuse }),
+    ).rejects.toThrow('checksums differ');
+    expect(await fx.checkpoint('lead_list')).toMatchObject({ generation: generation + 1 });
+    expect(await tableExists(`lead_list_g${generation + 2}`)).toBe(false);
+    expect((await contents()).list).toHaveLength(leads + 1);
   });
 });

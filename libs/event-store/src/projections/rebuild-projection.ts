@@ -11,8 +11,8 @@ import { copyLog, type CopyProgress, type CopyTarget } from './copy-log.ts';
 import { createGeneration, dropGeneration, pointViews } from './generations.ts';
 import { installProjection } from './install-projection.ts';
 import { compareLogPositions } from './log-position.ts';
-import type { AnyProjection } from './projection.ts';
-import { START_CHECKPOINT } from '../store/types.ts';
+import type { AnyProjection, ProjectionTables } from './projection.ts';
+import { START_CHECKPOINT, type GlobalCheckpoint } from '../store/types.ts';
 import { generationTables } from './table-names.ts';
 import { withTransaction } from '@bizosaas/db';
 
@@ -23,7 +23,19 @@ export interface RebuildOptions {
   readonly projection: AnyProjection;
   /** Log rows per page and transaction (default 10,000). */
   readonly batchSize?: number;
+  /**
+   * Checks the rebuilt tables against the serving ones before the swap, both at the same log
+   * position (the serving tables are brought up to the rebuilt copy's position for it, in the
+   * swap transaction). Throwing keeps the serving generation and drops the rebuilt one.
+   */
+  readonly verify?: RebuildVerifier;
 }
+
+/** See RebuildOptions.verify. */
+export type RebuildVerifier = (
+  client: pg.ClientBase,
+  tables: { serving: ProjectionTables; rebuilt: ProjectionTables; position: GlobalCheckpoint },
+) => Promise<void>;
 
 export interface RebuildResult {
   /** The generation now serving. */
@@ -64,7 +76,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
         batchSize: options.batchSize ?? 10_000,
         pageTransactions: true,
       };
-      const done = await copyAndSwap(target, installed, next);
+      const done = await copyAndSwap(target, installed, next, options.verify);
       return {
         generation: next,
         read: done.read,
@@ -80,12 +92,17 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   }
 }
 
-async function copyAndSwap(target: CopyTarget, installed: Checkpoint, next: number): Promise<CopyProgress> {
+async function copyAndSwap(
+  target: CopyTarget,
+  installed: Checkpoint,
+  next: number,
+  verify: RebuildVerifier | undefined,
+): Promise<CopyProgress> {
   const { writer, schema, projection } = target;
   await withTransaction(writer, () => createGeneration(writer, schema, projection, next));
   try {
     const copied = await copyLog(target, { position: START_CHECKPOINT, read: 0, applied: 0 });
-    return await withTransaction(writer, () => swap(target, installed, next, copied));
+    return await withTransaction(writer, () => swap(target, installed, next, copied, verify));
   } catch (error) {
     await withTransaction(writer, () => dropGeneration(writer, schema, projection, next)).catch(() => {});
     throw error;
@@ -98,6 +115,7 @@ async function swap(
   installed: Checkpoint,
   next: number,
   copied: CopyProgress,
+  verify: RebuildVerifier | undefined,
 ): Promise<CopyProgress> {
   const { writer, schema, projection } = target;
   await lockProjection(writer, schema, projection.name);
@@ -109,6 +127,13 @@ async function swap(
   // The snapshot horizon only moves forward, so the copy covers all the live loop applied.
   if (compareLogPositions(tail.position, live.position) < 0) {
     throw new Error(`Projection ${projection.name}: rebuild ended behind the live checkpoint`);
+  }
+  if (verify) {
+    const serving = generationTables(schema, projection, installed.generation);
+    // What the live loop would apply next, up to exactly where the copy ended (these tables are dropped below).
+    const start = { position: live.position, read: 0, applied: 0 };
+    await copyLog({ ...target, tables: serving, reader: writer, pageTransactions: false, until: tail.position }, start);
+    await verify(writer, { serving, rebuilt: target.tables, position: tail.position });
   }
   await pointViews(writer, schema, projection, next);
   await dropGeneration(writer, schema, projection, installed.generation);
