@@ -12,6 +12,7 @@ import { kpisFeature } from './kpis/kpis.routes.ts';
 import { lineageFeature } from './lineage/lineage.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { analyticsProjection } from './projections/analytics-projection.ts';
+import { rebuildFeature } from './rebuild/rebuild.routes.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
@@ -31,7 +32,7 @@ export interface BuildOptions {
   ingestStartId?: string;
 }
 
-export const defaultFeatures: readonly FeatureModule[] = [kpisFeature, lineageFeature];
+export const defaultFeatures: readonly FeatureModule[] = [kpisFeature, lineageFeature, rebuildFeature];
 
 export async function buildAnalyticsApp(
   config: Config,
@@ -71,7 +72,7 @@ export async function buildAnalyticsApp(
     worker: deps.worker,
     redis: deps.redis,
     store,
-    rebuild: () => projections.rebuild(analyticsProjection.name),
+    rebuild: (verify) => projections.rebuild(analyticsProjection.name, { verify }),
     now: options.now ?? (() => new Date()),
   };
   const ingest = createIngestConsumer(

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
-import type { EventStore } from '@bizosaas/event-store';
+import type { EventStore, RebuildResult, RebuildVerifier } from '@bizosaas/event-store';
 import type { PlatformCatalogue } from '@bizosaas/event-schemas';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Config } from './config.ts';
@@ -15,8 +15,8 @@ export interface AnalyticsContext {
   readonly redis: Redis;
   /** The outbox of analytics' own events (analytics.report_ready). */
   readonly store: EventStore<PlatformCatalogue>;
-  /** Rebuilds the analytics projection into a new generation and swaps it in. */
-  readonly rebuild: () => Promise<{ generation: number }>;
+  /** Rebuilds the analytics projection into a new generation and swaps it in (after `verify`). */
+  readonly rebuild: (verify: RebuildVerifier) => Promise<RebuildResult>;
   /** The clock every decision reads (tests inject one). */
   readonly now: () => Date;
 }

@@ -1,5 +1,6 @@
 /** Descriptions of the OpenAPI document's tags (Swagger UI groups operations by them). */
 export const openApiTags: Record<string, string> = {
   kpis: 'KPIs of a range in a time zone, overall or per campaign, now or as of an earlier log position.',
+  rebuild: 'Rebuild the projections from the log into a new generation, checked by checksum against the live one.',
   lineage: 'The exact events behind any number: ids, types, subjects, times and correlation ids.',
 };
