@@ -52,9 +52,8 @@ describe('POST /rebuild', () => {
     const { caller, kpis } = await tenantWithEvents();
     const rebuilt = await t.app.inject({ method: 'POST', url: '/api/v1/analytics/rebuild', headers: caller.headers });
     expect(rebuilt.statusCode).toBe(200);
-    const body = rebuilt.json();
-    for (const sums of Object.values(body.tables) as { live: string; rebuilt: string }[])
-      expect(sums.rebuilt).toBe(sums.live);
+    const body = rebuilt.json<{ tables: Record<string, { live: string; rebuilt: string }>; checksum: string }>();
+    for (const sums of Object.values(body.tables)) expect(sums.rebuilt).toBe(sums.live);
     expect(body.checksum).toMatch(/^[0-9a-f]{64}$/);
     const after = await t.app.inject({ url: '/api/v1/analytics/kpis', headers: caller.headers });
     expect(after.json().kpis).toEqual(kpis.kpis);
