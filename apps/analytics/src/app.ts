@@ -28,8 +28,6 @@ export interface BuildOptions {
   now?: () => Date;
   /** The features to register (default all): a slice test builds only its own. */
   features?: readonly FeatureModule[];
-  /** Where the ingest group starts when it is created (a test's: '$', only what it publishes). */
-  ingestStartId?: string;
 }
 
 export const defaultFeatures: readonly FeatureModule[] = [kpisFeature, lineageFeature, rebuildFeature];
@@ -78,7 +76,7 @@ export async function buildAnalyticsApp(
   const ingest = createIngestConsumer(
     ctx,
     {
-      ...(options.ingestStartId !== undefined && { startId: options.ingestStartId }),
+      startId: config.INGEST_START_ID,
       // Recorded events wake this replica's projections at once and the others by NOTIFY.
       onRecorded: notifier.notify,
       onSignal: (signal) => consumers.observe(signal, config.INGEST_GROUP),

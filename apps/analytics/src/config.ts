@@ -19,6 +19,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,100}$/)
     .default('analytics'),
+  /**
+   * Where the ingest group starts when it is first created: '0' (every event still on the
+   * streams) or '$' (only events published from then on: a throwaway deployment of a test).
+   */
+  INGEST_START_ID: z.enum(['0', '$']).default('0'),
   /** Key namespace of the platform's event streams (tests use their own). */
   EVENT_STREAM_NAMESPACE: z.string().min(1).default('bizosaas:events'),
   /** Stream entries read and recorded per statement by the ingest. */

@@ -38,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
     EVENT_STREAM_NAMESPACE: `test:analytics:${randomUUID().slice(0, 8)}:events`,
     INGEST_GROUP: `analytics-test-${randomUUID().slice(0, 8)}`,
     CONSUMER_NAME: `analytics-${randomUUID().slice(0, 8)}`,
+    INGEST_START_ID: '$',
     PROJECTION_POLL_INTERVAL_MS: '50',
     ...env,
   });
@@ -57,7 +58,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Bu
   const app = await buildAnalyticsApp(
     config,
     { pool, worker, redis, verifier: createJwksVerifier({ jwks: jwksOf(key) }) },
-    { ingestStartId: '$', ...options },
+    options,
   );
   await app.ready();
   return {

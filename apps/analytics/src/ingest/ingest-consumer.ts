@@ -8,8 +8,8 @@ import { recordEvents } from './record-events.ts';
 export const INGESTED_AGGREGATE_TYPES = [...new Set(Object.values(eventCatalogue).map((d) => d.aggregateType))].sort();
 
 export interface IngestOptions {
-  /** Where a newly created group starts (default '0': every event still on the streams). */
-  startId?: string;
+  /** Where a newly created group starts: '0' (every event still on the streams) or '$'. */
+  startId: string;
   /** Called after events were recorded: wakes the projections. */
   onRecorded: () => void;
   onSignal?: (signal: ConsumerSignal) => void;
@@ -34,7 +34,7 @@ export function createIngestConsumer(ctx: AnalyticsContext, options: IngestOptio
     handler: (event) => record([event]),
     batchHandler: (batch) => record(batch.map((item) => item.event)),
     batchSize: config.INGEST_BATCH_SIZE,
-    startId: options.startId ?? '0',
+    startId: options.startId,
     healthCheck: () => ctx.worker.query('SELECT 1'),
     onSignal: (signal) => {
       options.onSignal?.(signal);
