@@ -1,4 +1,4 @@
-import type { GlobalCheckpoint } from '@bizosaas/event-store';
+import { compareLogPositions, type GlobalCheckpoint } from '@bizosaas/event-store';
 import { ValidationError } from '@bizosaas/ddd-kernel';
 
 /**
@@ -21,6 +21,4 @@ export function parsePosition(text: string, field = 'asOfPosition'): GlobalCheck
 }
 
 /** a <= b in the log's order. */
-export const notAfter = (a: GlobalCheckpoint, b: GlobalCheckpoint): boolean =>
-  BigInt(a.transactionId) < BigInt(b.transactionId) ||
-  (a.transactionId === b.transactionId && BigInt(a.globalPosition) <= BigInt(b.globalPosition));
+export const notAfter = (a: GlobalCheckpoint, b: GlobalCheckpoint): boolean => compareLogPositions(a, b) <= 0;
