@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { defineCatalogue, type EventOf } from '../define-catalogue.ts';
 import { agentTaskAssigned, agentTaskCompleted, agentTaskFailed } from './agent-events.ts';
 import { aiAnalysisCompleted, aiAnalysisFailed, aiAnalysisRequested, aiAnalysisStarted } from './ai-events.ts';
+import { analyticsReportReady } from './analytics-events.ts';
 import {
   campaignBudgetUpdated,
   campaignCompleted,
@@ -113,6 +114,7 @@ export const eventCatalogue = defineCatalogue([
   integrationRecordsChanged,
   integrationAdMetricsSynced,
   integrationWebhookReceived,
+  analyticsReportReady,
 ]);
 
 export type PlatformCatalogue = typeof eventCatalogue;
