@@ -8,11 +8,13 @@ import { attachEventStore, createConsumerMonitor, createService, type ServiceApp
 import type { Config } from './config.ts';
 import type { AnalyticsContext, FeatureModule } from './context.ts';
 import { createIngestConsumer } from './ingest/ingest-consumer.ts';
+import { funnelsFeature } from './funnels/funnels-feature.ts';
 import { kpisFeature } from './kpis/kpis.routes.ts';
 import { lineageFeature } from './lineage/lineage.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { analyticsProjection } from './projections/analytics-projection.ts';
 import { rebuildFeature } from './rebuild/rebuild.routes.ts';
+import { retentionFeature } from './retention/retention.routes.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
@@ -30,7 +32,13 @@ export interface BuildOptions {
   features?: readonly FeatureModule[];
 }
 
-export const defaultFeatures: readonly FeatureModule[] = [kpisFeature, lineageFeature, rebuildFeature];
+export const defaultFeatures: readonly FeatureModule[] = [
+  kpisFeature,
+  lineageFeature,
+  funnelsFeature,
+  retentionFeature,
+  rebuildFeature,
+];
 
 export async function buildAnalyticsApp(
   config: Config,

@@ -19,8 +19,12 @@ export async function answerFunnel(
 ) {
   assertFunnelSpec(spec, specPath);
   const range = resolveBodyRange(body, ctx.now());
-  const { result, asOfPosition } = await answerAsOf(ctx, tenantId, body.asOfPosition, (client, asOf) =>
-    runFunnel(client, tenantId, spec, range, asOf),
+  const { result, asOfPosition } = await answerAsOf(
+    ctx,
+    tenantId,
+    body.asOfPosition,
+    (client, asOf) => runFunnel(client, tenantId, spec, range, asOf),
+    'body',
   );
   return { ...result, asOfPosition, range: toRangeView(range) };
 }

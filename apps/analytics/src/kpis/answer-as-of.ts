@@ -17,15 +17,17 @@ export async function answerAsOf<T>(
     client: pg.PoolClient,
     asOf: GlobalCheckpoint | null,
   ) => Promise<{ result: T; checkpoint: GlobalCheckpoint | null }>,
+  /** Where the client sent asOfPosition (a query parameter or a body field). */
+  location: 'query' | 'body' = 'query',
 ): Promise<{ result: T; asOfPosition: string | null }> {
-  const asOf = asOfText === undefined ? null : parsePosition(asOfText);
+  const asOf = asOfText === undefined ? null : parsePosition(asOfText, 'asOfPosition', location);
   const { result, checkpoint } = await withTransaction(ctx.pool, (client) => read(client, asOf), { tenantId });
   if (asOf && (!checkpoint || !notAfter(asOf, checkpoint)))
     throw new ValidationError('asOfPosition is ahead of what analytics has projected', [
       {
         path: 'asOfPosition',
         message: `not reached yet (now at ${checkpoint ? formatPosition(checkpoint) : 'nothing'})`,
-        location: 'query',
+        location,
       },
     ]);
   return { result, asOfPosition: asOf ? formatPosition(asOf) : checkpoint && formatPosition(checkpoint) };

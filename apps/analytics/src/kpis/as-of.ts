@@ -11,11 +11,15 @@ export const formatPosition = (position: GlobalCheckpoint): string =>
 const POSITION = /^(\d{1,19}):(\d{1,19})$/;
 
 /** Parses a client's asOfPosition; a malformed one is a VALIDATION_ERROR naming the parameter. */
-export function parsePosition(text: string, field = 'asOfPosition'): GlobalCheckpoint {
+export function parsePosition(
+  text: string,
+  field = 'asOfPosition',
+  location: 'query' | 'body' = 'query',
+): GlobalCheckpoint {
   const match = POSITION.exec(text);
   if (!match?.[1] || !match[2])
     throw new ValidationError(`${field} must be "<transactionId>:<globalPosition>" as an answer returned it`, [
-      { path: field, message: 'must be "<transactionId>:<globalPosition>"', location: 'query' },
+      { path: field, message: 'must be "<transactionId>:<globalPosition>"', location },
     ]);
   return { transactionId: match[1], globalPosition: match[2] };
 }

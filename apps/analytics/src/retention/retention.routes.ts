@@ -24,8 +24,12 @@ export const retentionFeature: FeatureModule = (app, ctx) => {
       const { tenantId } = requirePrincipal(request);
       const { dateRange, timezone, asOfPosition, ...spec } = request.body;
       const range = resolveBodyRange({ dateRange, timezone }, ctx.now());
-      const { result, asOfPosition: position } = await answerAsOf(ctx, tenantId, asOfPosition, (client, asOf) =>
-        runRetention(client, tenantId, spec, range, asOf),
+      const { result, asOfPosition: position } = await answerAsOf(
+        ctx,
+        tenantId,
+        asOfPosition,
+        (client, asOf) => runRetention(client, tenantId, spec, range, asOf),
+        'body',
       );
       return { ...result, asOfPosition: position, range: toRangeView(range) };
     },
