@@ -23,6 +23,10 @@ const CLAIM = `UPDATE analytics.reports r
   WHERE r.tenant_id = c.tenant_id AND r.id = c.id
   RETURNING r.tenant_id, r.id, r.name, r.request, r.attempts, r.requested_by, r.correlation_id, r.created_at`;
 
+const RENEW = `UPDATE analytics.reports
+    SET lease_until = $4::timestamptz + make_interval(secs => $5::double precision / 1000)
+  WHERE tenant_id = $1 AND id = $2 AND status = 'building' AND attempts = $3`;
+
 interface ClaimRow {
   tenant_id: string;
   id: string;
@@ -55,12 +59,30 @@ export function createReportWorker(ctx: AnalyticsContext, options: ReportWorkerO
     };
   }
 
+  // A long build keeps its lease: renewed every third of it while this attempt still owns the report.
+  function keepLease(report: ClaimedReport): NodeJS.Timeout {
+    const renew = () =>
+      ctx.worker
+        .query(RENEW, [report.tenantId, report.id, report.attempts, ctx.now(), options.leaseMs])
+        .catch((error: unknown) => log.warn({ err: error, reportId: report.id }, 'renewing a report lease failed'));
+    return setInterval(renew, Math.max(100, Math.floor(options.leaseMs / 3)));
+  }
+
   async function buildOne(report: ClaimedReport): Promise<void> {
     if (report.attempts > options.maxAttempts)
       return markFailed(ctx, report, {
         code: 'ATTEMPTS_EXHAUSTED',
         message: `No build finished in ${options.maxAttempts} attempts`,
       });
+    const lease = keepLease(report);
+    try {
+      await build(report);
+    } finally {
+      clearInterval(lease);
+    }
+  }
+
+  async function build(report: ClaimedReport): Promise<void> {
     try {
       await markReady(ctx, report, await buildReport(ctx, options, report));
     } catch (error) {

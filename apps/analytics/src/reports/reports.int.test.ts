@@ -10,6 +10,7 @@ import {
   readCsv,
   releaseWaitingQuery,
   standInQuery,
+  TEST_RUN,
 } from './report-test-support.ts';
 import { reportsFeature } from './reports-feature.ts';
 
@@ -25,7 +26,7 @@ describe('reports', () => {
       {},
       {
         now: () => fixed ?? new Date(),
-        features: [kpisFeature, reportsFeature({ runQuery: standInQuery, pollIntervalMs: 50 })],
+        features: [kpisFeature, reportsFeature({ runQuery: standInQuery, pollIntervalMs: 50, leaseMs: 400 })],
       },
     );
   });
@@ -174,11 +175,19 @@ describe('reports', () => {
     expect(notReady.statusCode).toBe(422);
     expect(notReady.json()).toMatchObject({ error: 'BUSINESS_RULE_VIOLATION', details: { currentStatus: 'failed' } });
 
-    const waiting = await request(caller.headers, { name: 'W', kind: 'query', query: { fail: 'wait' } });
+    const waiting = await request(caller.headers, { name: 'W', kind: 'query', query: { fail: 'wait', run: TEST_RUN } });
     await eventually(
       async () => (await t.app.inject({ url: `${REPORTS}/${waiting.id}/download`, headers: caller.headers })).json(),
       (body) => expect(body.details?.currentStatus).toBe('building'),
     );
+    // A build longer than its lease keeps it (renewed while it runs).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { rows: lease } = await t.worker.query<{ lease_until: Date; attempts: number }>(
+      'SELECT lease_until, attempts FROM analytics.reports WHERE id = $1',
+      [waiting.id],
+    );
+    expect(lease[0]?.lease_until.getTime()).toBeGreaterThan(Date.now());
+    expect(lease[0]?.attempts).toBe(1);
     releaseWaitingQuery();
     expect((await finished(caller.headers, waiting.id)).status).toBe('ready');
 
