@@ -61,10 +61,11 @@ export function createReportWorker(ctx: AnalyticsContext, options: ReportWorkerO
 
   // A long build keeps its lease: renewed every third of it while this attempt still owns the report.
   function keepLease(report: ClaimedReport): NodeJS.Timeout {
-    const renew = () =>
+    const renew = () => {
       ctx.worker
         .query(RENEW, [report.tenantId, report.id, report.attempts, ctx.now(), options.leaseMs])
         .catch((error: unknown) => log.warn({ err: error, reportId: report.id }, 'renewing a report lease failed'));
+    };
     return setInterval(renew, Math.max(100, Math.floor(options.leaseMs / 3)));
   }
 
