@@ -1,0 +1,308 @@
+export interface JourneyEvent {
+  type: string;
+  /** Epoch milliseconds. */
+  at: number;
+  props: Readonly<Record<string, string | null>>;
+}
+/** A subject's events in the date range, sorted by (at, then log position): index order is the order. */
+export interface Journey {
+  subjectId: string;
+  events: readonly JourneyEvent[];
+}
+export interface FunnelStep {
+  eventType: string;
+  filters?: readonly { property: string; op: 'eq' | 'neq'; value: string }[];
+  withinSeconds?: number;
+}
+export interface FunnelSpec {
+  steps: readonly FunnelStep[];
+  order: 'ordered' | 'strict' | 'any';
+  /** Step numbers are 1-based, afterStep < beforeStep. */
+  exclusions?: readonly { eventType: string; afterStep: number; beforeStep: number }[];
+  breakdown?: { property: string; touch: 'first' | 'last' };
+}
+export interface StepResult {
+  eventType: string;
+  count: number;
+  conversionRate: string;
+  stepConversionRate: string;
+  medianSecondsToConvert: number | null;
+}
+export interface FunnelResult {
+  steps: StepResult[];
+  breakdown?: { value: string | null; steps: StepResult[] }[];
+}
+export interface SpecProblem {
+  field: string;
+  message: string;
+}
+
+const NO_PATH = -Infinity;
+
+/**
+ * Counts the subjects reaching each step of a funnel. Indices are positions in `journey.events`,
+ * t(i) = events[i].at; event i matches step j when its type is the step's eventType and every filter
+ * holds (eq: props[p] === value, neq: props[p] !== value; a missing property is neither value).
+ *
+ * - ordered: a path to step k is indices i1 < ... < ik, ij matching step j, and for every j >= 2 with
+ *   withinSeconds w: t(ij) - t(i(j-1)) <= w * 1000. An exclusion {X, a, b} invalidates a path reaching
+ *   step b (only those: paths to steps before b ignore it) when an event of type X lies at an index
+ *   strictly between ia and ib, including the path's own events of steps a+1..b-1.
+ * - strict: as ordered, with i(j) = i(j-1) + 1 (the subject's very next event, of any type).
+ * - any: one event per step 1..k (steps have distinct types) matching it; with s the earliest of their
+ *   times, valid when t(ej) - s <= w * 1000 for every step j >= 2 with a window w.
+ *
+ * A subject reaches step k when a valid path (choice, for any) to step k exists; a step's count is the
+ * number of subjects reaching it, so counts never increase. Its time to convert is the least, over those
+ * paths, of latest minus earliest event time; medianSecondsToConvert is the median of those times over
+ * the subjects reaching the step (mean of the middle two for an even count), null for step 1 and when
+ * nobody reaches the step. Rates are 4-place decimal strings rounded half up: conversionRate against
+ * step 1, stepConversionRate against the previous step ("1.0000" for a reached step 1), "0.0000" over 0.
+ *
+ * Breakdown: a subject's value is the property on its first (touch 'first') or last ('last') event where
+ * it is neither null nor missing, else null. Every value some subject has gets its steps, ordered by
+ * step-1 count descending, then by value (code-unit order, null last); `steps` always holds the totals.
+ * Assumes `funnelSpecProblems(spec)` is empty.
+ */
+export function evaluateFunnel(journeys: readonly Journey[], spec: FunnelSpec): FunnelResult {
+  const spans = journeys.map((journey) => conversionSpans(journey.events, spec));
+  const result: FunnelResult = { steps: stepResults(spec, spans) };
+  const breakdown = spec.breakdown;
+  if (breakdown === undefined) return result;
+  const groups = new Map<string | null, number[][]>();
+  journeys.forEach((journey, subject) => {
+    const value = breakdownValue(journey.events, breakdown);
+    const group = groups.get(value) ?? [];
+    group.push(spans[subject] ?? []);
+    groups.set(value, group);
+  });
+  result.breakdown = [...groups]
+    .map(([value, groupSpans]) => ({ value, steps: stepResults(spec, groupSpans) }))
+    .sort((x, y) => (y.steps[0]?.count ?? 0) - (x.steps[0]?.count ?? 0) || compareValues(x.value, y.value));
+  return result;
+}
+
+/** A ratio as a decimal string with 4 places, rounded half up; "0.0000" when the denominator is 0. */
+export function decimalRate(numerator: number, denominator: number): string {
+  if (denominator === 0) return '0.0000';
+  // Integer arithmetic: binary fractions would round 7/160 = 0.04375 down.
+  const tenThousandths = Math.floor((numerator * 20_000 + denominator) / (2 * denominator));
+  return `${Math.floor(tenThousandths / 10_000)}.${String(tenThousandths % 10_000).padStart(4, '0')}`;
+}
+
+function matches(event: JourneyEvent, step: FunnelStep): boolean {
+  if (event.type !== step.eventType) return false;
+  return (step.filters ?? []).every((filter) =>
+    filter.op === 'eq' ? event.props[filter.property] === filter.value : event.props[filter.property] !== filter.value,
+  );
+}
+
+function windowMs(step: FunnelStep | undefined, stepIndex: number): number {
+  return stepIndex === 0 || step?.withinSeconds === undefined ? Infinity : step.withinSeconds * 1000;
+}
+
+/** Milliseconds to convert to each step the subject reaches (0 for step 1); its length is steps reached. */
+function conversionSpans(events: readonly JourneyEvent[], spec: FunnelSpec): number[] {
+  return spec.order === 'any' ? anyOrderSpans(events, spec.steps) : sequenceSpans(events, spec);
+}
+
+/**
+ * Which exclusions bind depends on the target step (those with beforeStep <= target), so the path DP runs
+ * once per run of targets sharing the same exclusions: a new run starts at each distinct beforeStep.
+ */
+function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec): number[] {
+  const exclusions = spec.exclusions ?? [];
+  const spans: number[] = [];
+  let target = 1;
+  while (target <= spec.steps.length) {
+    let last = target;
+    while (last < spec.steps.length && !exclusions.some((e) => e.beforeStep === last + 1)) last++;
+    const binding = exclusions.filter((e) => e.beforeStep <= target);
+    const layers = latestStarts(events, spec, binding, last);
+    for (; target <= last; target++) {
+      const layer = layers[target - 1] ?? [];
+      const span = layer.reduce((least, start, i) => Math.min(least, (events[i]?.at ?? 0) - start), Infinity);
+      if (span === Infinity) return spans;
+      spans.push(span);
+    }
+  }
+  return spans;
+}
+
+/**
+ * layers[j][i] is the latest t(i1) over valid paths whose step j+1 is event i, NO_PATH if none. Windows
+ * and exclusions only constrain consecutive path events, so the latest start is all a path needs to carry.
+ */
+function latestStarts(
+  events: readonly JourneyEvent[],
+  spec: FunnelSpec,
+  exclusions: FunnelSpec['exclusions'] & {},
+  stepCount: number,
+): number[][] {
+  const first = spec.steps[0];
+  const layers = [events.map((event) => (first !== undefined && matches(event, first) ? event.at : NO_PATH))];
+  for (let j = 1; j < stepCount; j++) {
+    // Between steps j and j+1 (1-based) an exclusion with afterStep <= j < beforeStep forbids its type
+    // strictly between the two events, and at event j+1 itself when j+1 < beforeStep.
+    const between = exclusions.filter((e) => e.afterStep <= j && j < e.beforeStep);
+    const blockers = new Set(between.map((e) => e.eventType));
+    const atStep = new Set(between.filter((e) => j + 1 < e.beforeStep).map((e) => e.eventType));
+    const step = spec.steps[j] ?? { eventType: '' };
+    const canEnd = (event: JourneyEvent) => matches(event, step) && !atStep.has(event.type);
+    const advance = spec.order === 'strict' ? nextEventStep : laterEventStep;
+    layers.push(advance(events, layers[j - 1] ?? [], canEnd, windowMs(step, j), blockers));
+  }
+  return layers;
+}
+
+function nextEventStep(
+  events: readonly JourneyEvent[],
+  previous: readonly number[],
+  canEnd: (event: JourneyEvent) => boolean,
+  window: number,
+): number[] {
+  return events.map((event, i) => {
+    const before = events[i - 1];
+    const start = previous[i - 1] ?? NO_PATH;
+    return before !== undefined && canEnd(event) && event.at - before.at <= window ? start : NO_PATH;
+  });
+}
+
+/**
+ * Sliding maximum of the previous layer: the allowed predecessors of event i are the indices from
+ * max(last blocker before i, first index within the window) to i-1, and both bounds only move forward
+ * because events are sorted by time.
+ */
+function laterEventStep(
+  events: readonly JourneyEvent[],
+  previous: readonly number[],
+  canEnd: (event: JourneyEvent) => boolean,
+  window: number,
+  blockers: ReadonlySet<string>,
+): number[] {
+  const next: number[] = [];
+  const candidates: number[] = []; // indices, their starts strictly decreasing
+  let head = 0;
+  let lastBlocker = -1;
+  events.forEach((event, i) => {
+    const start = previous[i - 1] ?? NO_PATH;
+    if (start !== NO_PATH) {
+      while (candidates.length > head && (previous[candidates.at(-1) ?? 0] ?? NO_PATH) <= start) candidates.pop();
+      candidates.push(i - 1);
+    }
+    const tooEarly = (c: number) => c < lastBlocker || event.at - (events[c]?.at ?? 0) > window;
+    while (head < candidates.length && tooEarly(candidates[head] ?? 0)) head++;
+    const best = head < candidates.length ? (previous[candidates[head] ?? 0] ?? NO_PATH) : NO_PATH;
+    next.push(canEnd(event) ? best : NO_PATH);
+    if (blockers.has(event.type)) lastBlocker = i;
+  });
+  return next;
+}
+
+/**
+ * Any order: the earliest chosen time s is one of the matching events' times. For a candidate s, the
+ * earliest event of each step at or after s is the best choice; if it is within the step's window the
+ * choice is valid and lasts at most its latest time minus s. The least of these over s is exact, since
+ * the optimal choice's earliest time is one of the candidates.
+ */
+function anyOrderSpans(events: readonly JourneyEvent[], steps: readonly FunnelStep[]): number[] {
+  const times = steps.map((step) => events.filter((event) => matches(event, step)).map((event) => event.at));
+  const spans: number[] = [];
+  for (let k = 1; k <= steps.length; k++) {
+    let best = Infinity;
+    for (const s of times.slice(0, k).flat()) {
+      let latest = s;
+      for (let j = 0; j < k && latest !== Infinity; j++) {
+        const t = firstAtOrAfter(times[j] ?? [], s);
+        latest = t !== Infinity && t - s <= windowMs(steps[j], j) ? Math.max(latest, t) : Infinity;
+      }
+      best = Math.min(best, latest - s);
+    }
+    if (best === Infinity) return spans;
+    spans.push(best);
+  }
+  return spans;
+}
+
+/** The first of the sorted times at or after `from`, Infinity if none. */
+function firstAtOrAfter(sorted: readonly number[], from: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] ?? Infinity) < from) low = middle + 1;
+    else high = middle;
+  }
+  return sorted[low] ?? Infinity;
+}
+
+function stepResults(spec: FunnelSpec, spans: readonly (readonly number[])[]): StepResult[] {
+  const counts = spec.steps.map((_, k) => spans.filter((subject) => subject.length > k).length);
+  return spec.steps.map((step, k) => ({
+    eventType: step.eventType,
+    count: counts[k] ?? 0,
+    conversionRate: decimalRate(counts[k] ?? 0, counts[0] ?? 0),
+    stepConversionRate: decimalRate(counts[k] ?? 0, counts[k - 1] ?? counts[0] ?? 0),
+    medianSecondsToConvert: k === 0 ? null : medianSeconds(spans.flatMap((subject) => subject.slice(k, k + 1))),
+  }));
+}
+
+function medianSeconds(milliseconds: readonly number[]): number | null {
+  if (milliseconds.length === 0) return null;
+  const sorted = [...milliseconds].sort((x, y) => x - y);
+  const upper = sorted.length >> 1;
+  const middle = sorted.length % 2 === 1 ? (sorted[upper] ?? 0) : ((sorted[upper - 1] ?? 0) + (sorted[upper] ?? 0)) / 2;
+  return middle / 1000;
+}
+
+function breakdownValue(events: readonly JourneyEvent[], breakdown: FunnelSpec['breakdown'] & {}): string | null {
+  const valued = events.filter((event) => (event.props[breakdown.property] ?? null) !== null);
+  const event = breakdown.touch === 'first' ? valued[0] : valued.at(-1);
+  return event?.props[breakdown.property] ?? null;
+}
+
+function compareValues(x: string | null, y: string | null): number {
+  if (x === y) return 0;
+  if (x === null || y === null) return x === null ? 1 : -1;
+  return x < y ? -1 : 1;
+}
+
+/** Every reason the spec cannot be evaluated, each naming its field; empty when it is valid. */
+export function funnelSpecProblems(spec: FunnelSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const steps = spec.steps;
+  if (steps.length < 2 || steps.length > 10) problems.push({ field: 'steps', message: 'a funnel has 2 to 10 steps' });
+  steps.forEach((step, i) => {
+    const field = `steps.${i}`;
+    if (step.eventType === '') problems.push({ field: `${field}.eventType`, message: 'must not be empty' });
+    if (spec.order === 'any' && steps.slice(0, i).some((earlier) => earlier.eventType === step.eventType)) {
+      problems.push({ field: `${field}.eventType`, message: 'steps of an any-order funnel need distinct event types' });
+    }
+    if (i === 0 && step.withinSeconds !== undefined) {
+      problems.push({ field: `${field}.withinSeconds`, message: 'the first step has no window' });
+    } else if (step.withinSeconds !== undefined && !(Number.isFinite(step.withinSeconds) && step.withinSeconds >= 0)) {
+      problems.push({ field: `${field}.withinSeconds`, message: 'must be a non-negative number of seconds' });
+    }
+    (step.filters ?? []).forEach((filter, f) => {
+      if (filter.property === '')
+        problems.push({ field: `${field}.filters.${f}.property`, message: 'must not be empty' });
+    });
+  });
+  if (spec.breakdown?.property === '') problems.push({ field: 'breakdown.property', message: 'must not be empty' });
+  return [...problems, ...exclusionProblems(spec)];
+}
+
+function exclusionProblems(spec: FunnelSpec): SpecProblem[] {
+  const exclusions = spec.exclusions ?? [];
+  if (exclusions.length > 0 && spec.order === 'any') {
+    return [{ field: 'exclusions', message: 'exclusions need an ordered or strict funnel' }];
+  }
+  const isStep = (n: number) => Number.isInteger(n) && n >= 1 && n <= spec.steps.length;
+  return exclusions.flatMap((exclusion, x) => [
+    ...(exclusion.eventType === '' ? [{ field: `exclusions.${x}.eventType`, message: 'must not be empty' }] : []),
+    ...(isStep(exclusion.afterStep) ? [] : [{ field: `exclusions.${x}.afterStep`, message: 'must be a step number' }]),
+    ...(isStep(exclusion.beforeStep) && exclusion.beforeStep > exclusion.afterStep
+      ? []
+      : [{ field: `exclusions.${x}.beforeStep`, message: 'must be a step number after afterStep' }]),
+  ]);
+}
