@@ -43,10 +43,16 @@ export const queryFeature: FeatureModule = (app, ctx) => {
       const spec = { ...definition, range: resolveBodyRange({ dateRange, timezone }, ctx.now()) };
       // Every refusal of the input comes before a connection is taken.
       const series = querySeries(spec);
-      const { result, asOfPosition } = await answerAsOf(ctx, tenantId, asOfText, async (client, asOf) => {
-        const { answer, checkpoint } = await readQuery(client, tenantId, spec, series, asOf);
-        return { result: answer, checkpoint };
-      });
+      const { result, asOfPosition } = await answerAsOf(
+        ctx,
+        tenantId,
+        asOfText,
+        async (client, asOf) => {
+          const { answer, checkpoint } = await readQuery(client, tenantId, spec, series, asOf);
+          return { result: answer, checkpoint };
+        },
+        'body',
+      );
       return { ...result, asOfPosition };
     },
   );
