@@ -8,13 +8,22 @@ import { attachEventStore, createConsumerMonitor, createService, type ServiceApp
 import type { Config } from './config.ts';
 import type { AnalyticsContext, FeatureModule } from './context.ts';
 import { createIngestConsumer } from './ingest/ingest-consumer.ts';
+import { dashboardsFeature } from './dashboards/dashboards-feature.ts';
+import { funnelDefinition } from './funnels/funnel-schemas.ts';
 import { funnelsFeature } from './funnels/funnels-feature.ts';
+import { funnelTileSource } from './funnels/run-funnel.ts';
 import { kpisFeature } from './kpis/kpis.routes.ts';
 import { lineageFeature } from './lineage/lineage.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { analyticsProjection } from './projections/analytics-projection.ts';
+import { reportRunQuery, queryTileSource } from './query/query-sources.ts';
+import { queryDefinition } from './query/query-spec.ts';
+import { queryFeature } from './query/query.routes.ts';
 import { rebuildFeature } from './rebuild/rebuild.routes.ts';
+import { reportsFeature } from './reports/reports-feature.ts';
+import { retentionDefinition } from './retention/retention-schemas.ts';
 import { retentionFeature } from './retention/retention.routes.ts';
+import { retentionTileSource } from './retention/run-retention.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
@@ -34,9 +43,15 @@ export interface BuildOptions {
 
 export const defaultFeatures: readonly FeatureModule[] = [
   kpisFeature,
+  queryFeature,
   lineageFeature,
   funnelsFeature,
   retentionFeature,
+  dashboardsFeature(
+    { query: queryTileSource, funnel: funnelTileSource, retention: retentionTileSource },
+    { configSchemas: { query: queryDefinition, funnel: funnelDefinition, retention: retentionDefinition } },
+  ),
+  reportsFeature({ runQuery: reportRunQuery, querySchema: queryDefinition }),
   rebuildFeature,
 ];
 

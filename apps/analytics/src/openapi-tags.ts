@@ -6,5 +6,11 @@ export const openApiTags: Record<string, string> = {
   retention:
     'Retention cohorts by day, week or month in a time zone: how many subjects come back in each later period.',
   rebuild: 'Rebuild the projections from the log into a new generation, checked by checksum against the live one.',
+  query:
+    'Time series of counts, money sums and distinct subjects by bucket in any time zone, grouped and filtered by dimension, now or as of an earlier log position.',
+  dashboards:
+    'Saved dashboards of KPI, query, funnel and retention tiles, computed together as of one log position, cached until new events arrive.',
+  reports:
+    'CSV reports (events, KPIs, time series with a chart) built in the background, on demand or on a cron schedule; analytics.report_ready when one is ready.',
   lineage: 'The exact events behind any number: ids, types, subjects, times and correlation ids.',
 };

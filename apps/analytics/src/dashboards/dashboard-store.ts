@@ -26,15 +26,12 @@ export interface DashboardRecord {
   tiles: TileRecord[];
 }
 
-// The table has no columns for the default range and zone: they are kept in a settings row among
-// the tiles (this id, position -1) that readers never show as a tile.
-const SETTINGS_ID = '00000000-0000-0000-0000-000000000000';
-const SETTINGS_KIND = 'dashboard_settings';
-
 interface Row {
   id: string;
   name: string;
   description: string | null;
+  date_range: DateRangeSetting;
+  timezone: string;
   version: number;
   created_by: string | null;
   created_at: Date;
@@ -43,39 +40,31 @@ interface Row {
   cp?: GlobalCheckpoint | null;
 }
 
-const select = (extra = '') => `SELECT d.id, d.name, d.description, d.version, d.created_by, d.created_at, d.updated_at,
+const select = (
+  extra = '',
+) => `SELECT d.id, d.name, d.description, d.date_range, d.timezone, d.version, d.created_by, d.created_at, d.updated_at,
     COALESCE((SELECT json_agg(json_build_object('id', t.id, 'title', t.title, 'kind', t.kind, 'config', t.config,
                 'position', t.position) ORDER BY t.position)
                 FROM analytics.dashboard_tiles t WHERE t.tenant_id = d.tenant_id AND t.dashboard_id = d.id), '[]') AS tiles${extra}
   FROM analytics.dashboards d`;
 
 function toRecord(row: Row): DashboardRecord {
-  const settings = row.tiles.find((t) => t.kind === (SETTINGS_KIND as TileKind))?.config ?? {};
   return {
     id: row.id,
     name: row.name,
     description: row.description,
-    dateRange: (settings.dateRange ?? 'last_30_days') as DateRangeSetting,
-    timezone: typeof settings.timezone === 'string' ? settings.timezone : 'UTC',
+    dateRange: row.date_range,
+    timezone: row.timezone,
     version: row.version,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    tiles: row.tiles.filter((t) => t.position >= 0).map(({ id, title, kind, config }) => ({ id, title, kind, config })),
+    tiles: row.tiles.map(({ id, title, kind, config }) => ({ id, title, kind, config })),
   };
 }
 
 async function writeTiles(client: pg.ClientBase, tenantId: string, dashboardId: string, input: DashboardInput) {
-  const rows = [
-    {
-      id: SETTINGS_ID,
-      position: -1,
-      title: '',
-      kind: SETTINGS_KIND,
-      config: { dateRange: input.dateRange, timezone: input.timezone },
-    },
-    ...input.tiles.map((t, position) => ({ id: randomUUID(), position, ...t })),
-  ];
+  const rows = input.tiles.map((t, position) => ({ id: randomUUID(), position, ...t }));
   await client.query(
     `INSERT INTO analytics.dashboard_tiles (tenant_id, dashboard_id, id, position, title, kind, config)
      SELECT $1, $2, id, position, title, kind, config FROM jsonb_to_recordset($3::jsonb)
@@ -91,9 +80,19 @@ export async function createDashboard(
 ): Promise<DashboardRecord> {
   const id = randomUUID();
   await client.query(
-    `INSERT INTO analytics.dashboards (tenant_id, id, name, description, version, created_by, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, 1, $5, $6, $6)`,
-    [given.tenantId, id, input.name, input.description, given.createdBy, given.now],
+    `INSERT INTO analytics.dashboards
+       (tenant_id, id, name, description, date_range, timezone, version, created_by, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)`,
+    [
+      given.tenantId,
+      id,
+      input.name,
+      input.description,
+      JSON.stringify(input.dateRange),
+      input.timezone,
+      given.createdBy,
+      given.now,
+    ],
   );
   await writeTiles(client, given.tenantId, id, input);
   return getDashboard(client, id);
@@ -116,7 +115,7 @@ async function readRow(client: pg.ClientBase, id: string, extra?: string): Promi
   return rows[0];
 }
 
-/** Replaces name, description, settings and tiles when the version is still `expectedVersion`. */
+/** Replaces name, description, default range and zone, and tiles when the version is still `expectedVersion`. */
 export async function replaceDashboard(
   client: pg.ClientBase,
   given: { tenantId: string; id: string; expectedVersion: number; now: Date },
@@ -124,10 +123,19 @@ export async function replaceDashboard(
 ): Promise<DashboardRecord> {
   const { rows } = await client.query<{ version: number; updated: boolean }>(
     `WITH current AS (SELECT version FROM analytics.dashboards WHERE id = $1 FOR UPDATE),
-     updated AS (UPDATE analytics.dashboards SET name = $3, description = $4, version = version + 1, updated_at = $5
+     updated AS (UPDATE analytics.dashboards SET name = $3, description = $4, date_range = $6, timezone = $7,
+                         version = version + 1, updated_at = $5
                   WHERE id = $1 AND version = $2 RETURNING version)
      SELECT current.version, EXISTS (SELECT 1 FROM updated) AS updated FROM current`,
-    [given.id, given.expectedVersion, input.name, input.description, given.now],
+    [
+      given.id,
+      given.expectedVersion,
+      input.name,
+      input.description,
+      given.now,
+      JSON.stringify(input.dateRange),
+      input.timezone,
+    ],
   );
   const current = rows[0];
   if (!current) throw new NotFoundError('No such dashboard', { dashboardId: given.id });

@@ -1,6 +1,5 @@
 // What the report tests share: lead events, a stand-in of the query engine and a CSV reader.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { ValidationError } from '@bizosaas/ddd-kernel';
 import { createEvent, type DomainEvent } from '@bizosaas/event-schemas';
 import type { RunQuery } from './query-csv.ts';
@@ -85,18 +84,3 @@ export const standInQuery: RunQuery = async (_client, _tenantId, { definition })
     },
   };
 };
-
-/**
- * The worker role needs USAGE on the schema "analytics" to claim reports and queue schedules;
- * migration 20261207080000 grants it the tables but not the schema. Until a migration adds
- * `GRANT USAGE ON SCHEMA "analytics" TO bizosaas_worker`, the test database is given it here.
- */
-export async function grantWorkerSchemaUsage(ownerUrl: string): Promise<void> {
-  const owner = new pg.Client({ connectionString: ownerUrl });
-  await owner.connect();
-  try {
-    await owner.query('GRANT USAGE ON SCHEMA "analytics" TO bizosaas_worker');
-  } finally {
-    await owner.end();
-  }
-}

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createPublisher } from '@bizosaas/messaging';
 import { kpisFeature } from '../kpis/kpis.routes.ts';
 import { eventually, expect, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
 import { queueDueSchedules } from './queue-due-schedules.ts';
 import {
-  grantWorkerSchemaUsage,
   leadCreated,
   leadQualified,
   readCsv,
@@ -21,7 +20,6 @@ let fixed: Date | null = null;
 describe('reports', () => {
   let t: TestApp;
   beforeAll(async () => {
-    await grantWorkerSchemaUsage(inject('ownerDatabaseUrl'));
     t = await startTestApp(
       {},
       {
