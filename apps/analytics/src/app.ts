@@ -77,7 +77,8 @@ export async function buildAnalyticsApp(
     },
   });
   consumers.register(app.metricsRegistry);
-  const { store, notifier, projections } = attachEventStore(app, {
+  // The relay publishes analytics' own events (reports/announce-report.ts writes them with their outbox rows).
+  const { notifier, projections } = attachEventStore(app, {
     schema: EVENT_STORE_SCHEMA,
     pool: deps.pool,
     worker: deps.worker,
@@ -92,7 +93,6 @@ export async function buildAnalyticsApp(
     pool: deps.pool,
     worker: deps.worker,
     redis: deps.redis,
-    store,
     rebuild: (verify) => projections.rebuild(analyticsProjection.name, { verify }),
     now: options.now ?? (() => new Date()),
   };

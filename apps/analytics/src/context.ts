@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
-import type { EventStore, RebuildResult, RebuildVerifier } from '@bizosaas/event-store';
-import type { PlatformCatalogue } from '@bizosaas/event-schemas';
+import type { RebuildResult, RebuildVerifier } from '@bizosaas/event-store';
 import type { ServiceApp } from '@bizosaas/service-kit';
 import type { Config } from './config.ts';
 
@@ -13,8 +12,6 @@ export interface AnalyticsContext {
   /** Worker role: the ingest, the projections, rebuilds and report building across tenants. */
   readonly worker: pg.Pool;
   readonly redis: Redis;
-  /** The outbox of analytics' own events (analytics.report_ready). */
-  readonly store: EventStore<PlatformCatalogue>;
   /** Rebuilds the analytics projection into a new generation and swaps it in (after `verify`). */
   readonly rebuild: (verify: RebuildVerifier) => Promise<RebuildResult>;
   /** The clock every decision reads (tests inject one). */
