@@ -1,7 +1,8 @@
 // Seeds analytics' log with a tenant's lead journeys for the benchmark, in one INSERT ... SELECT:
 // per subject s, 10 events a minute apart (subjects 10 s apart): created; contacted (8 in 10, else
 // scored); 5 scored; qualified (even s, else scored); scored; converted (s multiple of 5, else
-// scored). Envelopes are valid for their schemas: the projection parses each like any other.
+// scored). Envelopes are valid for their schemas (event ids UUIDv7 of their time): the projection
+// parses each like any other.
 import type pg from 'pg';
 
 const LOG = 'analytics_event_store.events';
@@ -29,11 +30,14 @@ export async function seedFunnelEvents(owner: pg.Pool, tenantId: string, subject
   const { rowCount } = await owner.query(
     `INSERT INTO ${LOG} (event_id, tenant_id, stream_id, aggregate_type, aggregate_id, version, type, schema_version,
                          data, metadata, occurred_at)
-     SELECT gen_random_uuid(), $1::uuid, 'lead-' || lead_id, 'lead', lead_id, k, t, 1, ${DATA},
+     SELECT (lpad(to_hex((extract(epoch FROM at) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3)
+             || to_hex(8 + floor(random() * 4)::int) || substr(md5(random()::text), 1, 15))::uuid, $1::uuid, 'lead-' || lead_id, 'lead', lead_id, k, t, 1, ${DATA},
             jsonb_build_object('correlationId', lead_id::text, 'causationId', NULL, 'actor', '{"type":"system","id":"bench"}'::jsonb),
-            timestamptz '2026-11-01T00:00:00Z' + s * interval '10 seconds' + k * interval '1 minute'
-       FROM generate_series(1, $2::int) AS s, LATERAL (SELECT gen_random_uuid() AS lead_id) l,
-            generate_series(1, 10) AS k, LATERAL (SELECT ${TYPE} AS t) tt`,
+            at
+       FROM generate_series(1, $2::int) AS s, LATERAL (SELECT md5($1::text || ':' || s) AS h) hh,
+            LATERAL (SELECT (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid AS lead_id) l,
+            generate_series(1, 10) AS k, LATERAL (SELECT ${TYPE} AS t) tt,
+            LATERAL (SELECT timestamptz '2026-11-01T00:00:00Z' + s * interval '10 seconds' + k * interval '1 minute' AS at) a`,
     [tenantId, subjects],
   );
   return { events: rowCount ?? 0, seconds: (performance.now() - started) / 1000 };
@@ -42,6 +46,14 @@ export async function seedFunnelEvents(owner: pg.Pool, tenantId: string, subject
 /** Deletes a tenant's events from the log and its rows from the projection's tables. */
 export async function deleteTenant(owner: pg.Pool, tenantId: string): Promise<void> {
   await owner.query(`DELETE FROM ${LOG} WHERE tenant_id = $1`, [tenantId]);
-  for (const view of ['event_facts', 'metric_minutes', 'entity_states', 'spend_days', 'journeys'])
+  for (const view of [
+    'event_facts',
+    'metric_minutes',
+    'metric_hours',
+    'metric_days',
+    'entity_states',
+    'spend_days',
+    'journeys',
+  ])
     await owner.query(`DELETE FROM analytics_event_store.${view} WHERE tenant_id = $1`, [tenantId]);
 }

@@ -120,10 +120,19 @@ async function funnelAndKpis(tenantId: string, authorization: string): Promise<v
     `funnel: ${seeded.events} events of ${subjects} subjects written to the log in ${seeded.seconds.toFixed(1)} s`,
   );
   const projecting = performance.now();
-  for (;;) {
-    const res = await fetch(`${analytics}/api/v1/analytics/kpis`, { headers: { authorization } });
-    const body = (await res.json()) as { kpis: { leadsCreated: number } };
-    if (body.kpis.leadsCreated >= subjects) break;
+  // Projected when every seeded event is counted (the log is not in subject order).
+  for (let last = -1, stalledSince = performance.now(); ;) {
+    const res = await fetch(`${analytics}/api/v1/analytics/query`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ metrics: ['events'], dateRange: { from: '2020-01-01' } }),
+    });
+    const body = (await res.json()) as { results: { metrics: { events: number } }[] };
+    if (res.status !== 200) throw new Error(`query answered ${res.status}: ${JSON.stringify(body)}`);
+    const counted = body.results[0]?.metrics.events ?? 0;
+    if (counted >= seeded.events) break;
+    if (counted !== last) [last, stalledSince] = [counted, performance.now()];
+    if (performance.now() - stalledSince > 60_000) throw new Error(`the projection stopped at ${last} events`);
     await sleep(500);
   }
   const projectedIn = (performance.now() - projecting) / 1000;

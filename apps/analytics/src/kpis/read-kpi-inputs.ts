@@ -3,6 +3,7 @@ import type { GlobalCheckpoint } from '@bizosaas/event-store';
 import { CAMPAIGN_STATUS } from '../projections/facts.ts';
 import { CHECKPOINT_SQL, views } from '../projections/views.ts';
 import { AT_RISK_THRESHOLD, type KpiInputs } from './kpi-definitions.ts';
+import { rollupSegments } from './rollup-segments.ts';
 
 export interface KpiQuery {
   readonly tenantId: string;
@@ -25,10 +26,20 @@ const ACTIVE = Object.keys(CAMPAIGN_STATUS).filter((type) => CAMPAIGN_STATUS[typ
 // $1 tenant, $2 from, $3 to, $4 campaign or null, $5 time zone (the day an ads spend belongs to).
 const DAY_IN_RANGE = `(day::timestamp AT TIME ZONE $5) >= $2 AND (day::timestamp AT TIME ZONE $5) < $3`;
 
-// Now: the minute rollups and the current states; one statement, so one snapshot with its checkpoint.
+// Now: the rollups (whole days, the hours and minutes at the edges: rollup-segments.ts) and the
+// current states; one statement, so one snapshot with its checkpoint. $6..$15: the segments.
+const inSegments = (column: string, first: number, count: number) =>
+  Array.from(
+    { length: count },
+    (_, i) => `(${column} >= $${first + 2 * i} AND ${column} < $${first + 2 * i + 1})`,
+  ).join(' OR ');
+const rollup = (table: string, column: string, first: number, count: number) =>
+  `SELECT type, currency, events, amount FROM ${table}
+    WHERE tenant_id = $1 AND (${inSegments(column, first, count)}) AND ($4::uuid IS NULL OR campaign_id = $4)`;
 const LIVE_SQL = `
-WITH m AS (SELECT type, currency, sum(events)::int AS events, sum(amount)::text AS amount FROM ${views.metric_minutes}
-            WHERE tenant_id = $1 AND minute >= $2 AND minute < $3 AND ($4::uuid IS NULL OR campaign_id = $4)
+WITH m AS (SELECT type, currency, sum(events)::int AS events, sum(amount)::text AS amount
+             FROM (${rollup(views.metric_minutes, 'minute', 6, 2)} UNION ALL ${rollup(views.metric_hours, 'hour', 10, 2)}
+                   UNION ALL ${rollup(views.metric_days, 'day', 14, 1)}) r
             GROUP BY type, currency),
      s AS (SELECT (count(*) FILTER (WHERE kind = 'customer' AND value >= ${AT_RISK_THRESHOLD}))::int AS at_risk,
                   (count(*) FILTER (WHERE kind = 'campaign' AND status = 'active' AND ($4::uuid IS NULL OR entity_id = $4)))::int AS active
@@ -58,6 +69,11 @@ WITH m AS (SELECT type, COALESCE(currency, '') AS currency, count(*)::int AS eve
 SELECT ${CHECKPOINT_SQL} AS cp, (SELECT coalesce(json_agg(m), '[]') FROM m) AS m,
        (SELECT row_to_json(s) FROM s) AS s, (SELECT coalesce(json_agg(sp), '[]') FROM sp) AS sp`;
 
+function segmentValues(query: KpiQuery): Date[] {
+  const { minutes, hours, days } = rollupSegments(query.fromMs, query.toMs);
+  return [...minutes, ...hours, days].flatMap(([start, end]) => [new Date(start), new Date(end)]);
+}
+
 /** The KPI inputs of a tenant's range, with the checkpoint they are as of (null: nothing projected yet). */
 export async function readKpiInputs(
   client: pg.ClientBase,
@@ -70,7 +86,11 @@ export async function readKpiInputs(
         text: AS_OF_SQL,
         values: [...base, query.asOf.transactionId, query.asOf.globalPosition, Object.keys(CAMPAIGN_STATUS), ACTIVE],
       })
-    : await client.query<Row>({ name: 'analytics_kpis_live', text: LIVE_SQL, values: base });
+    : await client.query<Row>({
+        name: 'analytics_kpis_live',
+        text: LIVE_SQL,
+        values: [...base, ...segmentValues(query)],
+      });
   const row = rows[0] as Row;
   const counts = new Map<string, number>();
   const sums = new Map<string, Map<string, string>>();

@@ -3,24 +3,52 @@ import { defineProjection, type ProjectionTables } from '@bizosaas/event-store';
 import type { LoggedEvent } from './facts.ts';
 import { writeFacts } from './write-facts.ts';
 
-export const ANALYTICS_TABLES = ['event_facts', 'metric_minutes', 'entity_states', 'spend_days', 'journeys'] as const;
+export const ANALYTICS_TABLES = [
+  'event_facts',
+  'metric_minutes',
+  'metric_hours',
+  'metric_days',
+  'entity_states',
+  'spend_days',
+  'journeys',
+] as const;
 export type AnalyticsTable = (typeof ANALYTICS_TABLES)[number];
 export type AnalyticsTables = ProjectionTables<AnalyticsTable>;
 
 const NIL = "'00000000-0000-0000-0000-000000000000'";
 
+/** The rollup tables: the same sums per UTC minute, hour and day (KPIs of long ranges read the coarse ones). */
+export const ROLLUPS = [
+  { table: 'metric_minutes', column: 'minute', unit: 'minute' },
+  { table: 'metric_hours', column: 'hour', unit: 'hour' },
+  { table: 'metric_days', column: 'day', unit: 'day' },
+] as const;
+
+const rollupDdl = (t: ProjectionTables<AnalyticsTable>) =>
+  ROLLUPS.map(
+    ({ table, column }) => `
+CREATE TABLE ${t[table]} (
+  tenant_id uuid NOT NULL, type text NOT NULL, ${column} timestamptz NOT NULL,
+  campaign_id uuid NOT NULL DEFAULT ${NIL}, source text NOT NULL DEFAULT '', currency text NOT NULL DEFAULT '',
+  events bigint NOT NULL, amount numeric NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, type, ${column}, campaign_id, source, currency)
+);
+CREATE INDEX ON ${t[table]} (tenant_id, ${column});`,
+  ).join('');
+
 /**
  * Every received event, projected in one transaction per batch so that all read tables share
  * one checkpoint: the `asOfPosition` of every answer.
  * - event_facts: one row per fact (lineage, "as of" answers, distinct subjects);
- * - metric_minutes: counts and decimal sums per tenant, type, UTC minute, campaign, source, currency;
+ * - metric_minutes, metric_hours, metric_days: counts and decimal sums per tenant, type, UTC
+ *   minute (hour, day), campaign, source, currency;
  * - entity_states: the current state of customers (churn risk) and campaigns (status);
  * - spend_days: ads spend per provider campaign and day, a later sync replacing an earlier one;
  * - journeys: each subject's events in compact form, what funnels and retention read.
  */
 export const analyticsProjection = defineProjection<LoggedEvent, AnalyticsTable>({
   name: 'analytics',
-  version: 1,
+  version: 2,
   tables: ANALYTICS_TABLES,
   handles: () => true,
   parse: (raw, position) => ({ event: parseEvent(raw), position }),
@@ -34,12 +62,7 @@ CREATE TABLE ${t.event_facts} (
 );
 CREATE INDEX ON ${t.event_facts} (tenant_id, type, occurred_at);
 CREATE INDEX ON ${t.event_facts} (tenant_id, entity_key, position) WHERE entity_key IS NOT NULL;
-CREATE TABLE ${t.metric_minutes} (
-  tenant_id uuid NOT NULL, type text NOT NULL, minute timestamptz NOT NULL,
-  campaign_id uuid NOT NULL DEFAULT ${NIL}, source text NOT NULL DEFAULT '', currency text NOT NULL DEFAULT '',
-  events bigint NOT NULL, amount numeric NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant_id, type, minute, campaign_id, source, currency)
-);
+${rollupDdl(t)}
 CREATE TABLE ${t.entity_states} (
   tenant_id uuid NOT NULL, kind text NOT NULL, entity_id uuid NOT NULL, status text, value numeric,
   event_id uuid NOT NULL, position bigint NOT NULL,

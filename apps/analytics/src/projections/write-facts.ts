@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { AnalyticsTables } from './analytics-projection.ts';
+import { ROLLUPS, type AnalyticsTables } from './analytics-projection.ts';
 import { CAMPAIGN_STATUS, toFacts, type Fact, type LoggedEvent } from './facts.ts';
 
 const FACT_COLUMNS = `tenant_id uuid, log_xid xid8, position bigint, seq int, event_id uuid, type text, aggregate_id uuid,
@@ -26,7 +26,16 @@ const FACT_FIELDS = [
 ] as const;
 const toRow = (fact: Fact) => Object.fromEntries(FACT_FIELDS.map(([field, column]) => [column, fact[field]]));
 
-/** Applies one batch: facts, minute rollups, journeys, entity states and ads spend (five statements). */
+/** Adds the inserted facts (those not replacing others) to one rollup table. */
+const rollupUpsert = (table: string, column: string, unit: string) =>
+  `INSERT INTO ${table} AS m (tenant_id, type, ${column}, campaign_id, source, currency, events, amount)
+     SELECT tenant_id, type, date_trunc('${unit}', occurred_at), COALESCE(campaign_id, '00000000-0000-0000-0000-000000000000'),
+            COALESCE(source, ''), COALESCE(currency, ''), count(*), COALESCE(sum(amount), 0)
+       FROM inserted WHERE entity_key IS NULL GROUP BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (tenant_id, type, ${column}, campaign_id, source, currency)
+     DO UPDATE SET events = m.events + excluded.events, amount = m.amount + excluded.amount`;
+
+/** Applies one batch: facts with their rollups, journeys, entity states and ads spend (five statements). */
 export async function writeFacts(client: pg.ClientBase, events: readonly LoggedEvent[], t: AnalyticsTables) {
   const facts = events.flatMap(toFacts);
   if (facts.length === 0) return;
@@ -36,13 +45,9 @@ export async function writeFacts(client: pg.ClientBase, events: readonly LoggedE
     `WITH f AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${FACT_COLUMNS})),
      inserted AS (INSERT INTO ${t.event_facts} SELECT tenant_id, log_xid, position, seq, event_id, type, aggregate_id,
        subject_id, occurred_at, correlation_id, campaign_id, source, amount, currency, value, entity_key, fact_date FROM f
-       ON CONFLICT DO NOTHING RETURNING *)
-     INSERT INTO ${t.metric_minutes} AS m (tenant_id, type, minute, campaign_id, source, currency, events, amount)
-     SELECT tenant_id, type, date_trunc('minute', occurred_at), COALESCE(campaign_id, '00000000-0000-0000-0000-000000000000'),
-            COALESCE(source, ''), COALESCE(currency, ''), count(*), COALESCE(sum(amount), 0)
-       FROM inserted WHERE entity_key IS NULL GROUP BY 1, 2, 3, 4, 5, 6
-     ON CONFLICT (tenant_id, type, minute, campaign_id, source, currency)
-     DO UPDATE SET events = m.events + excluded.events, amount = m.amount + excluded.amount`,
+       ON CONFLICT DO NOTHING RETURNING *),
+     ${ROLLUPS.map(({ table, column, unit }) => `${table} AS (${rollupUpsert(t[table], column, unit)})`).join(',\n')}
+     SELECT 1`,
     [rows],
   );
   await writeJourneys(client, facts, t);

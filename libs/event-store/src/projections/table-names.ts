@@ -19,6 +19,9 @@ export function generationTables(schema: string, projection: AnyProjection, gene
  * The views readers query (`"crm"."lead_list"`), by logical name. They always select from the
  * serving generation; the swap replaces them in the transaction that switches generations.
  */
-export function projectionViews(schema: string, projection: AnyProjection): ProjectionTables {
-  return Object.fromEntries(projection.tables.map((table) => [table, qualified(schema, table)]));
+export function projectionViews<T extends string>(
+  schema: string,
+  projection: { readonly tables: readonly T[] },
+): ProjectionTables<T> {
+  return Object.fromEntries(projection.tables.map((table) => [table, qualified(schema, table)])) as ProjectionTables<T>;
 }
