@@ -74,6 +74,56 @@ describe('POST /rebuild', () => {
     expect(kpis.json().kpis.purchases).toBe(2 + 5 * (damaged.rowCount ?? 0));
   });
 
+  it('gives checksum-identical dashboard data after a rebuild into a new generation', async () => {
+    const { caller } = await tenantWithEvents();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/analytics/dashboards',
+      headers: caller.headers,
+      payload: {
+        name: 'Purchases',
+        tiles: [
+          { title: 'KPIs', kind: 'kpis', config: { metrics: ['purchases', 'purchaseValue'] } },
+          {
+            title: 'Trend',
+            kind: 'query',
+            config: { metrics: ['purchases', 'purchaseValue', 'subjects'], interval: 'day' },
+          },
+          {
+            title: 'Funnel',
+            kind: 'funnel',
+            config: {
+              steps: [{ eventType: 'customer.purchase_recorded' }, { eventType: 'customer.churn_risk_updated' }],
+            },
+          },
+          {
+            title: 'Retention',
+            kind: 'retention',
+            config: {
+              cohortEventType: 'customer.purchase_recorded',
+              returnEventType: 'customer.purchase_recorded',
+              interval: 'day',
+              periods: 3,
+            },
+          },
+        ],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/v1/analytics/dashboards/${created.json().id}/data`;
+    const before = (await t.app.inject({ url, headers: caller.headers })).json();
+    expect(before.tiles[0].data.kpis).toMatchObject({
+      purchases: 2,
+      purchaseValue: [{ amount: '30.35', currency: 'EUR' }],
+    });
+
+    const rebuilt = await t.app.inject({ method: 'POST', url: '/api/v1/analytics/rebuild', headers: caller.headers });
+    expect(rebuilt.statusCode).toBe(200);
+    const after = (await t.app.inject({ url, headers: caller.headers })).json();
+    expect(after.checksum).toBe(before.checksum);
+    expect(after.tiles).toEqual(before.tiles);
+  });
+
   it('needs analytics:manage', async () => {
     const viewer = await tenantCaller(t.key, ['viewer']);
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/analytics/rebuild', headers: viewer.headers });
