@@ -45,6 +45,11 @@ export const DEFAULT_RULES: readonly Rule[] = [
   ]),
   builtIn('00000000-0000-4000-8000-00000000a007', 'ai.analysis_completed', 'ai-analysis-completed', actor),
   builtIn('00000000-0000-4000-8000-00000000a008', 'ai.analysis_failed', 'ai-analysis-failed', actor),
+  // The report's builder is the analytics service: the person to tell is the one who asked.
+  builtIn('00000000-0000-4000-8000-00000000a009', 'analytics.report_ready', 'report-ready', {
+    type: 'data_user',
+    field: 'requestedBy',
+  }),
 ];
 
 const keyOf = (rule: Pick<Rule, 'eventType' | 'templateKey'>) => `${rule.eventType} ${rule.templateKey}`;

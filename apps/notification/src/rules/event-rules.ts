@@ -18,7 +18,14 @@ import { triggerEventRules } from './trigger-event-rules.ts';
 export const EVENT_RULES_GROUP = 'notification.rules';
 
 /** The aggregate types whose streams carry the directory's and the rules' events. */
-export const EVENT_RULES_AGGREGATE_TYPES = ['user', 'lead', 'campaign', 'customer', 'ai_analysis'] as const;
+export const EVENT_RULES_AGGREGATE_TYPES = [
+  'user',
+  'lead',
+  'campaign',
+  'customer',
+  'ai_analysis',
+  'analytics_report',
+] as const;
 
 export interface EventRulesOptions {
   /** Shows the consumer on /ready. */

@@ -22,6 +22,24 @@ const churn = (previousChurnRisk: number, newChurnRisk: number, actor: Actor = u
     },
   });
 
+const reportId = randomUUID();
+const reportReady = (requestedBy: string | null) =>
+  createEvent({
+    type: 'analytics.report_ready',
+    tenantId,
+    // As analytics builds it: the service acts, the asker is in the data.
+    actor: { type: 'service', id: 'analytics' },
+    aggregateId: reportId,
+    data: {
+      reportId,
+      name: 'Leads created last week',
+      kind: 'events',
+      rows: 42,
+      requestedBy,
+      downloadPath: `/api/v1/analytics/reports/${reportId}/download`,
+    },
+  });
+
 const tenantRule = (overrides: Partial<Rule>): Rule => ({
   id: randomUUID(),
   eventType: 'customer.churn_risk_updated',
@@ -94,6 +112,40 @@ describe('planEventTriggers', () => {
     });
     expect(planEventTriggers(event, withDefaults([]))).toMatchObject([
       { outcome: 'trigger', input: { templateKey: 'welcome', to: [{ userId }] } },
+    ]);
+  });
+
+  it('sends a ready report to the user who asked for it, not to the service that built it', () => {
+    const requestedBy = randomUUID();
+    const event = reportReady(requestedBy);
+    expect(planEventTriggers(event, withDefaults([]))).toMatchObject([
+      {
+        outcome: 'trigger',
+        rule: { id: '00000000-0000-4000-8000-00000000a009', builtIn: true },
+        input: {
+          templateKey: 'report-ready',
+          to: [{ userId: requestedBy }],
+          data: { name: 'Leads created last week', downloadPath: `/api/v1/analytics/reports/${reportId}/download` },
+          transactionId: `event:${event.id}:00000000-0000-4000-8000-00000000a009`,
+        },
+      },
+    ]);
+  });
+
+  it('skips a ready report nobody asked for (a scheduled one)', () => {
+    expect(planEventTriggers(reportReady(null), withDefaults([]))).toMatchObject([
+      { outcome: 'skipped', reason: 'no_recipient' },
+    ]);
+  });
+
+  it('skips a data_user rule whose field is missing or holds no user id', () => {
+    const rule = (field: string) =>
+      tenantRule({ eventType: 'analytics.report_ready', templateKey: field, recipient: { type: 'data_user', field } });
+    const planned = planEventTriggers(reportReady(randomUUID()), [rule('requestedBy.id'), rule('name'), rule('owner')]);
+    expect(planned.map((each) => each.outcome === 'skipped' && each.reason)).toEqual([
+      'no_recipient',
+      'no_recipient',
+      'no_recipient',
     ]);
   });
 

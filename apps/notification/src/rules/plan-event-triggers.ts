@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type { Recipient, TriggerInput } from '../triggers/trigger-request.ts';
 import { whenHolds } from './rule-condition.ts';
@@ -16,6 +17,18 @@ export function templateData(event: EventEnvelope): Record<string, unknown> {
   };
 }
 
+/** The value at a dotted path of the event's data; undefined when a step is missing. */
+function valueAt(data: unknown, path: string): unknown {
+  let value = data;
+  for (const step of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, step)) return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+const userId = z.uuid();
+
 /** Who a rule sends to for this event; null when the event names no such user (e.g. a service acted). */
 export function resolveRecipient(recipient: RuleRecipient, event: EventEnvelope): Recipient | null {
   switch (recipient.type) {
@@ -23,6 +36,11 @@ export function resolveRecipient(recipient: RuleRecipient, event: EventEnvelope)
       return event.actor.type === 'user' ? { userId: event.actor.id } : null;
     case 'subject_user':
       return event.aggregateType === 'user' ? { userId: event.aggregateId } : null;
+    case 'data_user': {
+      // Anything but a user id (null for a report nobody asked for, a missing field) names no one.
+      const value = userId.safeParse(valueAt(event.data, recipient.field));
+      return value.success ? { userId: value.data } : null;
+    }
     case 'user':
       return { userId: recipient.userId };
     case 'email':

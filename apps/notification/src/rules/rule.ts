@@ -12,6 +12,7 @@ export const RULE_EVENT_TYPES = [
   'customer.churn_risk_updated',
   'ai.analysis_completed',
   'ai.analysis_failed',
+  'analytics.report_ready',
 ] as const;
 
 export const ruleEventType = z.enum(RULE_EVENT_TYPES);
@@ -20,16 +21,23 @@ export type RuleEventType = z.output<typeof ruleEventType>;
 export const isRuleEventType = (type: string): type is RuleEventType =>
   (RULE_EVENT_TYPES as readonly string[]).includes(type);
 
+/** Dotted path into the event's data, e.g. `newChurnRisk` or `score.totalScore`. */
+const dataPath = z
+  .string()
+  .regex(/^[A-Za-z_]\w{0,63}(\.[A-Za-z_]\w{0,63}){0,4}$/, 'must be a dotted path such as score.totalScore');
+
 export const ruleRecipient = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('actor') }),
     z.strictObject({ type: z.literal('subject_user') }),
+    z.strictObject({ type: z.literal('data_user'), field: dataPath }),
     z.strictObject({ type: z.literal('user'), userId: z.uuid() }),
     z.strictObject({ type: z.literal('email'), email: z.email().max(320) }),
   ])
   .describe(
     'actor: the user who caused the event (skipped when a service did); subject_user: the user the event is about ' +
-      '(user events only); user: a fixed user of the tenant; email: a fixed address.',
+      "(user events only); data_user: the user whose id is at `field` of the event's data, e.g. requestedBy " +
+      '(skipped when it holds none); user: a fixed user of the tenant; email: a fixed address.',
   );
 export type RuleRecipient = z.output<typeof ruleRecipient>;
 
@@ -39,10 +47,7 @@ const scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
 /** One test on a field of the event's data; every operator given must hold. */
 export const ruleCondition = z
   .strictObject({
-    /** Dotted path into the event's data, e.g. `newChurnRisk` or `score.totalScore`. */
-    field: z
-      .string()
-      .regex(/^[A-Za-z_]\w{0,63}(\.[A-Za-z_]\w{0,63}){0,4}$/, 'must be a dotted path such as score.totalScore'),
+    field: dataPath,
     equals: scalar.optional(),
     in: z.array(scalar).min(1).max(50).optional(),
     gt: z.number().optional(),
