@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import type { Recipient, TriggerInput } from '../triggers/trigger-request.ts';
-import { whenHolds } from './rule-condition.ts';
+import { valueAt, whenHolds } from './rule-condition.ts';
 import type { Rule, RuleRecipient } from './rule.ts';
 
 export type PlannedTrigger =
@@ -15,16 +15,6 @@ export function templateData(event: EventEnvelope): Record<string, unknown> {
     ...data,
     event: { type: event.type, id: event.id, occurredAt: event.occurredAt, aggregateId: event.aggregateId },
   };
-}
-
-/** The value at a dotted path of the event's data; undefined when a step is missing. */
-function valueAt(data: unknown, path: string): unknown {
-  let value = data;
-  for (const step of path.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, step)) return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
-  return value;
 }
 
 const userId = z.uuid();

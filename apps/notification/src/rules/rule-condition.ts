@@ -1,7 +1,7 @@
 import type { RuleCondition } from './rule.ts';
 
 /** The value at a dotted path of the event's data; undefined when a step is missing. */
-function valueAt(data: unknown, path: string): unknown {
+export function valueAt(data: unknown, path: string): unknown {
   let value = data;
   for (const step of path.split('.')) {
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, step)) return undefined;
