@@ -10,7 +10,7 @@ import { dashboardListQuery, dashboardPage, listDashboards } from './dashboard-l
 import { createDashboard, deleteDashboard, getDashboard, replaceDashboard } from './dashboard-store.ts';
 import { dashboardView, toView } from './dashboard-view.ts';
 import { resolveSavedRange } from './date-presets.ts';
-import { expectedVersionOf } from './expected-version.ts';
+import { expectedVersionOf } from '../http/expected-version.ts';
 
 const PATH = '/api/v1/analytics/dashboards';
 const idParams = z.strictObject({ id: z.uuid() });
@@ -97,7 +97,11 @@ export function registerDashboardRoutes(app: ServiceApp, ctx: AnalyticsContext, 
     },
     async (request, reply) => {
       const { version, ...body } = request.body;
-      const expectedVersion = expectedVersionOf(request, version);
+      const expectedVersion = expectedVersionOf(request, version, {
+        field: 'version',
+        required: true,
+        what: 'dashboard',
+      });
       check(body);
       const { tenantId } = requirePrincipal(request);
       const replaced = await inTenant(request, (client) =>

@@ -3,8 +3,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { withTransaction } from '@bizosaas/db';
-import { ValidationError } from '@bizosaas/ddd-kernel';
 import { errorResponseSchema, type ServiceApp } from '@bizosaas/service-kit';
+import { expectedVersionOf } from '../http/expected-version.ts';
 import type { AnalyticsContext, FeatureModule } from '../context.ts';
 import { answerFunnel, FUNNEL_TAGS } from './funnel-query.routes.ts';
 import {
@@ -32,22 +32,7 @@ const ifMatchHeaders = z.object({
 });
 const etagOf = (version: number) => `"${version}"`;
 
-/** The version from If-Match or the body's expectedVersion (they must agree when both are sent). */
-function expectedVersionOf(request: FastifyRequest, bodyVersion: number | undefined): number | undefined {
-  const header = request.headers['if-match'];
-  if (typeof header !== 'string' || header.trim() === '' || header.trim() === '*') return bodyVersion;
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!match)
-    throw new ValidationError('If-Match must be a funnel version such as "3"', [
-      { path: 'if-match', message: 'must be "<version>"', location: 'headers' },
-    ]);
-  const version = Number(match[1]);
-  if (bodyVersion !== undefined && bodyVersion !== version)
-    throw new ValidationError('If-Match and expectedVersion disagree', [
-      { path: 'expectedVersion', message: 'differs from If-Match', location: 'body' },
-    ]);
-  return version;
-}
+const versionRule = { field: 'expectedVersion', required: false, what: 'funnel' };
 
 /** Runs `work` in one transaction of the caller's tenant (RLS shows only its funnels). */
 function inTenant<T>(
@@ -98,7 +83,7 @@ function registerWrites(app: ServiceApp, ctx: AnalyticsContext): void {
     },
     async (request, reply) => {
       const { expectedVersion: bodyVersion, ...input } = request.body;
-      const expectedVersion = expectedVersionOf(request, bodyVersion);
+      const expectedVersion = expectedVersionOf(request, bodyVersion, versionRule);
       assertFunnelSpec(input.definition, 'definition.');
       const updated = await inTenant(ctx, request, async (client, tenantId) => {
         const current = await getFunnel(client, tenantId, request.params.id, { forUpdate: true });
@@ -122,7 +107,7 @@ function registerWrites(app: ServiceApp, ctx: AnalyticsContext): void {
       },
     },
     async (request, reply) => {
-      const expectedVersion = expectedVersionOf(request, undefined);
+      const expectedVersion = expectedVersionOf(request, undefined, versionRule);
       await inTenant(ctx, request, async (client, tenantId) => {
         assertVersion(await getFunnel(client, tenantId, request.params.id, { forUpdate: true }), expectedVersion);
         await deleteFunnel(client, tenantId, request.params.id);
