@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { GlobalCheckpoint } from '@bizosaas/event-store';
+import type { JourneyDoc } from '../projections/journey-text.ts';
 import { CHECKPOINT_SQL, views } from '../projections/views.ts';
 import type { Journey, JourneyEvent } from './funnel-engine.ts';
 
@@ -16,19 +17,20 @@ export interface JourneyQuery {
   readonly asOf: GlobalCheckpoint | null;
 }
 
-/** A journeys.events element: [type, epoch ms, source, campaignId, log position]. */
-type Element = [string, number, string | null, string | null, number];
-
 // One statement, so the journeys and the checkpoint come from one snapshot. The checkpoint is the
 // one row with no subject; UNION ALL keeps it from costing a column on every journey row.
 // A journey's span only widens as events arrive, so a journey overlapping the range as of an
 // earlier position overlaps it now too: filtering on the current span loses none.
+// The required type is looked for in the journey's text (its string dictionary holds every type the
+// subject has had): a cheap superset, the engine decides.
 const JOURNEYS_SQL = `
-SELECT NULL::uuid AS subject_id, ${CHECKPOINT_SQL}::jsonb AS events
+SELECT NULL::uuid AS subject_id, ${CHECKPOINT_SQL}::text AS events
 UNION ALL
 SELECT subject_id, events FROM ${views.journeys}
- WHERE tenant_id = $1 AND first_at < $3 AND last_at >= $2
-   AND ($4::text IS NULL OR events @> jsonb_build_array(jsonb_build_array($4::text)))`;
+ WHERE tenant_id = $1 AND first_at < $3 AND last_at >= $2 AND ($4::text IS NULL OR events LIKE $4)`;
+
+/** LIKE pattern matching a journey text that contains the JSON string `value`. */
+const containing = (value: string) => `%${JSON.stringify(value).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * The tenant's subjects whose events overlap [fromMs, toMs), each with its events in the range
@@ -40,41 +42,70 @@ export async function readJourneys(
   tenantId: string,
   query: JourneyQuery,
 ): Promise<{ journeys: Journey[]; checkpoint: GlobalCheckpoint | null }> {
-  const { rows } = await client.query<[string | null, unknown]>({
+  const { rows } = await client.query<[string | null, string | null]>({
     name: 'analytics_read_journeys',
     text: JOURNEYS_SQL,
-    values: [tenantId, new Date(query.fromMs), new Date(query.toMs), query.requiredType ?? null],
+    values: [
+      tenantId,
+      new Date(query.fromMs),
+      new Date(query.toMs),
+      query.requiredType === undefined ? null : containing(query.requiredType),
+    ],
     rowMode: 'array',
   });
   let checkpoint: GlobalCheckpoint | null = null;
   const journeys: Journey[] = [];
   const keep = elementFilter(query);
-  for (const [subjectId, events] of rows) {
+  for (const [subjectId, stored] of rows) {
     if (subjectId === null) {
-      checkpoint = events as GlobalCheckpoint | null;
+      checkpoint = stored === null ? null : (JSON.parse(stored) as GlobalCheckpoint);
       continue;
     }
-    const kept = (events as Element[]).filter(keep);
-    if (kept.length === 0) continue;
-    kept.sort((x, y) => x[1] - y[1] || x[4] - y[4]);
-    journeys.push({ subjectId, events: kept.map(toJourneyEvent) });
+    const events = keptEvents(JSON.parse(stored ?? '') as JourneyDoc, keep);
+    if (events.length > 0) journeys.push({ subjectId, events });
   }
   return { journeys, checkpoint };
 }
 
-function elementFilter(query: JourneyQuery): (element: Element) => boolean {
-  const types = query.types === undefined ? null : new Set(query.types);
+interface ElementFilter {
+  types: ReadonlySet<string> | null;
+  fromMs: number;
+  toMs: number;
+  lastPosition: number;
+}
+
+function elementFilter(query: JourneyQuery): ElementFilter {
   // Elements carry only the global position of their event. The analytics log is written by one
   // ingest statement at a time, so its order by (transactionId, globalPosition) agrees with the
   // order by globalPosition alone: "logged up to the checkpoint" is "globalPosition <= its own".
-  const last = query.asOf === null ? Infinity : Number(query.asOf.globalPosition);
-  const { fromMs, toMs } = query;
-  return (element) =>
-    element[1] >= fromMs && element[1] < toMs && element[4] <= last && (types === null || types.has(element[0]));
+  return {
+    types: query.types === undefined ? null : new Set(query.types),
+    fromMs: query.fromMs,
+    toMs: query.toMs,
+    lastPosition: query.asOf === null ? Infinity : Number(query.asOf.globalPosition),
+  };
 }
 
-const toJourneyEvent = ([type, at, source, campaignId]: Element): JourneyEvent => ({
-  type,
-  at,
-  props: { source, campaignId },
-});
+/**
+ * The journey's events that pass the filter, sorted by (time, log position), decoded straight from
+ * the stored form (journey-text.ts): elements are stored in log order, so a stable sort by time is
+ * that order. Events with the same source and campaign share one props object.
+ */
+function keptEvents(doc: JourneyDoc, filter: ElementFilter): JourneyEvent[] {
+  const wanted = doc.d.map((value) => filter.types === null || filter.types.has(value));
+  const props = new Map<number, JourneyEvent['props']>();
+  const text = (i: number) => (i < 0 ? null : (doc.d[i] ?? null));
+  const events: JourneyEvent[] = [];
+  let sorted = true;
+  for (const [type, time, position, source, campaignId] of doc.e) {
+    const at = doc.b + time;
+    if (!wanted[type] || at < filter.fromMs || at >= filter.toMs || doc.p + position > filter.lastPosition) continue;
+    const key = (source + 1) * 1_000_003 + campaignId + 1;
+    let shared = props.get(key);
+    if (!shared) props.set(key, (shared = { source: text(source), campaignId: text(campaignId) }));
+    if (events.length > 0 && (events.at(-1)?.at ?? 0) > at) sorted = false;
+    events.push({ type: text(type) ?? '', at, props: shared });
+  }
+  if (!sorted) events.sort((x, y) => x.at - y.at);
+  return events;
+}

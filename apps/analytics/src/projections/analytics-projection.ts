@@ -44,11 +44,11 @@ CREATE INDEX ON ${t[table]} (tenant_id, ${column});`,
  *   minute (hour, day), campaign, source, currency;
  * - entity_states: the current state of customers (churn risk) and campaigns (status);
  * - spend_days: ads spend per provider campaign and day, a later sync replacing an earlier one;
- * - journeys: each subject's events in compact form, what funnels and retention read.
+ * - journeys: each subject's events as compact JSON text (journey-text.ts), what funnels and retention read.
  */
 export const analyticsProjection = defineProjection<LoggedEvent, AnalyticsTable>({
   name: 'analytics',
-  version: 2,
+  version: 3,
   tables: ANALYTICS_TABLES,
   handles: () => true,
   parse: (raw, position) => ({ event: parseEvent(raw), position }),
@@ -75,7 +75,7 @@ CREATE TABLE ${t.spend_days} (
 );
 CREATE TABLE ${t.journeys} (
   tenant_id uuid NOT NULL, subject_id uuid NOT NULL, first_at timestamptz NOT NULL, last_at timestamptz NOT NULL,
-  campaign_id uuid, source text, events jsonb NOT NULL,
+  campaign_id uuid, source text, events text NOT NULL,
   PRIMARY KEY (tenant_id, subject_id)
 );
 CREATE INDEX ON ${t.journeys} (tenant_id, first_at);`,

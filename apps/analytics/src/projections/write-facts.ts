@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ROLLUPS, type AnalyticsTables } from './analytics-projection.ts';
 import { CAMPAIGN_STATUS, toFacts, type Fact, type LoggedEvent } from './facts.ts';
+import { appendToJourney, type JourneyElement } from './journey-text.ts';
 
 const FACT_COLUMNS = `tenant_id uuid, log_xid xid8, position bigint, seq int, event_id uuid, type text, aggregate_id uuid,
   subject_id uuid, occurred_at timestamptz, correlation_id text, campaign_id uuid, source text, amount numeric,
@@ -39,7 +40,7 @@ const rollupUpsert = (table: string, column: string, unit: string) =>
 export async function writeFacts(client: pg.ClientBase, events: readonly LoggedEvent[], t: AnalyticsTables) {
   const facts = events.flatMap(toFacts);
   if (facts.length === 0) return;
-  await attribute(client, facts, t);
+  const stored = await attribute(client, facts, t);
   const rows = JSON.stringify(facts.map(toRow));
   await client.query(
     `WITH f AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${FACT_COLUMNS})),
@@ -50,7 +51,7 @@ export async function writeFacts(client: pg.ClientBase, events: readonly LoggedE
      SELECT 1`,
     [rows],
   );
-  await writeJourneys(client, facts, t);
+  await writeJourneys(client, facts, t, stored);
   await writeStates(client, facts, t);
   await writeSpend(client, facts, t);
 }
@@ -58,11 +59,12 @@ export async function writeFacts(client: pg.ClientBase, events: readonly LoggedE
 /**
  * A subject's campaign and source are those of its first event that names them (first touch,
  * e.g. lead.created); its later events (qualified, converted) are counted toward them too.
+ * Returns the batch's subjects' stored journeys (their events are appended to them).
  */
-async function attribute(client: pg.ClientBase, facts: Fact[], t: AnalyticsTables): Promise<void> {
+async function attribute(client: pg.ClientBase, facts: Fact[], t: AnalyticsTables): Promise<Map<string, string>> {
   const subjects = [...new Set(facts.map((f) => `${f.tenantId}/${f.subjectId}`))].map((key) => key.split('/'));
-  const known = await client.query<{ key: string; campaign_id: string | null; source: string | null }>(
-    `SELECT j.tenant_id || '/' || j.subject_id AS key, j.campaign_id, j.source
+  const known = await client.query<{ key: string; campaign_id: string | null; source: string | null; events: string }>(
+    `SELECT j.tenant_id || '/' || j.subject_id AS key, j.campaign_id, j.source, j.events
        FROM ${t.journeys} j JOIN jsonb_to_recordset($1::jsonb) AS x(t uuid, s uuid) ON j.tenant_id = x.t AND j.subject_id = x.s`,
     [JSON.stringify(subjects.map(([tenant, subject]) => ({ t: tenant, s: subject })))],
   );
@@ -75,11 +77,25 @@ async function attribute(client: pg.ClientBase, facts: Fact[], t: AnalyticsTable
     fact.source ??= current.source;
     attributes.set(key, { campaignId: current.campaignId ?? fact.campaignId, source: current.source ?? fact.source });
   }
+  return new Map(known.rows.map((r) => [r.key, r.events]));
 }
 
-/** Journey elements: [type, epoch ms, source, campaignId, log position] (readers sort them). */
-async function writeJourneys(client: pg.ClientBase, facts: readonly Fact[], t: AnalyticsTables): Promise<void> {
-  type Appended = { t: string; s: string; c: string | null; src: string | null; f: number; l: number; e: unknown[][] };
+/** Appends the batch's events to their subjects' journeys (journey-text.ts), one statement. */
+async function writeJourneys(
+  client: pg.ClientBase,
+  facts: readonly Fact[],
+  t: AnalyticsTables,
+  stored: ReadonlyMap<string, string>,
+): Promise<void> {
+  type Appended = {
+    t: string;
+    s: string;
+    c: string | null;
+    src: string | null;
+    f: number;
+    l: number;
+    e: JourneyElement[];
+  };
   const bySubject = new Map<string, Appended>();
   for (const f of facts) {
     if (f.seq !== 0 || f.entityKey !== null) continue;
@@ -94,21 +110,25 @@ async function writeJourneys(client: pg.ClientBase, facts: readonly Fact[], t: A
       l: at,
       e: [],
     };
-    journey.e.push([f.type, at, f.source, f.campaignId, Number(f.position)]);
+    journey.e.push({ type: f.type, at, position: Number(f.position), source: f.source, campaignId: f.campaignId });
     journey.f = Math.min(journey.f, at);
     journey.l = Math.max(journey.l, at);
     bySubject.set(key, journey);
   }
   if (bySubject.size === 0) return;
+  const rows = [...bySubject].map(([key, { e, ...row }]) => ({
+    ...row,
+    e: appendToJourney(stored.get(key) ?? null, e),
+  }));
   await client.query(
     `INSERT INTO ${t.journeys} AS j (tenant_id, subject_id, first_at, last_at, campaign_id, source, events)
      SELECT x.t, x.s, to_timestamp(x.f / 1000.0), to_timestamp(x.l / 1000.0), x.c, x.src, x.e
-       FROM jsonb_to_recordset($1::jsonb) AS x(t uuid, s uuid, c uuid, src text, f bigint, l bigint, e jsonb)
+       FROM jsonb_to_recordset($1::jsonb) AS x(t uuid, s uuid, c uuid, src text, f bigint, l bigint, e text)
      ON CONFLICT (tenant_id, subject_id) DO UPDATE SET
        first_at = least(j.first_at, excluded.first_at), last_at = greatest(j.last_at, excluded.last_at),
        campaign_id = COALESCE(j.campaign_id, excluded.campaign_id), source = COALESCE(j.source, excluded.source),
-       events = j.events || excluded.events`,
-    [JSON.stringify([...bySubject.values()])],
+       events = excluded.events`,
+    [JSON.stringify(rows)],
   );
 }
 
