@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateFunnel,
-  funnelSpecProblems,
-  type FunnelSpec,
-  type Journey,
-  type JourneyEvent,
-} from './funnel-engine.ts';
+import { evaluateFunnel, type FunnelSpec, type Journey, type JourneyEvent } from './funnel-engine.ts';
+import { funnelSpecProblems } from './funnel-spec-problems.ts';
 import { referenceFunnel } from './funnel-reference.ts';
 
 const TYPES = ['view', 'signup', 'buy', 'share'] as const;

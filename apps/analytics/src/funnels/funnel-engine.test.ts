@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decimalRate,
-  evaluateFunnel,
-  funnelSpecProblems,
-  type FunnelSpec,
-  type Journey,
-  type JourneyEvent,
-} from './funnel-engine.ts';
+import { decimalRate, evaluateFunnel, type FunnelSpec, type Journey, type JourneyEvent } from './funnel-engine.ts';
+import { funnelSpecProblems } from './funnel-spec-problems.ts';
 
 function at(second: number, type: string, props: Record<string, string | null> = {}): JourneyEvent {
   return { type, at: 1_700_000_000_000 + second * 1000, props };

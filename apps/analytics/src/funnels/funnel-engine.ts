@@ -32,11 +32,6 @@ export interface FunnelResult {
   steps: StepResult[];
   breakdown?: { value: string | null; steps: StepResult[] }[];
 }
-export interface SpecProblem {
-  field: string;
-  message: string;
-}
-
 const NO_PATH = -Infinity;
 
 /**
@@ -65,21 +60,42 @@ const NO_PATH = -Infinity;
  * Assumes `funnelSpecProblems(spec)` is empty.
  */
 export function evaluateFunnel(journeys: readonly Journey[], spec: FunnelSpec): FunnelResult {
-  const spans = journeys.map((journey) => conversionSpans(journey.events, spec));
-  const result: FunnelResult = { steps: stepResults(spec, spans) };
-  const breakdown = spec.breakdown;
-  if (breakdown === undefined) return result;
+  const funnel = createFunnelAccumulator(spec);
+  for (const journey of journeys) funnel.add(journey);
+  return funnel.result();
+}
+
+/** A funnel evaluated one journey at a time (as a reader streams them); see evaluateFunnel. */
+export interface FunnelAccumulator {
+  add(journey: Journey): void;
+  result(): FunnelResult;
+}
+
+/** evaluateFunnel fed journey by journey: `result()` equals evaluateFunnel over the journeys added. */
+export function createFunnelAccumulator(spec: FunnelSpec): FunnelAccumulator {
+  const spansOf = conversionSpans(spec);
+  const spans: number[][] = [];
   const groups = new Map<string | null, number[][]>();
-  journeys.forEach((journey, subject) => {
-    const value = breakdownValue(journey.events, breakdown);
-    const group = groups.get(value) ?? [];
-    group.push(spans[subject] ?? []);
-    groups.set(value, group);
-  });
-  result.breakdown = [...groups]
-    .map(([value, groupSpans]) => ({ value, steps: stepResults(spec, groupSpans) }))
-    .sort((x, y) => (y.steps[0]?.count ?? 0) - (x.steps[0]?.count ?? 0) || compareValues(x.value, y.value));
-  return result;
+  const breakdown = spec.breakdown;
+  return {
+    add(journey) {
+      const subject = spansOf(journey.events);
+      spans.push(subject);
+      if (breakdown === undefined) return;
+      const value = breakdownValue(journey.events, breakdown);
+      const group = groups.get(value) ?? [];
+      group.push(subject);
+      groups.set(value, group);
+    },
+    result() {
+      const result: FunnelResult = { steps: stepResults(spec, spans) };
+      if (breakdown === undefined) return result;
+      result.breakdown = [...groups]
+        .map(([value, groupSpans]) => ({ value, steps: stepResults(spec, groupSpans) }))
+        .sort((x, y) => (y.steps[0]?.count ?? 0) - (x.steps[0]?.count ?? 0) || compareValues(x.value, y.value));
+      return result;
+    },
+  };
 }
 
 /** A ratio as a decimal string with 4 places, rounded half up; "0.0000" when the denominator is 0. */
@@ -101,27 +117,55 @@ function windowMs(step: FunnelStep | undefined, stepIndex: number): number {
   return stepIndex === 0 || step?.withinSeconds === undefined ? Infinity : step.withinSeconds * 1000;
 }
 
-/** Milliseconds to convert to each step the subject reaches (0 for step 1); its length is steps reached. */
-function conversionSpans(events: readonly JourneyEvent[], spec: FunnelSpec): number[] {
-  return spec.order === 'any' ? anyOrderSpans(events, spec.steps) : sequenceSpans(events, spec);
+/**
+ * Milliseconds to convert to each step a subject reaches (0 for step 1); its length is steps reached.
+ * What depends on the spec alone is worked out once here, not once per subject.
+ */
+function conversionSpans(spec: FunnelSpec): (events: readonly JourneyEvent[]) => number[] {
+  if (spec.order === 'any') return (events) => anyOrderSpans(events, spec.steps);
+  const runs = sequenceRuns(spec);
+  return (events) => sequenceSpans(events, spec, runs);
+}
+
+/** One step of the path DP: which events may end it, the window from the previous one, the blockers. */
+interface LayerPlan {
+  canEnd: (event: JourneyEvent) => boolean;
+  window: number;
+  blockers: ReadonlySet<string>;
+}
+
+/** Targets first..last sharing one set of binding exclusions, and the DP layers they need. */
+interface Run {
+  first: number;
+  last: number;
+  layers: LayerPlan[];
 }
 
 /**
  * Which exclusions bind depends on the target step (those with beforeStep <= target), so the path DP runs
  * once per run of targets sharing the same exclusions: a new run starts at each distinct beforeStep.
  */
-function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec): number[] {
+function sequenceRuns(spec: FunnelSpec): Run[] {
   const exclusions = spec.exclusions ?? [];
-  const spans: number[] = [];
-  let target = 1;
-  while (target <= spec.steps.length) {
+  const runs: Run[] = [];
+  for (let target = 1; target <= spec.steps.length;) {
     let last = target;
     while (last < spec.steps.length && !exclusions.some((e) => e.beforeStep === last + 1)) last++;
     const binding = exclusions.filter((e) => e.beforeStep <= target);
-    const layers = latestStarts(events, spec, binding, last);
-    for (; target <= last; target++) {
+    runs.push({ first: target, last, layers: layerPlans(spec, binding, last) });
+    target = last + 1;
+  }
+  return runs;
+}
+
+function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec, runs: readonly Run[]): number[] {
+  const spans: number[] = [];
+  for (const run of runs) {
+    const layers = latestStarts(events, spec, run.layers);
+    for (let target = run.first; target <= run.last; target++) {
       const layer = layers[target - 1] ?? [];
-      const span = layer.reduce((least, start, i) => Math.min(least, (events[i]?.at ?? 0) - start), Infinity);
+      let span = Infinity;
+      for (let i = 0; i < layer.length; i++) span = Math.min(span, (events[i]?.at ?? 0) - (layer[i] ?? NO_PATH));
       if (span === Infinity) return spans;
       spans.push(span);
     }
@@ -130,28 +174,35 @@ function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec): numbe
 }
 
 /**
+ * Steps 2..stepCount of the DP. Between steps j and j+1 (1-based) an exclusion with afterStep <= j <
+ * beforeStep forbids its type strictly between the two events, and at event j+1 itself when j+1 < beforeStep.
+ */
+function layerPlans(spec: FunnelSpec, exclusions: FunnelSpec['exclusions'] & {}, stepCount: number): LayerPlan[] {
+  const plans: LayerPlan[] = [];
+  for (let j = 1; j < stepCount; j++) {
+    const between = exclusions.filter((e) => e.afterStep <= j && j < e.beforeStep);
+    const atStep = new Set(between.filter((e) => j + 1 < e.beforeStep).map((e) => e.eventType));
+    const step = spec.steps[j] ?? { eventType: '' };
+    plans.push({
+      canEnd: (event) => matches(event, step) && !atStep.has(event.type),
+      window: windowMs(step, j),
+      blockers: new Set(between.map((e) => e.eventType)),
+    });
+  }
+  return plans;
+}
+
+/**
  * layers[j][i] is the latest t(i1) over valid paths whose step j+1 is event i, NO_PATH if none. Windows
  * and exclusions only constrain consecutive path events, so the latest start is all a path needs to carry.
  */
-function latestStarts(
-  events: readonly JourneyEvent[],
-  spec: FunnelSpec,
-  exclusions: FunnelSpec['exclusions'] & {},
-  stepCount: number,
-): number[][] {
+function latestStarts(events: readonly JourneyEvent[], spec: FunnelSpec, plans: readonly LayerPlan[]): number[][] {
   const first = spec.steps[0];
   const layers = [events.map((event) => (first !== undefined && matches(event, first) ? event.at : NO_PATH))];
-  for (let j = 1; j < stepCount; j++) {
-    // Between steps j and j+1 (1-based) an exclusion with afterStep <= j < beforeStep forbids its type
-    // strictly between the two events, and at event j+1 itself when j+1 < beforeStep.
-    const between = exclusions.filter((e) => e.afterStep <= j && j < e.beforeStep);
-    const blockers = new Set(between.map((e) => e.eventType));
-    const atStep = new Set(between.filter((e) => j + 1 < e.beforeStep).map((e) => e.eventType));
-    const step = spec.steps[j] ?? { eventType: '' };
-    const canEnd = (event: JourneyEvent) => matches(event, step) && !atStep.has(event.type);
-    const advance = spec.order === 'strict' ? nextEventStep : laterEventStep;
-    layers.push(advance(events, layers[j - 1] ?? [], canEnd, windowMs(step, j), blockers));
-  }
+  const advance = spec.order === 'strict' ? nextEventStep : laterEventStep;
+  plans.forEach((plan, index) =>
+    layers.push(advance(events, layers[index] ?? [], plan.canEnd, plan.window, plan.blockers)),
+  );
   return layers;
 }
 
@@ -265,44 +316,4 @@ function compareValues(x: string | null, y: string | null): number {
   if (x === y) return 0;
   if (x === null || y === null) return x === null ? 1 : -1;
   return x < y ? -1 : 1;
-}
-
-/** Every reason the spec cannot be evaluated, each naming its field; empty when it is valid. */
-export function funnelSpecProblems(spec: FunnelSpec): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  const steps = spec.steps;
-  if (steps.length < 2 || steps.length > 10) problems.push({ field: 'steps', message: 'a funnel has 2 to 10 steps' });
-  steps.forEach((step, i) => {
-    const field = `steps.${i}`;
-    if (step.eventType === '') problems.push({ field: `${field}.eventType`, message: 'must not be empty' });
-    if (spec.order === 'any' && steps.slice(0, i).some((earlier) => earlier.eventType === step.eventType)) {
-      problems.push({ field: `${field}.eventType`, message: 'steps of an any-order funnel need distinct event types' });
-    }
-    if (i === 0 && step.withinSeconds !== undefined) {
-      problems.push({ field: `${field}.withinSeconds`, message: 'the first step has no window' });
-    } else if (step.withinSeconds !== undefined && !(Number.isFinite(step.withinSeconds) && step.withinSeconds >= 0)) {
-      problems.push({ field: `${field}.withinSeconds`, message: 'must be a non-negative number of seconds' });
-    }
-    (step.filters ?? []).forEach((filter, f) => {
-      if (filter.property === '')
-        problems.push({ field: `${field}.filters.${f}.property`, message: 'must not be empty' });
-    });
-  });
-  if (spec.breakdown?.property === '') problems.push({ field: 'breakdown.property', message: 'must not be empty' });
-  return [...problems, ...exclusionProblems(spec)];
-}
-
-function exclusionProblems(spec: FunnelSpec): SpecProblem[] {
-  const exclusions = spec.exclusions ?? [];
-  if (exclusions.length > 0 && spec.order === 'any') {
-    return [{ field: 'exclusions', message: 'exclusions need an ordered or strict funnel' }];
-  }
-  const isStep = (n: number) => Number.isInteger(n) && n >= 1 && n <= spec.steps.length;
-  return exclusions.flatMap((exclusion, x) => [
-    ...(exclusion.eventType === '' ? [{ field: `exclusions.${x}.eventType`, message: 'must not be empty' }] : []),
-    ...(isStep(exclusion.afterStep) ? [] : [{ field: `exclusions.${x}.afterStep`, message: 'must be a step number' }]),
-    ...(isStep(exclusion.beforeStep) && exclusion.beforeStep > exclusion.afterStep
-      ? []
-      : [{ field: `exclusions.${x}.beforeStep`, message: 'must be a step number after afterStep' }]),
-  ]);
 }

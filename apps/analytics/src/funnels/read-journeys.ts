@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { GlobalCheckpoint } from '@bizosaas/event-store';
 import type { JourneyDoc } from '../projections/journey-text.ts';
 import { CHECKPOINT_SQL, views } from '../projections/views.ts';
@@ -42,29 +43,41 @@ export async function readJourneys(
   tenantId: string,
   query: JourneyQuery,
 ): Promise<{ journeys: Journey[]; checkpoint: GlobalCheckpoint | null }> {
-  const { rows } = await client.query<[string | null, string | null]>({
-    name: 'analytics_read_journeys',
-    text: JOURNEYS_SQL,
-    values: [
-      tenantId,
-      new Date(query.fromMs),
-      new Date(query.toMs),
-      query.requiredType === undefined ? null : containing(query.requiredType),
-    ],
-    rowMode: 'array',
-  });
-  let checkpoint: GlobalCheckpoint | null = null;
   const journeys: Journey[] = [];
+  const checkpoint = await forEachJourney(client, tenantId, query, (journey) => journeys.push(journey));
+  return { journeys, checkpoint };
+}
+
+/**
+ * readJourneys one journey at a time, as the rows arrive (a cursor): the service decodes and
+ * evaluates while PostgreSQL is still reading, and never holds every journey at once. Returns the
+ * checkpoint the journeys are as of.
+ */
+export async function forEachJourney(
+  client: pg.ClientBase,
+  tenantId: string,
+  query: JourneyQuery,
+  visit: (journey: Journey) => void,
+): Promise<GlobalCheckpoint | null> {
+  const values = [
+    tenantId,
+    new Date(query.fromMs),
+    new Date(query.toMs),
+    query.requiredType === undefined ? null : containing(query.requiredType),
+  ];
+  const rows = client.query(new QueryStream(JOURNEYS_SQL, values, { batchSize: 5000, rowMode: 'array' }));
+  let checkpoint: GlobalCheckpoint | null = null;
   const keep = elementFilter(query);
-  for (const [subjectId, stored] of rows) {
+  for await (const row of rows) {
+    const [subjectId, stored] = row as [string | null, string | null];
     if (subjectId === null) {
       checkpoint = stored === null ? null : (JSON.parse(stored) as GlobalCheckpoint);
       continue;
     }
     const events = keptEvents(JSON.parse(stored ?? '') as JourneyDoc, keep);
-    if (events.length > 0) journeys.push({ subjectId, events });
+    if (events.length > 0) visit({ subjectId, events });
   }
-  return { journeys, checkpoint };
+  return checkpoint;
 }
 
 interface ElementFilter {

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { ValidationError } from '@bizosaas/ddd-kernel';
 import type { GlobalCheckpoint } from '@bizosaas/event-store';
-import { evaluateFunnel, funnelSpecProblems, type FunnelResult, type FunnelSpec } from './funnel-engine.ts';
+import { createFunnelAccumulator, type FunnelResult, type FunnelSpec } from './funnel-engine.ts';
+import { funnelSpecProblems } from './funnel-spec-problems.ts';
 import { funnelDefinition } from './funnel-schemas.ts';
-import { readJourneys } from './read-journeys.ts';
+import { forEachJourney } from './read-journeys.ts';
 
 /**
  * Refuses a funnel the engine cannot evaluate (a window on step 1, an exclusion out of range, ...):
@@ -36,17 +37,14 @@ export async function runFunnel(
     spec.order === 'strict'
       ? undefined
       : [...spec.steps.map((s) => s.eventType), ...(spec.exclusions ?? []).map((e) => e.eventType)];
-  const { journeys, checkpoint } = await readJourneys(client, tenantId, {
-    fromMs: range.fromMs,
-    toMs: range.toMs,
-    types,
-    requiredType: entry,
-    asOf,
+  const funnel = createFunnelAccumulator(spec);
+  const query = { fromMs: range.fromMs, toMs: range.toMs, types, requiredType: entry, asOf };
+  const checkpoint = await forEachJourney(client, tenantId, query, (journey) => {
+    // Subjects that never enter the funnel in the range count nowhere; in a breakdown they would
+    // only add rows of zeros.
+    if (journey.events.some((event) => event.type === entry)) funnel.add(journey);
   });
-  // Subjects that never enter the funnel in the range count nowhere; in a breakdown they would
-  // only add rows of zeros.
-  const entered = journeys.filter((journey) => journey.events.some((event) => event.type === entry));
-  return { result: evaluateFunnel(entered, spec), checkpoint };
+  return { result: funnel.result(), checkpoint };
 }
 
 /**
