@@ -32,7 +32,7 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const config = loadConfig(configSchema, {
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: 'silent',
     DATABASE_URL: inject('appDatabaseUrl'),
     WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
     EVENT_STREAM_NAMESPACE: `test:analytics:${randomUUID().slice(0, 8)}:events`,
