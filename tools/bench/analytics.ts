@@ -16,7 +16,8 @@
 // funnel p95 < 500 ms over 1M events / 100k subjects; KPI reads p99 < 50 ms at 200 requests/s.
 // env: BENCH_DATABASE_URL, REDIS_URL, BENCH_RATE, BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (3), BENCH_SUBJECTS (100000),
 //      BENCH_FUNNEL_QUERIES (30), BENCH_KPI_RATE (200), BENCH_KPI_SECONDS (15), BENCH_PHASES
-//      (comma separated subset of freshness,funnel,kpis; default all), BENCH_KEEP=1 (keep the seeded tenant).
+//      (comma separated subset of freshness,funnel,kpis; default all), BENCH_KEEP=1 (keep the seeded tenant),
+//      BENCH_NODE_ARGS (node arguments of analytics, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -54,13 +55,18 @@ fleet.start('domain-repository', ports.domain, {
   CONSUMER_NAME: `bench-${run}`,
   CRM_WORK_STREAM: `bench:crm-work:{${run}}`,
 });
-fleet.start('analytics', ports.analytics, {
-  ...common,
-  CONSUMER_NAME: `bench-${run}`,
-  INGEST_GROUP: `analytics-bench-${run}`,
-  INGEST_START_ID: '$',
-  PROJECTION_POLL_INTERVAL_MS: '50',
-});
+fleet.start(
+  'analytics',
+  ports.analytics,
+  {
+    ...common,
+    CONSUMER_NAME: `bench-${run}`,
+    INGEST_GROUP: `analytics-bench-${run}`,
+    INGEST_START_ID: '$',
+    PROJECTION_POLL_INTERVAL_MS: '50',
+  },
+  process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+);
 const owner = new pg.Pool({ connectionString: ownerUrl, max: 2 });
 const analytics = `http://127.0.0.1:${ports.analytics}`;
 const bearer = async (tenantId?: string) => {
