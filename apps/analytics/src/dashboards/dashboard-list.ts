@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { ValidationError } from '@bizosaas/ddd-kernel';
+import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
 import { dashboardSummary } from './dashboard-view.ts';
 
 export const dashboardListQuery = z.strictObject({
@@ -18,17 +18,6 @@ interface Row {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
-}
-
-const encodeCursor = (row: Row) => Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)
-    throw new ValidationError('Bad cursor', [
-      { path: 'cursor', message: 'is not a cursor of this list', location: 'query' },
-    ]);
-  return [at, id];
 }
 
 /** The tenant's dashboards (RLS), newest first, one page after `cursor`. */
@@ -52,6 +41,6 @@ export async function listDashboards(client: pg.ClientBase, query: z.output<type
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }

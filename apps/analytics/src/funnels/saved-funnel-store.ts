@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { ConcurrencyError, NotFoundError, ValidationError } from '@bizosaas/ddd-kernel';
+import { ConcurrencyError, NotFoundError } from '@bizosaas/ddd-kernel';
+import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
 import { funnelDefinition, type FunnelDefinition, type SavedFunnel } from './funnel-schemas.ts';
 
 // Every function runs in the caller's transaction of the tenant (RLS shows only its rows, so another
@@ -90,25 +91,4 @@ export async function listFunnels(
     funnels,
     nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
-}
-
-const encodeCursor = (createdAt: string, id: string) =>
-  Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (
-      typeof createdAt === 'string' &&
-      !Number.isNaN(Date.parse(createdAt)) &&
-      typeof id === 'string' &&
-      UUID.test(id)
-    )
-      return [createdAt, id];
-  } catch {
-    // falls through to the validation error
-  }
-  throw new ValidationError('Invalid cursor', [
-    { path: 'cursor', message: 'must be a nextCursor returned by this endpoint', location: 'query' },
-  ]);
 }

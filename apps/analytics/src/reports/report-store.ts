@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '@bizosaas/ddd-kernel';
+import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
+import { NotFoundError } from '@bizosaas/ddd-kernel';
 import type { ReportRequest } from './report-request.ts';
 
 export type ReportStatus = 'queued' | 'building' | 'ready' | 'failed';
@@ -84,17 +85,6 @@ export const reportListQuery = z.strictObject({
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });
 
-const encodeCursor = (row: ReportRow) => Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)
-    throw new ValidationError('Bad cursor', [
-      { path: 'cursor', message: 'is not a cursor of this list', location: 'query' },
-    ]);
-  return [at, id];
-}
-
 /** The tenant's reports, newest first, by status, one page after `cursor`. */
 export async function listReports(client: pg.ClientBase, query: z.output<typeof reportListQuery>) {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
@@ -106,5 +96,5 @@ export async function listReports(client: pg.ClientBase, query: z.output<typeof 
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '@bizosaas/ddd-kernel';
+import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
+import { NotFoundError } from '@bizosaas/ddd-kernel';
 import type { ReportRequest } from './report-request.ts';
 
 export interface ScheduleRow {
@@ -52,18 +53,6 @@ export const scheduleListQuery = z.strictObject({
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });
 
-const encodeCursor = (row: ScheduleRow) =>
-  Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success)
-    throw new ValidationError('Bad cursor', [
-      { path: 'cursor', message: 'is not a cursor of this list', location: 'query' },
-    ]);
-  return [at, id];
-}
-
 /** The tenant's schedules (RLS), newest first, one page after `cursor`. */
 export async function listSchedules(client: pg.ClientBase, query: z.output<typeof scheduleListQuery>) {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
@@ -75,5 +64,5 @@ export async function listSchedules(client: pg.ClientBase, query: z.output<typeo
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
 }
