@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { appendToJourney, journeyElements, type JourneyElement } from './journey-text.ts';
+import { appendToJourney, type JourneyDoc, type JourneyElement } from './journey-text.ts';
+
+/** The format read back by the letter of its definition (the service decodes it in funnels/read-journeys.ts). */
+function journeyElements(stored: string): JourneyElement[] {
+  const doc = JSON.parse(stored) as JourneyDoc;
+  const text = (i: number) => (i < 0 ? null : (doc.d[i] ?? null));
+  return doc.e.map(([type, at, position, source, campaignId]) => ({
+    type: text(type) ?? '',
+    at: doc.b + at,
+    position: doc.p + position,
+    source: text(source),
+    campaignId: text(campaignId),
+  }));
+}
 
 const element = fc.record({
   type: fc.constantFrom('lead.created', 'lead.qualified', 'lead.converted'),

@@ -46,16 +46,3 @@ export function appendToJourney(stored: string | null, elements: readonly Journe
     ]);
   return JSON.stringify(doc);
 }
-
-/** Every element of a stored journey, in the order appended (log order). */
-export function journeyElements(stored: string): JourneyElement[] {
-  const doc = JSON.parse(stored) as JourneyDoc;
-  const text = (i: number) => (i < 0 ? null : (doc.d[i] ?? null));
-  return doc.e.map(([type, at, position, source, campaignId]) => ({
-    type: text(type) ?? '',
-    at: doc.b + at,
-    position: doc.p + position,
-    source: text(source),
-    campaignId: text(campaignId),
-  }));
-}
