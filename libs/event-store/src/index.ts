@@ -35,6 +35,7 @@ export {
 } from './projections/projection-manager.ts';
 export {
   rebuildProjection,
+  RebuildRunningError,
   type RebuildOptions,
   type RebuildResult,
   type RebuildVerifier,

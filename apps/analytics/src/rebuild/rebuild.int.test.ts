@@ -124,6 +124,14 @@ describe('POST /rebuild', () => {
     expect(after.tiles).toEqual(before.tiles);
   });
 
+  it('runs one rebuild at a time: a second asked for meanwhile is 409 REBUILD_RUNNING', async () => {
+    const { caller } = await tenantWithEvents();
+    const rebuild = () => t.app.inject({ method: 'POST', url: '/api/v1/analytics/rebuild', headers: caller.headers });
+    const answers = await Promise.all([rebuild(), rebuild()]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.statusCode === 409)?.json().error).toBe('REBUILD_RUNNING');
+  });
+
   it('needs analytics:manage', async () => {
     const viewer = await tenantCaller(t.key, ['viewer']);
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/analytics/rebuild', headers: viewer.headers });

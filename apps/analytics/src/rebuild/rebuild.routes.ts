@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission, requirePrincipal } from '@bizosaas/auth';
 import { AppError } from '@bizosaas/ddd-kernel';
+import { RebuildRunningError } from '@bizosaas/event-store';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { AnalyticsContext, FeatureModule } from '../context.ts';
 import { formatPosition } from '../kpis/as-of.ts';
@@ -44,7 +45,7 @@ async function rebuildAndCompare(ctx: AnalyticsContext, tenantId: string) {
       compared = { ...sums, position: formatPosition(position) };
     })
     .catch((error: unknown) => {
-      if (error instanceof Error && /already running/.test(error.message))
+      if (error instanceof RebuildRunningError)
         throw new AppError(
           'REBUILD_RUNNING',
           409,

@@ -37,6 +37,14 @@ export type RebuildVerifier = (
   tables: { serving: ProjectionTables; rebuilt: ProjectionTables; position: GlobalCheckpoint },
 ) => Promise<void>;
 
+/** Another rebuild of the projection holds its rebuild lock (one runs at a time, across replicas). */
+export class RebuildRunningError extends Error {
+  constructor(projection: string) {
+    super(`Projection ${projection}: a rebuild is already running`);
+    this.name = 'RebuildRunningError';
+  }
+}
+
 export interface RebuildResult {
   /** The generation now serving. */
   readonly generation: number;
@@ -53,7 +61,7 @@ export interface RebuildResult {
  * remaining tail, points the views at g+1, moves the checkpoint (generation, version,
  * position) and drops g's tables. On failure g+1 is dropped and g serves on.
  *
- * @throws Error when a rebuild of the projection is already running.
+ * @throws RebuildRunningError when a rebuild of the projection is already running.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { pool, schema, projection } = options;
@@ -63,7 +71,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const reader = await pool.connect();
   try {
     if (!(await tryLockRebuild(writer, schema, projection.name))) {
-      throw new Error(`Projection ${projection.name}: a rebuild is already running`);
+      throw new RebuildRunningError(projection.name);
     }
     try {
       const next = installed.generation + 1;
