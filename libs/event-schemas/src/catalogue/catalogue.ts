@@ -14,6 +14,17 @@ import {
   campaignScheduled,
 } from './campaign-events.ts';
 import {
+  campaignAbWinnerSelected,
+  campaignExecutionCompleted,
+  campaignExecutionPaused,
+  campaignExecutionResumed,
+  campaignExecutionStarted,
+  campaignMessageSent,
+  campaignPacingLimitReached,
+  campaignRecipientEnrolled,
+  campaignSpendRecorded,
+} from './campaign-execution-events.ts';
+import {
   customerChurnRiskUpdated,
   customerCreated,
   customerPreferencesUpdated,
@@ -89,6 +100,15 @@ export const eventCatalogue = defineCatalogue([
   campaignResumed,
   campaignCompleted,
   campaignBudgetUpdated,
+  campaignExecutionStarted,
+  campaignExecutionPaused,
+  campaignExecutionResumed,
+  campaignExecutionCompleted,
+  campaignRecipientEnrolled,
+  campaignMessageSent,
+  campaignSpendRecorded,
+  campaignPacingLimitReached,
+  campaignAbWinnerSelected,
   aiAnalysisRequested,
   aiAnalysisStarted,
   aiAnalysisCompleted,
