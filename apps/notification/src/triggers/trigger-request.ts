@@ -44,21 +44,25 @@ const digestSchema = z.strictObject({
   windowSeconds: z.int().min(1).max(86_400),
 });
 
+/** Template variables (the template sees them at the top level). */
+export const triggerDataSchema = z
+  .record(z.string(), z.unknown())
+  // PostgreSQL stores no NUL character in text or jsonb.
+  .refine((data) => !JSON.stringify(data).includes('\\u0000'), 'must not contain the NUL character (\\u0000)')
+  .default({});
+
+/** Default: every channel the template exists on. */
+export const triggerChannelsSchema = z
+  .array(notificationChannel)
+  .min(1)
+  .max(4)
+  .refine((list) => new Set(list).size === list.length, 'must not repeat a channel')
+  .optional();
+
 const common = {
   templateKey: templateKeySchema,
-  /** Template variables (the template sees them at the top level). */
-  data: z
-    .record(z.string(), z.unknown())
-    // PostgreSQL stores no NUL character in text or jsonb.
-    .refine((data) => !JSON.stringify(data).includes('\\u0000'), 'must not contain the NUL character (\\u0000)')
-    .default({}),
-  /** Default: every channel the template exists on. */
-  channels: z
-    .array(notificationChannel)
-    .min(1)
-    .max(4)
-    .refine((list) => new Set(list).size === list.length, 'must not repeat a channel')
-    .optional(),
+  data: triggerDataSchema,
+  channels: triggerChannelsSchema,
   transactionId: transactionIdSchema.optional(),
   digest: digestSchema.optional(),
 };

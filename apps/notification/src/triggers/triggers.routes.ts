@@ -1,11 +1,12 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requirePermission, requirePrincipal } from '@bizosaas/auth';
+import { requirePermission } from '@bizosaas/auth';
 import { errorResponseSchema } from '@bizosaas/service-kit';
 import type { FeatureModule, NotificationContext } from '../context.ts';
 import { cancelTransaction, cancelResult } from './cancel.ts';
 import { createKeyedBatcher } from '../batching/keyed-batcher.ts';
+import { batchTriggerRoute } from './batch-trigger.route.ts';
 import { runTriggers, type TriggerResult, type TriggerSource, type TriggerWork } from './trigger.ts';
+import { triggerSourceOf } from './trigger-source.ts';
 import {
   bulkTriggerBody,
   transactionIdSchema,
@@ -22,17 +23,6 @@ const headers = z.object({
 
 /** 422: no template for a channel asked for, or a transactionId reused with another request. */
 const triggerErrors = { 422: errorResponseSchema } as const;
-
-function sourceOf(request: FastifyRequest, bulk: boolean): TriggerSource {
-  const principal = requirePrincipal(request);
-  const key = request.headers['idempotency-key'];
-  return {
-    tenantId: principal.tenantId,
-    causation: { actor: { type: 'user', id: principal.userId }, correlationId: request.id, causationId: request.id },
-    trigger: { source: bulk ? 'bulk' : 'api' },
-    ...(typeof key === 'string' && key !== '' && { idempotencyKey: key }),
-  };
-}
 
 /**
  * Triggers and their cancellation. A tenant's concurrent triggers commit together (group commit,
@@ -64,7 +54,9 @@ export function triggersFeature(onTriggered: () => void): FeatureModule {
         },
       },
       async (request, reply) =>
-        reply.code(202).send(await trigger({ ...request.body, to: [request.body.to] }, sourceOf(request, false))),
+        reply
+          .code(202)
+          .send(await trigger({ ...request.body, to: [request.body.to] }, triggerSourceOf(request, false))),
     );
     app.post(
       '/api/v1/notifications/triggers/bulk',
@@ -79,8 +71,9 @@ export function triggersFeature(onTriggered: () => void): FeatureModule {
           response: { 202: triggerAccepted, ...triggerErrors },
         },
       },
-      async (request, reply) => reply.code(202).send(await trigger(request.body, sourceOf(request, true))),
+      async (request, reply) => reply.code(202).send(await trigger(request.body, triggerSourceOf(request, true))),
     );
+    batchTriggerRoute(app, ctx, onTriggered);
     cancelRoute(app, ctx);
   };
 }
@@ -99,7 +92,7 @@ function cancelRoute(app: Parameters<FeatureModule>[0], ctx: NotificationContext
       },
     },
     async (request) => {
-      const source = sourceOf(request, false);
+      const source = triggerSourceOf(request, false);
       return cancelTransaction(ctx, source.tenantId, request.params.transactionId, source.causation);
     },
   );
