@@ -80,6 +80,14 @@ describe('createPlatformClient', () => {
     await platform.close();
   });
 
+  it('sends the Idempotency-Key of a command, only when one is given', async () => {
+    const platform = client();
+    await platform.post(tenantId, '/created', {}, 201, signal(), { idempotencyKey: 'pacing:c1:total:total' });
+    await platform.post(tenantId, '/created', {}, 201, signal());
+    expect(seen.map((request) => request.headers['idempotency-key'])).toEqual(['pacing:c1:total:total', undefined]);
+    await platform.close();
+  });
+
   it('fails a refusal at once with its status and body, not retried', async () => {
     const platform = client();
     const failure = await platform.get(tenantId, '/missing', 200, signal()).catch((error: unknown) => error);

@@ -22,6 +22,8 @@ export interface PlatformClientOptions {
 export interface PlatformCallOptions {
   /** Sent as `X-Correlation-ID`, so the events the call causes carry the caller's correlation id. */
   correlationId?: string;
+  /** Sent as `Idempotency-Key`: a command repeated after a lost answer is answered, not applied again. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -70,6 +72,7 @@ interface Call {
   body: string | undefined;
   expected: number;
   correlationId: string | undefined;
+  idempotencyKey?: string | undefined;
 }
 
 /**
@@ -96,6 +99,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.correlationId !== undefined) headers['x-correlation-id'] = call.correlationId;
+    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     let response;
     try {
       response = await pool.request({
@@ -135,6 +139,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
           body: JSON.stringify(body),
           expected,
           correlationId: callOptions.correlationId,
+          idempotencyKey: callOptions.idempotencyKey,
         },
         signal,
       ),
