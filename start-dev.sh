@@ -100,9 +100,14 @@ dev_service_client_secret=dev-only-integration-service-client-secret
 # ... and of ai-agents (tenant tokens for reading and scoring leads and optimising campaigns).
 : "${AGENTS_SERVICE_CLIENT_ID:=ai-agents}"
 : "${AGENTS_SERVICE_CLIENT_SECRET:=dev-only-ai-agents-service-client-secret}"
-dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]},"ai-agents":{"secret":"'"$AGENTS_SERVICE_CLIENT_SECRET"'","permissions":["leads:read","leads:write","campaigns:read","campaigns:write"]}}'
+# ... and of campaign (tenant tokens for sending through notification and pausing, completing and
+# reading campaigns in domain-repository).
+: "${CAMPAIGN_SERVICE_CLIENT_ID:=campaign}"
+: "${CAMPAIGN_SERVICE_CLIENT_SECRET:=dev-only-campaign-service-client-secret}"
+dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]},"ai-agents":{"secret":"'"$AGENTS_SERVICE_CLIENT_SECRET"'","permissions":["leads:read","leads:write","campaigns:read","campaigns:write"]},"'"$CAMPAIGN_SERVICE_CLIENT_ID"'":{"secret":"'"$CAMPAIGN_SERVICE_CLIENT_SECRET"'","permissions":["notifications:send","campaigns:read","campaigns:write"]}}'
 : "${SERVICE_CLIENTS:=$dev_service_clients}"
 export SERVICE_CLIENT_ID SERVICE_CLIENT_SECRET SERVICE_CLIENTS AGENTS_SERVICE_CLIENT_ID AGENTS_SERVICE_CLIENT_SECRET
+export CAMPAIGN_SERVICE_CLIENT_ID CAMPAIGN_SERVICE_CLIENT_SECRET
 # DEV-ONLY: webhooks (and every call made on a tenant's behalf) may reach receivers on this
 # machine; production leaves loopback refused. Link-local and metadata addresses stay refused.
 : "${OUTBOUND_ALLOWED_CIDRS:=127.0.0.0/8}"

@@ -20,6 +20,7 @@ const PROD_ENV = {
   INTEGRATION_SERVICE_CLIENT_SECRET: 'i',
   AGENTS_MASTER_KEYS: '{}',
   AGENTS_SERVICE_CLIENT_SECRET: 'a',
+  CAMPAIGN_SERVICE_CLIENT_SECRET: 'c',
   SMTP_URLS: 'smtp://mail:25',
   PUBLIC_BASE_URL: 'https://api.example.test',
 };
@@ -95,6 +96,23 @@ describe.each(FILES)('%s', (file) => {
     expect(clients['ai-agents']).toEqual({
       secret: agents.AGENTS_SERVICE_CLIENT_SECRET,
       permissions: ['leads:read', 'leads:write', 'campaigns:read', 'campaigns:write'],
+    });
+  });
+
+  it("gives campaign the services it calls and its service client, with the secret user-management's SERVICE_CLIENTS holds for it", () => {
+    const campaign = environmentOf(service(file, 'campaign'));
+    expect(campaign).toMatchObject({
+      CAMPAIGN_SERVICE_CLIENT_ID: 'campaign',
+      NOTIFICATION_URL: 'http://notification:8005',
+      DOMAIN_REPOSITORY_URL: 'http://domain-repository:8011',
+      AI_AGENTS_URL: 'http://ai-agents:8000',
+      USER_MANAGEMENT_URL: 'http://user-management:8001',
+    });
+    expect(campaign.WORKER_DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_worker:/);
+    const clients = JSON.parse(environmentOf(service(file, 'user-management')).SERVICE_CLIENTS ?? '{}');
+    expect(clients.campaign).toEqual({
+      secret: campaign.CAMPAIGN_SERVICE_CLIENT_SECRET,
+      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
     });
   });
 

@@ -18,9 +18,16 @@ const CLUSTER_SCOPED = new Set(['Namespace']);
 const EXTERNAL_SECRETS = new Set(['bizosaas-app-secrets', 'bizosaas-migration-secrets']);
 /**
  * Calls between services beside the shared ones: integration forwards CRM records to
- * domain-repository; ai-agents reads leads and campaigns there and sends scores and optimisations.
+ * domain-repository; ai-agents reads leads and campaigns there and sends scores and optimisations;
+ * campaign sends through notification, paces campaigns in domain-repository and asks ai-agents.
  */
-const SERVICE_CALLS = new Set(['integration -> domain-repository', 'ai-agents -> domain-repository']);
+const SERVICE_CALLS = new Set([
+  'integration -> domain-repository',
+  'ai-agents -> domain-repository',
+  'campaign -> notification',
+  'campaign -> domain-repository',
+  'campaign -> ai-agents',
+]);
 
 const rendered = new Map<string, K8sObject[]>();
 function render(overlay: 'dev' | 'prod'): K8sObject[] {
@@ -139,7 +146,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(one<IDeployment>('Deployment', name).spec?.replicas, 'the HPA owns the replica count').toBeUndefined();
   });
 
-  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and domain-repository to integration and ai-agents', () => {
+  it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and the service calls of SERVICE_CALLS', () => {
     const policies = all<INetworkPolicy>('NetworkPolicy');
     const intruder = { 'app.kubernetes.io/name': 'intruder' };
     expect(policies.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && !p.spec?.ingress)).toBe(true);
@@ -235,6 +242,29 @@ describe('k8s/overlays/dev specifics', () => {
     expect(JSON.parse(values.SERVICE_CLIENTS ?? '{}')['ai-agents']).toEqual({
       secret: values.AGENTS_SERVICE_CLIENT_SECRET,
       permissions: ['leads:read', 'leads:write', 'campaigns:read', 'campaigns:write'],
+    });
+  });
+
+  it("gives campaign a service client whose secret user-management's SERVICE_CLIENTS holds, and a consumer name per pod", () => {
+    const secret = (key: string) => ({ secretKeyRef: { name: 'bizosaas-app-secrets', key } });
+    const env = envOf(appContainer('campaign'));
+    expect(env).toMatchObject({
+      CAMPAIGN_SERVICE_CLIENT_ID: 'campaign',
+      CAMPAIGN_SERVICE_CLIENT_SECRET: secret('CAMPAIGN_SERVICE_CLIENT_SECRET'),
+      CONSUMER_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
+      WORKER_DATABASE_URL: secret('WORKER_DATABASE_URL'),
+    });
+    const values = one<{ stringData: Record<string, string> }>('Secret', 'bizosaas-app-secrets').stringData;
+    expect(JSON.parse(values.SERVICE_CLIENTS ?? '{}').campaign).toEqual({
+      secret: values.CAMPAIGN_SERVICE_CLIENT_SECRET,
+      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
+    });
+    const config = all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data;
+    expect(config).toMatchObject({
+      NOTIFICATION_URL: 'http://notification:8005',
+      DOMAIN_REPOSITORY_URL: 'http://domain-repository:8011',
+      AI_AGENTS_URL: 'http://ai-agents:8000',
+      USER_MANAGEMENT_URL: 'http://user-management:8001',
     });
   });
 });
