@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signTestToken, testClaims } from '@bizosaas/auth/testing';
 import { startAcceptingSmtp, type AcceptingSmtp } from '../channels/testing/smtp-servers.ts';
 import { eventually, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
 
@@ -192,6 +193,16 @@ describe('POST /api/v1/notifications/triggers/batch', () => {
     const { results } = res.json<BatchAnswer>();
     expect(results).toHaveLength(1000);
     expect(results[999]).toMatchObject({ transactionId: triggers[999]!.transactionId, status: 'rejected' });
+  });
+
+  it('accepts the token of a service client holding notifications:send, as the campaign service has', async () => {
+    const label = randomUUID().slice(0, 8);
+    const tenant = await newTenant(label);
+    const claims = testClaims({ tenant_id: tenant.tenantId, roles: ['service'], permissions: ['notifications:send'] });
+    const headers = { authorization: `Bearer ${await signTestToken(t.key, claims)}` };
+    const res = await batch(headers, { triggers: [item(label, 'Ann')] });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json<BatchAnswer>().results).toMatchObject([{ status: 'accepted' }]);
   });
 
   it('refuses a member without notifications:send before reading the body', async () => {
