@@ -6,8 +6,10 @@ import { writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
 import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
 import { campaignsFeature } from './campaigns/campaigns-feature.ts';
+import { frequencyCapFeature } from './caps/frequency-cap.routes.ts';
 import type { Config } from './config.ts';
 import type { CampaignContext, FeatureModule, PlatformClients } from './context.ts';
+import { executionsFeature } from './executions/executions-feature.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 
@@ -28,7 +30,7 @@ export interface BuildOptions {
   features?: readonly FeatureModule[];
 }
 
-export const defaultFeatures: readonly FeatureModule[] = [campaignsFeature];
+export const defaultFeatures: readonly FeatureModule[] = [campaignsFeature, executionsFeature, frequencyCapFeature];
 
 export async function buildCampaignApp(
   config: Config,

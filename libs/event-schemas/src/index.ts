@@ -1,4 +1,5 @@
 export { createUuidv7, uuidv7, uuidv7Timestamp, type Uuidv7Sources } from './uuidv7.ts';
+export { derivedId } from './derived-id.ts';
 export {
   actorSchema,
   aggregateTypePattern,

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { withTransaction } from '@bizosaas/db';
 import { AppError, RateLimitedError, ValidationError, type FieldIssue } from '@bizosaas/ddd-kernel';
-import { toFieldIssues, uuidv7, type Actor, type EventEnvelope } from '@bizosaas/event-schemas';
+import { derivedId, toFieldIssues, uuidv7, type Actor, type EventEnvelope } from '@bizosaas/event-schemas';
 import type { AgentsContext } from '../context.ts';
-import { derivedId } from '../derived-id.ts';
 import type { AnalysisKind, Crew, JsonObject } from '../crews/crew.ts';
 import { budgetOf, type BudgetRequest } from '../runs/budget.ts';
 import { requestedAppend } from '../runs/run-events.ts';

@@ -1,9 +1,8 @@
-import { createEvent, type Actor, type EventEnvelope } from '@bizosaas/event-schemas';
+import { createEvent, derivedId, type Actor, type EventEnvelope } from '@bizosaas/event-schemas';
 import type { AppendInput } from '@bizosaas/event-store';
 import { catalogueSubjectOf, catalogueTypeOf } from '../analyses/analysis-kinds.ts';
 import type { AnalysisRecord } from '../analyses/analysis-record.ts';
 import type { CrewOutcome } from '../crews/crew.ts';
-import { derivedId } from '../derived-id.ts';
 import type { FailureInfo } from './run-failure.ts';
 
 // An analysis is one stream (ai_analysis-<id>): requested (v1) -> started (v2) -> completed |
