@@ -5,9 +5,11 @@ import { checkDatabase } from '@bizosaas/db';
 import { writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
 import { attachEventStore, createConsumerMonitor, createService, type ServiceApp } from '@bizosaas/service-kit';
+import { audienceFeature } from './audience/audience-preview.route.ts';
 import { campaignsFeature } from './campaigns/campaigns-feature.ts';
 import { frequencyCapFeature } from './caps/frequency-cap.routes.ts';
 import type { Config } from './config.ts';
+import { contactsFeature } from './contacts/contacts-feature.ts';
 import type { CampaignContext, FeatureModule, PlatformClients } from './context.ts';
 import { executionsFeature } from './executions/executions-feature.ts';
 import { openApiTags } from './openapi-tags.ts';
@@ -30,7 +32,13 @@ export interface BuildOptions {
   features?: readonly FeatureModule[];
 }
 
-export const defaultFeatures: readonly FeatureModule[] = [campaignsFeature, executionsFeature, frequencyCapFeature];
+export const defaultFeatures: readonly FeatureModule[] = [
+  campaignsFeature,
+  contactsFeature,
+  audienceFeature,
+  executionsFeature,
+  frequencyCapFeature,
+];
 
 export async function buildCampaignApp(
   config: Config,
