@@ -10,6 +10,8 @@ import { currency, moneyAmount } from './values.ts';
 
 const recipient = z.object({ type: z.enum(['lead', 'customer']), id: z.uuid() });
 const day = z.iso.date();
+/** integration's provider key (google_ads, meta_ads, ...). */
+const adProvider = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'must be a provider key');
 
 export const campaignExecutionStarted = defineEvent({
   type: 'campaign.execution_started',
@@ -107,23 +109,32 @@ export const campaignMessageSent = defineEvent({
 export const campaignSpendRecorded = defineEvent({
   type: 'campaign.spend_recorded',
   aggregateType: 'campaign_budget',
-  description: "Spend was added to a campaign's ledger for a day (entered, or from an ad platform's synced metrics).",
+  description:
+    "A ledger entry of a campaign's spend for a day: entered by hand, or an ad platform's total for one linked external campaign and day (a re-sync replaces that entry's amount). The ledger is the last amount of each entry.",
   data: z.object({
     campaignId: z.uuid(),
+    /** An ad platform's (external campaign, day) keeps one entry id across re-syncs. */
     entryId: z.uuid(),
     /** The UTC day the money was spent on. */
     date: day,
+    /** The entry's amount now (for ad metrics: the day's total as last synced, never a sum of syncs). */
     amount: moneyAmount,
+    /** The amount this re-sync replaced; null for a new entry. */
+    previousAmount: moneyAmount.nullable(),
     currency,
     source: z.enum(['manual', 'ad_metrics']),
+    /** The linked ad platform campaign of an ad_metrics entry; null for a manual one. */
+    adCampaign: z.object({ provider: adProvider, externalCampaignId: z.string().min(1).max(100) }).nullable(),
   }),
   example: {
     campaignId: '0192f5a4-0b1c-7d2e-9f30-415263748596',
     entryId: '0192f5a4-3333-7d2e-9f30-415263748596',
     date: '2025-03-04',
     amount: '125.40',
+    previousAmount: null,
     currency: 'USD',
     source: 'manual',
+    adCampaign: null,
   },
 });
 
