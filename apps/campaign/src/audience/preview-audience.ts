@@ -27,6 +27,8 @@ interface SampleRow {
   created_at: Date;
 }
 
+type Sample = AudiencePreview['sample'][number];
+
 /** The exact size of the tenant's audience and its newest members (in the caller's tenant transaction). */
 export async function previewAudience(
   client: pg.ClientBase,
@@ -46,17 +48,15 @@ export async function previewAudience(
     [tenantId, ...params, sampleSize],
   );
   const { count, sendable } = counted.rows[0] ?? { count: 0, sendable: 0 };
-  return {
-    count,
-    sendableByEmail: sendable,
-    sample: sampled.rows.map((row) => ({
-      contactId: row.contact_id,
-      kind: row.kind,
-      status: row.status,
-      score: row.score,
-      email: row.sendable_email ? maskEmail(row.email) : null,
-      sendableEmail: row.sendable_email,
-      createdAt: row.created_at.toISOString(),
-    })),
-  };
+  return { count, sendableByEmail: sendable, sample: sampled.rows.map(toSample) };
 }
+
+const toSample = (row: SampleRow): Sample => ({
+  contactId: row.contact_id,
+  kind: row.kind,
+  status: row.status,
+  score: row.score,
+  email: row.sendable_email ? maskEmail(row.email) : null,
+  sendableEmail: row.sendable_email,
+  createdAt: row.created_at.toISOString(),
+});

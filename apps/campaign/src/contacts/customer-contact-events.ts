@@ -17,20 +17,9 @@ const change = (set: string) =>
 export async function applyCustomerEvent(client: pg.ClientBase, event: CustomerEvent): Promise<void> {
   const key = [event.tenantId, event.aggregateId, event.aggregateVersion, event.occurredAt];
   switch (event.type) {
-    case 'customer.created': {
-      const { email, firstName, lastName, phone } = event.data.profile;
-      await client.query(CREATE, [
-        event.tenantId,
-        event.aggregateId,
-        email,
-        firstName,
-        lastName,
-        phone,
-        event.occurredAt,
-        event.aggregateVersion,
-      ]);
+    case 'customer.created':
+      await insertCustomer(client, event);
       return;
-    }
     case 'customer.profile_updated': {
       const { email, firstName, lastName, phone } = event.data.profile;
       await client.query(change('email = $5, first_name = $6, last_name = $7, phone = $8, '), [
@@ -52,4 +41,21 @@ export async function applyCustomerEvent(client: pg.ClientBase, event: CustomerE
       // Purchases and preferences change nothing here, but the version moves on with the stream.
       await client.query(change(''), key);
   }
+}
+
+async function insertCustomer(
+  client: pg.ClientBase,
+  event: Extract<CustomerEvent, { type: 'customer.created' }>,
+): Promise<void> {
+  const { email, firstName, lastName, phone } = event.data.profile;
+  await client.query(CREATE, [
+    event.tenantId,
+    event.aggregateId,
+    email,
+    firstName,
+    lastName,
+    phone,
+    event.occurredAt,
+    event.aggregateVersion,
+  ]);
 }

@@ -18,24 +18,9 @@ const change = (set: string) =>
 export async function applyLeadEvent(client: pg.ClientBase, event: LeadEvent): Promise<void> {
   const key = [event.tenantId, event.aggregateId, event.aggregateVersion, event.occurredAt];
   switch (event.type) {
-    case 'lead.created': {
-      const { contact, source, utmParameters: utm } = event.data;
-      await client.query(CREATE, [
-        event.tenantId,
-        event.aggregateId,
-        contact.email,
-        contact.firstName,
-        contact.lastName,
-        contact.phone,
-        source,
-        utm.utmSource ?? null,
-        utm.utmMedium ?? null,
-        utm.utmCampaign ?? null,
-        event.occurredAt,
-        event.aggregateVersion,
-      ]);
+    case 'lead.created':
+      await insertLead(client, event);
       return;
-    }
     case 'lead.contact_updated': {
       const { email, firstName, lastName, phone } = event.data.contact;
       await client.query(change('email = $5, first_name = $6, last_name = $7, phone = $8, '), [
@@ -71,3 +56,21 @@ const STATUS_AFTER = {
   'lead.disqualified': 'disqualified',
   'lead.lost': 'lost',
 } as const;
+
+async function insertLead(client: pg.ClientBase, event: Extract<LeadEvent, { type: 'lead.created' }>): Promise<void> {
+  const { contact, source, utmParameters: utm } = event.data;
+  await client.query(CREATE, [
+    event.tenantId,
+    event.aggregateId,
+    contact.email,
+    contact.firstName,
+    contact.lastName,
+    contact.phone,
+    source,
+    utm.utmSource ?? null,
+    utm.utmMedium ?? null,
+    utm.utmCampaign ?? null,
+    event.occurredAt,
+    event.aggregateVersion,
+  ]);
+}

@@ -30,8 +30,10 @@ function inTenant<T>(
   return withTransaction(ctx.pool, (client: pg.PoolClient) => work(client, tenantId), { tenantId });
 }
 
-function registerWrites(app: ServiceApp, ctx: CampaignContext): void {
-  const write = requirePermission('campaigns:write');
+const write = requirePermission('campaigns:write');
+const read = requirePermission('campaigns:read');
+
+function registerCreate(app: ServiceApp, ctx: CampaignContext): void {
   app.post(
     BASE,
     {
@@ -52,6 +54,9 @@ function registerWrites(app: ServiceApp, ctx: CampaignContext): void {
       return reply.status(201).send(created);
     },
   );
+}
+
+function registerUpdate(app: ServiceApp, ctx: CampaignContext): void {
   app.put(
     `${BASE}/:id`,
     {
@@ -70,6 +75,9 @@ function registerWrites(app: ServiceApp, ctx: CampaignContext): void {
         updateFunnel(client, tenantId, request.params.id, request.body, ctx.now()),
       ),
   );
+}
+
+function registerDelete(app: ServiceApp, ctx: CampaignContext): void {
   app.delete(
     `${BASE}/:id`,
     {
@@ -89,8 +97,7 @@ function registerWrites(app: ServiceApp, ctx: CampaignContext): void {
   );
 }
 
-function registerReads(app: ServiceApp, ctx: CampaignContext): void {
-  const read = requirePermission('campaigns:read');
+function registerList(app: ServiceApp, ctx: CampaignContext): void {
   app.get(
     BASE,
     {
@@ -105,6 +112,9 @@ function registerReads(app: ServiceApp, ctx: CampaignContext): void {
     },
     async (request) => inTenant(ctx, request, (client, tenantId) => listFunnels(client, tenantId, request.query)),
   );
+}
+
+function registerGet(app: ServiceApp, ctx: CampaignContext): void {
   app.get(
     `${BASE}/:id`,
     {
@@ -119,6 +129,9 @@ function registerReads(app: ServiceApp, ctx: CampaignContext): void {
     },
     async (request) => inTenant(ctx, request, (client, tenantId) => getFunnel(client, tenantId, request.params.id)),
   );
+}
+
+function registerStages(app: ServiceApp, ctx: CampaignContext): void {
   app.get(
     `${BASE}/:id/stages`,
     {
@@ -140,6 +153,6 @@ function registerReads(app: ServiceApp, ctx: CampaignContext): void {
 
 /** Sales funnels: CRUD (versioned replace) and live stage counts over the contacts read model. */
 export const funnelsFeature: FeatureModule = (app, ctx) => {
-  registerWrites(app, ctx);
-  registerReads(app, ctx);
+  for (const register of [registerCreate, registerList, registerGet, registerUpdate, registerDelete, registerStages])
+    register(app, ctx);
 };
