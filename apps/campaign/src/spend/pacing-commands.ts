@@ -63,7 +63,7 @@ export interface PacingActionView {
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The campaign's latest pacing actions, newest first. */
+/** The campaign's latest pacing actions, newest first (event ids are UUIDv7: their order breaks ties of the clock). */
 export async function recentActions(
   client: pg.ClientBase,
   tenantId: string,
@@ -75,7 +75,7 @@ export async function recentActions(
        cap::text AS cap, status, attempts, last_error AS "lastError", ${iso('created_at')} AS "createdAt",
        ${iso('finished_at')} AS "finishedAt"
      FROM pacing_commands WHERE tenant_id = $1 AND campaign_id = $2
-     ORDER BY created_at DESC, limit_kind LIMIT $3`,
+     ORDER BY created_at DESC, event_id DESC LIMIT $3`,
     [tenantId, campaignId, limit],
   );
   return rows;
