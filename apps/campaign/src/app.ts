@@ -14,6 +14,7 @@ import type { CampaignContext, FeatureModule, PlatformClients } from './context.
 import { executionsFeature } from './executions/executions-feature.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
+import { spendFeature } from './spend/spend-feature.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
 export interface Dependencies {
@@ -38,6 +39,7 @@ export const defaultFeatures: readonly FeatureModule[] = [
   audienceFeature,
   executionsFeature,
   frequencyCapFeature,
+  spendFeature,
 ];
 
 export async function buildCampaignApp(
