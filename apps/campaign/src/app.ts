@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { contactsFeature } from './contacts/contacts-feature.ts';
 import type { CampaignContext, FeatureModule, PlatformClients } from './context.ts';
 import { executionsFeature } from './executions/executions-feature.ts';
+import { funnelsFeature } from './funnels/funnels.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 import { spendFeature } from './spend/spend-feature.ts';
@@ -40,6 +41,7 @@ export const defaultFeatures: readonly FeatureModule[] = [
   executionsFeature,
   frequencyCapFeature,
   spendFeature,
+  funnelsFeature,
 ];
 
 export async function buildCampaignApp(

@@ -18,7 +18,9 @@ interface Enrolled {
 
 /**
  * Freezes the audience: every contact matching the plan's filter now is enrolled once (the
- * primary key is campaign + contact), due at once for the first step. A contact enrolled in
+ * primary key is campaign + contact), due at once for the first step. A converted lead and the
+ * customer it became share an address: one of them (the customer) is enrolled, so the person
+ * gets one message per step. A contact enrolled in
  * another campaign of the tenant within the plan's re-entry cooldown is recorded as skipped
  * (reason `reentry`). Each entering recipient's campaign.recipient_enrolled goes out through the
  * outbox with the same transaction. Returns the number that entered.
@@ -42,7 +44,9 @@ export async function enrolAudience(
        CASE WHEN recent.contact_id IS NULL THEN NULL ELSE 'reentry' END,
        CASE WHEN recent.contact_id IS NULL THEN $3::timestamptz END,
        CASE WHEN recent.contact_id IS NULL THEN 1 ELSE 0 END, $3, $3
-     FROM (SELECT contact_id, kind FROM contacts WHERE tenant_id = $1 AND (${where})) c
+     FROM (SELECT DISTINCT ON (coalesce(lower(email), contact_id::text)) contact_id, kind FROM contacts
+           WHERE tenant_id = $1 AND (${where})
+           ORDER BY coalesce(lower(email), contact_id::text), kind = 'customer' DESC, created_at) c
      LEFT JOIN LATERAL (
        SELECT e.contact_id FROM enrolments e
        WHERE $4::int IS NOT NULL AND e.tenant_id = $1 AND e.contact_id = c.contact_id AND e.campaign_id <> $2

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '@bizosaas/db';
+import { eventCatalogue } from '@bizosaas/event-schemas';
 import { campaignsFeature } from '../campaigns/campaigns-feature.ts';
 import { contactsFeature } from '../contacts/contacts-feature.ts';
 import { publishAll, streamOf } from '../contacts/contact-test-events.ts';
@@ -28,8 +29,11 @@ const plan = (status: string[] = ['new']) => ({
   ],
 });
 
+const exampleContact = eventCatalogue['lead.created'].example.contact;
+const contact = (email: string) => ({ contact: { ...exampleContact, email } });
+
 async function lead(tenantId: string, changes: Record<string, unknown> = {}) {
-  const events = streamOf(tenantId, [['lead.created', { ...changes }]]);
+  const events = streamOf(tenantId, [['lead.created', { ...contact(`${randomUUID()}@example.com`), ...changes }]]);
   await publishAll(t, events);
   return events[0]!.aggregateId;
 }
@@ -145,5 +149,40 @@ describe('campaign executions', () => {
       headers: other.headers,
     });
     expect(hidden.statusCode).toBe(404);
+  });
+});
+
+describe('enrolment', () => {
+  it('enrols a person once when a converted lead and its customer share the address: as the customer', async () => {
+    const { tenantId, headers } = await tenantCaller(t.key);
+    const leadEvents = streamOf(tenantId, [['lead.created']]);
+    const customer = streamOf(tenantId, [['customer.created', { leadId: leadEvents[0]!.aggregateId }]]);
+    const other = streamOf(tenantId, [['lead.created', contact('ann.other@example.com')]]);
+    await publishAll(t, [...leadEvents, ...customer, ...other]);
+    await eventually(
+      async () =>
+        (await t.worker.query('SELECT count(*)::int AS n FROM campaign.contacts WHERE tenant_id = $1', [tenantId]))
+          .rows[0].n,
+      (n) => expect(n).toBe(3),
+    );
+    const campaignId = randomUUID();
+    const everyone = { ...plan(), audience: { filter: {} } };
+    const url = `/api/v1/campaign-executions/${campaignId}/plan`;
+    expect((await t.app.inject({ method: 'PUT', url, headers, payload: everyone })).statusCode).toBe(200);
+    await campaignEvents(tenantId, campaignId, 'campaign.created', 'campaign.launched');
+    const [running] = await eventually(
+      async () => (await executions(headers, campaignId)).executions,
+      (list) => expect(list).toHaveLength(1),
+    );
+    expect(running.audienceSize).toBe(2);
+    const { recipients } = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/campaign-executions/${campaignId}/recipients`, headers })
+    ).json();
+    expect(recipients.map((r: { contactId: string; kind: string }) => [r.contactId, r.kind]).sort()).toEqual(
+      [
+        [customer[0]!.aggregateId, 'customer'],
+        [other[0]!.aggregateId, 'lead'],
+      ].sort(),
+    );
   });
 });
