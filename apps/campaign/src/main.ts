@@ -23,25 +23,39 @@ const worker = createPgPool({
 const redis = createRedis(config.REDIS_URL, { connectionName: 'campaign' });
 // A caller's token is checked once, not on every request (access tokens are short-lived).
 const verifier = cachingVerifier(createJwksVerifier({ jwksUrl: config.JWKS_URL }), { maxEntries: 10_000 });
-// One tenant token source with the permissions the service's calls need.
-const tokens =
+// Tenant token sources with the permissions the service's calls need: sends and reads in one;
+// domain-repository's pause, resume and complete (campaigns:launch) in another, so a client not
+// yet allowed campaigns:launch only stops pacing's commands (retried), never the sends.
+const serviceClient =
   config.CAMPAIGN_SERVICE_CLIENT_ID && config.CAMPAIGN_SERVICE_CLIENT_SECRET
-    ? createServiceTokenSource({
+    ? {
         url: config.USER_MANAGEMENT_URL,
         clientId: config.CAMPAIGN_SERVICE_CLIENT_ID,
         clientSecret: config.CAMPAIGN_SERVICE_CLIENT_SECRET,
-        permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
-      })
+      }
     : undefined;
-const platform = tokens && {
-  notification: createPlatformClient({ baseUrl: config.NOTIFICATION_URL, name: 'notification', token: tokens }),
-  domainRepository: createPlatformClient({
-    baseUrl: config.DOMAIN_REPOSITORY_URL,
-    name: 'domain-repository',
-    token: tokens,
-  }),
-  aiAgents: createPlatformClient({ baseUrl: config.AI_AGENTS_URL, name: 'ai-agents', token: tokens }),
-};
+const tokens =
+  serviceClient &&
+  createServiceTokenSource({
+    ...serviceClient,
+    permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
+  });
+const commandTokens =
+  serviceClient &&
+  createServiceTokenSource({
+    ...serviceClient,
+    permissions: ['campaigns:read', 'campaigns:write', 'campaigns:launch'],
+  });
+const platform = tokens &&
+  commandTokens && {
+    notification: createPlatformClient({ baseUrl: config.NOTIFICATION_URL, name: 'notification', token: tokens }),
+    domainRepository: createPlatformClient({
+      baseUrl: config.DOMAIN_REPOSITORY_URL,
+      name: 'domain-repository',
+      token: commandTokens,
+    }),
+    aiAgents: createPlatformClient({ baseUrl: config.AI_AGENTS_URL, name: 'ai-agents', token: tokens }),
+  };
 const app = await buildCampaignApp(config, { pool, worker, redis, verifier, ...(platform && { platform }) });
 if (!platform)
   app.log.warn(
@@ -58,6 +72,7 @@ await startService(app, {
       pool.end(),
       worker.end(),
       tokens?.close(),
+      commandTokens?.close(),
       platform?.notification.close(),
       platform?.domainRepository.close(),
       platform?.aiAgents.close(),
