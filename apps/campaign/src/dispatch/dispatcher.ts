@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PlatformClient } from '@bizosaas/platform-client';
+import { decideAbTests } from '../ab/decide-ab-tests.ts';
 import type { CampaignContext } from '../context.ts';
 import { completeExecutions } from '../executions/apply-campaign-lifecycle.ts';
 import { runRound, type Target } from './run-round.ts';
@@ -23,7 +24,8 @@ const FINISHED = `SELECT DISTINCT x.tenant_id AS "tenantId", x.campaign_id AS "c
 /**
  * Sends what is due, for every tenant: finds running campaigns with due enrolments (worker
  * role), runs DISPATCH_CONCURRENCY rounds at once over them in turn (rounds of one campaign
- * claim disjoint rows), and completes executions whose recipients have all finished.
+ * claim disjoint rows), chooses the winners of A/B tests that are over, and completes executions
+ * whose recipients have all finished.
  */
 export function createDispatcher(
   ctx: CampaignContext,
@@ -74,6 +76,8 @@ export function createDispatcher(
       try {
         const { rows } = await ctx.worker.query<Target>(DUE, [ctx.now()]);
         busy = await roundsOver(rows);
+        // A decided test makes the rest of its audience due: send them without waiting for the poll.
+        if ((await decideAbTests(ctx, log)) > 0) busy = true;
         await completeFinished();
       } catch (error) {
         log.error({ err: error }, 'dispatcher pass failed');

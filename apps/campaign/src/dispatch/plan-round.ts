@@ -1,4 +1,5 @@
 import { isSealedValue } from '@bizosaas/event-schemas';
+import { chooseTemplate, type Choice } from '../ab/ab-step.ts';
 import type { PlanStep } from '../plans/plan-schema.ts';
 import { advance, type Next, type RecipientFacts } from './advance.ts';
 import type { ClaimedEnrolment } from './claim-batch.ts';
@@ -20,7 +21,13 @@ export interface SendIntent {
   index: number;
   step: Extract<PlanStep, { type: 'send' }>;
   address: string;
+  /** The template that goes (an A/B step's variant's) and the variant it stands for. */
+  choice: Choice;
 }
+
+// A recipient outside an A/B test waits at the step for its winner: the decision makes it due at
+// once (ab/record-winner.ts); this is only how long until it is looked at again without one.
+const AWAIT_WINNER_MS = 24 * 3_600_000;
 
 export const factsOf = (enrolment: ClaimedEnrolment): RecipientFacts => ({
   timezone: enrolment.timezone,
@@ -47,46 +54,54 @@ function addressFor(enrolment: ClaimedEnrolment, channel: 'email' | 'sms'): stri
 
 /**
  * Decides each claimed enrolment's round: a send now (to reserve), or a move (a wait, a branch,
- * the end, or a step skipped because the contact left the audience or has no address for it).
+ * the end, a step skipped because the contact left the audience or has no address for it, or an
+ * A/B step whose winner, by step id in `winners`, is not chosen yet).
  */
 export function planRound(
   steps: readonly PlanStep[],
   claimed: readonly ClaimedEnrolment[],
+  winners: ReadonlyMap<string, string>,
   now: Date,
 ): { sends: SendIntent[]; moves: Move[] } {
   const sends: SendIntent[] = [];
   const moves: Move[] = [];
   for (const enrolment of claimed) {
-    const facts = factsOf(enrolment);
-    const next = advance(steps, enrolment.stepIndex, facts, now);
-    if (next.type !== 'send') {
-      moves.push(moveTo(enrolment, next, now));
-      continue;
-    }
-    const step = steps[next.index] as Extract<PlanStep, { type: 'send' }>;
-    if (!enrolment.matches) {
-      moves.push({
-        enrolment,
-        stepIndex: next.index,
-        dueAt: null,
-        reason: 'left_audience',
-        skip: { stepId: step.id, reason: 'left_audience' },
-      });
-      continue;
-    }
-    const address = addressFor(enrolment, step.channel);
-    if (address === null) {
-      const after = advance(steps, next.index + 1, facts, now);
-      moves.push(
-        moveTo(enrolment, after, now, {
-          stepId: step.id,
-          reason: 'no_address',
-          detail: `no usable ${step.channel} address`,
-        }),
-      );
-      continue;
-    }
-    sends.push({ enrolment, index: next.index, step, address });
+    const planned = planEnrolment(steps, enrolment, winners, now);
+    if ('choice' in planned) sends.push(planned);
+    else moves.push(planned);
   }
   return { sends, moves };
+}
+
+function planEnrolment(
+  steps: readonly PlanStep[],
+  enrolment: ClaimedEnrolment,
+  winners: ReadonlyMap<string, string>,
+  now: Date,
+): SendIntent | Move {
+  const facts = factsOf(enrolment);
+  const next = advance(steps, enrolment.stepIndex, facts, now);
+  if (next.type !== 'send') return moveTo(enrolment, next, now);
+  const step = steps[next.index] as Extract<PlanStep, { type: 'send' }>;
+  if (!enrolment.matches)
+    return {
+      enrolment,
+      stepIndex: next.index,
+      dueAt: null,
+      reason: 'left_audience',
+      skip: { stepId: step.id, reason: 'left_audience' },
+    };
+  const address = addressFor(enrolment, step.channel);
+  if (address === null) {
+    const after = advance(steps, next.index + 1, facts, now);
+    return moveTo(enrolment, after, now, {
+      stepId: step.id,
+      reason: 'no_address',
+      detail: `no usable ${step.channel} address`,
+    });
+  }
+  const choice = chooseTemplate(step, enrolment.variant, winners.get(step.id));
+  if (!choice)
+    return { enrolment, stepIndex: next.index, dueAt: new Date(now.getTime() + AWAIT_WINNER_MS), reason: null };
+  return { enrolment, index: next.index, step, address, choice };
 }

@@ -84,7 +84,7 @@ export async function recordSends(ctx: CampaignContext, client: pg.PoolClient, r
 }
 
 function messageSent(ctx: CampaignContext, round: Round, intent: SendIntent, version: number): AppendInput {
-  const { enrolment, step } = intent;
+  const { enrolment, step, choice } = intent;
   const event = createEvent(
     {
       type: 'campaign.message_sent',
@@ -98,9 +98,9 @@ function messageSent(ctx: CampaignContext, round: Round, intent: SendIntent, ver
         stepId: step.id,
         recipient: { type: enrolment.contactKind, id: enrolment.contactId },
         channel: step.channel,
-        templateKey: step.templateKey,
+        templateKey: choice.templateKey,
         transactionId: transactionIdOf(round.campaignId, step.id, enrolment.contactId),
-        variant: enrolment.variant,
+        variant: choice.variant,
       },
     },
     { now: ctx.now },

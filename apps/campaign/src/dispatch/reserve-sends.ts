@@ -62,8 +62,8 @@ export async function reserveSends(
         inserts.map((i) => i.step.id),
         inserts.map((i) => i.enrolment.contactId),
         inserts.map((i) => i.step.channel),
-        inserts.map((i) => i.step.templateKey),
-        inserts.map((i) => i.enrolment.variant),
+        inserts.map((i) => i.choice.templateKey),
+        inserts.map((i) => i.choice.variant),
         inserts.map((i) => i.step.category === 'marketing'),
       ],
     );

@@ -1,4 +1,6 @@
 import type { PlatformClient } from '@bizosaas/platform-client';
+import { abStepOf } from '../ab/ab-step.ts';
+import { findWinners } from '../ab/winners-store.ts';
 import { findCampaign } from '../campaigns/campaign-read-model.ts';
 import { findCap } from '../caps/frequency-cap.routes.ts';
 import type { CampaignContext } from '../context.ts';
@@ -32,7 +34,8 @@ export async function runRound(ctx: CampaignContext, notification: PlatformClien
     const leaseUntil = new Date(now.getTime() + ctx.config.DISPATCH_LEASE_MS);
     const claimed = await claimDue(client, tenantId, plan, now, leaseUntil, limit);
     if (claimed.length === 0) return undefined;
-    const { sends, moves } = planRound(plan.steps, claimed, now);
+    const winners = abStepOf(plan.steps) ? await findWinners(client, tenantId, campaignId) : new Map<string, string>();
+    const { sends, moves } = planRound(plan.steps, claimed, winners, now);
     const { reserved, capped } = await reserveSends(
       client,
       tenantId,

@@ -37,8 +37,8 @@ export async function sendBatch(
   sends: readonly SendIntent[],
   correlationId: string | undefined,
 ): Promise<Map<string, SendResult>> {
-  const triggers = sends.map(({ enrolment, step, address }) => ({
-    templateKey: step.templateKey,
+  const triggers = sends.map(({ enrolment, step, address, choice }) => ({
+    templateKey: choice.templateKey,
     to: {
       ...(step.channel === 'email' ? { email: address } : { phone: address }),
       ...(enrolment.timezone && { timezone: enrolment.timezone }),

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createEvent, type DomainEvent, type EventEnvelope } from '@bizosaas/event-schemas';
+import { assignVariants } from '../ab/assign-variants.ts';
 import { compileAudienceFilter } from '../audience/compile-audience-filter.ts';
 import type { CampaignContext } from '../context.ts';
 import type { Plan } from '../plans/plan-schema.ts';
@@ -22,8 +23,9 @@ interface Enrolled {
  * customer it became share an address: one of them (the customer) is enrolled, so the person
  * gets one message per step. A contact enrolled in
  * another campaign of the tenant within the plan's re-entry cooldown is recorded as skipped
- * (reason `reentry`). Each entering recipient's campaign.recipient_enrolled goes out through the
- * outbox with the same transaction. Returns the number that entered.
+ * (reason `reentry`). A plan with an A/B step gives each entering recipient its variant. Each
+ * entering recipient's campaign.recipient_enrolled goes out through the outbox with the same
+ * transaction. Returns the number that entered.
  */
 export async function enrolAudience(
   ctx: CampaignContext,
@@ -57,6 +59,12 @@ export async function enrolAudience(
     [tenantId, plan.campaignId, now, cooldown, ...params],
   );
   const entered = rows.filter((row) => row.status === 'active');
+  const variants = await assignVariants(
+    client,
+    tenantId,
+    plan,
+    entered.map((row) => row.contact_id),
+  );
   for (let i = 0; i < entered.length; i += APPEND_CHUNK) {
     const inputs = entered.slice(i, i + APPEND_CHUNK).map((row) => ({
       tenantId,
@@ -76,7 +84,7 @@ export async function enrolAudience(
               campaignId: plan.campaignId,
               executionId,
               recipient: { type: row.contact_kind, id: row.contact_id },
-              variant: null,
+              variant: variants.get(row.contact_id) ?? null,
             },
           },
           { now: ctx.now },

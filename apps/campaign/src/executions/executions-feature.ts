@@ -1,3 +1,4 @@
+import { abTestsRoutes } from '../ab/ab-tests.routes.ts';
 import type { CampaignContext, FeatureModule } from '../context.ts';
 import { eventConsumerFeature } from '../consumers/event-consumer.ts';
 import { createDispatcher } from '../dispatch/dispatcher.ts';
@@ -20,6 +21,7 @@ export const executionsFeature: FeatureModule = (app, ctx: CampaignContext) => {
   plansFeature(app, ctx);
   executionsRoutes(app, ctx);
   recipientsRoutes(app, ctx);
+  abTestsRoutes(app, ctx);
   eventConsumerFeature({
     name: 'executions',
     aggregateTypes: ['campaign'],

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { notificationChannel } from '@bizosaas/event-schemas';
+import { abTest } from '../ab/ab-test-schema.ts';
 import { audienceFilter } from '../audience/audience-filter.ts';
 
 // Step ids are part of notification's transactionId (`campaign:<uuid>:<stepId>:<uuid>`, at most
@@ -16,6 +17,8 @@ const sendStep = z.strictObject({
   templateKey,
   /** Transactional messages are exempt from the tenant's frequency cap. */
   category: z.enum(['marketing', 'transactional']).default('marketing'),
+  /** Variants tested on a share of the audience; the winner's template goes to the rest. */
+  abTest: abTest.optional(),
 });
 
 const waitStep = z
@@ -80,6 +83,9 @@ export const planBody = z
       context.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be distinct' });
     if (!plan.steps.some((step) => step.type === 'send'))
       context.addIssue({ code: 'custom', path: ['steps'], message: 'needs at least one send step' });
+    // A recipient's enrolment holds one variant: one A/B test per plan.
+    if (plan.steps.filter((step) => step.type === 'send' && step.abTest).length > 1)
+      context.addIssue({ code: 'custom', path: ['steps'], message: 'may have one A/B test step at most' });
     plan.steps.forEach((step, i) => {
       if (step.type !== 'branch') return;
       for (const field of ['then', 'otherwise'] as const) {
