@@ -62,6 +62,24 @@ function capOf(period: string, cap: string | null, spent: string) {
 const met = (cap: { cap: string; spent: string } | null) =>
   cap !== null && new Exact(cap.spent).greaterThanOrEqualTo(cap.cap);
 
+type Caps = PacingView['caps'];
+
+/** The tightest cap reached today: met by the ledger, or acted on (a re-sync may have lowered the spend since). */
+function statusOf(caps: Caps, reached: Set<string>, today: string): PacingView['status'] {
+  if (met(caps.total) || reached.has(reachedKey('total', 'total'))) return 'budget_exhausted';
+  if (met(caps.monthly) || reached.has(reachedKey('monthly', today.slice(0, 7)))) return 'monthly_cap_reached';
+  if (met(caps.daily) || reached.has(reachedKey('daily', today))) return 'daily_cap_reached';
+  return 'on_track';
+}
+
+async function entryCount(client: pg.ClientBase, tenantId: string, campaignId: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM spend_entries WHERE tenant_id = $1 AND campaign_id = $2',
+    [tenantId, campaignId],
+  );
+  return rows[0]!.n;
+}
+
 /** The campaign's spend against its caps today, this month (UTC) and overall. */
 export async function readPacing(
   client: pg.ClientBase,
@@ -71,34 +89,20 @@ export async function readPacing(
 ): Promise<PacingView> {
   const budget = budgetOf(await campaignOr404(client, tenantId, campaignId));
   const today = now.toISOString().slice(0, 10);
-  const month = today.slice(0, 7);
-  const caps = pacingCaps(budget);
+  const limits = pacingCaps(budget);
   const totals = await ledgerTotals(client, tenantId, campaignId, today);
-  const reached = await reachedKeys(client, tenantId, campaignId);
-  const { rows } = await client.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM spend_entries WHERE tenant_id = $1 AND campaign_id = $2',
-    [tenantId, campaignId],
-  );
-  const view = {
-    daily: capOf(today, caps.daily, totals.day),
-    monthly: capOf(month, caps.monthly, totals.month),
-    total: capOf('total', caps.total, totals.total)!,
+  const caps = {
+    daily: capOf(today, limits.daily, totals.day),
+    monthly: capOf(today.slice(0, 7), limits.monthly, totals.month),
+    total: capOf('total', limits.total, totals.total)!,
   };
-  const status =
-    met(view.total) || reached.has(reachedKey('total', 'total'))
-      ? 'budget_exhausted'
-      : met(view.monthly) || reached.has(reachedKey('monthly', month))
-        ? 'monthly_cap_reached'
-        : met(view.daily) || reached.has(reachedKey('daily', today))
-          ? 'daily_cap_reached'
-          : 'on_track';
   return {
     campaignId,
     currency: budget.currency,
-    budget: { totalBudget: caps.total, dailyBudget: budget.dailyBudget, averageDailyBudget: caps.averageDaily },
-    caps: view,
-    entries: rows[0]!.n,
-    status,
+    budget: { totalBudget: limits.total, dailyBudget: budget.dailyBudget, averageDailyBudget: limits.averageDaily },
+    caps,
+    entries: await entryCount(client, tenantId, campaignId),
+    status: statusOf(caps, await reachedKeys(client, tenantId, campaignId), today),
     lastActions: await recentActions(client, tenantId, campaignId, RECENT_ACTIONS),
   };
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { BusinessRuleViolation } from '@bizosaas/ddd-kernel';
 import { describe, expect, it } from 'vitest';
-import { decidePacing, reachedKey, type PacingLimit, type SpendRecorded } from './pacing.ts';
-import { Exact, moneyText, pacingCaps, type PacingBudget } from './pacing-caps.ts';
+import { decidePacing, reachedKey, type LedgerTotals, type PacingLimit, type SpendRecorded } from './pacing.ts';
+import { Exact, moneyText, pacingCaps, type PacingBudget, type PacingCaps } from './pacing-caps.ts';
 
 const campaignId = '0192f5a4-0b1c-7d2e-9f30-415263748596';
 const DAY_MS = 86_400_000;
@@ -68,64 +68,93 @@ function apply(ledger: Ledger, op: Op, entry: SpendRecorded): void {
   else ledger.synced.set(`${op.external}:${entry.date}`, line);
 }
 
+/** The ledger's sums for the entry's day, its month and overall. */
+function totalsAt(ledger: Ledger, date: string) {
+  const month = date.slice(0, 7);
+  return {
+    day: ledger.sum((day) => day === date),
+    month: ledger.sum((day) => day.startsWith(month)),
+    total: ledger.sum(() => true),
+  };
+}
+
+/** Only a manual entry is ever refused, and only one that would pass a cap. */
+function expectRightfulRefusal(error: unknown, op: Op, caps: PacingCaps, totals: LedgerTotals, amount: string) {
+  expect(error).toBeInstanceOf(BusinessRuleViolation);
+  expect(op.kind).toBe('manual');
+  const pairs = [
+    [caps.total, totals.total],
+    [caps.monthly, totals.month],
+    [caps.daily, totals.day],
+  ] as const;
+  expect(pairs.some(([cap, before]) => cap !== null && new Exact(before).plus(amount).greaterThan(cap))).toBe(true);
+}
+
+/**
+ * After an accepted record: manual spend passes no cap, and every cap the ledger now meets that
+ * was not acted on is acted on by this very record (day and month caps no longer once the total is).
+ */
+function expectActedOn(
+  op: Op,
+  caps: PacingCaps,
+  ledger: Ledger,
+  entry: SpendRecorded,
+  reached: Set<string>,
+  acted: Set<string>,
+) {
+  const now = totalsAt(ledger, entry.date);
+  const spent: [PacingLimit, string, string | null, Exact][] = [
+    ['total', 'total', caps.total, now.total],
+    ['monthly', entry.date.slice(0, 7), caps.monthly, now.month],
+    ['daily', entry.date, caps.daily, now.day],
+  ];
+  const totalMet = reached.has('total:total') || acted.has('total:total');
+  for (const [limit, periodKey, cap, amount] of spent) {
+    if (cap === null) continue;
+    if (op.kind === 'manual') expect(amount.lessThanOrEqualTo(cap)).toBe(true);
+    const key = reachedKey(limit, periodKey);
+    if (amount.greaterThanOrEqualTo(cap) && !reached.has(key) && (limit === 'total' || !totalMet))
+      expect(acted.has(key)).toBe(true);
+  }
+}
+
+/** Plays the records through the decider as the service does; answers how many completions it emitted. */
+function play(budget: PacingBudget, ops: Op[], ledger: Ledger, reached: Set<string>): number {
+  const caps = pacingCaps(budget);
+  let completions = 0;
+  ops.forEach((op, index) => {
+    const entry = entryOf(op, ledger, index);
+    const sums = totalsAt(ledger, entry.date);
+    const totals = { day: moneyText(sums.day), month: moneyText(sums.month), total: moneyText(sums.total) };
+    let decision;
+    try {
+      decision = decidePacing({ budget, totals, reached, entry });
+    } catch (error) {
+      expectRightfulRefusal(error, op, caps, totals, entry.amount);
+      return;
+    }
+    if (decision.spendRecorded) apply(ledger, op, entry);
+    const acted = new Set(decision.commands.map((command) => reachedKey(command.limit, command.periodKey)));
+    expect(decision.limitsReached.map((event) => event.limit)).toEqual(decision.commands.map((c) => c.limit));
+    completions += decision.commands.filter((command) => command.action === 'complete').length;
+    expectActedOn(op, caps, ledger, entry, reached, acted);
+    for (const key of acted) {
+      expect(reached.has(key)).toBe(false);
+      reached.add(key);
+    }
+  });
+  return completions;
+}
+
 describe('pacing (property)', () => {
   it('no sequence of spend records passes a cap without the pause or complete at that record; complete once', () => {
     fc.assert(
       fc.property(budgetArb, fc.array(opArb, { maxLength: 60 }), (budget, ops) => {
-        const caps = pacingCaps(budget);
         const ledger = new Ledger();
         const reached = new Set<string>();
-        let completions = 0;
-        ops.forEach((op, index) => {
-          const entry = entryOf(op, ledger, index);
-          const month = entry.date.slice(0, 7);
-          const totals = {
-            day: moneyText(ledger.sum((date) => date === entry.date)),
-            month: moneyText(ledger.sum((date) => date.startsWith(month))),
-            total: moneyText(ledger.sum(() => true)),
-          };
-          let decision;
-          try {
-            decision = decidePacing({ budget, totals, reached, entry });
-          } catch (error) {
-            // Only a manual entry is ever refused, and only one that would pass a cap.
-            expect(error).toBeInstanceOf(BusinessRuleViolation);
-            expect(op.kind).toBe('manual');
-            const over = (
-              [
-                [caps.total, totals.total],
-                [caps.monthly, totals.month],
-                [caps.daily, totals.day],
-              ] as const
-            ).some(([cap, before]) => cap !== null && new Exact(before).plus(entry.amount).greaterThan(cap));
-            expect(over).toBe(true);
-            return;
-          }
-          if (decision.spendRecorded) apply(ledger, op, entry);
-          const acted = new Set(decision.commands.map((command) => reachedKey(command.limit, command.periodKey)));
-          expect(decision.limitsReached.map((event) => event.limit)).toEqual(decision.commands.map((c) => c.limit));
-          completions += decision.commands.filter((command) => command.action === 'complete').length;
-          const spent: [PacingLimit, string, string | null, Exact][] = [
-            ['total', 'total', caps.total, ledger.sum(() => true)],
-            ['monthly', month, caps.monthly, ledger.sum((date) => date.startsWith(month))],
-            ['daily', entry.date, caps.daily, ledger.sum((date) => date === entry.date)],
-          ];
-          const totalMet = reached.has('total:total') || acted.has('total:total');
-          for (const [limit, periodKey, cap, amount] of spent) {
-            if (cap === null) continue;
-            // Manual spend never passes a cap; what does (ad metrics) is acted on at this very record.
-            if (op.kind === 'manual') expect(amount.lessThanOrEqualTo(cap)).toBe(true);
-            const key = reachedKey(limit, periodKey);
-            if (amount.greaterThanOrEqualTo(cap) && !reached.has(key) && (limit === 'total' || !totalMet))
-              expect(acted.has(key)).toBe(true);
-          }
-          for (const key of acted) {
-            expect(reached.has(key)).toBe(false);
-            reached.add(key);
-          }
-        });
+        const completions = play(budget, ops, ledger, reached);
         expect(completions).toBe(reached.has('total:total') ? 1 : 0);
-        if (ledger.sum(() => true).greaterThanOrEqualTo(caps.total)) expect(completions).toBe(1);
+        if (ledger.sum(() => true).greaterThanOrEqualTo(pacingCaps(budget).total)) expect(completions).toBe(1);
       }),
       { numRuns: 500 },
     );

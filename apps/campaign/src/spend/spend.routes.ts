@@ -25,6 +25,11 @@ const write = requirePermission('campaigns:write');
 
 /** The spend ledger's routes: entries by hand, ad platform links, and pacing. */
 export function spendRoutes(app: ServiceApp, ctx: CampaignContext, afterRecord: () => void): void {
+  ledgerRoutes(app, ctx, afterRecord);
+  adLinkRoutes(app, ctx);
+}
+
+function ledgerRoutes(app: ServiceApp, ctx: CampaignContext, afterRecord: () => void): void {
   const idempotency = createPgIdempotencyStore({ pool: ctx.pool, schema: EVENT_STORE_SCHEMA });
   app.post(
     `${BASE}/spend`,
@@ -77,6 +82,9 @@ export function spendRoutes(app: ServiceApp, ctx: CampaignContext, afterRecord: 
       });
     },
   );
+}
+
+function adLinkRoutes(app: ServiceApp, ctx: CampaignContext): void {
   app.put(
     `${BASE}/ad-campaigns`,
     {
