@@ -15,6 +15,7 @@ import { executionsFeature } from './executions/executions-feature.ts';
 import { funnelsFeature } from './funnels/funnels.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
+import { simulateFeature } from './simulate/simulate.route.ts';
 import { spendFeature } from './spend/spend-feature.ts';
 
 /** The connections main.ts opens once; the app uses them and never ends them. */
@@ -42,6 +43,7 @@ export const defaultFeatures: readonly FeatureModule[] = [
   frequencyCapFeature,
   spendFeature,
   funnelsFeature,
+  simulateFeature,
 ];
 
 export async function buildCampaignApp(

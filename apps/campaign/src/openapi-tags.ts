@@ -6,4 +6,5 @@ export const openApiTags: Record<string, string> = {
   'frequency-caps': "A tenant's limit of marketing messages per recipient across campaigns.",
   spend: "A campaign's decimal spend ledger and its pacing against the budget.",
   funnels: 'Sales funnels: ordered stages with live counts of leads.',
+  simulation: 'What-if replays of a plan over the recorded audience and history before launch: nothing is written.',
 };
