@@ -14,6 +14,7 @@ import type { CampaignContext, FeatureModule, PlatformClients } from './context.
 import { executionsFeature } from './executions/executions-feature.ts';
 import { funnelsFeature } from './funnels/funnels.routes.ts';
 import { openApiTags } from './openapi-tags.ts';
+import { optimisationFeature } from './optimisation/optimisation-feature.ts';
 import { EVENT_STORE_SCHEMA } from './schema.ts';
 import { simulateFeature } from './simulate/simulate.route.ts';
 import { spendFeature } from './spend/spend-feature.ts';
@@ -41,6 +42,7 @@ export const defaultFeatures: readonly FeatureModule[] = [
   audienceFeature,
   executionsFeature,
   frequencyCapFeature,
+  optimisationFeature,
   spendFeature,
   funnelsFeature,
   simulateFeature,

@@ -7,4 +7,5 @@ export const openApiTags: Record<string, string> = {
   spend: "A campaign's decimal spend ledger and its pacing against the budget.",
   funnels: 'Sales funnels: ordered stages with live counts of leads.',
   simulation: 'What-if replays of a plan over the recorded audience and history before launch: nothing is written.',
+  optimisation: "AI optimisation: each suggestion, the change applied and the KPIs' move since, as one chain.",
 };
