@@ -33,28 +33,33 @@ export async function variantCounts(
   return step.abTest.variants.map(({ key }) => found.get(key) ?? { variant: key, recipients: 0, successes: 0 });
 }
 
-export interface TestProgress {
-  /** Test recipients still on their way to the step (or with its send not yet answered). */
-  pending: number;
-  /** When notification accepted the last test send of the step (null: none was). */
-  lastSentAt: Date | null;
-}
-
-/** How far the step's test groups are: the results are read `waitHours` after the last send. */
-export async function testProgress(
+/** When notification accepted the step's last test send so far (null: none yet). */
+export async function lastTestSendAt(
   client: pg.ClientBase,
   tenantId: string,
   campaignId: string,
-  ab: { index: number; step: AbStep },
-): Promise<TestProgress> {
-  const { rows } = await client.query<TestProgress>(
-    `SELECT
-       (SELECT count(*)::int FROM enrolments WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'active'
-          AND variant <> $5 AND step_index <= $4) AS pending,
-       (SELECT max(s.accepted_at) FROM sends s JOIN enrolments e ON e.tenant_id = s.tenant_id
-          AND e.campaign_id = s.campaign_id AND e.contact_id = s.contact_id
-        WHERE s.tenant_id = $1 AND s.campaign_id = $2 AND s.step_id = $3 AND e.variant = s.variant) AS "lastSentAt"`,
-    [tenantId, campaignId, ab.step.id, ab.index, REST_VARIANT],
+  stepId: string,
+): Promise<Date | null> {
+  const { rows } = await client.query<{ at: Date | null }>(
+    `SELECT max(s.accepted_at) AS at FROM sends s JOIN enrolments e ON e.tenant_id = s.tenant_id
+       AND e.campaign_id = s.campaign_id AND e.contact_id = s.contact_id
+     WHERE s.tenant_id = $1 AND s.campaign_id = $2 AND s.step_id = $3 AND e.variant = s.variant`,
+    [tenantId, campaignId, stepId],
   );
-  return rows[0]!;
+  return rows[0]!.at;
+}
+
+/** Whether a test recipient is still on its way to step `index` (or its send there is not answered yet). */
+export async function testPending(
+  client: pg.ClientBase,
+  tenantId: string,
+  campaignId: string,
+  index: number,
+): Promise<boolean> {
+  const { rows } = await client.query<{ pending: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM enrolments WHERE tenant_id = $1 AND campaign_id = $2 AND status = 'active'
+       AND variant <> $4 AND step_index <= $3) AS pending`,
+    [tenantId, campaignId, index, REST_VARIANT],
+  );
+  return rows[0]!.pending;
 }

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type pg from 'pg';
 import type { CampaignContext } from '../context.ts';
 import { findPlan, launchCause } from '../plans/plan-store.ts';
-import { testProgress, variantCounts } from './ab-results.ts';
-import { abStepOf } from './ab-step.ts';
+import { lastTestSendAt, testPending, variantCounts } from './ab-results.ts';
+import { abStepOf, type AbStep } from './ab-step.ts';
 import { chooseWinner, type AbOutcome } from './choose-winner.ts';
 import { recordWinner } from './record-winner.ts';
 
@@ -39,14 +40,27 @@ export async function decideAbTest(ctx: Deps, tenantId: string, campaignId: stri
     const plan = await findPlan(client, tenantId, campaignId);
     const ab = plan?.frozenAt ? abStepOf(plan.steps) : undefined;
     if (!ab) return undefined;
-    const { pending, lastSentAt } = await testProgress(client, tenantId, campaignId, ab);
-    if (pending > 0) return undefined;
-    if (lastSentAt && lastSentAt.getTime() + ab.step.abTest.waitHours * 3_600_000 > now.getTime()) return undefined;
-    // A dispatch round parks recipients of the rest under this lock: every one it parked is woken here.
-    await findPlan(client, tenantId, campaignId, { forUpdate: true });
-    const outcome = chooseWinner(await variantCounts(client, tenantId, campaignId, ab.step));
-    const cause = await launchCause(client, tenantId, campaignId);
-    const recorded = await recordWinner(ctx, client, { tenantId, campaignId, ab, outcome, cause });
-    return recorded ? outcome : undefined;
+    const waiting = async () => {
+      const lastSentAt = await lastTestSendAt(client, tenantId, campaignId, ab.step.id);
+      return lastSentAt !== null && lastSentAt.getTime() + ab.step.abTest.waitHours * 3_600_000 > now.getTime();
+    };
+    // The cheap look first: most passes fall inside the wait. The last send is read again after
+    // nothing was found pending, so a send recorded in between is not missed.
+    if ((await waiting()) || (await testPending(client, tenantId, campaignId, ab.index)) || (await waiting()))
+      return undefined;
+    return decide(ctx, client, { tenantId, campaignId, ab });
   });
+}
+
+async function decide(
+  ctx: Deps,
+  client: pg.PoolClient,
+  target: { tenantId: string; campaignId: string; ab: { index: number; step: AbStep } },
+): Promise<AbOutcome | undefined> {
+  const { tenantId, campaignId, ab } = target;
+  // A dispatch round parks recipients of the rest under this lock: every one it parked is woken.
+  await findPlan(client, tenantId, campaignId, { forUpdate: true });
+  const outcome = chooseWinner(await variantCounts(client, tenantId, campaignId, ab.step));
+  const cause = await launchCause(client, tenantId, campaignId);
+  return (await recordWinner(ctx, client, { ...target, outcome, cause })) ? outcome : undefined;
 }
