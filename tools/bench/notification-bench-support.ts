@@ -52,9 +52,9 @@ export function createFleet() {
     /**
      * Starts apps/<app>/dist/main.js on 127.0.0.1:<port>. Its output is kept, not shown: the
      * gateway logs every request a load run's end cuts off. The last of it is printed when the
-     * process exits before `stop`.
+     * process exits before `stop`. Returns the child (its pid: /proc figures such as peak RSS).
      */
-    start(app: string, port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): void {
+    start(app: string, port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): ChildProcess {
       const child = spawn(process.execPath, [...nodeArgs, `apps/${app}/dist/main.js`], {
         cwd: root,
         env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, ...env },
@@ -68,6 +68,7 @@ export function createFleet() {
         if (!stopping) console.error(`${app} on port ${port} exited early (${code ?? signal}):\n${output}`);
       });
       children.push(child);
+      return child;
     },
     /** SIGTERM, and SIGKILL to those still running after `graceMs` (kept-alive clients hold a close up). */
     async stop(graceMs = 10_000): Promise<void> {
