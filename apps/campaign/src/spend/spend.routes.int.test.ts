@@ -42,8 +42,8 @@ async function commandRows(tenantId: string, campaignId: string) {
   const { rows } = await withTransaction(
     t.pool,
     (client) =>
-      client.query<{ limit_kind: string; period_key: string; action: string; status: string }>(
-        'SELECT limit_kind, period_key, action, status FROM pacing_commands WHERE campaign_id = $1 ORDER BY created_at, limit_kind',
+      client.query<{ limit_kind: string; period_key: string; action: string }>(
+        'SELECT limit_kind, period_key, action FROM pacing_commands WHERE campaign_id = $1 ORDER BY created_at, limit_kind',
         [campaignId],
       ),
     { tenantId },
@@ -180,7 +180,7 @@ describe('POST /campaign-executions/:campaignId/spend', () => {
       'campaign.pacing_limit_reached',
     ]);
     expect(await commandRows(caller.tenantId, campaignId)).toEqual([
-      { limit_kind: 'daily', period_key: '2026-12-10', action: 'pause', status: 'pending' },
+      { limit_kind: 'daily', period_key: '2026-12-10', action: 'pause' },
     ]);
   });
 });
