@@ -207,3 +207,51 @@ describe('A/B decision', () => {
     expect((await abTests(other.headers)).statusCode).toBe(404);
   });
 });
+
+describe('A/B counts', () => {
+  it('count a conversion only after the send, and neither the rest nor suppressed sends', async () => {
+    const { tenantId, headers, campaignId } = await launched(60, { metric: 'conversion_rate', waitHours: 48 });
+    const sentAt = new Date('2026-12-07T09:05:00.000Z');
+    await sendTestGroups(tenantId, campaignId, [], sentAt);
+    const rows = await enrolments(tenantId, campaignId);
+    const [a, b] = (['a', 'b'] as const).map((v) =>
+      rows.filter((row) => row.variant === v).map((row) => row.contactId),
+    );
+    const rest = rows.filter((row) => row.variant === 'rest').map((row) => row.contactId);
+    await withTransaction(
+      t.pool,
+      async (client) => {
+        const convert = (ids: string[], at: string) =>
+          client.query('UPDATE enrolments SET converted_at = $3 WHERE tenant_id = $1 AND contact_id = ANY($2)', [
+            tenantId,
+            ids,
+            at,
+          ]);
+        // Two of a converted after their send, one of b before it; a rest recipient sent the winner converted too.
+        await convert(a!.slice(0, 2), '2026-12-07T10:00:00.000Z');
+        await convert(b!.slice(0, 1), '2026-12-07T09:00:00.000Z');
+        await client.query(
+          `INSERT INTO sends (tenant_id, campaign_id, step_id, contact_id, channel, template_key, variant, marketing, state, reserved_at, accepted_at)
+           VALUES ($1, $2, 'subject', $3, 'email', 'promo-b', 'b', true, 'accepted', $4, $4)`,
+          [tenantId, campaignId, rest[0], sentAt],
+        );
+        await convert(rest.slice(0, 1), '2026-12-07T10:00:00.000Z');
+        await client.query(
+          `UPDATE sends SET message_status = 'suppressed' WHERE tenant_id = $1 AND campaign_id = $2 AND contact_id = $3`,
+          [tenantId, campaignId, b![1]],
+        );
+      },
+      { tenantId },
+    );
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/campaign-executions/${campaignId}/ab-tests`,
+      headers,
+    });
+    expect(res.json().abTests[0]).toMatchObject({ metric: 'conversion_rate', status: 'testing', winner: null });
+    expect(res.json().abTests[0].variants).toEqual([
+      expect.objectContaining({ variant: 'a', recipients: a!.length, successes: 2 }),
+      expect.objectContaining({ variant: 'b', recipients: b!.length - 1, successes: 0 }),
+    ]);
+  });
+});
