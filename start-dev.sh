@@ -104,7 +104,7 @@ dev_service_client_secret=dev-only-integration-service-client-secret
 # reading campaigns in domain-repository).
 : "${CAMPAIGN_SERVICE_CLIENT_ID:=campaign}"
 : "${CAMPAIGN_SERVICE_CLIENT_SECRET:=dev-only-campaign-service-client-secret}"
-dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]},"ai-agents":{"secret":"'"$AGENTS_SERVICE_CLIENT_SECRET"'","permissions":["leads:read","leads:write","campaigns:read","campaigns:write"]},"'"$CAMPAIGN_SERVICE_CLIENT_ID"'":{"secret":"'"$CAMPAIGN_SERVICE_CLIENT_SECRET"'","permissions":["notifications:send","campaigns:read","campaigns:write"]}}'
+dev_service_clients='{"integration":{"secret":"'"$SERVICE_CLIENT_SECRET"'","permissions":["integrations:manage","events:subscribe"]},"ai-agents":{"secret":"'"$AGENTS_SERVICE_CLIENT_SECRET"'","permissions":["leads:read","leads:write","campaigns:read","campaigns:write"]},"'"$CAMPAIGN_SERVICE_CLIENT_ID"'":{"secret":"'"$CAMPAIGN_SERVICE_CLIENT_SECRET"'","permissions":["notifications:send","campaigns:read","campaigns:write","campaigns:launch"]}}'
 : "${SERVICE_CLIENTS:=$dev_service_clients}"
 export SERVICE_CLIENT_ID SERVICE_CLIENT_SECRET SERVICE_CLIENTS AGENTS_SERVICE_CLIENT_ID AGENTS_SERVICE_CLIENT_SECRET
 export CAMPAIGN_SERVICE_CLIENT_ID CAMPAIGN_SERVICE_CLIENT_SECRET

@@ -105,14 +105,14 @@ describe.each(FILES)('%s', (file) => {
       CAMPAIGN_SERVICE_CLIENT_ID: 'campaign',
       NOTIFICATION_URL: 'http://notification:8005',
       DOMAIN_REPOSITORY_URL: 'http://domain-repository:8011',
-      AI_AGENTS_URL: 'http://ai-agents:8000',
       USER_MANAGEMENT_URL: 'http://user-management:8001',
     });
+    expect(campaign.AI_AGENTS_URL).toBeUndefined();
     expect(campaign.WORKER_DATABASE_URL).toMatch(/^postgresql:\/\/bizosaas_worker:/);
     const clients = JSON.parse(environmentOf(service(file, 'user-management')).SERVICE_CLIENTS ?? '{}');
     expect(clients.campaign).toEqual({
       secret: campaign.CAMPAIGN_SERVICE_CLIENT_SECRET,
-      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
+      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write', 'campaigns:launch'],
     });
   });
 

@@ -19,14 +19,13 @@ const EXTERNAL_SECRETS = new Set(['bizosaas-app-secrets', 'bizosaas-migration-se
 /**
  * Calls between services beside the shared ones: integration forwards CRM records to
  * domain-repository; ai-agents reads leads and campaigns there and sends scores and optimisations;
- * campaign sends through notification, paces campaigns in domain-repository and asks ai-agents.
+ * campaign sends through notification and paces and optimises campaigns in domain-repository.
  */
 const SERVICE_CALLS = new Set([
   'integration -> domain-repository',
   'ai-agents -> domain-repository',
   'campaign -> notification',
   'campaign -> domain-repository',
-  'campaign -> ai-agents',
 ]);
 
 const rendered = new Map<string, K8sObject[]>();
@@ -257,7 +256,7 @@ describe('k8s/overlays/dev specifics', () => {
     const values = one<{ stringData: Record<string, string> }>('Secret', 'bizosaas-app-secrets').stringData;
     expect(JSON.parse(values.SERVICE_CLIENTS ?? '{}').campaign).toEqual({
       secret: values.CAMPAIGN_SERVICE_CLIENT_SECRET,
-      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
+      permissions: ['notifications:send', 'campaigns:read', 'campaigns:write', 'campaigns:launch'],
     });
     const config = all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data;
     expect(config).toMatchObject({

@@ -31,14 +31,13 @@ export const configSchema = z
     DOMAIN_REPOSITORY_URL: url(['http', 'https']).default('http://127.0.0.1:8011'),
     /** Where sends go (its batch trigger). */
     NOTIFICATION_URL: url(['http', 'https']).default('http://127.0.0.1:8005'),
-    /** Where campaign_optimization analyses are asked for. */
-    AI_AGENTS_URL: url(['http', 'https']).default('http://127.0.0.1:8000'),
     /** user-management, where the service's tenant tokens come from (POST /api/v1/auth/service-tokens). */
     USER_MANAGEMENT_URL: url(['http', 'https']).default('http://127.0.0.1:8001'),
     /**
      * This service's client in user-management's SERVICE_CLIENTS (allowed notifications:send,
-     * campaigns:read, campaigns:write). Both or neither; without them nothing is sent and no
-     * campaign is paused or completed by pacing (executions wait, /ready says why).
+     * campaigns:read, campaigns:write, campaigns:launch). Both or neither; without them
+     * executions enrol but nothing is sent, and pacing pauses and completes no campaign (a
+     * warning at start says so).
      */
     CAMPAIGN_SERVICE_CLIENT_ID: z.string().min(1).optional(),
     CAMPAIGN_SERVICE_CLIENT_SECRET: z.string().min(1).optional(),

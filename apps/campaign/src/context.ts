@@ -12,8 +12,6 @@ export interface PlatformClients {
   readonly notification: PlatformClient;
   /** The Campaign aggregate's commands: pause, resume, complete, budget, optimise. */
   readonly domainRepository: PlatformClient;
-  /** campaign_optimization analyses. */
-  readonly aiAgents: PlatformClient;
 }
 
 /** What every feature's routes and workers get from app.ts. */

@@ -54,7 +54,6 @@ const platform = tokens &&
       name: 'domain-repository',
       token: commandTokens,
     }),
-    aiAgents: createPlatformClient({ baseUrl: config.AI_AGENTS_URL, name: 'ai-agents', token: tokens }),
   };
 const app = await buildCampaignApp(config, { pool, worker, redis, verifier, ...(platform && { platform }) });
 if (!platform)
@@ -75,7 +74,6 @@ await startService(app, {
       commandTokens?.close(),
       platform?.notification.close(),
       platform?.domainRepository.close(),
-      platform?.aiAgents.close(),
     ]);
   },
 });

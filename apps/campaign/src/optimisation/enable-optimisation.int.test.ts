@@ -29,7 +29,7 @@ beforeAll(async () => {
     token: async () => 'token',
     maxAttempts: 1,
   });
-  const platform = { notification: domain, domainRepository: domain, aiAgents: domain };
+  const platform = { notification: domain, domainRepository: domain };
   unreachable = await startTestApp({}, { features: [optimisationFeature], platform, key: detached.key });
 });
 afterAll(async () => {
