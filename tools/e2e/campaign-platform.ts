@@ -1,7 +1,7 @@
 // The processes a campaign journey needs, from their bundles: user-management (tokens and the
 // campaign service client), domain-repository (leads and the Campaign aggregate), notification
-// (templates and the batch trigger) sending to maildev (SMTP, and a REST API showing what arrived),
-// campaign, and the api-gateway in front. Campaign reads the platform's shared streams through
+// (templates and the batch trigger) sending to maildev (SMTP, and a REST API showing what arrived)
+// or to an SMTP sink of the test's own, campaign, and the api-gateway in front. Campaign reads the platform's shared streams through
 // consumer groups of its own created at '$' (removed by stop()).
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -26,6 +26,8 @@ export type Mail = { subject: string; text: string; html: string; to: { address:
 
 export interface CampaignPlatform {
   run: string;
+  /** notification itself (campaign calls it there unless its env says otherwise). */
+  notificationUrl: string;
   /** One call through the gateway. */
   api(
     method: string,
@@ -42,7 +44,15 @@ export interface CampaignPlatform {
   stop(): Promise<void>;
 }
 
-export async function startCampaignPlatform(campaignEnv: Record<string, string> = {}): Promise<CampaignPlatform> {
+export interface PlatformOptions {
+  /** Where notification sends email instead of maildev (a sink of the test's own). */
+  smtpUrl?: string;
+}
+
+export async function startCampaignPlatform(
+  campaignEnv: Record<string, string> = {},
+  options: PlatformOptions = {},
+): Promise<CampaignPlatform> {
   const run = randomUUID().slice(0, 8);
   const client = { id: 'campaign', secret: randomBytes(32).toString('base64url') };
   const ports = { gateway: 0, users: 0, domain: 0, notification: 0, campaign: 0, smtp: 0, mailApi: 0 };
@@ -87,7 +97,7 @@ export async function startCampaignPlatform(campaignEnv: Record<string, string> 
       CRM_WORK_STREAM: `test:crm-work:{campaign-journey-${run}}`,
     }),
     appProcess('notification', ports.notification, {
-      SMTP_URLS: `maildev=smtp://127.0.0.1:${ports.smtp}`,
+      SMTP_URLS: options.smtpUrl ? `sink=${options.smtpUrl}` : `maildev=smtp://127.0.0.1:${ports.smtp}`,
       // Its rules read a namespace of their own: this test's events are not theirs to act on.
       EVENT_STREAM_NAMESPACE: `test:campaign-journey:${run}:events`,
       CONSUMER_NAME: `campaign-journey-${run}`,
@@ -145,6 +155,7 @@ export async function startCampaignPlatform(campaignEnv: Record<string, string> 
   };
   return {
     run,
+    notificationUrl: url(ports.notification),
     api,
     mails,
     output,
