@@ -37,6 +37,7 @@ const enrolment = (variant: string | null): ClaimedEnrolment => ({
   firstName: 'Jane',
   lastName: null,
   timezone: null,
+  consent: null,
   matches: true,
   lastSendAt: null,
   lastOpenedAt: null,

@@ -51,9 +51,8 @@ describe('compileAudienceFilter', () => {
   });
 
   it('selects the audience of the tenant in $1 with the filter after the caller’s placeholders', () => {
-    expect(selectAudienceSql({ status: ['new'] }, 3)).toEqual({
-      sql: 'SELECT contact_id, kind, email, sendable_email, timezone FROM contacts WHERE tenant_id = $1 AND (status = ANY($3::text[]))',
-      params: [['new']],
-    });
+    const { sql, params } = selectAudienceSql({ status: ['new'] }, 3);
+    expect(sql).toContain('WHERE tenant_id = $1 AND (status = ANY($3::text[]))');
+    expect(params).toEqual([['new']]);
   });
 });

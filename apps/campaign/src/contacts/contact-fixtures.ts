@@ -21,10 +21,12 @@ export interface ContactFixture {
 
 /** A new lead with the given fields (defaults: status new, website_form, a plain address). */
 export function leadFixture(fields: Partial<ContactFixture> = {}): ContactFixture {
+  const contactId = fields.contactId ?? randomUUID();
   return {
-    contactId: randomUUID(),
+    contactId,
     kind: 'lead',
-    email: 'jane.doe@example.com',
+    // One address per contact: an audience counts a shared address once.
+    email: `jane.doe+${contactId.slice(0, 8)}@example.com`,
     status: 'new',
     source: 'website_form',
     score: null,

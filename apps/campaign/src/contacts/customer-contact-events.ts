@@ -5,8 +5,8 @@ export type CustomerEvent = Extract<DomainEvent, { type: `customer.${string}` }>
 
 // A customer starts at the tier and churn risk the Customer aggregate starts with.
 const CREATE = `INSERT INTO contacts (tenant_id, contact_id, kind, email, first_name, last_name, phone, status,
-  customer_tier, churn_risk, created_at, version, updated_at)
-VALUES ($1, $2, 'customer', $3, $4, $5, $6, 'customer', 'BRONZE', 0, $7, $8, $7)
+  customer_tier, churn_risk, consent, created_at, version, updated_at)
+VALUES ($1, $2, 'customer', $3, $4, $5, $6, 'customer', 'BRONZE', 0, $9, $7, $8, $7)
 ON CONFLICT (tenant_id, contact_id) DO NOTHING`;
 
 const change = (set: string) =>
@@ -37,8 +37,11 @@ export async function applyCustomerEvent(client: pg.ClientBase, event: CustomerE
     case 'customer.churn_risk_updated':
       await client.query(change('churn_risk = $5, '), [...key, event.data.newChurnRisk]);
       return;
+    case 'customer.preferences_updated':
+      await client.query(change('consent = $5, '), [...key, JSON.stringify(event.data.preferences)]);
+      return;
     default:
-      // Purchases and preferences change nothing here, but the version moves on with the stream.
+      // Purchases change nothing here, but the version moves on with the stream.
       await client.query(change(''), key);
   }
 }
@@ -57,5 +60,6 @@ async function insertCustomer(
     phone,
     event.occurredAt,
     event.aggregateVersion,
+    JSON.stringify(event.data.preferences),
   ]);
 }

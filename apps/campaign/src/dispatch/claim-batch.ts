@@ -16,6 +16,8 @@ export interface ClaimedEnrolment {
   firstName: string | null;
   lastName: string | null;
   timezone: string | null;
+  /** A customer's stated preferences (null: none stated, as for leads). */
+  consent: { email?: boolean; sms?: boolean; marketing?: boolean } | null;
   /** The contact still matches the plan's audience filter (false: it left, or was deleted). */
   matches: boolean;
   lastSendAt: Date | null;
@@ -50,7 +52,7 @@ export async function claimDue(
        RETURNING e.*)
      SELECT e.contact_id AS "contactId", e.enrolment_id AS "enrolmentId", e.contact_kind AS "contactKind", e.variant,
        e.step_index AS "stepIndex", e.stream_version AS "streamVersion", e.converted_at AS "convertedAt",
-       c.email, c.phone, c.first_name AS "firstName", c.last_name AS "lastName", c.timezone,
+       c.email, c.phone, c.first_name AS "firstName", c.last_name AS "lastName", c.timezone, c.consent,
        EXISTS (SELECT 1 FROM contacts WHERE contacts.tenant_id = e.tenant_id AND contacts.contact_id = e.contact_id
          AND (${where})) AS matches,
        last.reserved_at AS "lastSendAt", last.opened_at AS "lastOpenedAt", last.clicked_at AS "lastClickedAt"

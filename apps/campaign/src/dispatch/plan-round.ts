@@ -4,7 +4,7 @@ import type { PlanStep } from '../plans/plan-schema.ts';
 import { advance, type Next, type RecipientFacts } from './advance.ts';
 import type { ClaimedEnrolment } from './claim-batch.ts';
 
-export type SkipReason = 'capped' | 'suppressed' | 'no_address' | 'left_audience' | 'rejected';
+export type SkipReason = 'capped' | 'suppressed' | 'no_address' | 'no_consent' | 'left_audience' | 'rejected';
 
 /** An enrolment's new place: its next step and due time, or the end of its journey. */
 export interface Move {
@@ -53,6 +53,18 @@ function addressFor(enrolment: ClaimedEnrolment, channel: 'email' | 'sms'): stri
 }
 
 /**
+ * What the contact's own preferences (a customer's) refuse: the step's channel, or marketing
+ * (transactional messages are not marketing). null: allowed, or no preferences stated.
+ */
+function consentRefusal(enrolment: ClaimedEnrolment, step: Extract<PlanStep, { type: 'send' }>): string | null {
+  const consent = enrolment.consent;
+  if (!consent) return null;
+  if (consent[step.channel] === false) return `the contact does not accept ${step.channel}`;
+  if (step.category === 'marketing' && consent.marketing === false) return 'the contact does not accept marketing';
+  return null;
+}
+
+/**
  * Decides each claimed enrolment's round: a send now (to reserve), or a move (a wait, a branch,
  * the end, a step skipped because the contact left the audience or has no address for it, or an
  * A/B step whose winner, by step id in `winners`, is not chosen yet).
@@ -91,6 +103,11 @@ function planEnrolment(
       reason: 'left_audience',
       skip: { stepId: step.id, reason: 'left_audience' },
     };
+  const refusal = consentRefusal(enrolment, step);
+  if (refusal) {
+    const after = advance(steps, next.index + 1, facts, now);
+    return moveTo(enrolment, after, now, { stepId: step.id, reason: 'no_consent', detail: refusal });
+  }
   const address = addressFor(enrolment, step.channel);
   if (address === null) {
     const after = advance(steps, next.index + 1, facts, now);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createEvent, type DomainEvent, type EventEnvelope } from '@bizosaas/event-schemas';
 import { assignVariants } from '../ab/assign-variants.ts';
-import { compileAudienceFilter } from '../audience/compile-audience-filter.ts';
+import { selectAudienceSql } from '../audience/select-audience-sql.ts';
 import type { CampaignContext } from '../context.ts';
 import type { Plan } from '../plans/plan-schema.ts';
 import { CAMPAIGN_ACTOR } from './execution-store.ts';
@@ -19,9 +19,8 @@ interface Enrolled {
 
 /**
  * Freezes the audience: every contact matching the plan's filter now is enrolled once (the
- * primary key is campaign + contact), due at once for the first step. A converted lead and the
- * customer it became share an address: one of them (the customer) is enrolled, so the person
- * gets one message per step. A contact enrolled in
+ * primary key is campaign + contact), due at once for the first step; one contact per address
+ * (selectAudienceSql). A contact enrolled in
  * another campaign of the tenant within the plan's re-entry cooldown is recorded as skipped
  * (reason `reentry`). A plan with an A/B step gives each entering recipient its variant. Each
  * entering recipient's campaign.recipient_enrolled goes out through the outbox with the same
@@ -36,7 +35,7 @@ export async function enrolAudience(
   causedBy: DomainEvent,
 ): Promise<number> {
   const now = ctx.now();
-  const { where, params } = compileAudienceFilter(plan.audience.filter, 5);
+  const audience = selectAudienceSql(plan.audience.filter, 5);
   const cooldown = plan.audience.reentryCooldownDays;
   const { rows } = await client.query<Enrolled>(
     `INSERT INTO enrolments (tenant_id, campaign_id, contact_id, enrolment_id, contact_kind, step_index, status, reason,
@@ -46,9 +45,7 @@ export async function enrolAudience(
        CASE WHEN recent.contact_id IS NULL THEN NULL ELSE 'reentry' END,
        CASE WHEN recent.contact_id IS NULL THEN $3::timestamptz END,
        CASE WHEN recent.contact_id IS NULL THEN 1 ELSE 0 END, $3, $3
-     FROM (SELECT DISTINCT ON (coalesce(lower(email), contact_id::text)) contact_id, kind FROM contacts
-           WHERE tenant_id = $1 AND (${where})
-           ORDER BY coalesce(lower(email), contact_id::text), kind = 'customer' DESC, created_at) c
+     FROM (${audience.sql}) c
      LEFT JOIN LATERAL (
        SELECT e.contact_id FROM enrolments e
        WHERE $4::int IS NOT NULL AND e.tenant_id = $1 AND e.contact_id = c.contact_id AND e.campaign_id <> $2
@@ -56,7 +53,7 @@ export async function enrolAudience(
        LIMIT 1) recent ON true
      ON CONFLICT (tenant_id, campaign_id, contact_id) DO NOTHING
      RETURNING contact_id, enrolment_id, contact_kind, status`,
-    [tenantId, plan.campaignId, now, cooldown, ...params],
+    [tenantId, plan.campaignId, now, cooldown, ...audience.params],
   );
   const entered = rows.filter((row) => row.status === 'active');
   const variants = await assignVariants(

@@ -6,7 +6,7 @@ import { inTenant } from '../http/in-tenant.ts';
 const query = z.strictObject({
   status: z.enum(['active', 'done', 'skipped', 'stopped']).optional(),
   /** Only recipients with a step skipped for this reason. */
-  skipReason: z.enum(['capped', 'suppressed', 'no_address', 'left_audience', 'rejected']).optional(),
+  skipReason: z.enum(['capped', 'suppressed', 'no_address', 'no_consent', 'left_audience', 'rejected']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** The last contactId of the previous page. */
   cursor: z.uuid().optional(),

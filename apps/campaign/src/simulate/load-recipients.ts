@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { compileAudienceFilter } from '../audience/compile-audience-filter.ts';
+import { selectAudienceSql } from '../audience/select-audience-sql.ts';
+import type { ClaimedEnrolment } from '../dispatch/claim-batch.ts';
 import type { PlanAudience } from '../plans/plan-schema.ts';
 import type { RecipientHistory } from './walk-recipient.ts';
 
@@ -29,6 +30,7 @@ interface AudienceRow {
   email: string | null;
   phone: string | null;
   timezone: string | null;
+  consent: ClaimedEnrolment['consent'];
   reentry: boolean;
   converts: boolean;
 }
@@ -55,17 +57,17 @@ export async function loadRecipients(
   audience: PlanAudience,
   window: HistoryWindow,
 ): Promise<SimulatedAudience> {
-  const { where, params } = compileAudienceFilter(audience.filter, 6);
+  const { sql, params } = selectAudienceSql(audience.filter, 6);
   const scope = [tenantId, window.campaignId, window.from, BEHAVIOUR_LOOKBACK_DAYS];
   const { rows } = await client.query<AudienceRow>(
-    `SELECT c.contact_id AS "contactId", c.kind AS "contactKind", c.email, c.phone, c.timezone,
+    `SELECT c.contact_id AS "contactId", c.kind AS "contactKind", c.email, c.phone, c.timezone, c.consent,
        ($5::int IS NOT NULL AND EXISTS (SELECT 1 FROM enrolments e
          WHERE e.tenant_id = $1 AND e.contact_id = c.contact_id AND e.campaign_id <> $2 AND e.status <> 'skipped'
            AND e.enrolled_at > $3::timestamptz - make_interval(days => $5::int) AND e.enrolled_at <= $3)) AS reentry,
        EXISTS (SELECT 1 FROM enrolments e
          WHERE e.tenant_id = $1 AND e.contact_id = c.contact_id AND e.campaign_id <> $2
            AND e.converted_at > $3::timestamptz - make_interval(days => $4::int) AND e.converted_at <= $3) AS converts
-     FROM contacts c WHERE c.tenant_id = $1 AND (${where}) ORDER BY c.contact_id`,
+     FROM (${sql}) c ORDER BY c.contact_id`,
     [...scope, audience.reentryCooldownDays, ...params],
   );
   const history = await loadHistory(client, scope, window, audience);
@@ -84,9 +86,9 @@ async function loadHistory(
   window: HistoryWindow,
   audience: PlanAudience,
 ): Promise<Map<string, HistoryRow>> {
-  const { where, params } = compileAudienceFilter(audience.filter, 7);
+  const { sql, params } = selectAudienceSql(audience.filter, 7);
   const { rows } = await client.query<HistoryRow>(
-    `WITH audience AS (SELECT contact_id FROM contacts WHERE tenant_id = $1 AND (${where}))
+    `WITH audience AS (${sql})
      SELECT s.contact_id AS "contactId",
        coalesce(array_agg(s.reserved_at ORDER BY s.reserved_at) FILTER (WHERE s.marketing AND $5::int IS NOT NULL
          AND s.reserved_at > $3::timestamptz - make_interval(days => $5::int) AND s.reserved_at <= $6), '{}') AS "marketingAt",
@@ -107,6 +109,7 @@ function recipientOf(row: AudienceRow, history: HistoryRow | undefined): Recipie
     email: row.email,
     phone: row.phone,
     timezone: row.timezone,
+    consent: row.consent,
     marketingSendsAt: (history?.marketingAt ?? []).map((at) => at.getTime()),
     opens: history?.opened ?? false,
     clicks: history?.clicked ?? false,

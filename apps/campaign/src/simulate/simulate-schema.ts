@@ -25,7 +25,7 @@ export const simulateBody = z.strictObject({
 });
 export type SimulateBody = z.output<typeof simulateBody>;
 
-const skipReason = z.enum(['capped', 'no_address']);
+const skipReason = z.enum(['capped', 'no_address', 'no_consent']);
 
 export const simulationReport = z.strictObject({
   audience: z.int().min(0).describe("Contacts the plan's filter selects now"),
@@ -38,6 +38,10 @@ export const simulationReport = z.strictObject({
         wouldSend: z.int().min(0),
         capped: z.int().min(0).describe("Skipped by the tenant's frequency cap"),
         noAddress: z.int().min(0).describe("Skipped for want of a plain address on the step's channel"),
+        noConsent: z
+          .int()
+          .min(0)
+          .describe("Skipped because the customer's preferences refuse the channel or marketing"),
       }),
     )
     .describe("Each send step's outcomes, in the plan's order"),

@@ -84,8 +84,8 @@ describe('what-if replay of a plan', () => {
       reached: 2,
       messages: 3,
       byStep: [
-        { stepId: 'promo', wouldSend: 2, capped: 1, noAddress: 1 },
-        { stepId: 'reminder', wouldSend: 1, capped: 2, noAddress: 1 },
+        { stepId: 'promo', wouldSend: 2, capped: 1, noAddress: 1, noConsent: 0 },
+        { stepId: 'reminder', wouldSend: 1, capped: 2, noAddress: 1, noConsent: 0 },
       ],
       projectedSpend: { amount: '500.00', currency: 'USD' },
     });
@@ -128,9 +128,9 @@ describe('what-if replay of a plan', () => {
     expect(journeys.get(contacts.free.contactId)).toEqual(['promo']);
     const longer = (await simulate(caller.headers, campaignId, { plan, horizonDays: 3 })).json();
     expect(longer.byStep).toEqual([
-      { stepId: 'promo', wouldSend: 3, capped: 1, noAddress: 1 },
-      { stepId: 'thanks', wouldSend: 1, capped: 0, noAddress: 0 },
-      { stepId: 'nudge', wouldSend: 2, capped: 1, noAddress: 1 },
+      { stepId: 'promo', wouldSend: 3, capped: 1, noAddress: 1, noConsent: 0 },
+      { stepId: 'thanks', wouldSend: 1, capped: 0, noAddress: 0, noConsent: 0 },
+      { stepId: 'nudge', wouldSend: 2, capped: 1, noAddress: 1, noConsent: 0 },
     ]);
   });
 
@@ -164,8 +164,8 @@ describe('what-if replay of a plan', () => {
       reached: 6_000,
       messages: 6_000,
       byStep: [
-        { stepId: 'promo', wouldSend: 6_000, capped: 4_000, noAddress: 0 },
-        { stepId: 'reminder', wouldSend: 0, capped: 10_000, noAddress: 0 },
+        { stepId: 'promo', wouldSend: 6_000, capped: 4_000, noAddress: 0, noConsent: 0 },
+        { stepId: 'reminder', wouldSend: 0, capped: 10_000, noAddress: 0, noConsent: 0 },
       ],
     });
     expect(response.json().sample).toHaveLength(20);

@@ -8,6 +8,7 @@ export interface StepOutcome {
   wouldSend: number;
   capped: number;
   noAddress: number;
+  noConsent: number;
 }
 
 export interface JourneySummary {
@@ -21,7 +22,8 @@ export interface JourneySummary {
 export function summariseJourneys(steps: readonly PlanStep[], journeys: readonly Journey[]): JourneySummary {
   const byStep = new Map<string, StepOutcome>();
   for (const step of steps)
-    if (step.type === 'send') byStep.set(step.id, { stepId: step.id, wouldSend: 0, capped: 0, noAddress: 0 });
+    if (step.type === 'send')
+      byStep.set(step.id, { stepId: step.id, wouldSend: 0, capped: 0, noAddress: 0, noConsent: 0 });
   let reached = 0;
   let messages = 0;
   for (const journey of journeys) {
@@ -31,6 +33,7 @@ export function summariseJourneys(steps: readonly PlanStep[], journeys: readonly
     for (const skip of journey.skipped) {
       const outcome = byStep.get(skip.stepId)!;
       if (skip.reason === 'capped') outcome.capped += 1;
+      else if (skip.reason === 'no_consent') outcome.noConsent += 1;
       else outcome.noAddress += 1;
     }
   }

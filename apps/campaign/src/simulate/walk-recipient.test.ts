@@ -19,6 +19,7 @@ function recipient(fields: Partial<RecipientHistory> = {}): RecipientHistory {
     email: 'ann@example.com',
     phone: null,
     timezone: null,
+    consent: null,
     marketingSendsAt: [],
     opens: false,
     clicks: false,
@@ -150,8 +151,8 @@ describe('summarising journeys', () => {
       reached: 1,
       messages: 1,
       byStep: [
-        { stepId: 'promo', wouldSend: 1, capped: 1, noAddress: 1 },
-        { stepId: 'reminder', wouldSend: 0, capped: 2, noAddress: 1 },
+        { stepId: 'promo', wouldSend: 1, capped: 1, noAddress: 1, noConsent: 0 },
+        { stepId: 'reminder', wouldSend: 0, capped: 2, noAddress: 1, noConsent: 0 },
       ],
       sample: journeys,
     });

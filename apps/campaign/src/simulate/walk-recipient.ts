@@ -13,6 +13,7 @@ export interface RecipientHistory {
   email: string | null;
   phone: string | null;
   timezone: string | null;
+  consent: ClaimedEnrolment['consent'];
   /** Marketing sends of the tenant's other campaigns around the horizon (epoch ms, ascending). */
   marketingSendsAt: readonly number[];
   /** The behaviour assumed for each message of the plan (see load-recipients.ts for the rule). */
@@ -40,7 +41,7 @@ export function assumedWinners(steps: readonly PlanStep[]): Map<string, string> 
   return winners;
 }
 
-export type SimulatedSkip = { stepId: string; reason: 'capped' | 'no_address' };
+export type SimulatedSkip = { stepId: string; reason: 'capped' | 'no_address' | 'no_consent' };
 
 export interface Journey {
   contactId: string;
@@ -64,6 +65,7 @@ function enrolmentOf(recipient: RecipientHistory): ClaimedEnrolment {
     firstName: null,
     lastName: null,
     timezone: recipient.timezone,
+    consent: recipient.consent,
     // The audience is selected now, so every recipient matches its filter throughout.
     matches: true,
     lastSendAt: null,
@@ -111,7 +113,12 @@ function nextMove(
   const intent = sends[0];
   if (!intent) {
     const move = moves[0]!;
-    if (move.skip) state.journey.skipped.push({ stepId: move.skip.stepId, reason: 'no_address' });
+    // planRound skips a step for want of an address or of consent (the audience matches throughout).
+    if (move.skip)
+      state.journey.skipped.push({
+        stepId: move.skip.stepId,
+        reason: move.skip.reason === 'no_consent' ? 'no_consent' : 'no_address',
+      });
     return move;
   }
   const { step, index } = intent;
