@@ -15,6 +15,9 @@ export async function applyMoves(
   now: Date,
 ): Promise<void> {
   if (moves.length === 0) return;
+  // The ANY repeats the join's keys: right after a launch the planner's statistics know nothing
+  // of the campaign and expect a handful of its rows, so it hashed them all (100,000 a round for
+  // a 100,000-recipient launch); filtered by the ANY, the hash holds this round's rows only.
   await client.query(
     `UPDATE enrolments e SET step_index = u.step_index, due_at = u.due_at,
        status = CASE WHEN u.due_at IS NULL THEN 'done' ELSE 'active' END,
@@ -22,7 +25,7 @@ export async function applyMoves(
        lease_until = NULL, updated_at = $3
      FROM unnest($4::uuid[], $5::int[], $6::timestamptz[], $7::text[], $8::int[])
        AS u(contact_id, step_index, due_at, reason, stream_version)
-     WHERE e.tenant_id = $1 AND e.campaign_id = $2 AND e.contact_id = u.contact_id`,
+     WHERE e.tenant_id = $1 AND e.campaign_id = $2 AND e.contact_id = u.contact_id AND e.contact_id = ANY($4::uuid[])`,
     [
       tenantId,
       campaignId,
