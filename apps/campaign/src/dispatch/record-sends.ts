@@ -127,10 +127,12 @@ async function updateSends(
   now: Date,
 ): Promise<void> {
   if (updates.length === 0) return;
+  // The ANY keeps the join to this round's sends when the planner thinks the campaign has few (apply-moves.ts).
   await client.query(
     `UPDATE sends s SET state = u.state, message_id = u.message_id, message_status = u.message_status, accepted_at = $3
      FROM unnest($4::text[], $5::uuid[], $6::text[], $7::uuid[], $8::text[]) AS u(step_id, contact_id, state, message_id, message_status)
-     WHERE s.tenant_id = $1 AND s.campaign_id = $2 AND s.step_id = u.step_id AND s.contact_id = u.contact_id AND s.state = 'reserved'`,
+     WHERE s.tenant_id = $1 AND s.campaign_id = $2 AND s.step_id = u.step_id AND s.contact_id = u.contact_id AND s.state = 'reserved'
+       AND s.contact_id = ANY($5::uuid[])`,
     [
       round.tenantId,
       round.campaignId,

@@ -78,10 +78,11 @@ async function reservedKeys(
   campaignId: string,
   intents: readonly SendIntent[],
 ): Promise<Set<string>> {
+  // The ANY keeps the join to this round's sends when the planner thinks the campaign has few (apply-moves.ts).
   const { rows } = await client.query<{ key: string }>(
     `SELECT s.step_id || '|' || s.contact_id AS key FROM sends s
      JOIN unnest($3::text[], $4::uuid[]) AS u(step_id, contact_id) ON s.step_id = u.step_id AND s.contact_id = u.contact_id
-     WHERE s.tenant_id = $1 AND s.campaign_id = $2`,
+     WHERE s.tenant_id = $1 AND s.campaign_id = $2 AND s.contact_id = ANY($4::uuid[])`,
     [tenantId, campaignId, intents.map((i) => i.step.id), intents.map((i) => i.enrolment.contactId)],
   );
   return new Set(rows.map((row) => row.key));
