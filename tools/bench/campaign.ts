@@ -115,7 +115,6 @@ async function startCampaign(env: Record<string, string> = {}) {
       CAMPAIGN_SERVICE_CLIENT_SECRET: serviceClient.secret,
       NOTIFICATION_URL: `http://127.0.0.1:${ports.notification}`,
       DOMAIN_REPOSITORY_URL: closed,
-      AI_AGENTS_URL: closed,
       EVENT_STREAM_NAMESPACE: namespace,
       CONSUMER_GROUP_PREFIX: `campaign-bench-${run}`,
       CONSUMER_NAME: `bench-${run}`,
@@ -161,7 +160,7 @@ try {
     SERVICE_CLIENTS: JSON.stringify({
       [serviceClient.id]: {
         secret: serviceClient.secret,
-        permissions: ['notifications:send', 'campaigns:read', 'campaigns:write'],
+        permissions: ['notifications:send', 'campaigns:read', 'campaigns:write', 'campaigns:launch'],
       },
     }),
   });
