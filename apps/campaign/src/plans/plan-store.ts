@@ -10,10 +10,11 @@ export async function findPlan(
   client: pg.ClientBase,
   tenantId: string,
   campaignId: string,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; forShare?: boolean } = {},
 ): Promise<Plan | undefined> {
+  const lock = options.forUpdate ? ' FOR UPDATE' : options.forShare ? ' FOR SHARE' : '';
   const { rows } = await client.query<Plan>(
-    `SELECT ${COLUMNS} FROM plans WHERE tenant_id = $1 AND campaign_id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${COLUMNS} FROM plans WHERE tenant_id = $1 AND campaign_id = $2${lock}`,
     [tenantId, campaignId],
   );
   return rows[0];
@@ -80,6 +81,15 @@ export async function freezePlan(
     [tenantId, campaignId, at, launch.id, launch.correlationId],
   );
   return rowCount === 1;
+}
+
+/** Whether the plan paces its sends (a frozen plan's rate never changes, so no lock is needed to read it). */
+export async function hasSendRate(client: pg.ClientBase, tenantId: string, campaignId: string): Promise<boolean> {
+  const { rows } = await client.query<{ rated: boolean }>(
+    'SELECT send_rate_per_minute IS NOT NULL AS rated FROM plans WHERE tenant_id = $1 AND campaign_id = $2',
+    [tenantId, campaignId],
+  );
+  return rows[0]?.rated ?? false;
 }
 
 /** The launch a frozen plan's sends answer to (their events' cause and correlation). */
