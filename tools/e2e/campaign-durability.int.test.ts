@@ -5,18 +5,22 @@
 // rows again once their short lease ran out and repeats their reserved sends under the same
 // transactionIds, which notification answers from its first answer; the SMTP sink, a real SMTP
 // server in this process, must still see exactly one message per recipient. The leads are real
-// lead.created events on the platform's lead stream (what domain-repository publishes), so that
-// 10,000 of them take seconds, not minutes of API calls.
+// lead.created events (what domain-repository publishes), so that 10,000 of them take seconds, not
+// minutes of API calls; they go on the lead stream's companion that only this platform's contacts
+// group reads (as a replay would), so that no other consumer of the shared stream gets them. The
+// platform has a database of its own: a campaign service elsewhere on the shared test database
+// (another test file running at the same time) would otherwise claim these rounds too.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createEvent, type EventEnvelope } from '@bizosaas/event-schemas';
-import { createPublisher, eventStreamKey } from '@bizosaas/messaging';
+import { createPublisher } from '@bizosaas/messaging';
 import { redisUrl } from '@bizosaas/messaging/testing';
 import { startCampaignPlatform, type CampaignPlatform } from './campaign-platform.ts';
 import { startCountingSmtp, type CountingSmtp } from './counting-smtp.ts';
 import { startHoldingProxy, type HoldingProxy } from './holding-proxy.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 import { eventually } from './processes.ts';
 
 const RECIPIENTS = 10_000;
@@ -28,43 +32,36 @@ const KILL_AFTER = [1_500, 5_000];
 let p: CampaignPlatform;
 let sink: CountingSmtp;
 let proxy: HoldingProxy;
+let database: OwnDatabase;
 let db: pg.Pool;
 let redis: Redis;
-// The shared lead stream's entries this test added: removed afterwards, so that a consumer group
-// created later from the stream's start does not read 10,000 leads of a tenant it never saw.
-const published: string[] = [];
 beforeAll(async () => {
+  database = await createOwnDatabase('durable');
   sink = await startCountingSmtp();
   proxy = await startHoldingProxy();
   p = await startCampaignPlatform(
     { DISPATCH_LEASE_MS: String(LEASE_MS), NOTIFICATION_URL: proxy.url },
-    { smtpUrl: sink.url },
+    { smtpUrl: sink.url, database },
   );
   proxy.target = p.notificationUrl;
-  db = new pg.Pool({ connectionString: inject('ownerDatabaseUrl'), max: 2 });
+  db = new pg.Pool({ connectionString: database.ownerUrl, max: 2 });
   redis = new Redis(redisUrl);
 }, 180_000);
 afterAll(async () => {
   await p?.stop();
-  for (let i = 0; i < published.length; i += 1_000)
-    await redis.xdel(eventStreamKey('lead'), ...published.slice(i, i + 1_000));
   await Promise.allSettled([sink?.close(), proxy?.close(), db?.end(), redis?.quit()]);
+  await database?.drop();
 });
 
-/** This run's recipients: the sink may also get what an earlier run left running in the same database. */
-const ours = (address: string) => address.endsWith(`.${p.run}@example.test`);
-function delivered(): number {
-  let total = 0;
-  for (const [address, count] of sink.perRecipient()) if (ours(address)) total += count;
-  return total;
-}
+/** Messages the sink accepted, to anyone. */
+const delivered = () => [...sink.perRecipient().values()].reduce((total, count) => total + count, 0);
 
 type Owner = { tenantId: string; token: string };
 const ok = (res: { status: number; body: unknown }, status: number) =>
   expect(res.status, JSON.stringify(res.body)).toBe(status);
 
-/** lead.created for each address, as domain-repository publishes them, in pipelines of 1,000; their entry ids. */
-async function publishLeads(tenantId: string, emails: readonly string[]): Promise<string[]> {
+/** lead.created for each address, as domain-repository publishes them, in pipelines of 1,000, for the contacts group. */
+async function publishLeads(tenantId: string, emails: readonly string[]): Promise<void> {
   const publisher = createPublisher({ redis });
   const event = (email: string, i: number) =>
     createEvent({
@@ -78,10 +75,12 @@ async function publishLeads(tenantId: string, emails: readonly string[]): Promis
         campaignId: null,
       },
     }) as EventEnvelope;
-  const ids: string[] = [];
+  const group = p.consumerGroup('contacts');
   for (let i = 0; i < emails.length; i += 1_000)
-    ids.push(...(await publisher.publishMany(emails.slice(i, i + 1_000).map((email, j) => event(email, i + j)))));
-  return ids;
+    await publisher.publishMany(
+      emails.slice(i, i + 1_000).map((email, j) => event(email, i + j)),
+      { group },
+    );
 }
 
 async function audienceCount(owner: Owner): Promise<number> {
@@ -127,20 +126,40 @@ async function sends(campaignId: string): Promise<{ reserved: number; accepted: 
   return rows[0]!;
 }
 
+/** Where the campaign stands, for a failure's message: sends and enrolments by state. */
+async function snapshot(campaignId: string): Promise<string> {
+  const { rows } = await db.query(
+    `SELECT 'sends ' || state AS what, count(*)::int AS n FROM campaign.sends WHERE campaign_id = $1 GROUP BY 1
+     UNION ALL SELECT 'enrolments ' || status || CASE WHEN lease_until IS NULL THEN '' ELSE ' leased' END, count(*)::int
+     FROM campaign.enrolments WHERE campaign_id = $1 GROUP BY 1`,
+    [campaignId],
+  );
+  return JSON.stringify(rows);
+}
+
+/** eventually, whose failure tells where the campaign stands and what the processes said by then. */
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string, campaignId?: string) {
+  return eventually(check, timeoutMs, what).catch(async (error: unknown) => {
+    const state = campaignId ? await snapshot(campaignId) : '';
+    throw new Error(`${(error as Error).message}\n${state}\n${p.output()}`, { cause: error });
+  });
+}
+
 /**
  * Once the service recorded more than `count` sends: holds notification's answer to the next
  * batch, SIGKILLs the service while that round is unrecorded, and starts it again. Returns the
  * sends the crash left reserved.
  */
 async function crashAfter(count: number, campaignId: string): Promise<number> {
-  await eventually(
+  await waitFor(
     async () => ((await sends(campaignId)).accepted > count ? true : undefined),
     120_000,
-    `${count} sends\n${p.output()}`,
+    `${count} sends`,
+    campaignId,
   );
   let held = false;
   void proxy.holdNext('/api/v1/notifications/triggers/batch').then(() => (held = true));
-  await eventually(async () => (held ? true : undefined), 60_000, `a batch accepted\n${p.output()}`);
+  await waitFor(async () => (held ? true : undefined), 60_000, 'a batch accepted', campaignId);
   await p.killCampaign();
   const { reserved } = await sends(campaignId);
   await p.startCampaign();
@@ -154,11 +173,11 @@ describe('a campaign through two crashes', () => {
     const template = { key: 'durable-promo', channel: 'email', category: 'marketing', subject, body: '<p>Hi</p>' };
     ok(await p.api('POST', '/api/v1/notifications/templates', { token: owner.token, body: template }), 201);
     const emails = Array.from({ length: RECIPIENTS }, (_, i) => `r${i}.${p.run}@example.test`);
-    published.push(...(await publishLeads(owner.tenantId, emails)));
-    await eventually(
+    await publishLeads(owner.tenantId, emails);
+    await waitFor(
       async () => ((await audienceCount(owner)) === RECIPIENTS ? true : undefined),
       150_000,
-      `${RECIPIENTS} leads in the audience\n${p.output()}`,
+      `${RECIPIENTS} leads in the audience`,
     );
 
     const id = await launchCampaign(owner, 'durable-promo');
@@ -167,16 +186,17 @@ describe('a campaign through two crashes', () => {
       expect(await crashAfter(count, id)).toBeGreaterThan(0);
     }
 
-    const done = await eventually(
+    const done = await waitFor(
       async () => {
         const found = await execution(owner, id);
         return found?.status === 'completed' ? found : undefined;
       },
       120_000,
-      `the execution completed\n${p.output()}`,
+      'the execution completed',
+      id,
     );
     expect(done).toMatchObject({ endReason: 'plan_finished', progress: { enrolled: RECIPIENTS, sent: RECIPIENTS } });
-    await eventually(async () => (delivered() >= RECIPIENTS ? true : undefined), 120_000, `${RECIPIENTS} messages`);
+    await waitFor(async () => (delivered() >= RECIPIENTS ? true : undefined), 120_000, `${RECIPIENTS} messages`, id);
     // Accepted by the sink is where a duplicate would show: give one time to arrive.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(delivered()).toBe(RECIPIENTS);

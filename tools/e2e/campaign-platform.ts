@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, inject } from 'vitest';
 import { Redis } from 'ioredis';
-import { eventStreamKey } from '@bizosaas/messaging';
+import { consumedStreams, eventStreamKey } from '@bizosaas/messaging';
 import { redisUrl } from '@bizosaas/messaging/testing';
 import { eventually, freePort, start, untilReady, type Started } from './processes.ts';
 
@@ -28,6 +28,8 @@ export interface CampaignPlatform {
   run: string;
   /** notification itself (campaign calls it there unless its env says otherwise). */
   notificationUrl: string;
+  /** The name of campaign's consumer group `name` (contacts, progress, ...). */
+  consumerGroup(name: string): string;
   /** One call through the gateway. */
   api(
     method: string,
@@ -47,6 +49,8 @@ export interface CampaignPlatform {
 export interface PlatformOptions {
   /** Where notification sends email instead of maildev (a sink of the test's own). */
   smtpUrl?: string;
+  /** A migrated database of the test's own instead of the shared test database (app and worker roles). */
+  database?: { appUrl: string; workerUrl: string };
 }
 
 export async function startCampaignPlatform(
@@ -67,8 +71,8 @@ export async function startCampaignPlatform(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       REDIS_URL: redisUrl,
-      DATABASE_URL: inject('appDatabaseUrl'),
-      WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+      DATABASE_URL: options.database?.appUrl ?? inject('appDatabaseUrl'),
+      WORKER_DATABASE_URL: options.database?.workerUrl ?? inject('workerDatabaseUrl'),
       JWKS_URL: `${url(ports.users)}/.well-known/jwks.json`,
       ...env,
     });
@@ -156,6 +160,7 @@ export async function startCampaignPlatform(
   return {
     run,
     notificationUrl: url(ports.notification),
+    consumerGroup: (name) => `${groupPrefix}.${name}`,
     api,
     mails,
     output,
@@ -176,8 +181,12 @@ export async function startCampaignPlatform(
       rmSync(mailDirectory, { recursive: true, force: true });
       const redis = new Redis(redisUrl);
       for (const type of CONSUMED)
-        for (const name of ['campaigns', 'contacts', 'executions', 'progress', 'spend'])
-          await redis.xgroup('DESTROY', eventStreamKey(type), `${groupPrefix}.${name}`).catch(() => 0);
+        for (const name of ['campaigns', 'contacts', 'executions', 'progress', 'spend']) {
+          const [high, own, normal] = consumedStreams(eventStreamKey(type), `${groupPrefix}.${name}`);
+          for (const stream of [high, normal])
+            await redis.xgroup('DESTROY', stream, `${groupPrefix}.${name}`).catch(() => 0);
+          await redis.del(own);
+        }
       await redis.quit();
     },
   };
