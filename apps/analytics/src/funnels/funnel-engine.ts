@@ -74,28 +74,39 @@ export interface FunnelAccumulator {
 /** evaluateFunnel fed journey by journey: `result()` equals evaluateFunnel over the journeys added. */
 export function createFunnelAccumulator(spec: FunnelSpec): FunnelAccumulator {
   const spansOf = conversionSpans(spec);
-  const spans: number[][] = [];
+  const totals = newTally(spec);
   const groups = new Map<string | null, number[][]>();
   const breakdown = spec.breakdown;
   return {
     add(journey) {
       const subject = spansOf(journey.events);
-      spans.push(subject);
+      tallySpans(totals, subject);
       if (breakdown === undefined) return;
       const value = breakdownValue(journey.events, breakdown);
-      const group = groups.get(value) ?? [];
-      group.push(subject);
+      const group = groups.get(value) ?? newTally(spec);
+      tallySpans(group, subject);
       groups.set(value, group);
     },
     result() {
-      const result: FunnelResult = { steps: stepResults(spec, spans) };
+      const result: FunnelResult = { steps: stepResults(spec, totals) };
       if (breakdown === undefined) return result;
       result.breakdown = [...groups]
-        .map(([value, groupSpans]) => ({ value, steps: stepResults(spec, groupSpans) }))
+        .map(([value, tally]) => ({ value, steps: stepResults(spec, tally) }))
         .sort((x, y) => (y.steps[0]?.count ?? 0) - (x.steps[0]?.count ?? 0) || compareValues(x.value, y.value));
       return result;
     },
   };
+}
+
+/**
+ * Per step, the time to convert of every subject reaching it (its length is the step's count): flat
+ * arrays of numbers, not one array per subject kept until the end, which a query over 100,000
+ * subjects would otherwise carry into the old generation of the heap.
+ */
+const newTally = (spec: FunnelSpec): number[][] => spec.steps.map(() => []);
+
+function tallySpans(tally: number[][], subject: readonly number[]): void {
+  for (let k = 0; k < subject.length; k++) tally[k]?.push(subject[k] ?? 0);
 }
 
 /** A ratio as a decimal string with 4 places, rounded half up; "0.0000" when the denominator is 0. */
@@ -106,11 +117,14 @@ export function decimalRate(numerator: number, denominator: number): string {
   return `${Math.floor(tenThousandths / 10_000)}.${String(tenThousandths % 10_000).padStart(4, '0')}`;
 }
 
-function matches(event: JourneyEvent, step: FunnelStep): boolean {
-  if (event.type !== step.eventType) return false;
-  return (step.filters ?? []).every((filter) =>
-    filter.op === 'eq' ? event.props[filter.property] === filter.value : event.props[filter.property] !== filter.value,
-  );
+/** Whether an event matches a step: built once per step, since most steps have no filters. */
+function matcher(step: FunnelStep): (event: JourneyEvent) => boolean {
+  const type = step.eventType;
+  const filters = step.filters ?? [];
+  if (filters.length === 0) return (event) => event.type === type;
+  const holds = (event: JourneyEvent, filter: (typeof filters)[number]) =>
+    filter.op === 'eq' ? event.props[filter.property] === filter.value : event.props[filter.property] !== filter.value;
+  return (event) => event.type === type && filters.every((filter) => holds(event, filter));
 }
 
 function windowMs(step: FunnelStep | undefined, stepIndex: number): number {
@@ -122,7 +136,10 @@ function windowMs(step: FunnelStep | undefined, stepIndex: number): number {
  * What depends on the spec alone is worked out once here, not once per subject.
  */
 function conversionSpans(spec: FunnelSpec): (events: readonly JourneyEvent[]) => number[] {
-  if (spec.order === 'any') return (events) => anyOrderSpans(events, spec.steps);
+  if (spec.order === 'any') {
+    const matchers = spec.steps.map(matcher);
+    return (events) => anyOrderSpans(events, spec.steps, matchers);
+  }
   const runs = sequenceRuns(spec);
   return (events) => sequenceSpans(events, spec, runs);
 }
@@ -138,6 +155,7 @@ interface LayerPlan {
 interface Run {
   first: number;
   last: number;
+  startsPath: (event: JourneyEvent) => boolean;
   layers: LayerPlan[];
 }
 
@@ -148,11 +166,12 @@ interface Run {
 function sequenceRuns(spec: FunnelSpec): Run[] {
   const exclusions = spec.exclusions ?? [];
   const runs: Run[] = [];
+  const startsPath = matcher(spec.steps[0] ?? { eventType: '' });
   for (let target = 1; target <= spec.steps.length;) {
     let last = target;
     while (last < spec.steps.length && !exclusions.some((e) => e.beforeStep === last + 1)) last++;
     const binding = exclusions.filter((e) => e.beforeStep <= target);
-    runs.push({ first: target, last, layers: layerPlans(spec, binding, last) });
+    runs.push({ first: target, last, startsPath, layers: layerPlans(spec, binding, last) });
     target = last + 1;
   }
   return runs;
@@ -161,7 +180,7 @@ function sequenceRuns(spec: FunnelSpec): Run[] {
 function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec, runs: readonly Run[]): number[] {
   const spans: number[] = [];
   for (const run of runs) {
-    const layers = latestStarts(events, spec, run.layers);
+    const layers = latestStarts(events, spec, run);
     for (let target = run.first; target <= run.last; target++) {
       const layer = layers[target - 1] ?? [];
       let span = Infinity;
@@ -183,8 +202,9 @@ function layerPlans(spec: FunnelSpec, exclusions: FunnelSpec['exclusions'] & {},
     const between = exclusions.filter((e) => e.afterStep <= j && j < e.beforeStep);
     const atStep = new Set(between.filter((e) => j + 1 < e.beforeStep).map((e) => e.eventType));
     const step = spec.steps[j] ?? { eventType: '' };
+    const matchesStep = matcher(step);
     plans.push({
-      canEnd: (event) => matches(event, step) && !atStep.has(event.type),
+      canEnd: atStep.size === 0 ? matchesStep : (event) => matchesStep(event) && !atStep.has(event.type),
       window: windowMs(step, j),
       blockers: new Set(between.map((e) => e.eventType)),
     });
@@ -196,11 +216,10 @@ function layerPlans(spec: FunnelSpec, exclusions: FunnelSpec['exclusions'] & {},
  * layers[j][i] is the latest t(i1) over valid paths whose step j+1 is event i, NO_PATH if none. Windows
  * and exclusions only constrain consecutive path events, so the latest start is all a path needs to carry.
  */
-function latestStarts(events: readonly JourneyEvent[], spec: FunnelSpec, plans: readonly LayerPlan[]): number[][] {
-  const first = spec.steps[0];
-  const layers = [events.map((event) => (first !== undefined && matches(event, first) ? event.at : NO_PATH))];
+function latestStarts(events: readonly JourneyEvent[], spec: FunnelSpec, run: Run): number[][] {
+  const layers = [events.map((event) => (run.startsPath(event) ? event.at : NO_PATH))];
   const advance = spec.order === 'strict' ? nextEventStep : laterEventStep;
-  plans.forEach((plan, index) =>
+  run.layers.forEach((plan, index) =>
     layers.push(advance(events, layers[index] ?? [], plan.canEnd, plan.window, plan.blockers)),
   );
   return layers;
@@ -238,11 +257,13 @@ function laterEventStep(
   events.forEach((event, i) => {
     const start = previous[i - 1] ?? NO_PATH;
     if (start !== NO_PATH) {
-      while (candidates.length > head && (previous[candidates.at(-1) ?? 0] ?? NO_PATH) <= start) candidates.pop();
+      while (candidates.length > head && (previous[candidates[candidates.length - 1] ?? 0] ?? NO_PATH) <= start)
+        candidates.pop();
       candidates.push(i - 1);
     }
-    const tooEarly = (c: number) => c < lastBlocker || event.at - (events[c]?.at ?? 0) > window;
-    while (head < candidates.length && tooEarly(candidates[head] ?? 0)) head++;
+    // Too early: before the last blocker, or out of the window.
+    for (let c = candidates[head] ?? 0; head < candidates.length; c = candidates[++head] ?? 0)
+      if (c >= lastBlocker && event.at - (events[c]?.at ?? 0) <= window) break;
     const best = head < candidates.length ? (previous[candidates[head] ?? 0] ?? NO_PATH) : NO_PATH;
     next.push(canEnd(event) ? best : NO_PATH);
     if (blockers.has(event.type)) lastBlocker = i;
@@ -256,8 +277,12 @@ function laterEventStep(
  * choice is valid and lasts at most its latest time minus s. The least of these over s is exact, since
  * the optimal choice's earliest time is one of the candidates.
  */
-function anyOrderSpans(events: readonly JourneyEvent[], steps: readonly FunnelStep[]): number[] {
-  const times = steps.map((step) => events.filter((event) => matches(event, step)).map((event) => event.at));
+function anyOrderSpans(
+  events: readonly JourneyEvent[],
+  steps: readonly FunnelStep[],
+  matchers: readonly ((event: JourneyEvent) => boolean)[],
+): number[] {
+  const times = matchers.map((matches) => events.filter(matches).map((event) => event.at));
   const spans: number[] = [];
   for (let k = 1; k <= steps.length; k++) {
     let best = Infinity;
@@ -287,14 +312,14 @@ function firstAtOrAfter(sorted: readonly number[], from: number): number {
   return sorted[low] ?? Infinity;
 }
 
-function stepResults(spec: FunnelSpec, spans: readonly (readonly number[])[]): StepResult[] {
-  const counts = spec.steps.map((_, k) => spans.filter((subject) => subject.length > k).length);
+function stepResults(spec: FunnelSpec, tally: readonly (readonly number[])[]): StepResult[] {
+  const counts = tally.map((spans) => spans.length);
   return spec.steps.map((step, k) => ({
     eventType: step.eventType,
     count: counts[k] ?? 0,
     conversionRate: decimalRate(counts[k] ?? 0, counts[0] ?? 0),
     stepConversionRate: decimalRate(counts[k] ?? 0, counts[k - 1] ?? counts[0] ?? 0),
-    medianSecondsToConvert: k === 0 ? null : medianSeconds(spans.flatMap((subject) => subject.slice(k, k + 1))),
+    medianSecondsToConvert: k === 0 ? null : medianSeconds(tally[k] ?? []),
   }));
 }
 

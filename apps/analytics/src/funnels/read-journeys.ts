@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { GlobalCheckpoint } from '@bizosaas/event-store';
-import type { JourneyDoc } from '../projections/journey-text.ts';
 import { CHECKPOINT_SQL, views } from '../projections/views.ts';
-import type { Journey, JourneyEvent } from './funnel-engine.ts';
+import type { Journey } from './funnel-engine.ts';
+import { createJourneyDecoder, type ElementFilter } from './journey-decoder.ts';
 
 export interface JourneyQuery {
   /** Epoch ms, inclusive. */
@@ -22,8 +22,8 @@ export interface JourneyQuery {
 // one row with no subject; UNION ALL keeps it from costing a column on every journey row.
 // A journey's span only widens as events arrive, so a journey overlapping the range as of an
 // earlier position overlaps it now too: filtering on the current span loses none.
-// The required type is looked for in the journey's text (its string dictionary holds every type the
-// subject has had): a cheap superset, the engine decides.
+// The required type is looked for in the journey's text (its JSON string dictionary holds every type
+// the subject has had): a cheap superset, the engine decides.
 const JOURNEYS_SQL = `
 SELECT NULL::uuid AS subject_id, ${CHECKPOINT_SQL}::text AS events
 UNION ALL
@@ -67,24 +67,17 @@ export async function forEachJourney(
   ];
   const rows = client.query(new QueryStream(JOURNEYS_SQL, values, { batchSize: 5000, rowMode: 'array' }));
   let checkpoint: GlobalCheckpoint | null = null;
-  const keep = elementFilter(query);
+  const decode = createJourneyDecoder(elementFilter(query));
   for await (const row of rows) {
     const [subjectId, stored] = row as [string | null, string | null];
     if (subjectId === null) {
       checkpoint = stored === null ? null : (JSON.parse(stored) as GlobalCheckpoint);
       continue;
     }
-    const events = keptEvents(JSON.parse(stored ?? '') as JourneyDoc, keep);
+    const events = decode(stored ?? '');
     if (events.length > 0) visit({ subjectId, events });
   }
   return checkpoint;
-}
-
-interface ElementFilter {
-  types: ReadonlySet<string> | null;
-  fromMs: number;
-  toMs: number;
-  lastPosition: number;
 }
 
 function elementFilter(query: JourneyQuery): ElementFilter {
@@ -97,28 +90,4 @@ function elementFilter(query: JourneyQuery): ElementFilter {
     toMs: query.toMs,
     lastPosition: query.asOf === null ? Infinity : Number(query.asOf.globalPosition),
   };
-}
-
-/**
- * The journey's events that pass the filter, sorted by (time, log position), decoded straight from
- * the stored form (journey-text.ts): elements are stored in log order, so a stable sort by time is
- * that order. Events with the same source and campaign share one props object.
- */
-function keptEvents(doc: JourneyDoc, filter: ElementFilter): JourneyEvent[] {
-  const wanted = doc.d.map((value) => filter.types === null || filter.types.has(value));
-  const props = new Map<number, JourneyEvent['props']>();
-  const text = (i: number) => (i < 0 ? null : (doc.d[i] ?? null));
-  const events: JourneyEvent[] = [];
-  let sorted = true;
-  for (const [type, time, position, source, campaignId] of doc.e) {
-    const at = doc.b + time;
-    if (!wanted[type] || at < filter.fromMs || at >= filter.toMs || doc.p + position > filter.lastPosition) continue;
-    const key = (source + 1) * 1_000_003 + campaignId + 1;
-    let shared = props.get(key);
-    if (!shared) props.set(key, (shared = { source: text(source), campaignId: text(campaignId) }));
-    if (events.length > 0 && (events.at(-1)?.at ?? 0) > at) sorted = false;
-    events.push({ type: text(type) ?? '', at, props: shared });
-  }
-  if (!sorted) events.sort((x, y) => x.at - y.at);
-  return events;
 }

@@ -44,11 +44,12 @@ CREATE INDEX ON ${t[table]} (tenant_id, ${column});`,
  *   minute (hour, day), campaign, source, currency;
  * - entity_states: the current state of customers (churn risk) and campaigns (status);
  * - spend_days: ads spend per provider campaign and day, a later sync replacing an earlier one;
- * - journeys: each subject's events as compact JSON text (journey-text.ts), what funnels and retention read.
+ * - journeys: each subject's events as compact text grouped by type (journey-text.ts), what funnels and
+ *   retention read.
  */
 export const analyticsProjection = defineProjection<LoggedEvent, AnalyticsTable>({
   name: 'analytics',
-  version: 3,
+  version: 4,
   tables: ANALYTICS_TABLES,
   handles: () => true,
   parse: (raw, position) => ({ event: parseEvent(raw), position }),
