@@ -4,19 +4,24 @@
 // winner's subject; campaign.ab_winner_selected is recorded once.
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaignPlatform, type CampaignPlatform, type Mail } from './campaign-platform.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 import { eventually } from './processes.ts';
 
+// A database of the platform's own: another test's campaign service would dispatch this one's rounds.
+let database: OwnDatabase;
 let p: CampaignPlatform;
 let db: pg.Pool;
 beforeAll(async () => {
-  p = await startCampaignPlatform();
-  db = new pg.Pool({ connectionString: inject('ownerDatabaseUrl'), max: 2 });
+  database = await createOwnDatabase('ab');
+  p = await startCampaignPlatform({}, { database });
+  db = new pg.Pool({ connectionString: database.ownerUrl, max: 2 });
 }, 180_000);
 afterAll(async () => {
   await db?.end();
   await p?.stop();
+  await database?.drop();
 });
 
 type Owner = { tenantId: string; token: string };

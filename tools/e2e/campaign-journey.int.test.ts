@@ -6,14 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaignPlatform, type CampaignPlatform } from './campaign-platform.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 import { eventually } from './processes.ts';
 
+// A database of the platform's own: another test's campaign service would dispatch this one's rounds.
+let database: OwnDatabase;
 let p: CampaignPlatform;
 beforeAll(async () => {
-  p = await startCampaignPlatform();
+  database = await createOwnDatabase('journey');
+  p = await startCampaignPlatform({}, { database });
 }, 180_000);
 afterAll(async () => {
   await p?.stop();
+  await database?.drop();
 });
 
 type Owner = { tenantId: string; token: string };

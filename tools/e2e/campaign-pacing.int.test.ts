@@ -8,10 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { redisUrl } from '@bizosaas/messaging/testing';
 import { eventually, freePort, start, untilReady, type Started } from './processes.ts';
+import { createOwnDatabase, type OwnDatabase } from './own-database.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // The key-encryption key every test uses for the shared test database's signing keys.
@@ -26,6 +27,9 @@ const output = () => [...processes, ...(campaignProcess ? [campaignProcess] : []
 const recentOutput = () => output().slice(-6000);
 const url = (port: number) => `http://127.0.0.1:${port}`;
 let token: string;
+// A database of its own: campaign's dispatcher and pacing sender work across tenants, and would
+// take (or leave leased) the work of other tests' tenants on the shared test database.
+let database: OwnDatabase;
 
 function appProcess(app: string, port: number, env: Record<string, string> = {}): Started {
   return start(process.execPath, [`${root}apps/${app}/dist/main.js`], {
@@ -34,8 +38,8 @@ function appProcess(app: string, port: number, env: Record<string, string> = {})
     LOG_LEVEL: 'info',
     REDIS_URL: redisUrl,
     JWKS_URL: `${url(ports.users)}/.well-known/jwks.json`,
-    DATABASE_URL: inject('appDatabaseUrl'),
-    WORKER_DATABASE_URL: inject('workerDatabaseUrl'),
+    DATABASE_URL: database.appUrl,
+    WORKER_DATABASE_URL: database.workerUrl,
     ...env,
   });
 }
@@ -86,6 +90,7 @@ const spend = (campaignId: string, amount: string, date: string, key: string) =>
 const pacing = (campaignId: string) => call(ports.campaign, 'GET', `/api/v1/campaign-executions/${campaignId}/pacing`);
 
 beforeAll(async () => {
+  database = await createOwnDatabase('pacing');
   execFileSync(process.execPath, ['tools/build.mjs', 'user-management', 'domain-repository', 'campaign'], {
     cwd: root,
   });
@@ -123,6 +128,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...processes, ...(campaignProcess ? [campaignProcess] : [])].map((p) => p.stop('SIGKILL')));
+  await database?.drop();
   // This run's campaign read the shared streams in consumer groups of its own: gone with it.
   const redis = new Redis(redisUrl);
   const streams = await redis.keys('bizosaas:events:{*}');
