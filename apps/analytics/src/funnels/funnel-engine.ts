@@ -231,9 +231,10 @@ function nextEventStep(
   canEnd: (event: JourneyEvent) => boolean,
   window: number,
 ): number[] {
+  // No read at index -1: V8 looks a negative index up as a named property, far off its fast path.
   return events.map((event, i) => {
-    const before = events[i - 1];
-    const start = previous[i - 1] ?? NO_PATH;
+    const before = i > 0 ? events[i - 1] : undefined;
+    const start = i > 0 ? (previous[i - 1] ?? NO_PATH) : NO_PATH;
     return before !== undefined && canEnd(event) && event.at - before.at <= window ? start : NO_PATH;
   });
 }
@@ -255,7 +256,7 @@ function laterEventStep(
   let head = 0;
   let lastBlocker = -1;
   events.forEach((event, i) => {
-    const start = previous[i - 1] ?? NO_PATH;
+    const start = i > 0 ? (previous[i - 1] ?? NO_PATH) : NO_PATH;
     if (start !== NO_PATH) {
       while (candidates.length > head && (previous[candidates[candidates.length - 1] ?? 0] ?? NO_PATH) <= start)
         candidates.pop();

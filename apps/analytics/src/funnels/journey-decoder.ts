@@ -28,44 +28,49 @@ const MAX_DICTIONARIES = 10_000;
  */
 export function createJourneyDecoder(filter: ElementFilter): (text: string) => JourneyEvent[] {
   const dictionaries = new Map<string, Dictionary>();
-  const dictionaryOf = (key: string): Dictionary => {
-    let dictionary = dictionaries.get(key);
-    if (dictionary) return dictionary;
-    const strings = JSON.parse(key) as string[];
-    dictionary = {
-      strings,
-      wanted: strings.map((value) => filter.types === null || filter.types.has(value)),
-      props: new Map(),
-    };
+  let last = { key: '', dictionary: parseDictionary('[]', filter) };
+  // Most subjects read one after another share the last one's dictionary: compared in place,
+  // before any slice or hash of it.
+  const dictionaryAt = (text: string, from: number, end: number): Dictionary => {
+    if (end - from === last.key.length && text.startsWith(last.key, from)) return last.dictionary;
+    const key = text.slice(from, end);
+    const dictionary = dictionaries.get(key) ?? parseDictionary(key, filter);
     if (dictionaries.size < MAX_DICTIONARIES) dictionaries.set(key, dictionary);
+    last = { key, dictionary };
     return dictionary;
   };
+  const positions: number[] = [];
   return (text) => {
     const reader = new TextReader(text);
     const b = reader.int();
     const p = reader.int();
     const newline = text.indexOf('\n', reader.at);
     const end = newline < 0 ? text.length : newline;
-    const dictionary = dictionaryOf(text.slice(reader.at, end));
+    const dictionary = dictionaryAt(text, reader.at, end);
     reader.at = end + 1;
-    return sortedEvents(readSections(reader, dictionary, filter, b, p));
+    positions.length = 0;
+    const events = readSections(reader, dictionary, filter, { b, p, positions });
+    return inOrder(events, positions);
   };
 }
 
-/** An event with the log position that orders it among events of the same time. */
-interface Positioned {
-  event: JourneyEvent;
-  position: number;
+function parseDictionary(key: string, filter: ElementFilter): Dictionary {
+  const strings = JSON.parse(key) as string[];
+  return {
+    strings,
+    wanted: strings.map((value) => filter.types === null || filter.types.has(value)),
+    props: new Map(),
+  };
 }
 
+/** The kept events; `positions` gets each one's log position (same index). */
 function readSections(
   reader: TextReader,
   dictionary: Dictionary,
   filter: ElementFilter,
-  b: number,
-  p: number,
-): Positioned[] {
-  const kept: Positioned[] = [];
+  { b, p, positions }: { b: number; p: number; positions: number[] },
+): JourneyEvent[] {
+  const events: JourneyEvent[] = [];
   const { text } = reader;
   while (reader.at < text.length) {
     const type = reader.int();
@@ -81,10 +86,11 @@ function readSections(
       const source = reader.int();
       const campaignId = reader.int();
       if (at < filter.fromMs || at >= filter.toMs || position > filter.lastPosition) continue;
-      kept.push({ event: { type: name, at, props: propsOf(dictionary, source, campaignId) }, position });
+      events.push({ type: name, at, props: propsOf(dictionary, source, campaignId) });
+      positions.push(position);
     }
   }
-  return kept;
+  return events;
 }
 
 function propsOf(dictionary: Dictionary, source: number, campaignId: number): JourneyEvent['props'] {
@@ -98,17 +104,17 @@ function propsOf(dictionary: Dictionary, source: number, campaignId: number): Jo
 }
 
 /** Events by (time, log position): sections are per type, so types interleave in time. */
-function sortedEvents(kept: Positioned[]): JourneyEvent[] {
+function inOrder(events: JourneyEvent[], positions: readonly number[]): JourneyEvent[] {
   let sorted = true;
-  for (let i = 1; i < kept.length && sorted; i++) sorted = !later(kept[i - 1], kept[i]);
-  if (!sorted) kept.sort((x, y) => x.event.at - y.event.at || x.position - y.position);
-  return kept.map((k) => k.event);
+  for (let i = 1; i < events.length && sorted; i++) {
+    const gap = (events[i]?.at ?? 0) - (events[i - 1]?.at ?? 0);
+    sorted = gap > 0 || (gap === 0 && (positions[i] ?? 0) > (positions[i - 1] ?? 0));
+  }
+  if (sorted) return events;
+  const order = events.map((_, i) => i);
+  order.sort((x, y) => (events[x]?.at ?? 0) - (events[y]?.at ?? 0) || (positions[x] ?? 0) - (positions[y] ?? 0));
+  return order.map((i) => events[i] as JourneyEvent);
 }
-
-const later = (x: Positioned | undefined, y: Positioned | undefined) =>
-  x !== undefined &&
-  y !== undefined &&
-  (x.event.at > y.event.at || (x.event.at === y.event.at && x.position > y.position));
 
 const NEWLINE = 10;
 const MINUS = 45;

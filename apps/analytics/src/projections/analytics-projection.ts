@@ -45,7 +45,9 @@ CREATE INDEX ON ${t[table]} (tenant_id, ${column});`,
  * - entity_states: the current state of customers (churn risk) and campaigns (status);
  * - spend_days: ads spend per provider campaign and day, a later sync replacing an earlier one;
  * - journeys: each subject's events as compact text grouped by type (journey-text.ts), what funnels and
- *   retention read.
+ *   retention read. Every append rewrites a subject's row; half of each page is left free so the new
+ *   version mostly stays on its page (a HOT update: no new index entry, and the page's dead versions
+ *   are pruned when it is next read) instead of bloating the table until vacuum comes by.
  */
 export const analyticsProjection = defineProjection<LoggedEvent, AnalyticsTable>({
   name: 'analytics',
@@ -78,7 +80,7 @@ CREATE TABLE ${t.journeys} (
   tenant_id uuid NOT NULL, subject_id uuid NOT NULL, first_at timestamptz NOT NULL, last_at timestamptz NOT NULL,
   campaign_id uuid, source text, events text NOT NULL,
   PRIMARY KEY (tenant_id, subject_id)
-);
+) WITH (fillfactor = 50);
 CREATE INDEX ON ${t.journeys} (tenant_id, first_at);`,
   applyBatch: (client, events, tables) => writeFacts(client, events, tables),
 });
