@@ -1,3 +1,6 @@
+import { sequenceSpans } from './sequence-paths.ts';
+import { matcher, windowMs } from './step-match.ts';
+
 export interface JourneyEvent {
   type: string;
   /** Epoch milliseconds. */
@@ -32,8 +35,6 @@ export interface FunnelResult {
   steps: StepResult[];
   breakdown?: { value: string | null; steps: StepResult[] }[];
 }
-const NO_PATH = -Infinity;
-
 /**
  * Counts the subjects reaching each step of a funnel. Indices are positions in `journey.events`,
  * t(i) = events[i].at; event i matches step j when its type is the step's eventType and every filter
@@ -117,159 +118,14 @@ export function decimalRate(numerator: number, denominator: number): string {
   return `${Math.floor(tenThousandths / 10_000)}.${String(tenThousandths % 10_000).padStart(4, '0')}`;
 }
 
-/** Whether an event matches a step: built once per step, since most steps have no filters. */
-function matcher(step: FunnelStep): (event: JourneyEvent) => boolean {
-  const type = step.eventType;
-  const filters = step.filters ?? [];
-  if (filters.length === 0) return (event) => event.type === type;
-  const holds = (event: JourneyEvent, filter: (typeof filters)[number]) =>
-    filter.op === 'eq' ? event.props[filter.property] === filter.value : event.props[filter.property] !== filter.value;
-  return (event) => event.type === type && filters.every((filter) => holds(event, filter));
-}
-
-function windowMs(step: FunnelStep | undefined, stepIndex: number): number {
-  return stepIndex === 0 || step?.withinSeconds === undefined ? Infinity : step.withinSeconds * 1000;
-}
-
 /**
  * Milliseconds to convert to each step a subject reaches (0 for step 1); its length is steps reached.
  * What depends on the spec alone is worked out once here, not once per subject.
  */
 function conversionSpans(spec: FunnelSpec): (events: readonly JourneyEvent[]) => number[] {
-  if (spec.order === 'any') {
-    const matchers = spec.steps.map(matcher);
-    return (events) => anyOrderSpans(events, spec.steps, matchers);
-  }
-  const runs = sequenceRuns(spec);
-  return (events) => sequenceSpans(events, spec, runs);
-}
-
-/** One step of the path DP: which events may end it, the window from the previous one, the blockers. */
-interface LayerPlan {
-  canEnd: (event: JourneyEvent) => boolean;
-  window: number;
-  blockers: ReadonlySet<string>;
-}
-
-/** Targets first..last sharing one set of binding exclusions, and the DP layers they need. */
-interface Run {
-  first: number;
-  last: number;
-  startsPath: (event: JourneyEvent) => boolean;
-  layers: LayerPlan[];
-}
-
-/**
- * Which exclusions bind depends on the target step (those with beforeStep <= target), so the path DP runs
- * once per run of targets sharing the same exclusions: a new run starts at each distinct beforeStep.
- */
-function sequenceRuns(spec: FunnelSpec): Run[] {
-  const exclusions = spec.exclusions ?? [];
-  const runs: Run[] = [];
-  const startsPath = matcher(spec.steps[0] ?? { eventType: '' });
-  for (let target = 1; target <= spec.steps.length;) {
-    let last = target;
-    while (last < spec.steps.length && !exclusions.some((e) => e.beforeStep === last + 1)) last++;
-    const binding = exclusions.filter((e) => e.beforeStep <= target);
-    runs.push({ first: target, last, startsPath, layers: layerPlans(spec, binding, last) });
-    target = last + 1;
-  }
-  return runs;
-}
-
-function sequenceSpans(events: readonly JourneyEvent[], spec: FunnelSpec, runs: readonly Run[]): number[] {
-  const spans: number[] = [];
-  for (const run of runs) {
-    const layers = latestStarts(events, spec, run);
-    for (let target = run.first; target <= run.last; target++) {
-      const layer = layers[target - 1] ?? [];
-      let span = Infinity;
-      for (let i = 0; i < layer.length; i++) span = Math.min(span, (events[i]?.at ?? 0) - (layer[i] ?? NO_PATH));
-      if (span === Infinity) return spans;
-      spans.push(span);
-    }
-  }
-  return spans;
-}
-
-/**
- * Steps 2..stepCount of the DP. Between steps j and j+1 (1-based) an exclusion with afterStep <= j <
- * beforeStep forbids its type strictly between the two events, and at event j+1 itself when j+1 < beforeStep.
- */
-function layerPlans(spec: FunnelSpec, exclusions: FunnelSpec['exclusions'] & {}, stepCount: number): LayerPlan[] {
-  const plans: LayerPlan[] = [];
-  for (let j = 1; j < stepCount; j++) {
-    const between = exclusions.filter((e) => e.afterStep <= j && j < e.beforeStep);
-    const atStep = new Set(between.filter((e) => j + 1 < e.beforeStep).map((e) => e.eventType));
-    const step = spec.steps[j] ?? { eventType: '' };
-    const matchesStep = matcher(step);
-    plans.push({
-      canEnd: atStep.size === 0 ? matchesStep : (event) => matchesStep(event) && !atStep.has(event.type),
-      window: windowMs(step, j),
-      blockers: new Set(between.map((e) => e.eventType)),
-    });
-  }
-  return plans;
-}
-
-/**
- * layers[j][i] is the latest t(i1) over valid paths whose step j+1 is event i, NO_PATH if none. Windows
- * and exclusions only constrain consecutive path events, so the latest start is all a path needs to carry.
- */
-function latestStarts(events: readonly JourneyEvent[], spec: FunnelSpec, run: Run): number[][] {
-  const layers = [events.map((event) => (run.startsPath(event) ? event.at : NO_PATH))];
-  const advance = spec.order === 'strict' ? nextEventStep : laterEventStep;
-  run.layers.forEach((plan, index) =>
-    layers.push(advance(events, layers[index] ?? [], plan.canEnd, plan.window, plan.blockers)),
-  );
-  return layers;
-}
-
-function nextEventStep(
-  events: readonly JourneyEvent[],
-  previous: readonly number[],
-  canEnd: (event: JourneyEvent) => boolean,
-  window: number,
-): number[] {
-  // No read at index -1: V8 looks a negative index up as a named property, far off its fast path.
-  return events.map((event, i) => {
-    const before = i > 0 ? events[i - 1] : undefined;
-    const start = i > 0 ? (previous[i - 1] ?? NO_PATH) : NO_PATH;
-    return before !== undefined && canEnd(event) && event.at - before.at <= window ? start : NO_PATH;
-  });
-}
-
-/**
- * Sliding maximum of the previous layer: the allowed predecessors of event i are the indices from
- * max(last blocker before i, first index within the window) to i-1, and both bounds only move forward
- * because events are sorted by time.
- */
-function laterEventStep(
-  events: readonly JourneyEvent[],
-  previous: readonly number[],
-  canEnd: (event: JourneyEvent) => boolean,
-  window: number,
-  blockers: ReadonlySet<string>,
-): number[] {
-  const next: number[] = [];
-  const candidates: number[] = []; // indices, their starts strictly decreasing
-  let head = 0;
-  let lastBlocker = -1;
-  events.forEach((event, i) => {
-    const start = i > 0 ? (previous[i - 1] ?? NO_PATH) : NO_PATH;
-    if (start !== NO_PATH) {
-      while (candidates.length > head && (previous[candidates[candidates.length - 1] ?? 0] ?? NO_PATH) <= start)
-        candidates.pop();
-      candidates.push(i - 1);
-    }
-    // Too early: before the last blocker, or out of the window.
-    for (let c = candidates[head] ?? 0; head < candidates.length; c = candidates[++head] ?? 0)
-      if (c >= lastBlocker && event.at - (events[c]?.at ?? 0) <= window) break;
-    const best = head < candidates.length ? (previous[candidates[head] ?? 0] ?? NO_PATH) : NO_PATH;
-    next.push(canEnd(event) ? best : NO_PATH);
-    if (blockers.has(event.type)) lastBlocker = i;
-  });
-  return next;
+  if (spec.order !== 'any') return sequenceSpans(spec);
+  const matchers = spec.steps.map(matcher);
+  return (events) => anyOrderSpans(events, spec.steps, matchers);
 }
 
 /**
