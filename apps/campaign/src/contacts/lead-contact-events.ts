@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DomainEvent } from '@bizosaas/event-schemas';
+import { changeContact, changeKey, replaceContactDetails } from './contact-change.ts';
 
 export type LeadEvent = Extract<DomainEvent, { type: `lead.${string}` }>;
 
@@ -8,45 +9,31 @@ const CREATE = `INSERT INTO contacts (tenant_id, contact_id, kind, email, first_
 VALUES ($1, $2, 'lead', $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $11)
 ON CONFLICT (tenant_id, contact_id) DO NOTHING`;
 
-// A stream's events arrive in order, but a redelivery after a later event must not roll the row
-// back: each change applies only over an older version.
-const change = (set: string) =>
-  `UPDATE contacts SET ${set}version = $3, updated_at = $4
-   WHERE tenant_id = $1 AND contact_id = $2 AND version < $3`;
-
 /** Applies one lead.* event to the contacts read model (inside the inbox transaction). */
 export async function applyLeadEvent(client: pg.ClientBase, event: LeadEvent): Promise<void> {
-  const key = [event.tenantId, event.aggregateId, event.aggregateVersion, event.occurredAt];
+  const key = changeKey(event);
   switch (event.type) {
     case 'lead.created':
       await insertLead(client, event);
       return;
-    case 'lead.contact_updated': {
-      const { email, firstName, lastName, phone } = event.data.contact;
-      await client.query(change('email = $5, first_name = $6, last_name = $7, phone = $8, '), [
-        ...key,
-        email,
-        firstName,
-        lastName,
-        phone,
-      ]);
+    case 'lead.contact_updated':
+      await replaceContactDetails(client, event, event.data.contact);
       return;
-    }
     case 'lead.scored':
-      await client.query(change('score = $5, '), [...key, event.data.score.totalScore]);
+      await client.query(changeContact('score = $5, '), [...key, event.data.score.totalScore]);
       return;
     case 'lead.qualified':
-      await client.query(change(`status = 'qualified', score = $5, `), [...key, event.data.score.totalScore]);
+      await client.query(changeContact(`status = 'qualified', score = $5, `), [...key, event.data.score.totalScore]);
       return;
     case 'lead.contacted':
     case 'lead.converted':
     case 'lead.disqualified':
     case 'lead.lost':
-      await client.query(change('status = $5, '), [...key, STATUS_AFTER[event.type]]);
+      await client.query(changeContact('status = $5, '), [...key, STATUS_AFTER[event.type]]);
       return;
     default:
       // Interactions and nurturing change nothing here, but the version moves on with the stream.
-      await client.query(change(''), key);
+      await client.query(changeContact(''), key);
   }
 }
 
