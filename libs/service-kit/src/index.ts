@@ -9,3 +9,4 @@ export * from './platform-dependencies.ts';
 export * from './run-platform-service.ts';
 export { runPeriodically, type PeriodicJob } from './run-periodically.ts';
 export { attachEventStore, type AttachedEventStore, type EventStoreAttachment } from './attach-event-store.ts';
+export { decodeCursor, encodeCursor } from './newest-first-cursor.ts';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
+import { decodeCursor, encodeCursor } from '@bizosaas/service-kit';
 import { dashboardSummary } from './dashboard-view.ts';
 
 export const dashboardListQuery = z.strictObject({

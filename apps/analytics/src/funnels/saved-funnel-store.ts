@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConcurrencyError, NotFoundError } from '@bizosaas/ddd-kernel';
-import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
+import { decodeCursor, encodeCursor } from '@bizosaas/service-kit';
 import { funnelDefinition, type FunnelDefinition, type SavedFunnel } from './funnel-schemas.ts';
 
 // Every function runs in the caller's transaction of the tenant (RLS shows only its rows, so another

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../http/newest-first-cursor.ts';
+import { decodeCursor, encodeCursor } from '@bizosaas/service-kit';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import type { ReportRequest } from './report-request.ts';
 

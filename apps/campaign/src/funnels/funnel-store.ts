@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConcurrencyError, NotFoundError } from '@bizosaas/ddd-kernel';
-import { decodeCursor, encodeCursor } from './funnel-cursor.ts';
+import { decodeCursor, encodeCursor } from '@bizosaas/service-kit';
 import { funnelView, type Funnel, type FunnelInput } from './funnel-schemas.ts';
 
 // Every function runs in the caller's transaction of the tenant: RLS shows only its funnels, so
