@@ -10,3 +10,4 @@ export * from './run-platform-service.ts';
 export { runPeriodically, type PeriodicJob } from './run-periodically.ts';
 export { attachEventStore, type AttachedEventStore, type EventStoreAttachment } from './attach-event-store.ts';
 export { decodeCursor, encodeCursor } from './newest-first-cursor.ts';
+export { createWakeableLoop, type WakeableLoop } from './wakeable-loop.ts';

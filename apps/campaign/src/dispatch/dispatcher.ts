@@ -1,17 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PlatformClient } from '@bizosaas/platform-client';
+import { createWakeableLoop, type WakeableLoop } from '@bizosaas/service-kit';
 import { decideAbTests } from '../ab/decide-ab-tests.ts';
 import type { CampaignContext } from '../context.ts';
 import { completeExecutions } from '../executions/apply-campaign-lifecycle.ts';
 import { runRound, type Target } from './run-round.ts';
-
-export interface Dispatcher {
-  start(): void;
-  /** Lets the rounds in flight finish. */
-  stop(): Promise<void>;
-  /** Something became due (a launch, a resume): look now instead of at the next poll. */
-  wake(): void;
-}
 
 const DUE = `SELECT DISTINCT x.tenant_id AS "tenantId", x.campaign_id AS "campaignId" FROM executions x
   WHERE x.status = 'running' AND EXISTS (
@@ -31,24 +24,14 @@ export function createDispatcher(
   ctx: CampaignContext,
   notification: PlatformClient,
   log: FastifyBaseLogger,
-): Dispatcher {
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+): WakeableLoop {
+  let stopping = false;
 
   async function roundsOver(targets: Target[]): Promise<boolean> {
     let busy = false;
     let next = 0;
     const worker = async () => {
-      while (running && targets.length > 0) {
+      while (!stopping && targets.length > 0) {
         const target = targets[next++ % targets.length]!;
         const claimed = await runRound(ctx, notification, target).catch((error: unknown) => {
           log.warn({ err: error, ...target }, 'dispatch round failed; its sends go again after their lease');
@@ -70,33 +53,25 @@ export function createDispatcher(
       );
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      let busy = false;
-      try {
-        const { rows } = await ctx.worker.query<Target>(DUE, [ctx.now()]);
-        busy = await roundsOver(rows);
-        // A decided test makes the rest of its audience due: send them without waiting for the poll.
-        if ((await decideAbTests(ctx, log)) > 0) busy = true;
-        await completeFinished();
-      } catch (error) {
-        log.error({ err: error }, 'dispatcher pass failed');
-      }
-      if (!busy && running) await sleep(ctx.config.DISPATCH_POLL_INTERVAL_MS);
-    }
+  async function pass(): Promise<boolean> {
+    const { rows } = await ctx.worker.query<Target>(DUE, [ctx.now()]);
+    const busy = await roundsOver(rows);
+    // A decided test makes the rest of its audience due: send them without waiting for the poll.
+    const decided = await decideAbTests(ctx, log);
+    await completeFinished();
+    return busy || decided > 0;
   }
 
+  const loop = createWakeableLoop(pass, {
+    idleMs: ctx.config.DISPATCH_POLL_INTERVAL_MS,
+    onError: (error) => log.error({ err: error }, 'dispatcher pass failed'),
+  });
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
+    ...loop,
+    // Rounds in flight finish; no new one starts.
     async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
+      stopping = true;
+      await loop.stop();
     },
-    wake: () => wakeUp?.(),
   };
 }

@@ -1,17 +1,10 @@
 import type { PlatformClient } from '@bizosaas/platform-client';
+import { createWakeableLoop, type WakeableLoop } from '@bizosaas/service-kit';
 import type { CampaignContext } from '../context.ts';
 import { claimCommands, finishCommand, sendCommand } from './pacing-worker.ts';
 
 const BATCH = 20;
 const CALL_TIMEOUT_MS = 30_000;
-
-export interface PacingSender {
-  start(): void;
-  /** Look for pending commands now (an entry committed some). */
-  wake(): void;
-  /** Stops claiming and lets the command in hand finish. */
-  stop(): Promise<void>;
-}
 
 export interface PacingSenderLog {
   warn: (fields: object, message: string) => void;
@@ -23,12 +16,7 @@ export interface PacingSenderLog {
  * tenants, sends them one by one, records each outcome; claims again at once after a full
  * batch, otherwise waits DISPATCH_POLL_INTERVAL_MS or until woken.
  */
-export function createPacingSender(ctx: CampaignContext, client: PlatformClient, log: PacingSenderLog): PacingSender {
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
-
+export function createPacingSender(ctx: CampaignContext, client: PlatformClient, log: PacingSenderLog): WakeableLoop {
   async function runBatch(): Promise<boolean> {
     const claimed = await claimCommands(ctx.worker, ctx.now(), BATCH, ctx.config.DISPATCH_LEASE_MS);
     for (const command of claimed) {
@@ -39,44 +27,8 @@ export function createPacingSender(ctx: CampaignContext, client: PlatformClient,
     }
     return claimed.length === BATCH;
   }
-
-  async function run(): Promise<void> {
-    while (running) {
-      let full = false;
-      try {
-        full = await runBatch();
-      } catch (error) {
-        log.error({ err: error }, 'pacing commands could not be sent');
-      }
-      if (full || woken) {
-        woken = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ctx.config.DISPATCH_POLL_INTERVAL_MS);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeUp = undefined;
-    }
-  }
-
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
-    async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
-    },
-  };
+  return createWakeableLoop(runBatch, {
+    idleMs: ctx.config.DISPATCH_POLL_INTERVAL_MS,
+    onError: (error) => log.error({ err: error }, 'pacing commands could not be sent'),
+  });
 }

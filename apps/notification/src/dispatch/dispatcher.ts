@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { createWakeableLoop, type WakeableLoop } from '@bizosaas/service-kit';
 import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
 import { claimDue, type ClaimedDelivery } from './claim-due.ts';
@@ -19,13 +20,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
 }
 
-export interface Dispatcher {
-  start(): void;
-  /** Look for due messages now (a trigger committed some). */
-  wake(): void;
-  /** Stops claiming and lets the messages in hand finish. */
-  stop(): Promise<void>;
-}
+/** start; wake: look for due messages now (a trigger committed some); stop: let the messages in hand finish. */
+export type Dispatcher = WakeableLoop;
 
 function dispatchMetrics(registry: Registry) {
   return {
@@ -63,10 +59,6 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
   const metrics = dispatchMetrics(options.metrics);
   const leaseMs = options.leaseMs ?? 120_000;
   const { DISPATCH_BATCH_SIZE: batchSize, DISPATCH_CONCURRENCY: concurrency } = ctx.config;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
   // Accepted sends of one tenant finishing together are recorded in one transaction.
   const sentRecorder = createKeyedBatcher<AcceptedSend, Outcome>({
     maxBatch: batchSize,
@@ -126,45 +118,14 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      let full = false;
-      try {
-        const batch = await claimDue(ctx.worker, ctx.now(), batchSize, leaseMs);
-        full = batch.length === batchSize;
-        await runBatch(batch);
-      } catch (error) {
-        options.onError(error);
-      }
-      if (full || woken) {
-        woken = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ctx.config.DISPATCH_POLL_INTERVAL_MS);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeUp = undefined;
-    }
+  async function pass(): Promise<boolean> {
+    const batch = await claimDue(ctx.worker, ctx.now(), batchSize, leaseMs);
+    await runBatch(batch);
+    return batch.length === batchSize;
   }
 
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
-    async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
-    },
-  };
+  return createWakeableLoop(pass, {
+    idleMs: ctx.config.DISPATCH_POLL_INTERVAL_MS,
+    onError: (error) => options.onError(error),
+  });
 }
