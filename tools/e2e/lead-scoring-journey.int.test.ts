@@ -165,7 +165,8 @@ async function scoredAndDecided(leadId: string, decided: (lead: Record<string, a
       const lead = await api('GET', `/api/v1/leads/${leadId}`);
       return decided(lead.body) ? { analysis, lead: lead.body } : undefined;
     },
-    10_000,
+    // Other test files' platforms run beside this one: a liveness wait, not a latency figure.
+    30_000,
     `lead ${leadId} scored and qualified or nurtured\n${recentOutput()}`,
   );
 }
