@@ -26,11 +26,17 @@ export interface EventConsumerSpec {
 export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
   return (app, ctx) => {
     const group = `${ctx.config.CONSUMER_GROUP_PREFIX}.${spec.name}`;
+    // The inbox transaction is not the store's: once it committed, its client wakes the outbox
+    // relay if the effect appended events (else they wait for the relay's poll).
+    let used: pg.PoolClient | undefined;
     const inbox = createInboxHandler<DomainEvent>({
       pool: ctx.pool,
       schema: EVENT_STORE_SCHEMA,
       consumer: group,
-      handle: (event, client) => spec.handle(event, client, ctx),
+      handle: (event, client) => {
+        used = client;
+        return spec.handle(event, client, ctx);
+      },
     });
     const consumer = createConsumer({
       redis: ctx.redis,
@@ -39,6 +45,8 @@ export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
       consumer: ctx.config.CONSUMER_NAME,
       handler: async (event, delivery) => {
         await inbox(event, delivery);
+        if (used) ctx.store.committed(used);
+        used = undefined;
         spec.afterCommit?.(event);
       },
       startId: ctx.config.CONSUMER_START_ID,

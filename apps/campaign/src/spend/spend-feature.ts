@@ -1,4 +1,3 @@
-import type { PoolClient } from 'pg';
 import { eventConsumerFeature } from '../consumers/event-consumer.ts';
 import type { FeatureModule } from '../context.ts';
 import { applyAdMetrics } from './ad-metrics.ts';
@@ -14,20 +13,11 @@ export const spendFeature: FeatureModule = (app, ctx) => {
   const sender = ctx.platform && createPacingSender(ctx, ctx.platform.domainRepository, app.log);
   const wake = () => sender?.wake();
   spendRoutes(app, ctx, wake);
-  // The inbox transaction is not the store's: its clients wake the outbox relay once committed.
-  const appendedOn = new Set<PoolClient>();
   eventConsumerFeature({
     name: 'spend',
     aggregateTypes: ['integration_sync'],
-    handle: (event, client) => {
-      appendedOn.add(client);
-      return applyAdMetrics(ctx, client, event, app.log);
-    },
-    afterCommit: () => {
-      for (const client of appendedOn) ctx.store.committed(client);
-      appendedOn.clear();
-      wake();
-    },
+    handle: (event, client) => applyAdMetrics(ctx, client, event, app.log),
+    afterCommit: wake,
   })(app, ctx);
   if (sender) {
     app.addHook('onReady', async () => sender.start());
