@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createInboxHandler } from '@bizosaas/event-store';
+import { createInboxBatchHandler, createInboxHandler } from '@bizosaas/event-store';
 import type { DomainEvent } from '@bizosaas/event-schemas';
 import { createConsumer, eventStreamKey, type ConsumerSignal } from '@bizosaas/messaging';
 import type { CampaignContext, FeatureModule } from '../context.ts';
@@ -29,15 +29,24 @@ export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
     // The inbox transaction is not the store's: once it committed, its client wakes the outbox
     // relay if the effect appended events (else they wait for the relay's poll).
     let used: pg.PoolClient | undefined;
-    const inbox = createInboxHandler<DomainEvent>({
+    const options = {
       pool: ctx.pool,
       schema: EVENT_STORE_SCHEMA,
       consumer: group,
-      handle: (event, client) => {
+      handle: (event: DomainEvent, client: pg.PoolClient) => {
         used = client;
         return spec.handle(event, client, ctx);
       },
-    });
+    };
+    const inbox = createInboxHandler<DomainEvent>(options);
+    // A read's new events commit together, tenant by tenant (a backlog is caught up in few
+    // transactions); a failing batch is handed back event by event.
+    const inboxBatch = createInboxBatchHandler<DomainEvent>(options);
+    const committed = (events: readonly DomainEvent[]) => {
+      if (used) ctx.store.committed(used);
+      used = undefined;
+      for (const event of events) spec.afterCommit?.(event);
+    };
     const consumer = createConsumer({
       redis: ctx.redis,
       streams: spec.aggregateTypes.map((type) => eventStreamKey(type, ctx.config.EVENT_STREAM_NAMESPACE)),
@@ -45,9 +54,11 @@ export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
       consumer: ctx.config.CONSUMER_NAME,
       handler: async (event, delivery) => {
         await inbox(event, delivery);
-        if (used) ctx.store.committed(used);
-        used = undefined;
-        spec.afterCommit?.(event);
+        committed([event]);
+      },
+      batchHandler: async (batch) => {
+        await inboxBatch(batch);
+        committed(batch.map((item) => item.event));
       },
       startId: ctx.config.CONSUMER_START_ID,
       batchSize: 100,
