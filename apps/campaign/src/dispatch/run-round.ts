@@ -4,7 +4,7 @@ import { findWinners } from '../ab/winners-store.ts';
 import { findCampaign } from '../campaigns/campaign-read-model.ts';
 import { findCap } from '../caps/frequency-cap.routes.ts';
 import type { CampaignContext } from '../context.ts';
-import { findPlan, hasSendRate, launchCause } from '../plans/plan-store.ts';
+import { findPlan, launchCause } from '../plans/plan-store.ts';
 import { applyMoves } from './apply-moves.ts';
 import { claimDue, rateAllowance } from './claim-batch.ts';
 import { planRound } from './plan-round.ts';
@@ -26,12 +26,13 @@ export async function runRound(ctx: CampaignContext, notification: PlatformClien
   const { tenantId, campaignId } = target;
   const now = ctx.now();
   const prepared = await ctx.store.transaction(ctx.pool, tenantId, async (client) => {
-    // Rounds of a campaign with a send rate take turns (the rate counts what the previous one
-    // reserved); others run side by side. Both wait for an A/B decision, which holds the row
-    // exclusively, so no round plans with the winners it read before the decision.
-    const rated = await hasSendRate(client, tenantId, campaignId);
-    const plan = await findPlan(client, tenantId, campaignId, rated ? { forUpdate: true } : { forShare: true });
+    // Rounds run side by side, but wait for an A/B decision, which holds the plan's row
+    // exclusively, so no round plans with the winners it read before the decision. Rounds of a
+    // campaign with a send rate take turns (the rate counts what the previous one reserved).
+    const plan = await findPlan(client, tenantId, campaignId, { forShare: true });
     if (!plan?.frozenAt) return undefined;
+    if (plan.sendRatePerMinute !== null)
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`campaign-rate:${campaignId}`]);
     const limit = Math.min(ctx.config.DISPATCH_BATCH_SIZE, await rateAllowance(client, tenantId, plan, now));
     if (limit <= 0) return undefined;
     const leaseUntil = new Date(now.getTime() + ctx.config.DISPATCH_LEASE_MS);

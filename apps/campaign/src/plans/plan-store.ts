@@ -83,15 +83,6 @@ export async function freezePlan(
   return rowCount === 1;
 }
 
-/** Whether the plan paces its sends (a frozen plan's rate never changes, so no lock is needed to read it). */
-export async function hasSendRate(client: pg.ClientBase, tenantId: string, campaignId: string): Promise<boolean> {
-  const { rows } = await client.query<{ rated: boolean }>(
-    'SELECT send_rate_per_minute IS NOT NULL AS rated FROM plans WHERE tenant_id = $1 AND campaign_id = $2',
-    [tenantId, campaignId],
-  );
-  return rows[0]?.rated ?? false;
-}
-
 /** The launch a frozen plan's sends answer to (their events' cause and correlation). */
 export async function launchCause(
   client: pg.ClientBase,
