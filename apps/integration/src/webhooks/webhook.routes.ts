@@ -66,6 +66,9 @@ export const webhookRoutes: FeatureModule = (app, ctx) => {
             404: errorShape(
               'NOT_FOUND: no connection of this provider with this id, or the provider takes no webhooks',
             ),
+            503: errorShape(
+              "SERVICE_UNAVAILABLE: the connection's credentials changed under each check of the signature; the provider retries",
+            ),
           },
         },
       },

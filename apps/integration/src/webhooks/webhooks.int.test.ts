@@ -181,7 +181,9 @@ describe('Stripe webhooks', () => {
         NOW,
       ),
     );
+    // The first webhook's connection is held by the service: the old secret still fails at once.
     expect([await signedWith(WHSEC), await signedWith('whsec_next')]).toEqual([401, 200]);
+    expect(await webhookRows(t.worker, connectionId)).toHaveLength(2);
   });
 
   it('a body with one byte changed after signing answers 401', async () => {
