@@ -17,6 +17,7 @@
 //      BENCH_RATE          the paced run's triggers/s through the gateway (default 600)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of the services (default warn)
 //      BENCH_MODE          `paced` runs the paced run only
+//      BENCH_DISPATCH      `split`: the dispatcher in a second notification process (DISPATCH_ENABLED=false on the first)
 //      BENCH_NODE_ARGS     extra node arguments for notification, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //      The notification service's own settings (DATABASE_POOL_MAX, DISPATCH_CONCURRENCY, SMTP_POOL_SIZE, ...)
 //      pass through from the environment.
@@ -29,7 +30,15 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const rate = Number(process.env.BENCH_RATE ?? 600);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const ports = { users: await freePort(), notification: await freePort(), gateway: await freePort() };
+// together (the default, as start-dev and k8s run it): one replica takes the triggers and sends;
+// split: the gateway forwards to a replica with its dispatcher off and a second replica sends.
+const split = process.env.BENCH_DISPATCH === 'split';
+const ports = {
+  users: await freePort(),
+  notification: await freePort(),
+  gateway: await freePort(),
+  ...(split && { dispatcher: await freePort() }),
+};
 const run = randomUUID().slice(0, 8);
 // BENCH-ONLY key-encryption key of user-management's signing keys (the tests' key).
 const BENCH_KEK = Buffer.alloc(32, 'bizosaas-test-kek').toString('base64');
@@ -99,20 +108,28 @@ try {
     SIGNING_KEY_ENCRYPTION_KEY: BENCH_KEK,
     LOGIN_LIMIT_KEY_PREFIX: `bench:notification:${run}:login`,
   });
+  const notificationEnv = {
+    ...databases,
+    LOG_LEVEL: logLevel,
+    JWKS_URL: jwksUrl,
+    SMTP_URLS: `sink=${sink.url}`,
+    EVENT_STREAM_NAMESPACE: `bench:notification:${run}:events`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway}`,
+  };
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean);
   fleet.start(
     'notification',
     ports.notification,
-    {
-      ...databases,
-      LOG_LEVEL: logLevel,
-      JWKS_URL: jwksUrl,
-      SMTP_URLS: `sink=${sink.url}`,
-      EVENT_STREAM_NAMESPACE: `bench:notification:${run}:events`,
-      CONSUMER_NAME: `bench-${run}`,
-      PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway}`,
-    },
-    process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+    { ...notificationEnv, CONSUMER_NAME: `bench-${run}`, DISPATCH_ENABLED: String(!split) },
+    nodeArgs,
   );
+  if (ports.dispatcher)
+    fleet.start(
+      'notification',
+      ports.dispatcher,
+      { ...notificationEnv, CONSUMER_NAME: `bench-${run}-dispatcher`, DISPATCH_ENABLED: 'true' },
+      nodeArgs,
+    );
   fleet.start('api-gateway', ports.gateway, {
     LOG_LEVEL: logLevel,
     JWKS_URL: jwksUrl,

@@ -2,7 +2,13 @@ import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { TokenVerifier } from '@bizosaas/auth';
 import { checkDatabase } from '@bizosaas/db';
-import { eventStoreSchemaOf, writeSideReadiness } from '@bizosaas/event-store';
+import {
+  eventStoreSchemaOf,
+  listenForNotifications,
+  outboxChannel,
+  writeSideReadiness,
+  type NotificationListener,
+} from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
 import {
   attachEventStore,
@@ -69,7 +75,7 @@ export async function buildNotificationApp(
     },
   });
   consumers.register(app.metricsRegistry);
-  const { store } = attachEventStore(app, {
+  const { store, notifier } = attachEventStore(app, {
     schema: EVENT_STORE_SCHEMA,
     pool: deps.pool,
     worker: deps.worker,
@@ -102,15 +108,27 @@ export async function buildNotificationApp(
   });
   for (const feature of options.features ??
     features({
-      wakeDispatcher: () => dispatcher.wake(),
+      wakeDispatcher: () => config.DISPATCH_ENABLED && dispatcher.wake(),
       consumers,
       eventStreamNamespace: config.EVENT_STREAM_NAMESPACE,
       emailWebhookSigningKeys: config.EMAIL_WEBHOOK_SIGNING_KEYS,
     }))
     feature(app, ctx);
   let pruning: PeriodicJob | undefined;
+  let listener: NotificationListener | undefined;
   app.addHook('onReady', async () => {
-    dispatcher.start();
+    if (config.DISPATCH_ENABLED) {
+      dispatcher.start();
+      // Messages committed by other replicas (those not dispatching above all) wake it too: their
+      // commits NOTIFY the outbox's channel; this replica's own wake it in-process.
+      listener = await listenForNotifications({
+        pool: deps.worker,
+        channel: outboxChannel(EVENT_STORE_SCHEMA),
+        ignorePayload: notifier.origin,
+        onNotify: () => dispatcher.wake(),
+        onError: (error) => app.log.warn({ err: error }, 'dispatcher wake-up listener failed; polling meanwhile'),
+      });
+    }
     pruning = runPeriodically(
       async () => {
         const pruned = await pruneTriggerTransactions(deps.worker, ctx.now(), config.IDEMPOTENCY_RETENTION_MS);
@@ -123,6 +141,7 @@ export async function buildNotificationApp(
     );
   });
   app.addHook('preClose', async () => {
+    listener?.close();
     await Promise.all([dispatcher.stop(), pruning?.stop()]);
     await closeChannels(channels);
     await outbound.close();

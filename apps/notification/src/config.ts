@@ -62,6 +62,12 @@ export const configSchema = z.object({
   /** A send that fails transiently is retried this many times (backoff doubling from the base), then fails. */
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  /**
+   * false: this replica takes requests and commits messages but sends nothing; replicas with
+   * true send them, woken by the NOTIFY that follows every commit of messages, so the API and
+   * the sending can be deployed and scaled apart.
+   */
+  DISPATCH_ENABLED: z.stringbool().default(true),
   /** The dispatcher looks for due messages this often when nothing wakes it. */
   DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
   DISPATCH_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
