@@ -1,14 +1,14 @@
 // Trigger throughput and latency, through the gateway and straight at the service, side by side.
 //   node tools/build.mjs api-gateway user-management notification && npx tsx tools/bench/notification-triggers.ts
-// Starts, as real processes from their bundles: user-management, notification (its dispatcher
-// sending every triggered email to a local SMTP sink in this process) and the gateway (JWT check,
+// Starts, as real processes from their bundles: user-management, notification (a dispatcher
+// sending every triggered email to a local SMTP sink in this process: see BENCH_DISPATCH for
+// which replica and when) and the gateway (JWT check,
 // per-address and per-tenant limits in Redis, forwarding), on the migrated bench database. A tenant
 // registers through the gateway (its real token) and saves an email template; then autocannon
 // POSTs /api/v1/notifications/triggers, each request with a transactionId of its own, first
 // straight at the service, then through the gateway (BENCH_SECONDS each after 2 s of warm-up): the
 // most each sustains. Then the target itself, open loop: BENCH_RATE triggers/s evenly paced through
-// the gateway (latency from each request's due time, tools/bench/paced-load.ts), while the
-// dispatcher sends every one of them to the sink.
+// the gateway (latency from each request's due time, tools/bench/paced-load.ts).
 // Target: >= 600 triggers/s through the gateway with p99 < 50 ms.
 // env: BENCH_DATABASE_URL  owner URL (default postgresql://postgres@127.0.0.1:5432/bizosaas_bench)
 //      REDIS_URL           (default redis://127.0.0.1:6379)
@@ -17,27 +17,41 @@
 //      BENCH_RATE          the paced run's triggers/s through the gateway (default 600)
 //      BENCH_LOG_LEVEL     LOG_LEVEL of the services (default warn)
 //      BENCH_MODE          `paced` runs the paced run only
-//      BENCH_DISPATCH      `split`: the dispatcher in a second notification process (DISPATCH_ENABLED=false on the first)
+//      BENCH_DISPATCH      together (default) | split | after: where the emails are sent from (below)
 //      BENCH_NODE_ARGS     extra node arguments for notification, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //      The notification service's own settings (DATABASE_POOL_MAX, DISPATCH_CONCURRENCY, SMTP_POOL_SIZE, ...)
 //      pass through from the environment.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { pacedLoad } from './paced-load.ts';
-import { createFleet, freePort, prepareBenchDatabase, startSmtpSink, waitReady } from './notification-bench-support.ts';
+import {
+  createFleet,
+  freePort,
+  ownerUrl,
+  prepareBenchDatabase,
+  startSmtpSink,
+  waitReady,
+} from './notification-bench-support.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const rate = Number(process.env.BENCH_RATE ?? 600);
 const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-// together (the default, as start-dev and k8s run it): one replica takes the triggers and sends;
-// split: the gateway forwards to a replica with its dispatcher off and a second replica sends.
-const split = process.env.BENCH_DISPATCH === 'split';
+// Where the emails are sent from (BENCH_DISPATCH):
+//   together (default): the replica behind the gateway also sends every email, on the same cores;
+//   split: it only takes requests (DISPATCH_ENABLED=false) and a second replica sends meanwhile;
+//   after: as split, the sending replica started once the paced run is over (as when it runs on
+//          other nodes): the bench waits for every email and prints how fast they went out.
+const dispatch = process.env.BENCH_DISPATCH ?? 'together';
+if (!['together', 'split', 'after'].includes(dispatch))
+  throw new Error(`BENCH_DISPATCH ${dispatch}: together|split|after`);
 const ports = {
   users: await freePort(),
   notification: await freePort(),
   gateway: await freePort(),
-  ...(split && { dispatcher: await freePort() }),
+  ...(dispatch !== 'together' && { dispatcher: await freePort() }),
 };
 const run = randomUUID().slice(0, 8);
 // BENCH-ONLY key-encryption key of user-management's signing keys (the tests' key).
@@ -120,16 +134,16 @@ try {
   fleet.start(
     'notification',
     ports.notification,
-    { ...notificationEnv, CONSUMER_NAME: `bench-${run}`, DISPATCH_ENABLED: String(!split) },
+    { ...notificationEnv, CONSUMER_NAME: `bench-${run}`, DISPATCH_ENABLED: String(dispatch === 'together') },
     nodeArgs,
   );
-  if (ports.dispatcher)
-    fleet.start(
-      'notification',
-      ports.dispatcher,
-      { ...notificationEnv, CONSUMER_NAME: `bench-${run}-dispatcher`, DISPATCH_ENABLED: 'true' },
-      nodeArgs,
-    );
+  const startDispatcher = (port: number) =>
+    fleet.start('notification', port, {
+      ...notificationEnv,
+      CONSUMER_NAME: `bench-${run}-dispatcher`,
+      DISPATCH_ENABLED: 'true',
+    });
+  if (dispatch === 'split') startDispatcher(ports.dispatcher!);
   fleet.start('api-gateway', ports.gateway, {
     LOG_LEVEL: logLevel,
     JWKS_URL: jwksUrl,
@@ -147,7 +161,11 @@ try {
       ['FREE', 'STARTER', 'PROFESSIONAL', 'ENTERPRISE'].map((plan) => [`RATE_LIMIT_${plan}`, unlimited]),
     ),
   });
-  await Promise.all(Object.values(ports).map((port) => waitReady(port)));
+  await Promise.all(
+    Object.entries(ports)
+      .filter(([name]) => dispatch !== 'after' || name !== 'dispatcher')
+      .map(([, port]) => waitReady(port)),
+  );
 
   const gateway = `http://127.0.0.1:${ports.gateway}`;
   const direct = `http://127.0.0.1:${ports.notification}`;
@@ -202,9 +220,28 @@ try {
   });
   const emailsBefore = sink.received();
   console.log(
-    `paced    ${rate} triggers/s through the gateway for ${seconds} s: p50 ${paced!.p50} ms p99 ${paced!.p99} ms max ${paced!.max} ms | failed ${paced!.failed} of ${paced!.sent} | ` +
+    `paced    ${rate} triggers/s through the gateway for ${seconds} s, dispatch ${dispatch}: p50 ${paced!.p50} ms p99 ${paced!.p99} ms max ${paced!.max} ms | failed ${paced!.failed} of ${paced!.sent} | ` +
       `target p99 < 50 ms at >= 600/s: ${rate >= 600 && paced!.p99 < 50 && paced!.failed === 0 ? 'met' : 'not met'} | emails at the sink: ${emailsBefore}`,
   );
+  if (dispatch === 'after') {
+    // Every email still queued, sent by the replica that starts now.
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    const { rows } = await owner.query<{ queued: number }>(
+      'SELECT count(*)::int AS queued FROM notification.delivery_queue',
+    );
+    await owner.end();
+    const due = emailsBefore + rows[0]!.queued;
+    const started = performance.now();
+    startDispatcher(ports.dispatcher!);
+    while (sink.received() < due && performance.now() - started < 120_000) await sleep(100);
+    const ms = performance.now() - started;
+    console.log(
+      `after    ${sink.received()} of ${due} emails at the sink ${(ms / 1000).toFixed(1)} s after the sending replica started ` +
+        `(${((sink.received() - emailsBefore) / (ms / 1000)).toFixed(0)} emails/s, its start-up included)`,
+    );
+    if (sink.received() < due) process.exitCode = 1;
+  }
 } finally {
   await fleet.stop();
   await sink.close();
