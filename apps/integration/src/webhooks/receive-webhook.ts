@@ -149,10 +149,10 @@ export type WebhookReceiver = (delivery: WebhookDelivery, log: FastifyBaseLogger
 /**
  * A provider's webhook: the connection found by id across tenants (kept after the first read) and
  * the signature checked by the provider's scheme before any transaction opens (a bad one costs at
- * most one read and writes nothing); then, in one transaction of the connection's tenant, each event stored once per
- * provider event id and, only when stored, published as integration.webhook_received through
- * the outbox, committed together: a repeat stores and publishes nothing, a stored event is
- * always published.
+ * most one read and writes nothing); then, in one transaction of the connection's tenant, each
+ * event stored once per provider event id and, only when stored, published as
+ * integration.webhook_received through the outbox, committed together: a repeat stores and
+ * publishes nothing, a stored event is always published.
  */
 export function createWebhookReceiver(ctx: WebhookContext): WebhookReceiver {
   const signingSecret = createSigningSecret(ctx);
