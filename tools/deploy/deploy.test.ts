@@ -28,6 +28,17 @@ const SERVICE_CALLS = new Set([
   'campaign -> domain-repository',
 ]);
 
+/**
+ * notification's sending runs apart from its API (k8s/README.md): the same app and port, no
+ * Service. Not in APPS, which lists the services every deployment file shows.
+ */
+const DISPATCHER = 'notification-dispatcher';
+/** Every Deployment of the platform's image: the services, then the dispatcher. */
+const DEPLOYMENTS = [
+  ...APPS.map(({ name, port }) => ({ name, app: name, port })),
+  { name: DISPATCHER, app: 'notification', port: 8005 },
+];
+
 const rendered = new Map<string, K8sObject[]>();
 function render(overlay: 'dev' | 'prod'): K8sObject[] {
   const objects = rendered.get(overlay) ?? renderKustomization(`${repoRoot}k8s/overlays/${overlay}`);
@@ -101,31 +112,37 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(elsewhere.map((obj) => `${obj.kind}/${obj.metadata.name}`)).toEqual([]);
   });
 
-  it.each(APPS)('runs $name on port $port with probes, resources and a locked-down container', ({ name, port }) => {
-    const deployment = one<IDeployment>('Deployment', name);
-    const pod = deployment.spec?.template;
-    const container = appContainer(name);
-    expect(selects(deployment.spec?.selector ?? {}, pod?.metadata?.labels ?? {})).toBe(true);
-    expect(container.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: port }));
-    expect(envOf(container)).toMatchObject({ APP: name, PORT: String(port) });
-    expect(container.livenessProbe?.httpGet?.path).toBe('/health');
-    expect(portNumber(container, container.livenessProbe?.httpGet?.port)).toBe(port);
-    expect(container.readinessProbe?.httpGet?.path).toBe('/ready');
-    expect(portNumber(container, container.readinessProbe?.httpGet?.port)).toBe(port);
-    for (const bound of ['requests', 'limits'] as const) {
-      expect(container.resources?.[bound], `${bound} of ${name}`).toMatchObject({
-        cpu: expect.anything(),
-        memory: expect.anything(),
+  it.each(DEPLOYMENTS)(
+    'runs $name (APP=$app) on port $port with probes, resources and a locked-down container',
+    ({ name, app, port }) => {
+      const deployment = one<IDeployment>('Deployment', name);
+      const pod = deployment.spec?.template;
+      const container = appContainer(name);
+      expect(selects(deployment.spec?.selector ?? {}, pod?.metadata?.labels ?? {})).toBe(true);
+      expect(container.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: port }));
+      expect(envOf(container)).toMatchObject({ APP: app, PORT: String(port) });
+      expect(container.livenessProbe?.httpGet?.path).toBe('/health');
+      expect(portNumber(container, container.livenessProbe?.httpGet?.port)).toBe(port);
+      expect(container.readinessProbe?.httpGet?.path).toBe('/ready');
+      expect(portNumber(container, container.readinessProbe?.httpGet?.port)).toBe(port);
+      for (const bound of ['requests', 'limits'] as const) {
+        expect(container.resources?.[bound], `${bound} of ${name}`).toMatchObject({
+          cpu: expect.anything(),
+          memory: expect.anything(),
+        });
+      }
+      expect(pod?.spec?.securityContext?.runAsNonRoot).toBe(true);
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
       });
-    }
-    expect(pod?.spec?.securityContext?.runAsNonRoot).toBe(true);
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-    expect(pod?.metadata?.annotations).toMatchObject({
-      'prometheus.io/scrape': 'true',
-      'prometheus.io/path': '/metrics',
-      'prometheus.io/port': String(port),
-    });
-  });
+      expect(pod?.metadata?.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/path': '/metrics',
+        'prometheus.io/port': String(port),
+      });
+    },
+  );
 
   it.each(APPS)('exposes $name through a Service on port $port', ({ name, port }) => {
     const service = one<IService>('Service', name);
@@ -136,13 +153,45 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
     expect(portNumber(appContainer(name), servicePort?.targetPort)).toBe(port);
   });
 
-  it.each(APPS)('autoscales $name with an HPA on its Deployment', ({ name }) => {
+  it.each(DEPLOYMENTS)('autoscales $name with an HPA on its Deployment', ({ name }) => {
     const hpa = one<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', name);
     expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
     expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(1);
     expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas ?? 1);
     expect(hpa.spec?.metrics?.[0]?.resource?.name).toBe('cpu');
     expect(one<IDeployment>('Deployment', name).spec?.replicas, 'the HPA owns the replica count').toBeUndefined();
+  });
+
+  it('sends notifications from the dispatcher only, which gets the env the notification API gets', () => {
+    const api = envOf(appContainer('notification'));
+    const dispatcher = envOf(appContainer(DISPATCHER));
+    expect(api.DISPATCH_ENABLED).toBe('false');
+    expect(dispatcher.DISPATCH_ENABLED).toBe('true');
+    expect({ ...dispatcher, DISPATCH_ENABLED: 'false' }).toEqual(api);
+    expect(appContainer(DISPATCHER).envFrom).toEqual(appContainer('notification').envFrom);
+    expect(dispatcher).toMatchObject({
+      SMTP_URLS: { secretKeyRef: { name: 'bizosaas-app-secrets', key: 'SMTP_URLS' } },
+      CONSUMER_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+  });
+
+  it('puts the dispatcher behind no Service, and its pods and the API pods under separate Deployments', () => {
+    const selecting = all<IService>('Service').filter(
+      (service) => service.spec?.selector && selects({ matchLabels: service.spec.selector }, podLabels(DISPATCHER)),
+    );
+    expect(selecting.map((service) => service.metadata?.name)).toEqual([]);
+    expect(one<IService>('Service', 'notification').spec?.selector).toBeDefined();
+    const selectorOf = (name: string) => one<IDeployment>('Deployment', name).spec?.selector ?? {};
+    expect(selects(selectorOf('notification'), podLabels(DISPATCHER))).toBe(false);
+    expect(selects(selectorOf(DISPATCHER), podLabels('notification'))).toBe(false);
+  });
+
+  it('lets nothing reach the dispatcher, from outside or from any pod', () => {
+    const policies = all<INetworkPolicy>('NetworkPolicy');
+    expect(allowsFromOutside(policies, podLabels(DISPATCHER))).toBe(false);
+    for (const source of [{ 'app.kubernetes.io/name': 'intruder' }, ...APPS.map(({ name }) => podLabels(name))]) {
+      expect(allowsFromPod(policies, source, podLabels(DISPATCHER)), JSON.stringify(source)).toBe(false);
+    }
   });
 
   it('lets only the gateway reach the services from outside, with event-bus and user-management open to all services and the service calls of SERVICE_CALLS', () => {
@@ -174,7 +223,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
       const source = container?.env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
       expect(source, variable).toEqual({ name: 'bizosaas-migration-secrets', key: variable });
     }
-    for (const { name } of APPS) {
+    for (const { name } of DEPLOYMENTS) {
       expect(JSON.stringify(one<IDeployment>('Deployment', name))).not.toContain('bizosaas-migration-secrets');
       expect('DATABASE_URL' in envOf(appContainer(name)), `${name} DATABASE_URL`).toBe(name !== GATEWAY);
       expect('WORKER_DATABASE_URL' in envOf(appContainer(name)), `${name} WORKER_DATABASE_URL`).toBe(name !== GATEWAY);
@@ -182,7 +231,7 @@ describe.each(['dev', 'prod'] as const)('k8s/overlays/%s', (overlay) => {
   });
 
   it('gives the event-bus its master keys from the app Secret, and no other service', () => {
-    for (const { name } of APPS) {
+    for (const { name } of DEPLOYMENTS) {
       const source = appContainer(name).env?.find((e) => e.name === 'EVENTBUS_MASTER_KEYS')?.valueFrom?.secretKeyRef;
       expect(source, name).toEqual(
         name === 'event-bus' ? { name: 'bizosaas-app-secrets', key: 'EVENTBUS_MASTER_KEYS' } : undefined,
@@ -212,11 +261,23 @@ describe('k8s/overlays/dev specifics', () => {
       (d) => d.spec?.template.spec?.containers.map((c) => c.image) ?? [],
     );
     expect(images.filter((image) => image?.startsWith('bizosaas/'))).toEqual(
-      Array(APPS.length).fill('bizosaas/platform:dev'),
+      Array(DEPLOYMENTS.length).fill('bizosaas/platform:dev'),
     );
     expect(
       all<IConfigMap>('ConfigMap').find((c) => c.metadata?.name?.startsWith('bizosaas-config'))?.data?.LOG_LEVEL,
     ).toBe('debug');
+  });
+
+  it('lets the dispatcher reach its PostgreSQL, Redis and mail catcher', () => {
+    const policies = all<INetworkPolicy>('NetworkPolicy');
+    const labels = (kind: string, name: string) => one<IDeployment>(kind, name).spec?.template.metadata?.labels ?? {};
+    for (const [kind, name] of [
+      ['StatefulSet', 'postgres'],
+      ['Deployment', 'redis'],
+      ['Deployment', 'maildev'],
+    ] as const) {
+      expect(allowsFromPod(policies, labels('Deployment', DISPATCHER), labels(kind, name)), name).toBe(true);
+    }
   });
 
   it('brings its own PostgreSQL and Redis, behind the names the placeholder Secrets use', () => {
@@ -275,15 +336,23 @@ describe('k8s/overlays/prod specifics', () => {
     expect(all<K8sObject>('Secret').map((s) => s.metadata.name)).toEqual([]);
   });
 
-  it.each(APPS)('keeps $name available: HPA floor of 2+, a PodDisruptionBudget, a release tag', ({ name }) => {
-    const hpa = one<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', name);
-    expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(name === GATEWAY ? 3 : 2);
-    const pdb = one<IPodDisruptionBudget>('PodDisruptionBudget', name);
-    const labels = one<IDeployment>('Deployment', name).spec?.template.metadata?.labels ?? {};
-    expect(selects(pdb.spec?.selector ?? {}, labels)).toBe(true);
-    const image = one<IDeployment>('Deployment', name).spec?.template.spec?.containers[0]?.image ?? '';
-    expect(image).toMatch(/\/bizosaas\/platform:\d+\.\d+\.\d+/);
-  });
+  it.each(DEPLOYMENTS)(
+    'keeps $name available: HPA floor of 2+, a PodDisruptionBudget, a release tag, spread',
+    ({ name }) => {
+      const hpa = one<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', name);
+      expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(name === GATEWAY ? 3 : 2);
+      const pdb = one<IPodDisruptionBudget>('PodDisruptionBudget', name);
+      const labels = one<IDeployment>('Deployment', name).spec?.template.metadata?.labels ?? {};
+      expect(selects(pdb.spec?.selector ?? {}, labels)).toBe(true);
+      const image = one<IDeployment>('Deployment', name).spec?.template.spec?.containers[0]?.image ?? '';
+      expect(image).toMatch(/\/bizosaas\/platform:\d+\.\d+\.\d+/);
+      const spread = one<IDeployment>('Deployment', name).spec?.template.spec?.topologySpreadConstraints ?? [];
+      expect(spread.map((constraint) => constraint.topologyKey)).toEqual([
+        'kubernetes.io/hostname',
+        'topology.kubernetes.io/zone',
+      ]);
+    },
+  );
 
   it('serves the gateway over TLS', () => {
     expect(one<IIngress>('Ingress', GATEWAY).spec?.tls?.[0]?.secretName).toBeTruthy();
