@@ -38,11 +38,22 @@ export async function cancelTransaction(
     const cancelled: string[] = [];
     const sending: string[] = [];
     for (const message of waiting.rows) {
-      if (message.claimed) {
+      // A claim committed after the read above is seen here: the DELETE waits for the claim's row
+      // lock and checks the row again, so a scheduled message a dispatcher has just taken is left
+      // to it. (A digest's item has no queue entry: its digest is sent, or cancelled, as a whole.)
+      const unqueued = message.claimed
+        ? 0
+        : ((
+            await client.query(
+              `DELETE FROM notification.delivery_queue
+               WHERE message_id = $1 AND (claimed_until IS NULL OR claimed_until <= $2)`,
+              [message.id, ctx.now()],
+            )
+          ).rowCount ?? 0);
+      if (message.claimed || (unqueued === 0 && message.status === 'scheduled')) {
         sending.push(message.id);
         continue;
       }
-      await client.query('DELETE FROM notification.delivery_queue WHERE message_id = $1', [message.id]);
       await recordMessageEvents(
         client,
         ctx,

@@ -281,6 +281,65 @@ describe('triggers', () => {
     });
     expect(again.json()).toEqual({ transactionId: 'quiet-1', cancelled: [], sending: [] });
   });
+
+  it('a dispatcher claim that commits while the cancel waits for it wins: the message is sending, not cancelled', async () => {
+    const tenant = await newTenant();
+    await tenant.save({ key: 'race', channel: 'in_app', category: 'news', body: 'Race' });
+    const userId = randomUUID();
+    // Held back by quiet hours, so no dispatcher takes it on its own.
+    const now = new Date();
+    const hhmm = (date: Date) => date.toISOString().slice(11, 16);
+    await withTransaction(
+      t.pool,
+      (client) =>
+        client.query(
+          `INSERT INTO notification.preferences (tenant_id, user_id, channels, categories, quiet_hours, updated_at) VALUES ($1, $2, '{}', '{}', $3, now())`,
+          [
+            tenant.tenantId,
+            userId,
+            {
+              start: hhmm(new Date(now.getTime() + 2 * 60_000)),
+              end: hhmm(new Date(now.getTime() + 60_000)),
+              timezone: 'UTC',
+            },
+          ],
+        ),
+      { tenantId: tenant.tenantId },
+    );
+    await trigger(tenant.headers, { templateKey: 'race', transactionId: 'race-1', to: { userId }, data: {} });
+    const [message] = await messagesOf(tenant.headers, 'race-1');
+    // A claim in progress: its transaction holds the queue row when the cancel reads it unclaimed.
+    const claim = await t.worker.connect();
+    try {
+      await claim.query('BEGIN');
+      const xid = (await claim.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0]!.xid;
+      await claim.query(
+        `UPDATE notification.delivery_queue SET claimed_until = now() + interval '2 minutes' WHERE message_id = $1`,
+        [message!.id],
+      );
+      const cancel = t.app.inject({
+        method: 'POST',
+        url: '/api/v1/notifications/triggers/race-1/cancel',
+        headers: tenant.headers,
+      });
+      await eventually(
+        async () =>
+          (
+            await t.worker.query<{ waiting: number }>(
+              `SELECT count(*)::int AS waiting FROM pg_locks
+               WHERE locktype = 'transactionid' AND transactionid::text = $1 AND NOT granted`,
+              [xid],
+            )
+          ).rows[0]!.waiting,
+        (waiting) => expect(waiting).toBeGreaterThan(0),
+      );
+      await claim.query('COMMIT');
+      expect((await cancel).json()).toEqual({ transactionId: 'race-1', cancelled: [], sending: [message!.id] });
+    } finally {
+      claim.release();
+    }
+    expect(await messagesOf(tenant.headers, 'race-1')).toMatchObject([{ status: 'scheduled' }]);
+  });
 });
 
 describe('triggers with failing providers', () => {
