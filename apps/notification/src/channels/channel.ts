@@ -43,6 +43,8 @@ export interface ProviderAttempt {
   response: string;
   latencyMs: number;
   startedAt: Date;
+  /** Set on a `permanent` attempt when the recipient opted out at the provider (an SMS STOP). */
+  unsubscribed?: true;
 }
 
 /**

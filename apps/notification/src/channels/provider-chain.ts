@@ -6,6 +6,8 @@ export interface ProviderOutcome {
   outcome: 'accepted' | 'transient' | 'permanent';
   providerMessageId: string | null;
   response: string;
+  /** Permanent only: the recipient opted out at the provider; the caller suppresses the address. */
+  unsubscribed?: true;
 }
 
 /** One provider of a channel: thrown errors count as transient failures. */
@@ -62,6 +64,7 @@ export function createProviderBreaker(name: string, options: ChainOptions = {}):
         response: outcome.response.slice(0, MAX_RESPONSE_CHARS),
         latencyMs: Math.round(performance.now() - started),
         startedAt,
+        ...(outcome.outcome === 'permanent' && outcome.unsubscribed ? { unsubscribed: true as const } : {}),
       };
     },
   };

@@ -84,6 +84,18 @@ describe('SMS channel over the Twilio Messages API', () => {
     expect(fake.messages).toHaveLength(0);
   });
 
+  it('fails permanently with the unsubscribed mark when the recipient replied STOP (21610)', async () => {
+    const fake = await twilio();
+    fake.optOut('+14155550123');
+    const result = await channel(fake).send(sms('+14155550123'));
+    expect(result).toMatchObject({
+      status: 'permanent_failure',
+      attempts: [{ provider: 'twilio', outcome: 'permanent', unsubscribed: true }],
+    });
+    expect(result.attempts[0]!.response).toMatch(/^400 .*"code":21610/);
+    expect(fake.messages).toHaveLength(0);
+  });
+
   it('fails transiently on wrong credentials (401)', async () => {
     const fake = await twilio();
     const result = await channel({ ...fake, authToken: 'not-the-token' }).send(sms());
@@ -192,6 +204,25 @@ describe('classifyTwilioAnswer', () => {
     expect(classifyTwilioAnswer(400, error(21212)).outcome).toBe('transient');
     expect(classifyTwilioAnswer(400, error(21610)).outcome).toBe('permanent');
     expect(classifyTwilioAnswer(400, 'not json').outcome).toBe('permanent');
+  });
+
+  it('marks a 21610 refusal (the recipient replied STOP) unsubscribed, and no other 400', () => {
+    const error = (code: number, message: string) =>
+      JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: 400 });
+    const stopped = error(21610, 'Attempt to send to unsubscribed recipient');
+    expect(classifyTwilioAnswer(400, stopped)).toEqual({
+      outcome: 'permanent',
+      providerMessageId: null,
+      response: `400 ${stopped}`,
+      unsubscribed: true,
+    });
+    for (const other of [error(21211, 'invalid To'), error(21617, 'too long'), 'not json'])
+      expect(classifyTwilioAnswer(400, other)).toEqual({
+        outcome: 'permanent',
+        providerMessageId: null,
+        response: `400 ${other}`,
+      });
+    expect(classifyTwilioAnswer(500, JSON.stringify({ code: 21610, message: 'x' }))).not.toHaveProperty('unsubscribed');
   });
 
   it('does not take a 2xx without a message sid for an accepted message', () => {

@@ -43,6 +43,9 @@ const twilioError = z.object({ code: z.number(), message: z.string() });
  */
 const SENDER_CONFIGURATION_CODES = new Set([21212, 21606, 21659]);
 
+/** The recipient replied STOP: Twilio refuses every message to the number until they reply START. */
+const UNSUBSCRIBED_RECIPIENT = 21610;
+
 /** The SMS channel: Twilio's Messages API, accounts tried in order behind a breaker each. */
 export function createSmsChannel(options: SmsChannelOptions): Channel {
   const now = options.now ?? (() => new Date());
@@ -90,8 +93,8 @@ function messageForm(message: OutgoingMessage, from: string): URLSearchParams {
 
 /**
  * 2xx with a message sid: accepted. 400: permanent (the message or recipient is refused), unless
- * its code names the sender's configuration. 401, 403, 404 (credentials, account), 429 and 5xx:
- * transient, and counted against the account's breaker.
+ * its code names the sender's configuration; marked unsubscribed for 21610. 401, 403, 404
+ * (credentials, account), 429 and 5xx: transient, and counted against the account's breaker.
  */
 export function classifyTwilioAnswer(statusCode: number, body: string): ProviderOutcome {
   const response = `${statusCode} ${body}`;
@@ -104,7 +107,10 @@ export function classifyTwilioAnswer(statusCode: number, body: string): Provider
   }
   const error = twilioError.safeParse(json);
   const permanent = statusCode === 400 && !(error.success && SENDER_CONFIGURATION_CODES.has(error.data.code));
-  return { outcome: permanent ? 'permanent' : 'transient', providerMessageId: null, response };
+  if (!permanent) return { outcome: 'transient', providerMessageId: null, response };
+  return error.success && error.data.code === UNSUBSCRIBED_RECIPIENT
+    ? { outcome: 'permanent', providerMessageId: null, response, unsubscribed: true }
+    : { outcome: 'permanent', providerMessageId: null, response };
 }
 
 function parseJson(text: string): unknown {

@@ -8,8 +8,8 @@ export interface ClaimedDelivery {
   attempts: number;
   /** The message as the claim read it, with its stream version then. */
   message: QueuedMessage & { version: number };
-  /** The address became bounced or complained after the message was requested. */
-  suppressedAs: 'bounced' | 'complained' | null;
+  /** The address bounced, complained or (SMS) opted out after the message was requested. */
+  suppressedAs: 'bounced' | 'complained' | 'unsubscribed' | null;
 }
 
 /**
@@ -23,7 +23,7 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
     tenant_id: string;
     attempts: number;
     message: QueuedMessage & { version: number };
-    suppressed_as: 'bounced' | 'complained' | null;
+    suppressed_as: 'bounced' | 'complained' | 'unsubscribed' | null;
   }>({
     name: 'notification-claim-due',
     text: `WITH due AS (
@@ -42,7 +42,8 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
          'isDigest', EXISTS (SELECT 1 FROM notification.digests d WHERE d.id = m.id)) AS message,
        (SELECT s.reason FROM notification.suppressions s
         WHERE s.tenant_id = m.tenant_id AND s.channel = m.channel AND s.address = m.address
-          AND m.channel <> 'push' AND s.reason IN ('bounced', 'complained')) AS suppressed_as
+          AND m.channel <> 'push'
+          AND (s.reason IN ('bounced', 'complained') OR (m.channel = 'sms' AND s.reason = 'unsubscribed'))) AS suppressed_as
      FROM claimed c JOIN notification.messages m ON m.id = c.message_id`,
     values: [now, limit, leaseMs],
   });

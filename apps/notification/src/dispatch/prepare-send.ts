@@ -51,9 +51,9 @@ export function outgoingOf(message: QueuedMessage): OutgoingMessage {
 
 /**
  * Reads a claimed message in its tenant's transaction and makes it ready to send: null when it is
- * no longer scheduled (cancelled meanwhile) or its address bounced since it was requested (then it
- * is suppressed here). A digest is closed under its row lock and rendered from every item that made
- * it in; later items open the next digest.
+ * no longer scheduled (cancelled meanwhile) or its address bounced since it was requested, or its
+ * number opted out of SMS (then it is suppressed here). A digest is closed under its row lock and
+ * rendered from every item that made it in; later items open the next digest.
  */
 export async function prepareSend(
   ctx: NotificationContext,
@@ -71,8 +71,9 @@ export async function prepareSend(
   const message = rows[0];
   if (!message || message.status !== 'scheduled') return null;
   if (message.address !== null && message.channel !== 'push') {
-    const listed = await client.query<{ reason: 'bounced' | 'complained' }>(
-      `SELECT reason FROM notification.suppressions WHERE channel = $1 AND address = $2 AND reason IN ('bounced', 'complained')`,
+    const listed = await client.query<{ reason: 'bounced' | 'complained' | 'unsubscribed' }>(
+      `SELECT reason FROM notification.suppressions WHERE channel = $1 AND address = $2
+         AND (reason IN ('bounced', 'complained') OR ($1 = 'sms' AND reason = 'unsubscribed'))`,
       [message.channel, message.address],
     );
     const reason = listed.rows[0]?.reason;

@@ -21,8 +21,9 @@ export type Outcome = 'sent' | 'retry' | 'failed' | 'bounced';
  * message's fate. Sent: `notification.sent` (in-app also `delivered`: the inbox has it) and the
  * queue row goes. A permanent refusal (an SMTP 5xx for the address, an invalid number, only
  * expired push subscriptions): `notification.failed` (permanent), and for email the address is
- * suppressed as bounced. Transient: retried with backoff until SEND_MAX_ATTEMPTS, then
- * `notification.failed` (dead-lettered: listed with status failed).
+ * suppressed as bounced, for SMS as unsubscribed when the provider says the recipient opted out
+ * (Twilio 21610, a STOP reply; `lastError` carries its answer). Transient: retried with backoff
+ * until SEND_MAX_ATTEMPTS, then `notification.failed` (dead-lettered: listed with status failed).
  */
 export async function recordOutcome(
   ctx: NotificationContext,
@@ -86,6 +87,12 @@ export async function recordOutcome(
       await client.query(
         `INSERT INTO notification.suppressions (tenant_id, channel, address, reason, message_id, created_at)
          VALUES ($1, 'email', $2, 'bounced', $3, $4) ON CONFLICT DO NOTHING`,
+        [message.tenantId, message.address, message.id, ctx.now()],
+      );
+    if (message.channel === 'sms' && message.address && last?.unsubscribed)
+      await client.query(
+        `INSERT INTO notification.suppressions (tenant_id, channel, address, reason, message_id, created_at)
+         VALUES ($1, 'sms', $2, 'unsubscribed', $3, $4) ON CONFLICT DO NOTHING`,
         [message.tenantId, message.address, message.id, ctx.now()],
       );
     await dequeue();

@@ -48,6 +48,11 @@ describe('planMessage', () => {
     expect(plan(critical, unsubscribed)).toMatchObject({ outcome: 'scheduled' });
   });
 
+  it('suppresses a number unsubscribed from SMS even for a critical template: the provider refuses it', () => {
+    const stopped = facts({ recipient: { phone: '+14155550100' }, suppressionOf: () => 'unsubscribed' });
+    expect(plan(critical, stopped, 'sms')).toMatchObject({ outcome: 'suppressed', reason: 'unsubscribed' });
+  });
+
   it('suppresses with no_address when the channel has nowhere to go', () => {
     expect(plan(normal, facts(), 'sms')).toMatchObject({ outcome: 'suppressed', reason: 'no_address' });
     expect(plan(normal, facts({ recipient: { email: 'a@example.com' } }), 'in_app')).toMatchObject({

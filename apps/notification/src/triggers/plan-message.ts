@@ -52,9 +52,10 @@ function addressOf(channel: NotificationChannel, facts: RecipientFacts): string 
 /**
  * Decides what happens to one recipient on one channel (pure: the clock reading and every fact
  * arrive as arguments). In order: no address -> suppressed `no_address`; the address bounced or
- * complained -> suppressed (even for critical templates: it cannot receive); the preference (or an
- * unsubscribe of that address) says no -> suppressed, unless the template is critical; a digest key
- * -> collected into the digest; quiet hours -> scheduled for their end; else scheduled now.
+ * complained, or the number unsubscribed from SMS -> suppressed (even for critical templates: it
+ * cannot receive); the preference (or an unsubscribe of that address) says no -> suppressed,
+ * unless the template is critical; a digest key -> collected into the digest; quiet hours ->
+ * scheduled for their end; else scheduled now.
  */
 export function planMessage(input: {
   channel: NotificationChannel;
@@ -85,6 +86,9 @@ export function planMessage(input: {
   const listed = address === null || channel === 'push' ? undefined : facts.suppressionOf(channel, address);
   if (listed === 'bounced' || listed === 'complained')
     return suppressed(listed, `${address ?? ''} is suppressed for ${channel}: ${listed}`);
+  // A number that replied STOP: the provider refuses every SMS to it, critical ones too.
+  if (channel === 'sms' && listed === 'unsubscribed')
+    return suppressed('unsubscribed', `${address ?? ''} unsubscribed from ${channel}`);
   if (!template.critical) {
     if (!preference.enabled)
       return suppressed(

@@ -1,7 +1,7 @@
 // A local server speaking Twilio's Messages API wire format for the SMS channel's tests:
 // POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic auth, JSON
 // answers and errors shaped as Twilio's ({code, message, more_info, status}). It can be told to
-// fail the next requests, and posts signed status callbacks when asked.
+// fail the next requests or that a number replied STOP, and posts signed status callbacks when asked.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { twilioSignature } from '../twilio-signature.ts';
@@ -25,6 +25,8 @@ export interface FakeTwilio {
   readonly requests: number;
   /** Answers the next `count` requests with `status` (500, 503, 429) before looking at them. */
   failNext(count: number, status: number): void;
+  /** The number replied STOP (`true`) or START (`false`): while opted out, messages to it are refused with 21610. */
+  optOut(phone: string, out?: boolean): void;
   /**
    * Posts a signed status callback (form-encoded, X-Twilio-Signature) for every accepted message
    * with a StatusCallback not reported yet; resolves with the HTTP statuses received.
@@ -56,6 +58,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
   const messages: FakeTwilioMessage[] = [];
   const reported = new Set<string>();
   const failures: number[] = [];
+  const optedOut = new Set<string>();
   let requests = 0;
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
@@ -88,6 +91,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     if (from === '') return twilioError(res, 400, 21603, "A 'From' phone number is required.");
     if (body === '') return twilioError(res, 400, 21602, 'Message body is required.');
     if (!E164.test(to!)) return twilioError(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (optedOut.has(to!)) return twilioError(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
     if (body!.length > 1600)
       return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (statusCallback !== '' && !URL.canParse(statusCallback!))
@@ -139,6 +143,10 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     },
     failNext(count, status) {
       for (let i = 0; i < count; i += 1) failures.push(status);
+    },
+    optOut(phone, out = true) {
+      if (out) optedOut.add(phone);
+      else optedOut.delete(phone);
     },
     async deliverAll(status = 'delivered') {
       const due = messages.filter((message) => message.statusCallback !== null && !reported.has(message.sid));
