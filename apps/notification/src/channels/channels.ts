@@ -54,7 +54,7 @@ export function createChannels(config: Config, deps: ChannelDeps): Channels {
             ...common,
           })
         : unavailableChannel('push', PUSH_NOT_CONFIGURED, now),
-    in_app: createInAppChannel({ redis: deps.redis, ...common }),
+    in_app: createInAppChannel({ now }),
   };
 }
 

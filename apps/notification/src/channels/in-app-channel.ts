@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Channel } from './channel.ts';
-import { createProviderChain, notSendable, type BreakerOptions } from './provider-chain.ts';
+import { notSendable } from './provider-chain.ts';
 
 /** The Redis pub/sub channel a user's inbox stream (SSE) subscribes to. */
 export function inboxChannelName(tenantId: string, userId: string): string {
@@ -16,49 +16,48 @@ export interface InboxEvent {
   createdAt: string;
 }
 
+/**
+ * Tells the user's open inbox streams of a message (PUBLISH); returns how many replicas listen.
+ * Call it once the message's `delivered` committed: a client listing the inbox on the event then
+ * finds the message, and a record rolled back never shows on a stream.
+ */
+export async function publishInboxEvent(
+  redis: Redis,
+  target: { tenantId: string; userId: string },
+  event: InboxEvent,
+): Promise<number> {
+  return redis.publish(inboxChannelName(target.tenantId, target.userId), JSON.stringify(event));
+}
+
 export interface InAppChannelOptions {
-  redis: Redis;
-  breaker?: BreakerOptions;
   now?: () => Date;
 }
 
 /**
- * The in-app channel: the message is already stored, so sending it is telling the user's open
- * inbox streams (PUBLISH). Accepted even when no stream listens: the inbox shows it on the next
- * read. A Redis failure is transient.
+ * The in-app channel: the message is already stored and the inbox serves it once it is recorded
+ * delivered, so sending accepts it at once. The dispatcher publishes it to the user's inbox
+ * streams after that record committed (publishInboxEvent).
  */
-export function createInAppChannel(options: InAppChannelOptions): Channel {
+export function createInAppChannel(options: InAppChannelOptions = {}): Channel {
   const now = options.now ?? (() => new Date());
-  const send = createProviderChain(
-    [
-      {
-        name: 'inbox',
-        async send(message) {
-          const userId = message.destination.channel === 'in_app' ? message.destination.userId : '';
-          const channel = inboxChannelName(message.tenantId, userId);
-          const event: InboxEvent = {
-            id: message.messageId,
-            subject: message.subject,
-            body: message.body,
-            createdAt: now().toISOString(),
-          };
-          const listeners = await options.redis.publish(channel, JSON.stringify(event));
-          return {
-            outcome: 'accepted',
-            providerMessageId: null,
-            response: `PUBLISH ${channel}: ${listeners} listening`,
-          };
-        },
-      },
-    ],
-    { breaker: options.breaker, now },
-  );
   return {
     channel: 'in_app',
     async send(message) {
       if (message.destination.channel !== 'in_app')
         return notSendable(`an in-app message needs a user, not a ${message.destination.channel} destination`, now());
-      return send(message);
+      return {
+        status: 'sent',
+        attempts: [
+          {
+            provider: 'inbox',
+            outcome: 'accepted',
+            providerMessageId: null,
+            response: 'stored: the inbox stream is told once the send is recorded',
+            latencyMs: 0,
+            startedAt: now(),
+          },
+        ],
+      };
     },
     async close() {},
   };

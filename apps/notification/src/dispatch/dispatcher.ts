@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createWakeableLoop, type WakeableLoop } from '@bizosaas/service-kit';
 import type { Channel, NotificationChannel, OutgoingMessage, SendResult } from '../channels/channel.ts';
+import { publishInboxEvent } from '../channels/in-app-channel.ts';
 import type { NotificationContext } from '../context.ts';
 import { claimDue, type ClaimedDelivery } from './claim-due.ts';
 import { DISPATCHER, outgoingOf, prepareSend, type QueuedMessage } from './prepare-send.ts';
@@ -105,6 +106,23 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
             recordOutcome(ctx, client, message, claimed.attempts, result, causation),
           );
     metrics.outcomes.inc({ channel: message.channel, outcome });
+    if (outcome === 'sent' && outgoing.destination.channel === 'in_app')
+      await tellInbox(tenantId, outgoing.destination.userId, outgoing);
+  }
+
+  // After the record committed (its batch's commit, for recordSents), so a client listing the
+  // inbox on the event finds the message. Not retried: the inbox lists it on the next read, and a
+  // stream reconnecting with Last-Event-ID replays it.
+  async function tellInbox(tenantId: string, userId: string, outgoing: OutgoingMessage): Promise<void> {
+    const event = {
+      id: outgoing.messageId,
+      subject: outgoing.subject,
+      body: outgoing.body,
+      createdAt: ctx.now().toISOString(),
+    };
+    await publishInboxEvent(ctx.redis, { tenantId, userId }, event).catch((error: unknown) =>
+      options.onError(new Error('the inbox stream was not told of a delivered message', { cause: error }), event.id),
+    );
   }
 
   async function runBatch(batch: ClaimedDelivery[]): Promise<void> {
