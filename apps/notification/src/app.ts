@@ -98,7 +98,7 @@ export async function buildNotificationApp(
     policy: createAddressPolicy({ allowedCidrs: config.OUTBOUND_ALLOWED_CIDRS }),
     onRefused: (refusal, stage) => app.log.warn({ ...refusal, stage }, 'outbound request refused'),
   });
-  const channels = options.channels ?? createChannels(config, { redis: deps.redis, outbound, now: ctx.now });
+  const channels = options.channels ?? createChannels(config, { outbound, now: ctx.now });
   const dispatcher = createDispatcher(ctx, {
     channels,
     pool: deps.dispatchPool,

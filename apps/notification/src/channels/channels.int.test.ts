@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import type { Redis } from 'ioredis';
 import webpush from 'web-push';
-import { createRedis } from '@bizosaas/messaging';
 import { createAddressPolicy, createOutboundHttp, type OutboundHttp } from '@bizosaas/outbound-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../config.ts';
@@ -12,20 +9,17 @@ import { startFakeTwilio, type FakeTwilio } from './testing/fake-twilio.ts';
 import { startPushService, type PushService } from './testing/push-service.ts';
 import { startAcceptingSmtp, type AcceptingSmtp } from './testing/smtp-servers.ts';
 
-let redis: Redis;
 let outbound: OutboundHttp;
 let smtp: AcceptingSmtp;
 let twilio: FakeTwilio;
 let pushService: PushService;
 
 beforeAll(async () => {
-  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'notification:test:chn' });
-  await once(redis, 'ready');
   outbound = createOutboundHttp({ policy: createAddressPolicy({ allowedCidrs: ['127.0.0.0/8'] }) });
   [smtp, twilio, pushService] = await Promise.all([startAcceptingSmtp(), startFakeTwilio(), startPushService()]);
 });
 afterAll(async () => {
-  await Promise.allSettled([smtp.close(), twilio.close(), pushService.close(), outbound.close(), redis.quit()]);
+  await Promise.allSettled([smtp.close(), twilio.close(), pushService.close(), outbound.close()]);
 });
 
 const message = (destination: Destination): OutgoingMessage => ({
@@ -49,7 +43,7 @@ describe('createChannels', () => {
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
     });
-    const channels = createChannels(config, { redis, outbound });
+    const channels = createChannels(config, { outbound });
     const subscription = pushService.subscribe();
     try {
       const results = await Promise.all([
@@ -92,7 +86,7 @@ describe('createChannels', () => {
       TWILIO_AUTH_TOKEN: twilio.authToken,
       VAPID_PUBLIC_KEY: webpush.generateVAPIDKeys().publicKey,
     });
-    const channels = createChannels(partial, { redis, outbound });
+    const channels = createChannels(partial, { outbound });
     const smsBefore = twilio.messages.length;
     try {
       expect(await channels.sms.send(message({ channel: 'sms', phone: '+14155550100' }))).toMatchObject({

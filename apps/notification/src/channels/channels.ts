@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { OutboundHttp } from '@bizosaas/outbound-http';
 import type { Config } from '../config.ts';
 import type { Channel, NotificationChannel } from './channel.ts';
@@ -9,7 +8,6 @@ import { createPushChannel } from './push-channel.ts';
 import { createSmsChannel } from './sms-channel.ts';
 
 export interface ChannelDeps {
-  redis: Redis;
   /** The service's guarded HTTP client (policy from OUTBOUND_ALLOWED_CIDRS); closed by its owner. */
   outbound: OutboundHttp;
   now?: () => Date;
