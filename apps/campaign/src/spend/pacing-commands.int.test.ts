@@ -68,7 +68,9 @@ describe('pacing commands', () => {
       payload: { links: [{ provider: 'google_ads', externalCampaignId: 'ext-1' }] },
     });
     const stream = eventStreamKey('integration_sync', t.config.EVENT_STREAM_NAMESPACE);
-    const syncs = ['2026-12-01', '2026-12-02', '2026-12-03'].map((day) => adMetrics(caller.tenantId, day, '150.00'));
+    // The synced days alone pass the total (3 x 350.00), so it is reached whichever way the manual
+    // entries interleave with them (an entry that would pass the total is refused).
+    const syncs = ['2026-12-01', '2026-12-02', '2026-12-03'].map((day) => adMetrics(caller.tenantId, day, '350.00'));
     const posts = Array.from({ length: 8 }, (_, i) =>
       t.app.inject({
         method: 'POST',
