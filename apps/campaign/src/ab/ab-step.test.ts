@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimedEnrolment } from '../dispatch/claim-batch.ts';
+import { claimedEnrolment } from '../dispatch/claimed-enrolment-fixture.ts';
 import { planRound } from '../dispatch/plan-round.ts';
 import { planStep, type PlanStep } from '../plans/plan-schema.ts';
 import { abStepOf, chooseTemplate } from './ab-step.ts';
@@ -24,25 +24,8 @@ const [plain, tested] = [
 ].map((step) => planStep.parse(step)) as [Extract<PlanStep, { type: 'send' }>, Extract<PlanStep, { type: 'send' }>];
 const now = new Date('2026-12-07T10:00:00Z');
 
-const enrolment = (variant: string | null): ClaimedEnrolment => ({
-  contactId: '0192f5a4-2c3d-7e4f-8a50-617283940a1b',
-  enrolmentId: '0192f5a4-2c3d-7e4f-8a50-617283940a1c',
-  contactKind: 'lead',
-  variant,
-  stepIndex: 1,
-  streamVersion: 2,
-  convertedAt: null,
-  email: 'jane@example.com',
-  phone: null,
-  firstName: 'Jane',
-  lastName: null,
-  timezone: null,
-  consent: null,
-  matches: true,
-  lastSendAt: null,
-  lastOpenedAt: null,
-  lastClickedAt: null,
-});
+const enrolment = (variant: string | null) =>
+  claimedEnrolment({ contactKind: 'lead', variant, stepIndex: 1, streamVersion: 2, phone: null, lastName: null });
 
 describe('chooseTemplate', () => {
   it('sends a test group its variant, the rest the winner, and a step without a test its own template', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planStep, type PlanStep } from '../plans/plan-schema.ts';
 import type { ClaimedEnrolment } from './claim-batch.ts';
+import { claimedEnrolment } from './claimed-enrolment-fixture.ts';
 import { planRound } from './plan-round.ts';
 
 const now = new Date('2026-12-07T10:00:00Z');
@@ -10,28 +11,8 @@ const steps: PlanStep[] = [
   { type: 'send', id: 'text', channel: 'sms', templateKey: 'text', category: 'transactional' },
 ].map((step) => planStep.parse(step));
 
-const enrolment = (fields: Partial<ClaimedEnrolment> = {}): ClaimedEnrolment => ({
-  contactId: '0192f5a4-2c3d-7e4f-8a50-617283940a1b',
-  enrolmentId: '0192f5a4-2c3d-7e4f-8a50-617283940a1c',
-  contactKind: 'customer',
-  variant: null,
-  stepIndex: 0,
-  streamVersion: 1,
-  convertedAt: null,
-  email: 'jane@example.com',
-  phone: '+14155550100',
-  firstName: 'Jane',
-  lastName: 'Doe',
-  timezone: null,
-  consent: null,
-  matches: true,
-  lastSendAt: null,
-  lastOpenedAt: null,
-  lastClickedAt: null,
-  ...fields,
-});
 const round = (at: number, fields: Partial<ClaimedEnrolment>) =>
-  planRound(steps, [enrolment({ stepIndex: at, ...fields })], new Map(), now);
+  planRound(steps, [claimedEnrolment({ stepIndex: at, ...fields })], new Map(), now);
 
 describe('planRound', () => {
   it('sends to a contact without stated preferences, at its address for the channel', () => {
