@@ -64,7 +64,7 @@ export function createProviderBreaker(name: string, options: ChainOptions = {}):
         response: outcome.response.slice(0, MAX_RESPONSE_CHARS),
         latencyMs: Math.round(performance.now() - started),
         startedAt,
-        ...(outcome.outcome === 'permanent' && outcome.unsubscribed ? { unsubscribed: true as const } : {}),
+        ...(outcome.unsubscribed && { unsubscribed: true as const }),
       };
     },
   };

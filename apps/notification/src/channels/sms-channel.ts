@@ -108,9 +108,8 @@ export function classifyTwilioAnswer(statusCode: number, body: string): Provider
   const error = twilioError.safeParse(json);
   const permanent = statusCode === 400 && !(error.success && SENDER_CONFIGURATION_CODES.has(error.data.code));
   if (!permanent) return { outcome: 'transient', providerMessageId: null, response };
-  return error.success && error.data.code === UNSUBSCRIBED_RECIPIENT
-    ? { outcome: 'permanent', providerMessageId: null, response, unsubscribed: true }
-    : { outcome: 'permanent', providerMessageId: null, response };
+  const unsubscribed = error.success && error.data.code === UNSUBSCRIBED_RECIPIENT;
+  return { outcome: 'permanent', providerMessageId: null, response, ...(unsubscribed && { unsubscribed }) };
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { undeliverableSql } from '../messages/undeliverable.ts';
 import type { QueuedMessage } from './prepare-send.ts';
 
 export interface ClaimedDelivery {
@@ -42,8 +43,7 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
          'isDigest', EXISTS (SELECT 1 FROM notification.digests d WHERE d.id = m.id)) AS message,
        (SELECT s.reason FROM notification.suppressions s
         WHERE s.tenant_id = m.tenant_id AND s.channel = m.channel AND s.address = m.address
-          AND m.channel <> 'push'
-          AND (s.reason IN ('bounced', 'complained') OR (m.channel = 'sms' AND s.reason = 'unsubscribed'))) AS suppressed_as
+          AND ${undeliverableSql('m.channel', 's.reason')}) AS suppressed_as
      FROM claimed c JOIN notification.messages m ON m.id = c.message_id`,
     values: [now, limit, leaseMs],
   });

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Destination, NotificationChannel, OutgoingMessage, PushSubscriptionJson } from '../channels/channel.ts';
 import type { NotificationContext } from '../context.ts';
 import { recordMessageEvents, type Causation } from '../messages/message-events.ts';
+import { undeliverableSql } from '../messages/undeliverable.ts';
 import { renderTemplate } from '../templates/render.ts';
 import { findTemplateVersion } from '../templates/template-store.ts';
 
@@ -73,7 +74,7 @@ export async function prepareSend(
   if (message.address !== null && message.channel !== 'push') {
     const listed = await client.query<{ reason: 'bounced' | 'complained' | 'unsubscribed' }>(
       `SELECT reason FROM notification.suppressions WHERE channel = $1 AND address = $2
-         AND (reason IN ('bounced', 'complained') OR ($1 = 'sms' AND reason = 'unsubscribed'))`,
+         AND ${undeliverableSql('channel', 'reason')}`,
       [message.channel, message.address],
     );
     const reason = listed.rows[0]?.reason;

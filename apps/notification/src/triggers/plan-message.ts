@@ -1,5 +1,6 @@
 import type { EventData } from '@bizosaas/event-schemas';
 import type { NotificationChannel, PushSubscriptionJson } from '../channels/channel.ts';
+import { undeliverable } from '../messages/undeliverable.ts';
 import { quietHoursEnd, type QuietHours } from '../preferences/quiet-hours.ts';
 import { resolvePreference, type PreferenceDecision, type UserPreferences } from '../preferences/resolve-preference.ts';
 import type { Recipient } from './trigger-request.ts';
@@ -51,9 +52,9 @@ function addressOf(channel: NotificationChannel, facts: RecipientFacts): string 
 
 /**
  * Decides what happens to one recipient on one channel (pure: the clock reading and every fact
- * arrive as arguments). In order: no address -> suppressed `no_address`; the address bounced or
- * complained, or the number unsubscribed from SMS -> suppressed (even for critical templates: it
- * cannot receive); the preference (or an unsubscribe of that address) says no -> suppressed,
+ * arrive as arguments). In order: no address -> suppressed `no_address`; the address cannot receive
+ * (`undeliverable`: bounced, complained, an SMS number that replied STOP) -> suppressed, even for
+ * critical templates; the preference (or an unsubscribe of that address) says no -> suppressed,
  * unless the template is critical; a digest key -> collected into the digest; quiet hours ->
  * scheduled for their end; else scheduled now.
  */
@@ -84,11 +85,8 @@ export function planMessage(input: {
   if (channel === 'in_app' ? userId === undefined : address === null)
     return suppressed('no_address', `the recipient has no ${channel === 'in_app' ? 'user id' : `${channel} address`}`);
   const listed = address === null || channel === 'push' ? undefined : facts.suppressionOf(channel, address);
-  if (listed === 'bounced' || listed === 'complained')
+  if (listed !== undefined && undeliverable(channel, listed))
     return suppressed(listed, `${address ?? ''} is suppressed for ${channel}: ${listed}`);
-  // A number that replied STOP: the provider refuses every SMS to it, critical ones too.
-  if (channel === 'sms' && listed === 'unsubscribed')
-    return suppressed('unsubscribed', `${address ?? ''} unsubscribed from ${channel}`);
   if (!template.critical) {
     if (!preference.enabled)
       return suppressed(
