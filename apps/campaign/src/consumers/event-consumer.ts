@@ -26,15 +26,16 @@ export interface EventConsumerSpec {
 export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
   return (app, ctx) => {
     const group = `${ctx.config.CONSUMER_GROUP_PREFIX}.${spec.name}`;
-    // The inbox transaction is not the store's: once it committed, its client wakes the outbox
-    // relay if the effect appended events (else they wait for the relay's poll).
-    let used: pg.PoolClient | undefined;
+    // The inbox transactions are not the store's: once they committed, their clients wake the
+    // outbox relay if the effects appended events (else they wait for the relay's poll). A batch
+    // commits tenant by tenant, so a read may use several clients.
+    const used = new Set<pg.PoolClient>();
     const options = {
       pool: ctx.pool,
       schema: EVENT_STORE_SCHEMA,
       consumer: group,
       handle: (event: DomainEvent, client: pg.PoolClient) => {
-        used = client;
+        used.add(client);
         return spec.handle(event, client, ctx);
       },
     };
@@ -43,8 +44,8 @@ export function eventConsumerFeature(spec: EventConsumerSpec): FeatureModule {
     // transactions); a failing batch is handed back event by event.
     const inboxBatch = createInboxBatchHandler<DomainEvent>(options);
     const committed = (events: readonly DomainEvent[]) => {
-      if (used) ctx.store.committed(used);
-      used = undefined;
+      for (const client of used) ctx.store.committed(client);
+      used.clear();
       for (const event of events) spec.afterCommit?.(event);
     };
     const consumer = createConsumer({
