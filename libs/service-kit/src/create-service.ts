@@ -7,6 +7,7 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -142,9 +143,19 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   acceptJsonOnly(app);
 
   // Once close() has begun, tell keep-alive clients to go, so the server can finish draining.
+  // Node closes connections idle between requests, but counts one that has not sent its first
+  // request yet (a client's pool connecting ahead) as busy: the close would wait for it until the
+  // socket timeout, past the shutdown grace. Those are destroyed; nothing was asked on them.
   let closing = false;
+  const unused = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  app.server.on('request', (request: IncomingMessage) => unused.delete(request.socket));
   app.addHook('preClose', async () => {
     closing = true;
+    for (const socket of unused) socket.destroy();
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) void reply.header('connection', 'close');

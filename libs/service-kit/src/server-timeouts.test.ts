@@ -64,4 +64,19 @@ describe('createService server timeouts', () => {
     const received = await closed;
     expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
   });
+
+  it('closes without waiting for a connection that never sent a request, or one idle after its answer', async () => {
+    const port = await listening();
+    const unused = await opened(port);
+    const answered = await opened(port);
+    const unusedClosed = untilClosed(unused);
+    const answeredClosed = untilClosed(answered);
+    answered.write('GET /health HTTP/1.1\r\nhost: x\r\nconnection: keep-alive\r\n\r\n');
+    await new Promise((resolve) => answered.once('data', resolve));
+
+    await app!.close();
+    app = undefined;
+    expect(await unusedClosed).toBe('');
+    expect(await answeredClosed).toMatch(/^HTTP\/1\.1 200 OK/);
+  });
 });
