@@ -186,6 +186,51 @@ describe('Stripe webhooks', () => {
     expect(await webhookRows(t.worker, connectionId)).toHaveLength(2);
   });
 
+  it('answers 503 and stores nothing when the credentials change after each of three fresh reads', async () => {
+    const { tenantId, connectionId } = await stripeConnection();
+    // Each read of the connection is followed by a new sealing of the same secret (new bytes), so
+    // the store finds credentials other than the ones the signature was checked against.
+    const run = ctx.worker.query.bind(ctx.worker) as (
+      config: { name?: string },
+      values?: unknown[],
+    ) => Promise<unknown>;
+    let reads = 0;
+    const resealing = async (config: { name?: string }, values?: unknown[]) => {
+      const result = await run(config, values);
+      if (config.name === 'webhook-target') {
+        reads += 1;
+        await tenantTransaction(ctx, tenantId, (client) =>
+          replaceCredentials(
+            client,
+            ctx,
+            tenantId,
+            connectionId,
+            { type: 'api_key', apiKey: 'sk_test_x', webhookSecret: WHSEC },
+            NOW,
+          ),
+        );
+      }
+      return result;
+    };
+    // An own property over the pool's prototype method, deleted afterwards.
+    ctx.worker.query = resealing as unknown as typeof ctx.worker.query;
+    const { body } = stripeEvent();
+    const headers = { 'stripe-signature': stripeSignature(body, NOW_S, WHSEC) };
+    try {
+      const res = await post(path('stripe', connectionId), body, headers);
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json()).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+      expect(reads).toBe(3);
+    } finally {
+      Reflect.deleteProperty(ctx.worker, 'query');
+    }
+    expect(await webhookRows(t.worker, connectionId)).toEqual([]);
+    expect(await outboxCount(t.worker, tenantId)).toBe(0);
+    // Once the credentials hold still, the provider's retry is stored.
+    expect((await post(path('stripe', connectionId), body, headers)).statusCode).toBe(200);
+    expect(await webhookRows(t.worker, connectionId)).toHaveLength(1);
+  });
+
   it('a body with one byte changed after signing answers 401', async () => {
     const { connectionId } = await stripeConnection();
     const { body } = stripeEvent();
