@@ -52,6 +52,19 @@ const namespace = () => t.config.EVENT_STREAM_NAMESPACE;
 const stripeConnection = (webhookSecret: string | null = WHSEC) =>
   seedConnection(ctx, 'stripe', { type: 'api_key', apiKey: 'sk_test_x', ...(webhookSecret && { webhookSecret }) });
 
+/** Seals a Stripe connection's credentials anew with `webhookSecret` (new bytes even for the same secret). */
+const newWebhookSecret = (tenantId: string, connectionId: string, webhookSecret: string) =>
+  tenantTransaction(ctx, tenantId, (client) =>
+    replaceCredentials(
+      client,
+      ctx,
+      tenantId,
+      connectionId,
+      { type: 'api_key', apiKey: 'sk_test_x', webhookSecret },
+      NOW,
+    ),
+  );
+
 function stripeEvent(id = `evt_${randomUUID().replaceAll('-', '')}`) {
   // Stripe's own formatting (two-space indent): the signature covers these bytes, not a re-serialisation.
   const body = JSON.stringify({ id, object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1' } } }, null, 2);
@@ -171,16 +184,7 @@ describe('Stripe webhooks', () => {
       return res.statusCode;
     };
     expect(await signedWith(WHSEC)).toBe(200);
-    await tenantTransaction(ctx, tenantId, (client) =>
-      replaceCredentials(
-        client,
-        ctx,
-        tenantId,
-        connectionId,
-        { type: 'api_key', apiKey: 'sk_test_x', webhookSecret: 'whsec_next' },
-        NOW,
-      ),
-    );
+    await newWebhookSecret(tenantId, connectionId, 'whsec_next');
     // The first webhook's connection is held by the service: the old secret still fails at once.
     expect([await signedWith(WHSEC), await signedWith('whsec_next')]).toEqual([401, 200]);
     expect(await webhookRows(t.worker, connectionId)).toHaveLength(2);
@@ -199,16 +203,7 @@ describe('Stripe webhooks', () => {
       const result = await run(config, values);
       if (config.name === 'webhook-target') {
         reads += 1;
-        await tenantTransaction(ctx, tenantId, (client) =>
-          replaceCredentials(
-            client,
-            ctx,
-            tenantId,
-            connectionId,
-            { type: 'api_key', apiKey: 'sk_test_x', webhookSecret: WHSEC },
-            NOW,
-          ),
-        );
+        await newWebhookSecret(tenantId, connectionId, WHSEC);
       }
       return result;
     };
