@@ -98,7 +98,11 @@ export async function seedSentMessage(pool: pg.Pool, seed: SentSeed): Promise<Qu
   return { ...message, status: seed.until ?? 'sent' };
 }
 
-/** The message's stored events (type and data), its read-model row, callbacks and the tenant's suppressions. */
+/**
+ * The message's stored events (type and data), its read-model row, callbacks and the tenant's
+ * suppressions, all as of one snapshot (REPEATABLE READ): a send recorded between two of the
+ * reads would otherwise show a status its events do not have yet.
+ */
 export async function messageRecord(pool: pg.Pool, tenantId: string, messageId: string) {
   return withTransaction(
     pool,
@@ -124,7 +128,7 @@ export async function messageRecord(pool: pg.Pool, tenantId: string, messageId: 
         suppressions: suppressions.rows,
       };
     },
-    { tenantId },
+    { tenantId, isolation: 'REPEATABLE READ' },
   );
 }
 
