@@ -83,17 +83,13 @@ export async function recordOutcome(
   }
   if (result.status === 'permanent_failure') {
     await record([{ type: 'notification.failed', data: { attempts: attempt, permanent: true, lastError } }]);
-    if (message.channel === 'email' && message.address)
+    const suppressAs =
+      message.channel === 'email' ? 'bounced' : message.channel === 'sms' && last?.unsubscribed ? 'unsubscribed' : null;
+    if (suppressAs && message.address)
       await client.query(
         `INSERT INTO notification.suppressions (tenant_id, channel, address, reason, message_id, created_at)
-         VALUES ($1, 'email', $2, 'bounced', $3, $4) ON CONFLICT DO NOTHING`,
-        [message.tenantId, message.address, message.id, ctx.now()],
-      );
-    if (message.channel === 'sms' && message.address && last?.unsubscribed)
-      await client.query(
-        `INSERT INTO notification.suppressions (tenant_id, channel, address, reason, message_id, created_at)
-         VALUES ($1, 'sms', $2, 'unsubscribed', $3, $4) ON CONFLICT DO NOTHING`,
-        [message.tenantId, message.address, message.id, ctx.now()],
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [message.tenantId, message.channel, message.address, suppressAs, message.id, ctx.now()],
       );
     await dequeue();
     return message.channel === 'email' ? 'bounced' : 'failed';
