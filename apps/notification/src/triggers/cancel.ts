@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { NotFoundError } from '@bizosaas/ddd-kernel';
 import type { NotificationContext } from '../context.ts';
@@ -38,19 +39,12 @@ export async function cancelTransaction(
     const cancelled: string[] = [];
     const sending: string[] = [];
     for (const message of waiting.rows) {
-      // A claim committed after the read above is seen here: the DELETE waits for the claim's row
-      // lock and checks the row again, so a scheduled message a dispatcher has just taken is left
-      // to it. (A digest's item has no queue entry: its digest is sent, or cancelled, as a whole.)
-      const unqueued = message.claimed
-        ? 0
-        : ((
-            await client.query(
-              `DELETE FROM notification.delivery_queue
-               WHERE message_id = $1 AND (claimed_until IS NULL OR claimed_until <= $2)`,
-              [message.id, ctx.now()],
-            )
-          ).rowCount ?? 0);
-      if (message.claimed || (unqueued === 0 && message.status === 'scheduled')) {
+      // A claim committed after the read above is seen by unqueue: its DELETE waits for the claim's
+      // row lock and checks the row again, so a scheduled message a dispatcher has just taken is
+      // left to it. (A digest's item has no queue entry: its digest is sent, or cancelled, as a whole.)
+      const taken =
+        message.claimed || ((await unqueue(client, message.id, ctx.now())) === 0 && message.status === 'scheduled');
+      if (taken) {
         sending.push(message.id);
         continue;
       }
@@ -70,4 +64,13 @@ export async function cancelTransaction(
     }
     return { transactionId, cancelled, sending };
   });
+}
+
+/** Deletes the message's queue entry unless a dispatcher holds its claim; how many rows went (0 or 1). */
+async function unqueue(client: pg.ClientBase, messageId: string, now: Date): Promise<number> {
+  const { rowCount } = await client.query(
+    `DELETE FROM notification.delivery_queue WHERE message_id = $1 AND (claimed_until IS NULL OR claimed_until <= $2)`,
+    [messageId, now],
+  );
+  return rowCount ?? 0;
 }
