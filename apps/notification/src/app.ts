@@ -2,13 +2,7 @@ import type pg from 'pg';
 import type { Redis } from 'ioredis';
 import type { TokenVerifier } from '@bizosaas/auth';
 import { checkDatabase } from '@bizosaas/db';
-import {
-  eventStoreSchemaOf,
-  listenForNotifications,
-  outboxChannel,
-  writeSideReadiness,
-  type NotificationListener,
-} from '@bizosaas/event-store';
+import { eventStoreSchemaOf, writeSideReadiness } from '@bizosaas/event-store';
 import { checkRedis } from '@bizosaas/messaging';
 import {
   attachEventStore,
@@ -75,7 +69,7 @@ export async function buildNotificationApp(
     },
   });
   consumers.register(app.metricsRegistry);
-  const { store, notifier } = attachEventStore(app, {
+  const { store } = attachEventStore(app, {
     schema: EVENT_STORE_SCHEMA,
     pool: deps.pool,
     worker: deps.worker,
@@ -84,6 +78,9 @@ export async function buildNotificationApp(
     projectionPollIntervalMs: config.PROJECTION_POLL_INTERVAL_MS,
     idempotencyRetentionMs: config.IDEMPOTENCY_RETENTION_MS,
     pruneIntervalMs: config.PRUNE_INTERVAL_MS,
+    // Messages committed by other replicas (those not dispatching above all) wake the dispatcher
+    // through the relay's LISTEN; this replica's own commits wake it in-process.
+    onOutboxNotify: wakeDispatcher,
   });
   const ctx: NotificationContext = {
     config,
@@ -106,29 +103,20 @@ export async function buildNotificationApp(
     metrics: app.metricsRegistry,
     onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),
   });
+  function wakeDispatcher(): void {
+    if (config.DISPATCH_ENABLED) dispatcher.wake();
+  }
   for (const feature of options.features ??
     features({
-      wakeDispatcher: () => config.DISPATCH_ENABLED && dispatcher.wake(),
+      wakeDispatcher,
       consumers,
       eventStreamNamespace: config.EVENT_STREAM_NAMESPACE,
       emailWebhookSigningKeys: config.EMAIL_WEBHOOK_SIGNING_KEYS,
     }))
     feature(app, ctx);
   let pruning: PeriodicJob | undefined;
-  let listener: NotificationListener | undefined;
   app.addHook('onReady', async () => {
-    if (config.DISPATCH_ENABLED) {
-      dispatcher.start();
-      // Messages committed by other replicas (those not dispatching above all) wake it too: their
-      // commits NOTIFY the outbox's channel; this replica's own wake it in-process.
-      listener = await listenForNotifications({
-        pool: deps.worker,
-        channel: outboxChannel(EVENT_STORE_SCHEMA),
-        ignorePayload: notifier.origin,
-        onNotify: () => dispatcher.wake(),
-        onError: (error) => app.log.warn({ err: error }, 'dispatcher wake-up listener failed; polling meanwhile'),
-      });
-    }
+    if (config.DISPATCH_ENABLED) dispatcher.start();
     pruning = runPeriodically(
       async () => {
         const pruned = await pruneTriggerTransactions(deps.worker, ctx.now(), config.IDEMPOTENCY_RETENTION_MS);
@@ -141,7 +129,6 @@ export async function buildNotificationApp(
     );
   });
   app.addHook('preClose', async () => {
-    listener?.close();
     await Promise.all([dispatcher.stop(), pruning?.stop()]);
     await closeChannels(channels);
     await outbound.close();

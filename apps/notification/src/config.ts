@@ -29,8 +29,7 @@ export const configSchema = z.object({
   ...authEnv,
   /** Cross-tenant role (bizosaas_worker): the outbox relay, the dispatcher's claims, pruning. */
   ...workerDatabaseEnv,
-  // Two connections stay LISTENing (the relay's and the dispatcher's wake-ups); the rest do the work.
-  WORKER_DATABASE_POOL_MAX: z.coerce.number().int().min(4).default(5),
+  WORKER_DATABASE_POOL_MAX: z.coerce.number().int().min(3).default(5),
   /** This replica's name in consumer groups (the pod name in k8s). */
   CONSUMER_NAME: z
     .string()

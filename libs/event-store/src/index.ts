@@ -49,11 +49,6 @@ export {
 } from './projections/checkpoint.ts';
 export { outboxChannel } from './schema/event-store-ddl.ts';
 export {
-  listenForNotifications,
-  type NotificationListener,
-  type NotificationListenerOptions,
-} from './notifications/listen.ts';
-export {
   createOutboxNotifier,
   type OutboxNotifier,
   type OutboxNotifierOptions,

@@ -30,6 +30,8 @@ export interface EventStoreAttachment {
   /** How long Idempotency-Key results are kept, and how often expired ones (and old inbox records) are deleted. */
   idempotencyRetentionMs: number;
   pruneIntervalMs: number;
+  /** Called on each NOTIFY of another process's outbox commit (the relay's LISTEN; see OutboxRelayOptions.onNotify). */
+  onOutboxNotify?: () => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function attachEventStore(app: FastifyInstance, options: EventStoreAttach
     metrics: app.metricsRegistry,
     onError: warn('outbox relay error'),
     ignoreNotificationsFrom: notifier.origin,
+    ...(options.onOutboxNotify && { onNotify: options.onOutboxNotify }),
   });
   const projections = createProjectionManager({
     pool: worker,

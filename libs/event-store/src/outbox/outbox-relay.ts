@@ -39,6 +39,12 @@ export interface OutboxRelayOptions {
   beforeCommit?: BatchContext['beforeCommit'];
   /** Each pass's outcome: `busy` when another relay of the schema holds the lock (this one stands by). */
   onBatch?: (outcome: BatchOutcome) => void;
+  /**
+   * Called with each NOTIFY the relay takes (other processes' commits of outbox rows), besides its
+   * own wake-up: other work waiting for those commits (a dispatcher) is woken by the relay's
+   * LISTEN instead of holding a connection for one of its own.
+   */
+  onNotify?: () => void;
 }
 
 export interface OutboxRelay {
@@ -138,7 +144,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       listener = await listenForNotifications({
         pool,
         channel: outboxChannel(schema),
-        onNotify: wake.wake,
+        onNotify: () => {
+          wake.wake();
+          options.onNotify?.();
+        },
         onError,
         ignorePayload: options.ignoreNotificationsFrom,
       });
