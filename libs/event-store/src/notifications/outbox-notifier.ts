@@ -59,7 +59,9 @@ export function createOutboxNotifier({
       // Wake-ups until now are covered by this NOTIFY; one arriving while it is in flight needs another.
       again = false;
       lastStart = performance.now();
-      await pool.query('SELECT pg_notify($1, $2)', [channel, origin]).catch(onError);
+      await pool
+        .query({ name: 'outbox-notify', text: 'SELECT pg_notify($1, $2)', values: [channel, origin] })
+        .catch(onError);
     } while (again);
     inFlight = undefined;
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { eventStreamKey } from '@bizosaas/messaging';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { relayBatch } from './relay-batch.ts';
@@ -73,6 +74,31 @@ describe('one relay batch', () => {
       expect(await outboxCount(store.owner, store.schema)).toBe(0);
     } finally {
       client.release();
+      await deleteNamespace(redis, namespace);
+    }
+  });
+
+  it('claims and deletes through statements prepared once per connection, on their generic plans', async () => {
+    const namespace = uniqueNamespace('relay-prepared');
+    const client = new pg.Client({ connectionString: inject('workerDatabaseUrl') });
+    await client.connect();
+    try {
+      // More batches than PostgreSQL's five custom plans before it may settle on a generic one.
+      for (let batch = 0; batch < 8; batch += 1) {
+        await commitEvents(store.app, store.schema, namespace, [leadEvent(randomUUID(), 1)]);
+        expect((await relayBatch(client, context(10))).outcome).toMatchObject({ kind: 'published', count: 1 });
+      }
+      const { rows } = await client.query<{ statement: string; generic_plans: string; custom_plans: string }>(
+        `SELECT substring(name from '^outbox_relay_[a-z]+') AS statement, generic_plans, custom_plans
+         FROM pg_prepared_statements ORDER BY 1`,
+      );
+      expect(rows.map((row) => [row.statement, row.generic_plans, row.custom_plans])).toEqual([
+        ['outbox_relay_claim', '8', '0'],
+        ['outbox_relay_delete', '8', '0'],
+      ]);
+      expect(await outboxCount(store.owner, store.schema)).toBe(0);
+    } finally {
+      await client.end();
       await deleteNamespace(redis, namespace);
     }
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import { toStreamFields } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
@@ -53,7 +54,7 @@ export async function relayBatch(
   claimed?: Claim,
   chain?: (count: number) => boolean,
 ): Promise<BatchStep> {
-  const results = claimed ?? (await queryStatements(client, claimStatements(context)));
+  const results = claimed ?? (await queryStatements(client, claimStatements(client, context)));
   const locked = (results.at(-2)?.rows[0] as { locked?: boolean } | undefined)?.locked === true;
   const rows = (results.at(-1)?.rows ?? []) as OutboxRow[];
   if (rows.length === 0) {
@@ -68,38 +69,64 @@ export async function relayBatch(
   // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
   const committed = await queryStatements(
     client,
-    `DELETE FROM ${pg.escapeIdentifier(context.schema)}.outbox
-     WHERE position = ANY('{${rows.map((row) => row.position).join(',')}}'::bigint[]); COMMIT${
-       more ? `; ${claimStatements(context)}` : ''
-     }`,
+    `EXECUTE ${statementNames(context.schema).delete}('{${rows.map((row) => row.position).join(',')}}'); COMMIT${
+      more ? `; ${claimStatements(client, context)}` : ''
+    }`,
   );
   if (committed[1]?.command !== 'COMMIT') throw new Error('outbox relay transaction did not commit');
   const outcome: BatchOutcome = { kind: 'published', count: rows.length, firstPosition, lastPosition };
   return more ? { outcome, next: committed.slice(2) } : { outcome };
 }
 
+// Connections on which a schema's relay statements are prepared: SQL PREPARE outlives any
+// transaction and dies with the session (a connection whose state is in doubt is discarded).
+const preparedOn = new WeakMap<pg.ClientBase, Set<string>>();
+
+/** The names of a schema's prepared relay statements: short (a schema name may be long), fixed per schema. */
+function statementNames(schema: string) {
+  const tag = createHash('sha256').update(schema).digest('hex').slice(0, 16);
+  return { claim: `outbox_relay_claim_${tag}`, delete: `outbox_relay_delete_${tag}` };
+}
+
 /**
- * Open, lock, claim, as one simple query. The claim asks for the lock again (advisory locks are
- * re-entrant) as a one-time subquery, so it returns rows only to a relay holding the lock: a
- * relay that failed the first try and won the second (the holder just committed) may relay.
- * The plan is fixed by the query's shape: the oldest rows first, then one index lookup of each
- * event (LIMIT 1 keeps the lateral subquery from being flattened into a join). As a plain join,
- * the planner's estimates of a young, churning outbox chose a hash join over the whole events
- * table for every batch until autovacuum analysed it.
+ * Open, lock, claim, as one simple query. The claim and the delete are prepared once per
+ * connection (SQL PREPARE, with the connection's first claim) and run on their generic plans
+ * (plan_cache_mode, for this transaction only): planned anew for every batch, the claim cost
+ * PostgreSQL more CPU than the rows it moved, and PostgreSQL keeps planning a statement whose
+ * parameter makes its generic plan look dearer (LIMIT $1).
+ *
+ * The claim asks for the lock again (advisory locks are re-entrant) as a one-time subquery, so it
+ * returns rows only to a relay holding the lock: a relay that failed the first try and won the
+ * second (the holder just committed) may relay. The plan is fixed by the query's shape: the
+ * oldest rows first, then one index lookup of each event (LIMIT 1 keeps the lateral subquery from
+ * being flattened into a join). As a plain join, the planner's estimates of a young, churning
+ * outbox chose a hash join over the whole events table for every batch until autovacuum
+ * analysed it.
  */
-function claimStatements(context: BatchContext): string {
+function claimStatements(client: pg.ClientBase, context: BatchContext): string {
   const s = pg.escapeIdentifier(context.schema);
+  const names = statementNames(context.schema);
   const lock = `pg_try_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`outbox-relay:${context.schema}`)}, 0))`;
-  // o.position in ORDER BY: a bare name there would mean the text output column.
-  return `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
-     SET LOCAL synchronous_commit = off;
+  const prepared = preparedOn.get(client) ?? new Set<string>();
+  preparedOn.set(client, prepared);
+  let prepare = '';
+  if (!prepared.has(context.schema)) {
+    prepared.add(context.schema);
+    // o.position in ORDER BY: a bare name there would mean the text output column.
+    prepare = `PREPARE ${names.claim}(int) AS
+       SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
+       FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
+             WHERE (SELECT ${lock})
+             ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED) o
+       LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
+       ORDER BY o.position;
+     PREPARE ${names.delete}(bigint[]) AS DELETE FROM ${s}.outbox WHERE position = ANY($1);
+     `;
+  }
+  return `${prepare}BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
+     SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan;
      SELECT ${lock} AS locked;
-     SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
-     FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
-           WHERE (SELECT ${lock})
-           ORDER BY position LIMIT ${Math.trunc(context.batchSize)} FOR UPDATE SKIP LOCKED) o
-     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
-     ORDER BY o.position`;
+     EXECUTE ${names.claim}(${Math.trunc(context.batchSize)})`;
 }
 
 /**
