@@ -205,6 +205,7 @@ try {
   const relayBefore = await relayCounts(`http://127.0.0.1:${port}`);
   const cpuBefore = cpuMs(service.pid);
   const sessionsBefore = await sessionsCpuMs(owner);
+  const loadBefore = process.cpuUsage();
   // Request 0 is sent at the paced run's start, due times follow at 1 / rate (paced-load.ts).
   let startedAt = 0;
   const [paced] = await pacedLoad({
@@ -225,6 +226,7 @@ try {
   const lastAnswer = performance.now();
   const loaded = Math.round(rate * warmupSeconds) + Math.round(rate * seconds);
   const cpuPerWebhook = (cpuMs(service.pid) - cpuBefore) / loaded;
+  const loadCpu = process.cpuUsage(loadBefore);
   // Sessions opened during the run count from zero.
   let sessionsCpu = 0;
   for (const [pid, ms] of await sessionsCpuMs(owner)) sessionsCpu += ms - (sessionsBefore.get(pid) ?? 0);
@@ -265,7 +267,8 @@ try {
       `on the stream p50 ${streamed.p50} ms p99 ${streamed.p99} ms max ${streamed.max} ms | failed ${paced.failed} of ${paced.sent} | ` +
       `target p99 < 20 ms at 500/s: ${met ? 'met' : 'not met'} | ` +
       `CPU per webhook: service ${cpuPerWebhook.toFixed(2)} ms (relay and status consumer included), ` +
-      `its PostgreSQL sessions ${(sessionsCpu / loaded).toFixed(2)} ms`,
+      `its PostgreSQL sessions ${(sessionsCpu / loaded).toFixed(2)} ms, ` +
+      `the load generator (this process) ${((loadCpu.user + loadCpu.system) / 1000 / loaded).toFixed(2)} ms`,
   );
   console.log(
     `delivery ${state.stored} of ${expected} stored, ${state.onStream} on the stream, ${state.processed} processed` +
