@@ -101,6 +101,7 @@ export async function buildNotificationApp(
     pool: deps.dispatchPool,
     decorate: createMessageDecorator(ctx, ctx.links, { tracking: config.EMAIL_TRACKING }),
     metrics: app.metricsRegistry,
+    leaseMs: config.DISPATCH_LEASE_MS,
     onError: (error, messageId) => app.log.error({ err: error, messageId }, 'dispatching a message failed'),
   });
   function wakeDispatcher(): void {

@@ -75,6 +75,14 @@ export const configSchema = z.object({
   DISPATCH_DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(8),
   /** Messages sent at once per replica. */
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  /**
+   * How long a claimed message stays this replica's before another may take it over (and before a
+   * cancel may stop it). A message is started only while at least half its lease is left; the rest
+   * of a slow batch goes back to the queue at once. So the lease must exceed twice the longest
+   * send: every provider of the channel's chain timing out in turn (SMTP: 3 s to connect, 3 s to
+   * greet, 20 s of silence; SMS and push: 10 s).
+   */
+  DISPATCH_LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
   /** Concurrent triggers of one tenant commit together: at most this many in one transaction ... */
   TRIGGER_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(50),
   /** ... and this many such transactions of one tenant at once per replica. */

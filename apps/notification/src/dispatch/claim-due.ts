@@ -7,6 +7,8 @@ export interface ClaimedDelivery {
   tenantId: string;
   /** Attempts made before this one. */
   attempts: number;
+  /** The end of this replica's lease on it (claimed_until as claimed). */
+  claimedUntil: Date;
   /** The message as the claim read it, with its stream version then. */
   message: QueuedMessage & { version: number };
   /** The address bounced, complained or (SMS) opted out after the message was requested. */
@@ -23,6 +25,7 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
     message_id: string;
     tenant_id: string;
     attempts: number;
+    claimed_until: Date;
     message: QueuedMessage & { version: number };
     suppressed_as: 'bounced' | 'complained' | 'unsubscribed' | null;
   }>({
@@ -34,8 +37,8 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
      claimed AS (
        UPDATE notification.delivery_queue q SET claimed_until = $1::timestamptz + make_interval(secs => $3::float8 / 1000)
        FROM due WHERE q.message_id = due.message_id
-       RETURNING q.message_id, q.tenant_id, q.attempts)
-     SELECT c.message_id, c.tenant_id, c.attempts,
+       RETURNING q.message_id, q.tenant_id, q.attempts, q.claimed_until)
+     SELECT c.message_id, c.tenant_id, c.attempts, c.claimed_until,
        json_build_object('id', m.id, 'tenantId', m.tenant_id, 'channel', m.channel, 'status', m.status,
          'userId', m.user_id, 'address', m.address, 'subject', m.subject, 'body', m.body, 'data', m.data,
          'templateKey', m.template_key, 'templateVersion', m.template_version, 'category', m.category,
@@ -51,6 +54,7 @@ export async function claimDue(worker: pg.Pool, now: Date, limit: number, leaseM
     messageId: row.message_id,
     tenantId: row.tenant_id,
     attempts: row.attempts,
+    claimedUntil: row.claimed_until,
     message: row.message,
     suppressedAs: row.suppressed_as,
   }));

@@ -67,7 +67,25 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
     run: (tenantId, sends) => recordSents(ctx, options.pool, tenantId, sends),
   });
 
-  async function dispatchOne(claimed: ClaimedDelivery): Promise<void> {
+  /**
+   * Sends one claimed message, unless less than half its lease is left (a slow batch): a send
+   * started then could outlast the lease, and another replica could send the message again, or a
+   * cancel stop what is already going out. Such a message goes back to the queue (the claim is
+   * released if it is still this one's); true then.
+   */
+  async function dispatchOne(claimed: ClaimedDelivery): Promise<boolean> {
+    if (claimed.claimedUntil.getTime() - ctx.now().getTime() < leaseMs / 2) {
+      await ctx.worker.query(
+        'UPDATE notification.delivery_queue SET claimed_until = NULL WHERE message_id = $1 AND claimed_until = $2',
+        [claimed.messageId, claimed.claimedUntil],
+      );
+      return true;
+    }
+    await send(claimed);
+    return false;
+  }
+
+  async function send(claimed: ClaimedDelivery): Promise<void> {
     const { tenantId, messageId } = claimed;
     const causation = { actor: DISPATCHER, correlationId: messageId, causationId: null };
     if (claimed.message.status !== 'scheduled') {
@@ -125,21 +143,28 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
     );
   }
 
-  async function runBatch(batch: ClaimedDelivery[]): Promise<void> {
+  /** Sends the batch DISPATCH_CONCURRENCY at a time; whether any message of it went back to the queue. */
+  async function runBatch(batch: ClaimedDelivery[]): Promise<boolean> {
     let next = 0;
+    let released = false;
     const lane = async () => {
       while (next < batch.length) {
         const claimed = batch[next++]!;
-        await dispatchOne(claimed).catch((error: unknown) => options.onError(error, claimed.messageId));
+        released =
+          (await dispatchOne(claimed).catch((error: unknown) => {
+            options.onError(error, claimed.messageId);
+            return false;
+          })) || released;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
+    return released;
   }
 
+  // Claims again at once after a full batch, or one that gave messages back to the queue.
   async function pass(): Promise<boolean> {
     const batch = await claimDue(ctx.worker, ctx.now(), batchSize, leaseMs);
-    await runBatch(batch);
-    return batch.length === batchSize;
+    return (await runBatch(batch)) || batch.length === batchSize;
   }
 
   return createWakeableLoop(pass, {

@@ -60,7 +60,12 @@ async function startSmtp(options: SMTPServerOptions): Promise<RunningSmtp> {
   };
 }
 
-export async function startAcceptingSmtp(): Promise<AcceptingSmtp> {
+export interface AcceptingSmtpOptions {
+  /** Awaited with each message's raw data before the server answers 250 (a slow server, a look at the sender's state). */
+  beforeAccept?: (raw: Buffer) => Promise<void>;
+}
+
+export async function startAcceptingSmtp(options: AcceptingSmtpOptions = {}): Promise<AcceptingSmtp> {
   const messages: ParsedMail[] = [];
   const parsing: Promise<void>[] = [];
   const running = await startSmtp({
@@ -68,8 +73,11 @@ export async function startAcceptingSmtp(): Promise<AcceptingSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        parsing.push(simpleParser(Buffer.concat(chunks)).then((parsed) => void messages.push(parsed)));
-        callback();
+        const raw = Buffer.concat(chunks);
+        void (options.beforeAccept?.(raw) ?? Promise.resolve()).then(() => {
+          parsing.push(simpleParser(raw).then((parsed) => void messages.push(parsed)));
+          callback();
+        }, callback);
       });
     },
   });
