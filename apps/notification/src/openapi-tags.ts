@@ -6,5 +6,6 @@ export const openApiTags: Record<string, string> = {
   preferences: 'Per-user channel and category choices, quiet hours, and one-click unsubscribe.',
   inbox: 'The in-app inbox of the calling user, and its live stream (server-sent events).',
   rules: 'Which platform events trigger which templates, per tenant.',
-  callbacks: 'Delivery reports, bounces and complaints from providers (signed), and tracking links.',
+  callbacks:
+    'Delivery reports, bounces and complaints from providers (signed), SMS STOP and START replies, and tracking links.',
 };

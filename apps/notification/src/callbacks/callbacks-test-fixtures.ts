@@ -144,3 +144,40 @@ export async function recordEvents(
     { tenantId: target.tenantId },
   );
 }
+
+export interface SuppressionRow {
+  channel: string;
+  address: string;
+  reason: string;
+  message_id?: string | null;
+}
+
+/** The tenant's suppressions, by channel and address. */
+export async function tenantSuppressions(pool: pg.Pool, tenantId: string): Promise<SuppressionRow[]> {
+  return withTransaction(
+    pool,
+    async (client: pg.PoolClient) =>
+      (
+        await client.query<SuppressionRow>(
+          'SELECT channel, address, reason, message_id FROM notification.suppressions ORDER BY channel, address',
+        )
+      ).rows,
+    { tenantId },
+  );
+}
+
+/** Suppressions of the tenant not caused by a message (message_id null). */
+export async function seedSuppressions(pool: pg.Pool, tenantId: string, rows: readonly SuppressionRow[]) {
+  await withTransaction(
+    pool,
+    async (client: pg.PoolClient) => {
+      for (const row of rows)
+        await client.query(
+          `INSERT INTO notification.suppressions (tenant_id, channel, address, reason, message_id, created_at)
+           VALUES ($1, $2, $3, $4, NULL, now())`,
+          [tenantId, row.channel, row.address, row.reason],
+        );
+    },
+    { tenantId },
+  );
+}

@@ -1,26 +1,16 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFoundError, UnauthenticatedError } from '@bizosaas/ddd-kernel';
-import { errorResponseSchema } from '@bizosaas/service-kit';
-import { verifyTwilioSignature } from '../channels/twilio-signature.ts';
 import type { FeatureModule } from '../context.ts';
 import type { MessageEvent } from '../messages/message-events.ts';
 import { SMS_STATUS_CALLBACK_PATH } from './decorate.ts';
 import { callbackAnswer } from './email-webhook.routes.ts';
 import { recordCallback, type CallbackMessage, type CallbackReport } from './record-callback.ts';
+import { acceptTwilioForm, assertSignedByTwilio, twilioForm, twilioWebhookErrors } from './twilio-webhook.ts';
 
 const query = z.strictObject({ tenantId: z.uuid(), messageId: z.uuid() });
-/** Every parameter Twilio posts is signed, so all are taken as they come. */
-const form = z
-  .record(z.string(), z.string())
-  .describe(
-    "Twilio's status callback: MessageSid, MessageStatus (queued, sent, delivered, undelivered, failed, ...), ErrorCode, To, From, AccountSid, ...",
-  );
-
-const errorShape = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: errorResponseSchema } },
-});
+const form = twilioForm(
+  "Twilio's status callback: MessageSid, MessageStatus (queued, sent, delivered, undelivered, failed, ...), ErrorCode, To, From, AccountSid, ...",
+);
 
 /**
  * What a Twilio status means for its message: delivered -> delivered; undelivered or failed ->
@@ -62,12 +52,9 @@ export function twilioReport(params: Readonly<Record<string, string>>, at: Date)
  * answers 200 with nothing stored.
  */
 export const twilioStatusFeature: FeatureModule = (app, ctx) => {
-  const base = ctx.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
   void app.register(async (plugin) => {
+    acceptTwilioForm(plugin);
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, text, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(text))));
-    });
     scope.post(
       SMS_STATUS_CALLBACK_PATH,
       {
@@ -79,24 +66,11 @@ export const twilioStatusFeature: FeatureModule = (app, ctx) => {
           consumes: ['application/x-www-form-urlencoded'],
           querystring: query,
           body: form,
-          response: {
-            200: callbackAnswer,
-            401: errorShape('UNAUTHENTICATED: X-Twilio-Signature is missing or wrong'),
-            404: errorShape('NOT_FOUND: SMS is not configured (TWILIO_AUTH_TOKEN)'),
-          },
+          response: { 200: callbackAnswer, ...twilioWebhookErrors },
         },
       },
       async (request) => {
-        const authToken = ctx.config.TWILIO_AUTH_TOKEN;
-        if (authToken === undefined) throw new NotFoundError('SMS is not configured');
-        const signature = request.headers['x-twilio-signature'];
-        const signed = verifyTwilioSignature({
-          authToken,
-          url: base + request.url,
-          params: request.body,
-          signature: typeof signature === 'string' ? signature : undefined,
-        });
-        if (!signed) throw new UnauthenticatedError('The Twilio signature is wrong');
+        assertSignedByTwilio(ctx.config, request);
         const outcome = await recordCallback(ctx, request.query, twilioReport(request.body, ctx.now()));
         return { received: true as const, known: outcome.known, recorded: outcome.known ? outcome.recorded : [] };
       },

@@ -76,7 +76,8 @@ describe('an SMS to a number that replied STOP', () => {
       { channel: 'sms', address: phone, reason: 'unsubscribed', message_id: first.id },
     ]);
 
-    // The number replies START at Twilio: this platform's record still holds it for tenant A.
+    // Twilio unblocks the number without telling this platform (no inbound reply reaches it: see
+    // twilio-inbound.int.test.ts for one that does): the record still holds it for tenant A.
     fake.optOut(phone, false);
     const sent = fake.messages.length;
     const next = await a.trigger(phone);

@@ -1,10 +1,13 @@
 // A local server speaking Twilio's Messages API wire format for the SMS channel's tests:
 // POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic auth, JSON
 // answers and errors shaped as Twilio's ({code, message, more_info, status}). It can be told to
-// fail the next requests or that a number replied STOP, and posts signed status callbacks when asked.
+// fail the next requests or that a number replied STOP, and posts signed status callbacks and
+// inbound messages (a person's STOP or START reply, as Twilio's messaging webhook) when asked.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { twilioSignature } from '../twilio-signature.ts';
+import { inboundMessage, postSigned, type FakeTwilioReply, type WebhookAnswer } from './fake-twilio-webhooks.ts';
+
+export type { FakeTwilioReply, WebhookAnswer } from './fake-twilio-webhooks.ts';
 
 export interface FakeTwilioMessage {
   sid: string;
@@ -32,6 +35,12 @@ export interface FakeTwilio {
    * with a StatusCallback not reported yet; resolves with the HTTP statuses received.
    */
   deliverAll(status?: 'delivered' | 'undelivered' | 'failed' | 'sent'): Promise<number[]>;
+  /**
+   * A person texts the number, as Twilio handles it: a default opt-out keyword alone (STOP, ...)
+   * blocks their number (21610 from then on), an opt-in keyword (START, ...) unblocks it, then the
+   * message is posted to `url` signed, with Twilio's inbound fields. Resolves with the answer.
+   */
+  reply(message: FakeTwilioReply): Promise<WebhookAnswer>;
   close(): Promise<void>;
 }
 
@@ -165,20 +174,15 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
           To: message.to,
           ...(status === 'undelivered' || status === 'failed' ? { ErrorCode: '30003' } : {}),
         };
-        const url = message.statusCallback!;
-        const answer = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'x-twilio-signature': twilioSignature(authToken, url, params),
-            'user-agent': 'TwilioProxy/1.1',
-          },
-          body: new URLSearchParams(params).toString(),
-        });
-        await answer.arrayBuffer();
-        statuses.push(answer.status);
+        statuses.push((await postSigned(message.statusCallback!, authToken, params)).status);
       }
       return statuses;
+    },
+    async reply(message) {
+      const { params, keyword } = inboundMessage(accountSid, message);
+      if (keyword === 'STOP') optedOut.add(message.from);
+      if (keyword === 'START') optedOut.delete(message.from);
+      return postSigned(message.url, authToken, params);
     },
     close: () =>
       new Promise<void>((resolve) => {
