@@ -4,6 +4,7 @@ import { withTransaction } from '@bizosaas/db';
 import type { QueuedMessage } from '../dispatch/prepare-send.ts';
 import { store } from '../inbox/inbox-test-fixtures.ts';
 import { createMessage, recordMessageEvents, type Causation, type MessageEvent } from '../messages/message-events.ts';
+import { eventually, expect, tenantCaller, type TestApp } from '../test-support.ts';
 
 const causation: Causation = {
   actor: { type: 'system', id: 'callbacks-test' },
@@ -180,4 +181,39 @@ export async function seedSuppressions(pool: pg.Pool, tenantId: string, rows: re
     },
     { tenantId },
   );
+}
+
+/**
+ * A fresh tenant with an SMS template of `template.key`: `trigger` sends it to a number (its first
+ * message), `settled` waits until that message has `status`.
+ */
+export async function smsTenant(
+  t: TestApp,
+  template: { key: string; category: string; critical?: boolean; body: string },
+) {
+  const tenant = await tenantCaller(t.key);
+  const saved = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/templates',
+    headers: tenant.headers,
+    payload: { ...template, channel: 'sms' },
+  });
+  expect(saved.statusCode, saved.body).toBe(201);
+  const trigger = async (phone: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/triggers',
+      headers: tenant.headers,
+      payload: { templateKey: template.key, transactionId: `${template.key}-${randomUUID()}`, to: { phone } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    return res.json<{ messages: { id: string; channel: string; status: string; reason: string | null }[] }>()
+      .messages[0]!;
+  };
+  const settled = (messageId: string, status: string) =>
+    eventually(
+      () => messageRecord(t.pool, tenant.tenantId, messageId),
+      (record) => expect(record.status).toBe(status),
+    );
+  return { tenantId: tenant.tenantId, trigger, settled };
 }

@@ -5,9 +5,9 @@ import { closedPort } from '../channels/testing/smtp-servers.ts';
 import { startFakeTwilio, type FakeTwilio } from '../channels/testing/fake-twilio.ts';
 import { twilioSignature } from '../channels/twilio-signature.ts';
 import { templatesFeature } from '../templates/templates.routes.ts';
-import { eventually, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
+import { startTestApp, type TestApp } from '../test-support.ts';
 import { triggersFeature } from '../triggers/triggers.routes.ts';
-import { messageRecord, seedSentMessage, seedSuppressions, tenantSuppressions } from './callbacks-test-fixtures.ts';
+import { seedSentMessage, seedSuppressions, smsTenant, tenantSuppressions } from './callbacks-test-fixtures.ts';
 import { EMPTY_TWIML, SMS_INBOUND_PATH, smsInboundUrl, twilioInboundFeature } from './twilio-inbound.routes.ts';
 
 // The app listens on PUBLIC_BASE_URL's port and sends through the fake Twilio, which posts the
@@ -43,40 +43,14 @@ const uniquePhone = () => `+1555${randomInt(1_000_000, 10_000_000)}`;
 const reply = (from: string, body: string) => fake.reply({ from, to: PLATFORM_NUMBER, body, url });
 const TWIML = { status: 200, contentType: 'text/xml; charset=utf-8', body: EMPTY_TWIML };
 
-/** A tenant with an SMS template; `trigger` sends it to a number, `settled` waits for a status. */
-async function smsTenant() {
-  const tenant = await tenantCaller(t.key);
-  const saved = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/notifications/templates',
-    headers: tenant.headers,
-    payload: { key: 'shipped', channel: 'sms', category: 'orders', body: 'Your order shipped' },
-  });
-  expect(saved.statusCode, saved.body).toBe(201);
-  const trigger = async (phone: string) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/notifications/triggers',
-      headers: tenant.headers,
-      payload: { templateKey: 'shipped', transactionId: `shipped-${randomUUID()}`, to: { phone } },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    return res.json<{ messages: { id: string; status: string; reason: string | null }[] }>().messages[0]!;
-  };
-  const settled = (messageId: string, status: string) =>
-    eventually(
-      () => messageRecord(t.pool, tenant.tenantId, messageId),
-      (record) => expect(record.status).toBe(status),
-    );
-  return { tenantId: tenant.tenantId, trigger, settled };
-}
+const shippingTenant = () => smsTenant(t, { key: 'shipped', category: 'orders', body: 'Your order shipped' });
 
 const sentTo = (phone: string) => fake.messages.filter((message) => message.to === phone).length;
 
 describe('SMS replies to the platform number (Twilio inbound webhook)', () => {
   it('START from a number a 21610 suppressed lifts that suppression: the next trigger is sent', async () => {
     const phone = uniquePhone();
-    const a = await smsTenant();
+    const a = await shippingTenant();
     const other = randomUUID();
     await seedSentMessage(t.pool, { tenantId: other, channel: 'sms', address: phone });
     const unrelated = [
@@ -104,9 +78,9 @@ describe('SMS replies to the platform number (Twilio inbound webhook)', () => {
   it('STOP suppresses the number before any send fails, in each tenant that texted it and in no other', async () => {
     const phone = uniquePhone();
     const elsewhere = uniquePhone();
-    const a = await smsTenant();
+    const a = await shippingTenant();
     const b = randomUUID();
-    const c = await smsTenant();
+    const c = await shippingTenant();
     await a.settled((await a.trigger(phone)).id, 'sent');
     await seedSentMessage(t.pool, { tenantId: b, channel: 'sms', address: phone, until: 'scheduled' });
     await seedSuppressions(t.pool, b, [{ channel: 'sms', address: phone, reason: 'complained' }]);

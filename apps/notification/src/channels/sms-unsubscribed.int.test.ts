@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '@bizosaas/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageRecord, seedSentMessage } from '../callbacks/callbacks-test-fixtures.ts';
+import { messageRecord, seedSentMessage, smsTenant } from '../callbacks/callbacks-test-fixtures.ts';
 import { messagesFeature } from '../messages/messages.routes.ts';
 import { templatesFeature } from '../templates/templates.routes.ts';
-import { eventually, startTestApp, tenantCaller, type TestApp } from '../test-support.ts';
+import { eventually, startTestApp, type TestApp } from '../test-support.ts';
 import { triggersFeature } from '../triggers/triggers.routes.ts';
 import { startFakeTwilio, type FakeTwilio } from './testing/fake-twilio.ts';
 
@@ -30,39 +30,14 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function smsTenant() {
-  const tenant = await tenantCaller(t.key);
-  const saved = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/notifications/templates',
-    headers: tenant.headers,
-    payload: { key: 'code', channel: 'sms', category: 'security', critical: true, body: 'Your code is 123456' },
-  });
-  expect(saved.statusCode, saved.body).toBe(201);
-  const trigger = async (phone: string) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/notifications/triggers',
-      headers: tenant.headers,
-      payload: { templateKey: 'code', transactionId: `code-${randomUUID()}`, to: { phone } },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    return res.json<{ messages: { id: string; channel: string; status: string; reason: string | null }[] }>()
-      .messages[0]!;
-  };
-  const settled = (messageId: string, status: string) =>
-    eventually(
-      () => messageRecord(t.pool, tenant.tenantId, messageId),
-      (record) => expect(record.status).toBe(status),
-    );
-  return { tenantId: tenant.tenantId, trigger, settled };
-}
+const codeTenant = () =>
+  smsTenant(t, { key: 'code', category: 'security', critical: true, body: 'Your code is 123456' });
 
 describe('an SMS to a number that replied STOP', () => {
   it('fails, suppresses the number for the tenant as unsubscribed, and leaves other tenants sending', async () => {
     const phone = `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
-    const a = await smsTenant();
-    const b = await smsTenant();
+    const a = await codeTenant();
+    const b = await codeTenant();
     fake.optOut(phone);
 
     const first = await a.trigger(phone);
