@@ -79,5 +79,8 @@ describe('dispatcher leases', () => {
     const mails = smtp.messages.filter((mail) => mail.subject === `Receipt ${label}`);
     expect(mails.map((mail) => mail.to && 'text' in mail.to && mail.to.text.split('.')[0]).sort()).toEqual(names);
     for (const { id } of statuses) expect(leftAtArrival.get(id)).toBeGreaterThanOrEqual(LEASE_MS / 2 - 500);
+    // The third went back to the queue with its claim released, not left to its lease's end.
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^notification_dispatch_released_total\{[^}]*channel="email"[^}]*\} 1$/m);
   });
 });

@@ -39,6 +39,12 @@ function dispatchMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    released: new Counter({
+      name: 'notification_dispatch_released_total',
+      help: 'Claimed messages given back to the queue unsent: less than half their lease was left when their turn came (a slow batch).',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
     outcomes: new Counter({
       name: 'notification_dispatch_outcomes_total',
       help: 'What each claimed message came to per channel: sent, retry, failed, bounced.',
@@ -75,10 +81,11 @@ export function createDispatcher(ctx: NotificationContext, options: DispatcherOp
    */
   async function dispatchOne(claimed: ClaimedDelivery): Promise<boolean> {
     if (claimed.claimedUntil.getTime() - ctx.now().getTime() < leaseMs / 2) {
-      await ctx.worker.query(
+      const { rowCount } = await ctx.worker.query(
         'UPDATE notification.delivery_queue SET claimed_until = NULL WHERE message_id = $1 AND claimed_until = $2',
         [claimed.messageId, claimed.claimedUntil],
       );
+      if (rowCount) metrics.released.inc({ channel: claimed.message.channel });
       return true;
     }
     await send(claimed);
