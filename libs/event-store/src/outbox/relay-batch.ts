@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@bizosaas/event-schemas';
 import { toStreamFields } from '@bizosaas/messaging';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { EVENT_COLUMNS, toRawEnvelope, type EventRow } from '../store/event-row.ts';
 import { queryStatements } from '../store/query-statements.ts';
+import { statementName } from '../store/sql-names.ts';
 
 /** What one pass of the relay did. */
 export type BatchOutcome =
@@ -69,7 +69,7 @@ export async function relayBatch(
   // Positions come from PostgreSQL as digits, so inlining them is safe and saves a round trip.
   const committed = await queryStatements(
     client,
-    `EXECUTE ${statementNames(context.schema).delete}('{${rows.map((row) => row.position).join(',')}}'); COMMIT${
+    `EXECUTE ${relayStatements(context.schema).delete}('{${rows.map((row) => row.position).join(',')}}'); COMMIT${
       more ? `; ${claimStatements(client, context)}` : ''
     }`,
   );
@@ -78,15 +78,46 @@ export async function relayBatch(
   return more ? { outcome, next: committed.slice(2) } : { outcome };
 }
 
+interface RelayStatements {
+  /** The relay lock of the schema, as an SQL expression. */
+  lock: string;
+  claim: string;
+  delete: string;
+  /** PREPARE of both, sent with a connection's first claim. */
+  prepare: string;
+}
+
+// Built once per schema; the names come from the statements' text (statementName).
+const statementsBySchema = new Map<string, RelayStatements>();
+
+function relayStatements(schema: string): RelayStatements {
+  const known = statementsBySchema.get(schema);
+  if (known) return known;
+  const s = pg.escapeIdentifier(schema);
+  const lock = `pg_try_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`outbox-relay:${schema}`)}, 0))`;
+  // o.position in ORDER BY: a bare name there would mean the text output column.
+  const claimText = `SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
+       FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
+             WHERE (SELECT ${lock})
+             ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED) o
+       LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
+       ORDER BY o.position`;
+  const deleteText = `DELETE FROM ${s}.outbox WHERE position = ANY($1)`;
+  const claim = statementName('outbox_relay_claim', claimText);
+  const del = statementName('outbox_relay_delete', deleteText);
+  const statements = {
+    lock,
+    claim,
+    delete: del,
+    prepare: `PREPARE ${claim}(int) AS ${claimText}; PREPARE ${del}(bigint[]) AS ${deleteText}; `,
+  };
+  statementsBySchema.set(schema, statements);
+  return statements;
+}
+
 // Connections on which a schema's relay statements are prepared: SQL PREPARE outlives any
 // transaction and dies with the session (a connection whose state is in doubt is discarded).
 const preparedOn = new WeakMap<pg.ClientBase, Set<string>>();
-
-/** The names of a schema's prepared relay statements: short (a schema name may be long), fixed per schema. */
-function statementNames(schema: string) {
-  const tag = createHash('sha256').update(schema).digest('hex').slice(0, 16);
-  return { claim: `outbox_relay_claim_${tag}`, delete: `outbox_relay_delete_${tag}` };
-}
 
 /**
  * Open, lock, claim, as one simple query. The claim and the delete are prepared once per
@@ -104,29 +135,15 @@ function statementNames(schema: string) {
  * analysed it.
  */
 function claimStatements(client: pg.ClientBase, context: BatchContext): string {
-  const s = pg.escapeIdentifier(context.schema);
-  const names = statementNames(context.schema);
-  const lock = `pg_try_advisory_xact_lock(hashtextextended(${pg.escapeLiteral(`outbox-relay:${context.schema}`)}, 0))`;
-  const prepared = preparedOn.get(client) ?? new Set<string>();
-  preparedOn.set(client, prepared);
-  let prepare = '';
-  if (!prepared.has(context.schema)) {
-    prepared.add(context.schema);
-    // o.position in ORDER BY: a bare name there would mean the text output column.
-    prepare = `PREPARE ${names.claim}(int) AS
-       SELECT o.position::text AS position, o.stream_key, o.envelope, e.*
-       FROM (SELECT position, stream_key, envelope, event_position FROM ${s}.outbox
-             WHERE (SELECT ${lock})
-             ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED) o
-       LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE global_position = o.event_position LIMIT 1) e ON true
-       ORDER BY o.position;
-     PREPARE ${names.delete}(bigint[]) AS DELETE FROM ${s}.outbox WHERE position = ANY($1);
-     `;
-  }
+  const statements = relayStatements(context.schema);
+  let prepared = preparedOn.get(client);
+  if (!prepared) preparedOn.set(client, (prepared = new Set()));
+  const prepare = prepared.has(context.schema) ? '' : statements.prepare;
+  prepared.add(context.schema);
   return `${prepare}BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(context.transactionIdleTimeoutMs)};
      SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = force_generic_plan;
-     SELECT ${lock} AS locked;
-     EXECUTE ${names.claim}(${Math.trunc(context.batchSize)})`;
+     SELECT ${statements.lock} AS locked;
+     EXECUTE ${statements.claim}(${Math.trunc(context.batchSize)})`;
 }
 
 /**
