@@ -22,9 +22,15 @@ function kindOf(form: Readonly<Record<string, string>>): SmsReply['kind'] | null
 
 /**
  * The opt-out or opt-in an inbound message of Twilio's (its webhook form) carries, or null for
- * any other message (HELP, INFO, a conversation) and for one without a sender.
+ * any other message (HELP, INFO, a conversation), for one without a sender, and for one texted to
+ * a number other than `platformNumber` (the From of every SMS this platform sends): Twilio blocks
+ * a STOP per pair of numbers, so a STOP to another number of the account leaves our sends open.
  */
-export function smsReplyOf(form: Readonly<Record<string, string>>): SmsReply | null {
+export function smsReplyOf(
+  form: Readonly<Record<string, string>>,
+  platformNumber: string | undefined,
+): SmsReply | null {
+  if (!platformNumber || form.To?.trim() !== platformNumber) return null;
   const phone = form.From?.trim();
   const kind = kindOf(form);
   return phone && kind ? { kind, phone } : null;

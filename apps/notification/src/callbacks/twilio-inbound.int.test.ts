@@ -120,6 +120,20 @@ describe('SMS replies to the platform number (Twilio inbound webhook)', () => {
     expect(await tenantSuppressions(t.pool, tenantId)).toEqual([]);
   });
 
+  it('a STOP texted to another number of the account changes nothing: our number still sends', async () => {
+    const phone = uniquePhone();
+    const a = await shippingTenant();
+    await a.settled((await a.trigger(phone)).id, 'sent');
+
+    expect(await fake.reply({ from: phone, to: '+15005550009', body: 'STOP', url })).toEqual(TWIML);
+
+    expect(await tenantSuppressions(t.pool, a.tenantId)).toEqual([]);
+    const next = await a.trigger(phone);
+    expect(next).toMatchObject({ status: 'scheduled' });
+    await a.settled(next.id, 'sent');
+    expect(sentTo(phone)).toBe(2);
+  });
+
   it('HELP, INFO and other messages change nothing', async () => {
     const phone = uniquePhone();
     const suppressed = randomUUID();

@@ -28,9 +28,9 @@ const form = twilioForm(
  * POST /api/v1/notifications/callbacks/sms/twilio-inbound, public: a message someone sent to the
  * platform's Twilio number, authenticated like the status callback (X-Twilio-Signature over
  * PUBLIC_BASE_URL + the URL as received; 401 when wrong or missing, 404 without
- * TWILIO_AUTH_TOKEN). An opt-out (STOP, ...) suppresses the number in every tenant that texted it,
- * an opt-in (START, ...) lifts its unsubscribed suppressions (sms-reply-suppressions.ts); anything
- * else changes nothing. Answers empty TwiML: no reply of ours.
+ * TWILIO_AUTH_TOKEN). An opt-out (STOP, ...) to TWILIO_FROM suppresses the number in every tenant
+ * that texted it, an opt-in (START, ...) lifts its unsubscribed suppressions
+ * (sms-reply-suppressions.ts); anything else, or a message to another number, changes nothing. Answers empty TwiML: no reply of ours.
  */
 export const twilioInboundFeature: FeatureModule = (app, ctx) => {
   void app.register(async (plugin) => {
@@ -57,7 +57,7 @@ export const twilioInboundFeature: FeatureModule = (app, ctx) => {
       },
       async (request, reply) => {
         assertSignedByTwilio(ctx.config, request);
-        const sms = smsReplyOf(request.body);
+        const sms = smsReplyOf(request.body, ctx.config.TWILIO_FROM);
         if (sms) {
           const tenants = await applySmsReply(ctx.worker, sms, ctx.now());
           request.log.info({ messageSid: request.body.MessageSid, kind: sms.kind, tenants }, 'SMS reply applied');

@@ -28,7 +28,7 @@ export interface FakeTwilio {
   readonly requests: number;
   /** Answers the next `count` requests with `status` (500, 503, 429) before looking at them. */
   failNext(count: number, status: number): void;
-  /** The number replied STOP (`true`) or START (`false`): while opted out, messages to it are refused with 21610. */
+  /** The number replied STOP (`true`) or START (`false`) to every number of the account: while opted out, messages to it are refused with 21610. */
   optOut(phone: string, out?: boolean): void;
   /**
    * Posts a signed status callback (form-encoded, X-Twilio-Signature) for every accepted message
@@ -36,8 +36,9 @@ export interface FakeTwilio {
    */
   deliverAll(status?: 'delivered' | 'undelivered' | 'failed' | 'sent'): Promise<number[]>;
   /**
-   * A person texts the number, as Twilio handles it: a default opt-out keyword alone (STOP, ...)
-   * blocks their number (21610 from then on), an opt-in keyword (START, ...) unblocks it, then the
+   * A person texts a number of the account, as Twilio handles it: a default opt-out keyword alone
+   * (STOP, ...) blocks messages from that number to theirs (21610 from then on), an opt-in keyword
+   * (START, ...) unblocks them, then the
    * message is posted to `url` signed, with Twilio's inbound fields. Resolves with the answer.
    */
   reply(message: FakeTwilioReply): Promise<WebhookAnswer>;
@@ -67,6 +68,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
   const messages: FakeTwilioMessage[] = [];
   const reported = new Set<string>();
   const failures: number[] = [];
+  // Twilio blocks per pair of numbers: `${recipient} ${sender}`, or `${recipient} *` for every sender.
   const optedOut = new Set<string>();
   let requests = 0;
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
@@ -100,7 +102,8 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     if (from === '') return twilioError(res, 400, 21603, "A 'From' phone number is required.");
     if (body === '') return twilioError(res, 400, 21602, 'Message body is required.');
     if (!E164.test(to!)) return twilioError(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-    if (optedOut.has(to!)) return twilioError(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
+    if (optedOut.has(`${to} *`) || optedOut.has(`${to} ${from}`))
+      return twilioError(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
     if (body!.length > 1600)
       return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (statusCallback !== '' && !URL.canParse(statusCallback!))
@@ -154,8 +157,8 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       for (let i = 0; i < count; i += 1) failures.push(status);
     },
     optOut(phone, out = true) {
-      if (out) optedOut.add(phone);
-      else optedOut.delete(phone);
+      if (out) optedOut.add(`${phone} *`);
+      else optedOut.delete(`${phone} *`);
     },
     async deliverAll(status = 'delivered') {
       const due = messages.filter((message) => message.statusCallback !== null && !reported.has(message.sid));
@@ -180,8 +183,11 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     },
     async reply(message) {
       const { params, keyword } = inboundMessage(accountSid, message);
-      if (keyword === 'STOP') optedOut.add(message.from);
-      if (keyword === 'START') optedOut.delete(message.from);
+      if (keyword === 'STOP') optedOut.add(`${message.from} ${message.to}`);
+      if (keyword === 'START') {
+        optedOut.delete(`${message.from} ${message.to}`);
+        optedOut.delete(`${message.from} *`);
+      }
       return postSigned(message.url, authToken, params);
     },
     close: () =>
