@@ -7,7 +7,7 @@ import { createAddressPolicy, createOutboundHttp, systemResolve } from '@bizosaa
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventBusFixture, startReceiver, testEncryption, type EventBusFixture } from '../test-support.ts';
-import { createDeliveryWorker, type AttemptOutcome } from './delivery-worker.ts';
+import { createDeliveryWorker, PARKED_UNTIL, type AttemptOutcome } from './delivery-worker.ts';
 import { fanOut } from './fan-out.ts';
 import { RETRY_DELAYS_MS } from './retry-schedule.ts';
 import { webhookSignature } from './webhook-signature.ts';
@@ -232,6 +232,47 @@ describe('webhook subscriptions', () => {
       expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it("parks a paused subscription's due deliveries, sends the others behind them, and resuming sends the parked", async () => {
+    const [paused, open] = [await startReceiver(), await startReceiver()];
+    try {
+      const tenant = randomUUID();
+      const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
+      const a = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: paused.url });
+      const b = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: open.url });
+      const clock = new Date(Date.now() + 86_400_000);
+      await fanOut(worker, [leadCreated(tenant), leadCreated(tenant), leadCreated(tenant)], clock);
+      const pause = `/api/v1/events/subscriptions/${a.id}/pause`;
+      expect((await fx.app.inject({ method: 'POST', url: pause, headers: auth })).statusCode).toBe(200);
+      // Batches of 2 behind 3 parked deliveries: the pass claims on until it finds ones to send.
+      const deliveries = createDeliveryWorker({
+        pool: worker,
+        http,
+        now: () => clock,
+        timeoutMs: 2_000,
+        disableAfterMs: 600_000,
+        batchSize: 2,
+        prepare,
+      });
+      const sent: AttemptOutcome[] = [];
+      for (let pass = 0; pass < 20 && sent.length < 3; pass += 1) sent.push(...ours(await deliveries.runDue(), b.id));
+      expect(sent.map((o) => o.status)).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(open.received).toHaveLength(3);
+      const { rows } = await worker.query<{ status: string; attempts: number; next_attempt_at: Date }>(
+        'SELECT status, attempts, next_attempt_at FROM event_bus.deliveries WHERE subscription_id = $1',
+        [a.id],
+      );
+      expect(rows).toEqual(Array(3).fill({ status: 'pending', attempts: 0, next_attempt_at: PARKED_UNTIL }));
+      expect(paused.received).toEqual([]);
+
+      const resume = `/api/v1/events/subscriptions/${a.id}/resume`;
+      expect((await fx.app.inject({ method: 'POST', url: resume, headers: auth })).statusCode).toBe(200);
+      await waitFor(() => paused.received.length === 3, "the paused subscription's deliveries after resuming");
+      expect(paused.received.every((delivery) => verify(a.secret, delivery))).toBe(true);
+    } finally {
+      await Promise.all([paused.close(), open.close()]);
     }
   });
 
