@@ -7,7 +7,12 @@ import { createAddressPolicy, createOutboundHttp, systemResolve } from '@bizosaa
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventBusFixture, startReceiver, testEncryption, type EventBusFixture } from '../test-support.ts';
-import { createDeliveryWorker, PARKED_UNTIL, type AttemptOutcome } from './delivery-worker.ts';
+import {
+  createDeliveryWorker,
+  PARKED_UNTIL,
+  type AttemptOutcome,
+  type DeliveryWorkerOptions,
+} from './delivery-worker.ts';
 import { fanOut } from './fan-out.ts';
 import { RETRY_DELAYS_MS } from './retry-schedule.ts';
 import { webhookSignature } from './webhook-signature.ts';
@@ -25,6 +30,10 @@ afterAll(async () => {
   await fx.close();
   await Promise.all([worker.end(), http.close()]);
 });
+
+/** A delivery worker on the test's clock: a day's limit before disabling unless `options` say otherwise. */
+const deliveryWorker = (now: () => Date, options: Partial<DeliveryWorkerOptions> = {}) =>
+  createDeliveryWorker({ pool: worker, http, now, timeoutMs: 2_000, disableAfterMs: 86_400_000, prepare, ...options });
 
 async function subscribe(tenantId: string, body: Record<string, unknown>) {
   const res = await fx.app.inject({
@@ -98,14 +107,7 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       // A clock a day ahead: the service's own delivery loop (real time) never finds these due.
       let clock = new Date(Date.now() + 86_400_000);
-      const deliveries = createDeliveryWorker({
-        pool: worker,
-        http,
-        now: () => clock,
-        timeoutMs: 2_000,
-        disableAfterMs: 86_400_000,
-        prepare,
-      });
+      const deliveries = deliveryWorker(() => clock);
       const at = (ms: number) => (clock = new Date(start.getTime() + ms));
       const start = clock;
       receiver.plan.push(500, 503, 500);
@@ -145,14 +147,7 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: '*', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({
-        pool: worker,
-        http,
-        now: () => clock,
-        timeoutMs: 2_000,
-        disableAfterMs: 7 * 86_400_000,
-        prepare,
-      });
+      const deliveries = deliveryWorker(() => clock, { disableAfterMs: 7 * 86_400_000 });
       receiver.plan.push(...Array(7).fill(500));
       const event = leadCreated(tenant);
       await fanOut(worker, [event], clock);
@@ -198,14 +193,7 @@ describe('webhook subscriptions', () => {
       const { id } = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: receiver.url });
       const start = new Date(Date.now() + 86_400_000);
       let clock = start;
-      const deliveries = createDeliveryWorker({
-        pool: worker,
-        http,
-        now: () => clock,
-        timeoutMs: 2_000,
-        disableAfterMs: 600_000,
-        prepare,
-      });
+      const deliveries = deliveryWorker(() => clock, { disableAfterMs: 600_000 });
       receiver.plan.push(500, 500, 500, 500);
       await fanOut(worker, [leadCreated(tenant)], clock);
       for (const ms of [0, 5_000, 305_000]) {
@@ -247,15 +235,7 @@ describe('webhook subscriptions', () => {
       const pause = `/api/v1/events/subscriptions/${a.id}/pause`;
       expect((await fx.app.inject({ method: 'POST', url: pause, headers: auth })).statusCode).toBe(200);
       // Batches of 2 behind 3 parked deliveries: the pass claims on until it finds ones to send.
-      const deliveries = createDeliveryWorker({
-        pool: worker,
-        http,
-        now: () => clock,
-        timeoutMs: 2_000,
-        disableAfterMs: 600_000,
-        batchSize: 2,
-        prepare,
-      });
+      const deliveries = deliveryWorker(() => clock, { batchSize: 2 });
       const sent: AttemptOutcome[] = [];
       for (let pass = 0; pass < 20 && sent.length < 3; pass += 1) sent.push(...ours(await deliveries.runDue(), b.id));
       expect(sent.map((o) => o.status)).toEqual(['delivered', 'delivered', 'delivered']);
@@ -356,14 +336,7 @@ describe('webhook subscriptions', () => {
         webhookUrl: `http://${host}:${(server.address() as AddressInfo).port}/hooks`,
       });
       const clock = new Date(Date.now() + 86_400_000);
-      const deliveries = createDeliveryWorker({
-        pool: worker,
-        http: rebinding,
-        now: () => clock,
-        timeoutMs: 2_000,
-        disableAfterMs: 86_400_000,
-        prepare,
-      });
+      const deliveries = deliveryWorker(() => clock, { http: rebinding });
       const first = leadCreated(tenant);
       await fanOut(worker, [first], clock);
       expect(ours(await deliveries.runDue(), id)).toEqual([expect.objectContaining({ ok: true, status: 'delivered' })]);
