@@ -14,6 +14,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Registry } from 'prom-client';
 import { authPlugin, type TokenVerifier } from '@bizosaas/auth';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { refuseDeclaredOversizedBodies } from './declared-body-limit.ts';
 import { acceptJsonOnly } from './json-only.ts';
 import { registerMetrics } from './metrics.ts';
 import { documentOptions } from './openapi-document.ts';
@@ -141,6 +142,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   acceptJsonOnly(app);
+  refuseDeclaredOversizedBodies(app);
 
   // Once close() has begun, tell keep-alive clients to go, so the server can finish draining.
   // Node closes connections idle between requests, but counts one that has not sent its first
