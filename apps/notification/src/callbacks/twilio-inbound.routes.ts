@@ -30,7 +30,8 @@ const form = twilioForm(
  * PUBLIC_BASE_URL + the URL as received; 401 when wrong or missing, 404 without
  * TWILIO_AUTH_TOKEN). An opt-out (STOP, ...) to TWILIO_FROM suppresses the number in every tenant
  * that texted it, an opt-in (START, ...) lifts its unsubscribed suppressions
- * (sms-reply-suppressions.ts); anything else, or a message to another number, changes nothing. Answers empty TwiML: no reply of ours.
+ * (sms-reply-suppressions.ts); anything else, or a message to another number, changes nothing.
+ * Answers empty TwiML: no reply of ours.
  */
 export const twilioInboundFeature: FeatureModule = (app, ctx) => {
   void app.register(async (plugin) => {

@@ -28,7 +28,10 @@ export interface FakeTwilio {
   readonly requests: number;
   /** Answers the next `count` requests with `status` (500, 503, 429) before looking at them. */
   failNext(count: number, status: number): void;
-  /** The number replied STOP (`true`) or START (`false`) to every number of the account: while opted out, messages to it are refused with 21610. */
+  /**
+   * The number replied STOP (`true`) or START (`false`) to every number of the account: while
+   * opted out, messages to it are refused with 21610.
+   */
   optOut(phone: string, out?: boolean): void;
   /**
    * Posts a signed status callback (form-encoded, X-Twilio-Signature) for every accepted message
