@@ -95,8 +95,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions) {
        FROM due, event_bus.subscriptions s
        WHERE d.id = due.id AND s.id = d.subscription_id
        RETURNING d.id, d.tenant_id, d.subscription_id, d.event_id, d.event_type, d.attempts,
-         CASE WHEN s.status = 'active' THEN d.envelope::text END AS body, s.webhook_url, s.secret,
-         s.status = 'active' AS active`,
+         d.envelope::text AS body, s.webhook_url, s.secret, s.status = 'active' AS active`,
       [at, batchSize, leaseMs, PARKED_UNTIL],
     );
     return rows;

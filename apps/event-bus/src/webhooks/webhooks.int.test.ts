@@ -228,15 +228,20 @@ describe('webhook subscriptions', () => {
     try {
       const tenant = randomUUID();
       const auth = { authorization: `Bearer ${await fx.token(tenant)}` };
+      const events = () => [leadCreated(tenant), leadCreated(tenant), leadCreated(tenant)];
       const a = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: paused.url });
-      const b = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: open.url });
-      const clock = new Date(Date.now() + 86_400_000);
-      await fanOut(worker, [leadCreated(tenant), leadCreated(tenant), leadCreated(tenant)], clock);
+      const aDue = new Date(Date.now() + 86_400_000);
+      await fanOut(worker, events(), aDue);
       const pause = `/api/v1/events/subscriptions/${a.id}/pause`;
       expect((await fx.app.inject({ method: 'POST', url: pause, headers: auth })).statusCode).toBe(200);
-      // Batches of 2 behind 3 parked deliveries: the pass claims on until it finds ones to send.
+      const b = await subscribe(tenant, { eventType: 'lead.created', webhookUrl: open.url });
+      const clock = new Date(aDue.getTime() + 1);
+      await fanOut(worker, events(), clock); // B's only: A is paused
+      // Batches of 2, A's three deliveries due first: one pass claims on past them to B's.
       const deliveries = deliveryWorker(() => clock, { batchSize: 2 });
-      const sent: AttemptOutcome[] = [];
+      const first = await deliveries.runDue();
+      expect(first.length).toBeGreaterThan(0);
+      const sent: AttemptOutcome[] = ours(first, b.id);
       for (let pass = 0; pass < 20 && sent.length < 3; pass += 1) sent.push(...ours(await deliveries.runDue(), b.id));
       expect(sent.map((o) => o.status)).toEqual(['delivered', 'delivered', 'delivered']);
       expect(open.received).toHaveLength(3);
