@@ -23,13 +23,16 @@ function rawClient(port: number) {
 const post = (length: number) =>
   `POST /api/v1/things HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
+async function listening() {
+  app = await createService({ name: 'test-service', logLevel: 'silent', bodyLimit: 1024 });
+  app.post('/api/v1/things', { schema: { body: z.strictObject({ name: z.string() }) } }, async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return (app.server.address() as { port: number }).port;
+}
+
 describe('a body declared over the limit', () => {
   it('is refused with 413 before it is sent, and the same connection then serves the next request', async () => {
-    app = await createService({ name: 'test-service', logLevel: 'silent', bodyLimit: 1024 });
-    app.post('/api/v1/things', { schema: { body: z.strictObject({ name: z.string() }) } }, async () => ({ ok: true }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as { port: number };
-    const client = rawClient(port);
+    const client = rawClient(await listening());
     onTestFinished(() => void client.socket.destroy());
 
     // The answer comes while the client has sent 1 KB of the 4 KB it declared.
@@ -45,5 +48,14 @@ describe('a body declared over the limit', () => {
     const both = await client.answered(2);
     expect(both.slice(both.lastIndexOf('HTTP/1.1 '))).toMatch(/^HTTP\/1\.1 200 /);
     expect(client.socket.destroyed).toBe(false);
+  });
+
+  it('past 8 times the limit is refused as Fastify does, closing the connection instead of reading it', async () => {
+    const client = rawClient(await listening());
+    onTestFinished(() => void client.socket.destroy());
+    client.socket.write(post(9 * 1024) + 'a'.repeat(1024));
+    const refused = await client.answered(1);
+    expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+    expect(refused.toLowerCase()).toContain('connection: close');
   });
 });
