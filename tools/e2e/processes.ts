@@ -2,13 +2,29 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
+// Ports handed out by freePort come from a block of this vitest worker's own, below the kernel's
+// ephemeral range: a port the kernel picked for listen(0) and then released could be picked again
+// for another test file's process before ours binds it, and a service of that file would answer in
+// its place. Outside vitest (tools/fault) the block of worker 0.
+const PORTS_PER_WORKER = 500;
+const firstPort = 20_000 + Number(process.env.VITEST_POOL_ID ?? 0) * PORTS_PER_WORKER;
+let handedOut = 0;
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port nobody listens on, from this worker's block (never one another worker hands out). */
 export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (let tried = 0; tried < PORTS_PER_WORKER; tried += 1) {
+    const port = firstPort + (handedOut++ % PORTS_PER_WORKER);
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port in ${firstPort}-${firstPort + PORTS_PER_WORKER - 1}`);
 }
 
 export interface Started {
